@@ -1,0 +1,310 @@
+"""Write project dicts (the YAML shape) to every carrier the readers accept.
+
+A project dict holds the project fields at top level under their canonical keys, plus `budget` and
+`indicators`, lists of row dicts. The same dict can go to YAML, a workbook, or portfolio tables, so
+synthetic data, the sample data and round-trip tests all exercise the real input path. Header labels
+come only from `evalcore.fields`, so whatever we write is what the readers recognise.
+
+Output is deterministic (no timestamps in workbooks, fixed zip entry dates): regenerating sample
+data with the same inputs yields byte-identical files, which keeps the repository diff-able and lets
+`batch` skip unchanged projects.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..fields import (
+    BUDGET_FIELDS,
+    INDICATOR_FIELDS,
+    PROJECT_FIELDS,
+    PROJECT_SHEET_HEADERS,
+    SHEET_BUDGET,
+    SHEET_INDICATORS,
+    SHEET_PROJECT,
+    TABLE_BUDGET,
+    TABLE_INDICATORS,
+    TABLE_PROJECTS,
+    Field,
+)
+
+#: Workbook document properties and zip entry dates are pinned so output is byte-reproducible.
+FIXED_TIMESTAMP = dt.datetime(2024, 1, 1, 0, 0, 0)
+_ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+PROJECT_KEYS = tuple(f.key for f in PROJECT_FIELDS)
+BUDGET_KEYS = tuple(f.key for f in BUDGET_FIELDS)
+INDICATOR_KEYS = tuple(f.key for f in INDICATOR_FIELDS)
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BOOL_TEXT = {True: "是", False: "否"}
+
+
+# ---------------------------------------------------------------- values
+
+
+def cell_value(value: object) -> object:
+    """One value as a carrier should hold it: integral floats as ints, booleans as 是/否, NaN as empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _BOOL_TEXT[value]
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+    return value
+
+
+def ordered_project(project: dict) -> dict:
+    """The project dict with keys in field order and empty values dropped (the YAML shape)."""
+
+    def ordered(row: dict, keys: tuple[str, ...]) -> dict:
+        out = {k: cell_value(row[k]) for k in keys if row.get(k) is not None}
+        out.update((k, cell_value(v)) for k, v in row.items() if k not in out and k not in keys
+                   and v is not None and not isinstance(v, list | dict))
+        return {k: v for k, v in out.items() if v is not None and v != ""}
+
+    result = ordered(project, PROJECT_KEYS)
+    result["budget"] = [ordered(r, BUDGET_KEYS) for r in project.get("budget") or []]
+    result["indicators"] = [ordered(r, INDICATOR_KEYS) for r in project.get("indicators") or []]
+    return result
+
+
+# ---------------------------------------------------------------- YAML
+
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def yaml_text(project: dict) -> str:
+    """Rows come out as one flow mapping per line, like the hand-written seed file."""
+    return yaml.dump(ordered_project(project), Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False,
+                     default_flow_style=None, width=1_000_000)
+
+
+def write_yaml(project: dict, path: Path) -> None:
+    """Write one project as a UTF-8 YAML file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml_text(project), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def _display_width(value: object) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def set_cell(ws: Worksheet, row: int, column: int, value: object) -> None:
+    """Numbers stay numbers; text stays text, even `=8个`, which openpyxl would take for a formula."""
+    value = cell_value(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def style_header(ws: Worksheet, columns: int) -> None:
+    """Bold, shaded header row frozen in place, as on the forms departments already use."""
+    for col in range(1, columns + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.freeze_panes = "A2"
+
+
+def fit_columns(ws: Worksheet, minimum: int = 8, maximum: int = 60) -> None:
+    """Widths from the widest cell (CJK counted double), capped; long text wraps instead."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
+        if width > maximum:
+            for (cell,) in ws.iter_rows(min_col=col, max_col=col, min_row=2):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def write_table_sheet(ws: Worksheet, fields: tuple[Field, ...], rows: Iterable[dict]) -> None:
+    for col, f in enumerate(fields, start=1):
+        set_cell(ws, 1, col, f.label)
+    for r, row in enumerate(rows, start=2):
+        for col, f in enumerate(fields, start=1):
+            set_cell(ws, r, col, row.get(f.key))
+    style_header(ws, len(fields))
+
+
+def write_project_sheet(ws: Worksheet, project: dict) -> None:
+    for col, header in enumerate(PROJECT_SHEET_HEADERS, start=1):
+        set_cell(ws, 1, col, header)
+    for r, f in enumerate(PROJECT_FIELDS, start=2):
+        set_cell(ws, r, 1, f.label)
+        ws.cell(row=r, column=1).font = HEADER_FONT
+        set_cell(ws, r, 2, project.get(f.key))
+    style_header(ws, 2)
+
+
+def project_workbook(project: dict) -> Workbook:
+    """The three-sheet workbook (项目信息 / 预算执行 / 绩效指标) for one project."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_PROJECT
+    write_project_sheet(ws, project)
+    write_table_sheet(wb.create_sheet(SHEET_BUDGET), BUDGET_FIELDS, project.get("budget") or [])
+    write_table_sheet(wb.create_sheet(SHEET_INDICATORS), INDICATOR_FIELDS, project.get("indicators") or [])
+    for sheet in wb.worksheets:
+        fit_columns(sheet)
+    return wb
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """Save with pinned timestamps: openpyxl's own save stamps `modified` and zip dates with now()."""
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    wb.properties.creator = "evalcore"
+    raw = io.BytesIO()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    ExcelWriter(wb, archive).save()  # closes the archive
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+
+
+def write_workbook(project: dict, path: Path) -> None:
+    """Write one project as the .xlsx form departments fill in."""
+    save_workbook(project_workbook(project), path)
+
+
+# ---------------------------------------------------------------- portfolio tables
+
+
+def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...], list[list]]]:
+    """Row lists for the three tables; child tables carry project_id first to key them."""
+    p_rows: list[list] = []
+    b_rows: list[list] = []
+    i_rows: list[list] = []
+    cv = cell_value
+    for p in projects:
+        pid = p.get("project_id")
+        p_rows.append([cv(p.get(k)) for k in PROJECT_KEYS])
+        for r in p.get("budget") or ():
+            b_rows.append([pid, *(cv(r.get(k)) for k in BUDGET_KEYS)])
+        for r in p.get("indicators") or ():
+            i_rows.append([pid, *(cv(r.get(k)) for k in INDICATOR_KEYS)])
+    return {
+        TABLE_PROJECTS: (PROJECT_KEYS, p_rows),
+        TABLE_BUDGET: (("project_id", *BUDGET_KEYS), b_rows),
+        TABLE_INDICATORS: (("project_id", *INDICATOR_KEYS), i_rows),
+    }
+
+
+_KINDS = {f.key: f.kind for f in (*PROJECT_FIELDS, *BUDGET_FIELDS, *INDICATOR_FIELDS)}
+
+
+def _arrow_column(key: str, values: list):
+    """Typed by the field's kind; a column that does not fit its kind is kept as text rather than lost."""
+    import pyarrow as pa
+
+    kind = _KINDS.get(key, "text")
+    try:
+        if kind == "number":
+            return pa.array([None if v is None else float(v) for v in values], pa.float64())
+        if kind == "int":
+            return pa.array([None if v is None else int(v) for v in values], pa.int64())
+    except (TypeError, ValueError):
+        pass
+    return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encoding: str = "utf-8") -> None:
+    """Write a portfolio folder: projects, budget and indicators as .csv (in `encoding`) or .parquet."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"fmt must be csv or parquet, not {fmt!r}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, (header, rows) in _table_columns(projects).items():
+        if fmt == "csv":
+            with open(folder / f"{stem}.csv", "w", encoding=encoding, newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(header)
+                writer.writerows(rows)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+            table = pa.table({k: _arrow_column(k, list(col)) for k, col in zip(header, columns, strict=True)})
+            pq.write_table(table, folder / f"{stem}.parquet")
+
+
+# ---------------------------------------------------------------- one file per project
+
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_component(text: object, max_chars: int = 80) -> str:
+    """A string usable as one path component anywhere: no separators, traversal, control chars."""
+    s = _UNSAFE_CHARS.sub("_", unicodedata.normalize("NFC", "" if text is None else str(text)))
+    s = s.strip().strip(".").strip()[:max_chars].strip()
+    if not s:
+        return "_"
+    if s.split(".")[0].upper() in _RESERVED:
+        s = "_" + s
+    return s
+
+
+def _project_paths(projects: Iterable[dict], out: Path, ext: str) -> Iterator[tuple[dict, Path]]:
+    used: set[str] = set()
+    for p in projects:
+        folder = safe_component(p.get("department") or "未分类")
+        stem = safe_component(p.get("project_id"))
+        candidate, n = f"{folder}/{stem}", 1
+        while candidate.casefold() in used:  # two ids that sanitise alike must not overwrite each other
+            n += 1
+            candidate = f"{folder}/{stem}-{n}"
+        used.add(candidate.casefold())
+        yield p, out / f"{candidate}.{ext}"
+
+
+def write_project_files(projects: Iterable[dict], out: Path, fmt: str = "yaml") -> list[Path]:
+    """One file per project under `out/<department>/<project_id>.<yaml|xlsx>`; returns the paths."""
+    writers = {"yaml": write_yaml, "xlsx": write_workbook}
+    if fmt not in writers:
+        raise ValueError(f"fmt must be yaml or xlsx, not {fmt!r}")
+    write = writers[fmt]
+    written = []
+    for project, path in _project_paths(projects, Path(out), fmt):
+        write(project, path)
+        written.append(path)
+    return written

@@ -1,0 +1,131 @@
+"""The `evalcore` command line. It gathers arguments and calls the package; it holds no rules.
+
+Exit codes (SPEC): 0 all good · 1 some input invalid or some project failed (the rest still
+done) · 2 usage error. No traceback reaches the user unless EVALCORE_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EvalcoreError, SchemeError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _print_errors(errors: list) -> None:
+    for e in errors:
+        click.echo(f"错误：{e}", err=True)
+
+
+def _scheme_option(value: str | None):
+    if not value:
+        return None
+    from .schemes import get_scheme
+
+    try:
+        return get_scheme(value)
+    except SchemeError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="evalcore")
+def cli() -> None:
+    """绩效评价工作台：项目支出绩效评价的评分、复核与报告。"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
+def validate(paths: tuple[Path, ...], scheme_spec: str | None) -> None:
+    """只检查输入：逐条列出问题。"""
+    from .evaluation import evaluate_paths
+
+    run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    _print_errors(run.errors)
+    n_ok = len(run.evaluations)
+    click.echo(f"检查完成：{n_ok} 个项目可用，{len(run.errors)} 处问题。")
+    sys.exit(EXIT_INPUT if run.errors else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档 {projects, errors}")
+@click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
+@click.option("--detail/--summary", default=None, help="逐项明细（单个项目时默认）或汇总表")
+def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None) -> None:
+    """评分并复核。"""
+    from .evaluation import evaluate_paths
+
+    run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    if as_json:
+        import orjson
+
+        from .presentation.records import evaluation_record
+
+        doc = {"projects": [evaluation_record(ev) for ev in run.evaluations],
+               "errors": [e.as_dict() for e in run.errors]}  # type: ignore[attr-defined]
+        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        from .presentation.terminal import print_detail, print_summary
+
+        console = Console(soft_wrap=False)
+        if detail or (detail is None and len(run.evaluations) == 1):
+            for ev in run.evaluations:
+                print_detail(console, ev)
+        elif run.evaluations:
+            print_summary(console, run.evaluations)
+        _print_errors(run.errors)
+    sys.exit(EXIT_INPUT if run.errors else EXIT_OK)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def template(out: Path) -> None:
+    """生成供部门填报的空白工作簿（含填写说明与示例行）。"""
+    from .authoring.template import write_template
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_template(out)
+    click.echo(f"已生成填报模板：{out}")
+
+
+@cli.command()
+@click.option("--projects", "n_projects", type=click.IntRange(min=1), required=True, help="项目数")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出文件夹")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子输出相同")
+@click.option("--format", "fmt", type=click.Choice(["tables", "yaml", "xlsx"]), default="tables", show_default=True)
+def synth(n_projects: int, out: Path, seed: int, fmt: str) -> None:
+    """生成逼真的合成项目台账（表格，或按部门文件夹存放的 YAML/工作簿）。"""
+    from .authoring.synth import write_synthetic
+
+    n = write_synthetic(out, n_projects, seed=seed, fmt=fmt)
+    click.echo(f"已生成 {n} 个合成项目：{out}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except EvalcoreError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("EVALCORE_DEBUG"):
+            raise
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}（设置 EVALCORE_DEBUG=1 查看详细信息）", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+if __name__ == "__main__":
+    main()

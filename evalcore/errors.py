@@ -1,0 +1,87 @@
+"""One exception tree. Errors are data: each says where (file, sheet, row, column or YAML path)
+and what was expected, so the CLI can print one clear line and carry on with other projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in an input: a file, and inside it a sheet/row/column (workbook, CSV) or a YAML path."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # column letter (workbook) or header name (CSV)
+    path: str | None = None  # YAML path such as indicators[3].weight
+    field: str | None = None  # the Chinese field label
+
+    def describe(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"{self.column} 列")
+        if self.path:
+            parts.append(self.path)
+        if self.field:
+            parts.append(f"「{self.field}」")
+        return " ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in (("file", self.file), ("sheet", self.sheet), ("row", self.row),
+                                  ("column", self.column), ("path", self.path), ("field", self.field))
+                if v is not None}
+
+
+class EvalcoreError(Exception):
+    """Base of every error evalcore raises on purpose."""
+
+
+@dataclass
+class InputError(EvalcoreError):
+    """A project input that cannot be used: names the place, what was found and what was expected."""
+
+    where: Where
+    message: str
+    expected: str | None = None
+    project_id: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.where.describe()}：{self.message}"
+        if self.expected:
+            text += f"（应为{self.expected}）"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"message": str(self), "where": self.where.as_dict()}
+        if self.project_id:
+            out["project_id"] = self.project_id
+        if self.expected:
+            out["expected"] = self.expected
+        return out
+
+
+@dataclass
+class SchemeError(EvalcoreError):
+    """A scoring scheme that cannot be loaded: names the scheme file and the key."""
+
+    file: str
+    key: str
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"评分方案 {self.file} 的「{self.key}」：{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": str(self), "where": {"file": self.file, "path": self.key}}

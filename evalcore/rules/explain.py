@@ -1,0 +1,39 @@
+"""Explanations as data, and the one rounding rule (half up, as accountants round)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..quantities import format_number
+
+
+@dataclass(slots=True, frozen=True)
+class Explanation:
+    rule: str  # the rule applied, named as a reviewer would: 正向指标 按完成比例计分
+    formula: str  # the formula in words: 分值 × 实际值 ÷ 目标值
+    text: str  # the computation with the numbers: 146人次 ÷ 200人次 = 73.0%；10 × 73.0% = 7.30
+    inputs: dict[str, object] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "formula": self.formula, "text": self.text, "inputs": self.inputs}
+
+
+def round_half_up(x: float, decimals: int = 0) -> float:
+    """0.125 → 0.13, 2.5 → 3: what people expect on a form (Python's round() rounds half to even).
+    The tiny epsilon absorbs binary noise such as 8.825 stored as 8.82499999."""
+    factor = 10.0**decimals
+    scaled = abs(x) * factor
+    return math.copysign(math.floor(scaled + 0.5 + 1e-9), x) / factor
+
+
+def pct(ratio: float, decimals: int = 1) -> str:
+    return f"{ratio * 100:.{decimals}f}%"
+
+
+def pts(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def w(weight: float) -> str:
+    return format_number(weight)
