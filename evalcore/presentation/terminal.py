@@ -32,15 +32,20 @@ def print_detail(console: Console, ev: Evaluation) -> None:
         cats.add_row(k.name, fmt(k.weight), fmt(k.itemised_weight), f"{k.score:.2f}")
     console.print(cats)
     t = Table(title="指标得分", show_lines=False)
-    for h in ("二级指标", "三级指标", "性质", "年度指标值", "实际完成值", "分值", "得分", "自评", "计算过程"):
-        t.add_column(h, overflow="fold")
-    for s in c.indicators:
+    for h in ("序号", "三级指标", "性质", "年度指标值", "实际完成值", "分值", "得分", "自评"):
+        t.add_column(h, overflow="fold", justify="right" if h in ("序号", "分值", "得分", "自评") else "left")
+    for n, s in enumerate(c.indicators, start=1):
         i = s.indicator
-        t.add_row(i.level2, i.name, i.direction, i.target.raw, i.actual.raw, fmt(s.weight), f"{s.score:.2f}",
-                  "" if i.reported_score is None else fmt(i.reported_score), s.explanation.text)
+        t.add_row(str(n), i.name, i.direction, i.target.raw, i.actual.raw, fmt(s.weight), f"{s.score:.2f}",
+                  "" if i.reported_score is None else fmt(i.reported_score))
     for i in c.not_applicable:
-        t.add_row(i.level2, i.name, i.direction, i.target.raw, i.actual.raw, fmt(i.weight), "不适用", "", "剔除后折算")
+        t.add_row("—", i.name, i.direction, i.target.raw, i.actual.raw, fmt(i.weight), "不适用", "")
     console.print(t)
+    console.print(Text("计算过程：", style="bold"))
+    for n, s in enumerate(c.indicators, start=1):
+        console.print(Text(f"  {n}. {s.indicator.name}：{s.explanation.text}"))
+    if c.not_applicable:
+        console.print(Text(f"  不适用指标剔除后按百分制折算：合计 × {c.scale:.4f}"))
     print_findings(console, ev)
 
 

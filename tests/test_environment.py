@@ -1,0 +1,33 @@
+"""pyproject.toml is the install path; environment.yml mirrors it for conda users. Keep them in step."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+_REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(\[[^\]]*\])?\s*(.*)$")
+
+
+def _parse(spec: str) -> tuple[str, str]:
+    m = _REQ.match(spec)
+    assert m, spec
+    return m[1].lower().replace("_", "-"), m[3].replace(" ", "")
+
+
+def test_environment_yml_mirrors_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = dict(_parse(s) for s in project["dependencies"] + project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = dict(_parse(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip")))
+    assert conda == wanted
+
+
+def test_environment_yml_python_matches_requires_python() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pythons = [s for s in env["dependencies"] if isinstance(s, str) and re.match(r"^python\b", s)]
+    assert pythons == ["python" + project["requires-python"]]
