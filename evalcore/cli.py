@@ -59,32 +59,31 @@ def validate(paths: tuple[Path, ...], scheme_spec: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档 {projects, errors}")
 @click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
 @click.option("--detail/--summary", default=None, help="逐项明细（单个项目时默认）或汇总表")
-def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="大型台账并行进程数（默认每核一个）")
+def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None,
+          workers: int | None) -> None:
     """评分并复核。"""
     from .evaluation import evaluate_paths
 
-    run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    scheme = _scheme_option(scheme_spec)
     if as_json:
-        import orjson
+        from .pipeline.score_stream import write_scored_json
 
-        from .presentation.records import evaluation_record
-
-        doc = {"projects": [evaluation_record(ev) for ev in run.evaluations],
-               "errors": [e.as_dict() for e in run.errors]}  # type: ignore[attr-defined]
-        sys.stdout.buffer.write(orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+        errors = write_scored_json(paths, sys.stdout.buffer, scheme, workers)
         sys.stdout.flush()
-    else:
-        from rich.console import Console
+        sys.exit(EXIT_INPUT if errors else EXIT_OK)
+    from rich.console import Console
 
-        from .presentation.terminal import print_detail, print_summary
+    from .presentation.terminal import print_detail, print_summary
 
-        console = Console(soft_wrap=False)
-        if detail or (detail is None and len(run.evaluations) == 1):
-            for ev in run.evaluations:
-                print_detail(console, ev)
-        elif run.evaluations:
-            print_summary(console, run.evaluations)
-        _print_errors(run.errors)
+    run = evaluate_paths(paths, scheme)
+    console = Console(soft_wrap=False)
+    if detail or (detail is None and len(run.evaluations) == 1):
+        for ev in run.evaluations:
+            print_detail(console, ev)
+    elif run.evaluations:
+        print_summary(console, run.evaluations)
+    _print_errors(run.errors)
     sys.exit(EXIT_INPUT if run.errors else EXIT_OK)
 
 

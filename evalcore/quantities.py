@@ -44,6 +44,7 @@ def normalize_text(text: object) -> str:
     return s.replace("−", "-").replace("–", "-")
 
 
+@lru_cache(maxsize=4096)
 def normalize_unit(unit: object) -> str | None:
     u = normalize_text(unit)
     if not u or u in {"-", "/", "—", "无"}:
@@ -167,6 +168,12 @@ def parse_number_cell(raw: object) -> float | None:
     """A plain numeric cell (weight, budget amount, score). None when empty; ValueError when not a number."""
     if raw is None:
         return None
+    if type(raw) is str:
+        try:
+            return float(raw)  # fast path: "10", "7.3"
+        except ValueError:
+            if not raw.strip():
+                return None
     if isinstance(raw, bool):
         raise ValueError(str(raw))
     if isinstance(raw, int | float):
@@ -181,6 +188,7 @@ def parse_number_cell(raw: object) -> float | None:
     return float(text)  # raises ValueError with the bad text
 
 
+@lru_cache(maxsize=65536)
 def format_number(x: float, decimals: int | None = None) -> str:
     """Inputs as written (trailing zeros dropped), results with fixed decimals."""
     if decimals is not None:

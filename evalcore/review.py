@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import QUANTITATIVE
 from .quantities import format_number as fmt
 from .rules.budget import TOLERANCE
 from .rules.explain import pct

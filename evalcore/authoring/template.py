@@ -49,7 +49,7 @@ _FALLBACK_NOTES = {
     "name_indicator": "三级指标名称，如「资助学生人数」「疫苗接种率」",
     "actual": "实际完成的数值和单位，如 146人次、70%、85万元、2024年11月30日完成；定性指标填 达成年度指标 等",
     "weight": "本指标分值；产出、效益、满意度各类指标分值之和分别为 50、30、10（自评默认方案）",
-    "reported_score": "自评得分（选填），系统重新计算后与之对照复核；不得超过分值",
+    "reported_score": "系统按目标值和实际值重新计算，并与自评得分对照复核；不得超过分值",
     "reported_score_budget": "预算执行率得分（选填，一般填在年度资金总额行），= 10 × 执行率，最高 10 分",
     "deviation_reason": "未达到目标值、或超过目标值30%以上时必填：说明原因及改进措施",
 }
@@ -83,7 +83,8 @@ GUIDE_LINES: tuple[str, ...] = (
     "项目支出绩效自评填报模板 · 填写说明",
     "",
     "一、总体要求",
-    "1. 一个文件填写一个项目。「项目信息」「预算执行」「绩效指标」三个工作表的名称和表头请勿修改、删除或调换。",
+    "1. 一个文件填写一个项目。「项目信息」「预算执行」「绩效指标」三个工作表的名称和表头"
+    "请勿修改、删除或调换。",
     "2. 各表中已填入一个示例项目（江城市示例局「（示例）2024年度社区健康知识讲座项目」），仅供参考格式，"
     "填报时请直接覆盖示例行，多余的示例行请整行删除。",
     "3. 表头单元格带有批注（鼠标悬停可见），说明该栏是否必填及填写格式。",
@@ -99,22 +100,24 @@ GUIDE_LINES: tuple[str, ...] = (
     "请在项目信息的「金额单位」中填「元」。金额只填数字，不要带单位。",
     "9. 第一行填「年度资金总额」，其下分行填写资金来源：当年财政拨款、上年结转资金、其他资金。"
     "各来源之和应等于年度资金总额；请勿只填来源行而把年度资金总额留为 0。",
-    "10. 如需反映支出明细（某项活动、设备购置、工程款等），可在资金来源行之下另起一行，「资金来源」栏写明细名称，"
-    "各明细之和应等于年度资金总额，每项明细的执行数一般不应超过其预算数。",
-    "11. 年初预算数为年初批复数，全年预算数为调整后预算数。执行率 = 全年执行数 ÷ 全年预算数，由系统计算，不必填写；"
-    "预算执行率占 10 分，得分 = 10 × 执行率（最高 10 分）。",
+    "10. 如需反映支出明细（某项活动、设备购置、工程款等），可在资金来源行之下另起一行，"
+    "「资金来源」栏写明细名称，各明细之和应等于年度资金总额，每项明细的执行数一般不应超过其预算数。",
+    "11. 年初预算数为年初批复数，全年预算数为调整后预算数。执行率 = 全年执行数 ÷ 全年预算数，"
+    "由系统计算，不必填写；预算执行率占 10 分，得分 = 10 × 执行率（最高 10 分）。",
     "12. 执行率低于 90% 或超过 100% 时，请在项目信息的「预算执行说明」中说明原因。",
     "",
     "四、绩效指标",
-    "13. 每行一个三级指标。单位自评默认方案：一级指标为 产出指标（50 分）、效益指标（30 分）、满意度指标（10 分），"
-    "加上预算执行率 10 分，合计 100 分。各一级指标下三级指标分值之和应等于该一级指标的分值。",
-    "14. 二级指标：产出指标下为 数量指标、质量指标、时效指标、成本指标；效益指标下为 经济效益指标、社会效益指标、"
-    "生态效益指标、可持续影响指标；满意度指标下为 服务对象满意度指标。",
+    "13. 每行一个三级指标。单位自评默认方案：一级指标为 产出指标（50 分）、效益指标（30 分）、"
+    "满意度指标（10 分），加上预算执行率 10 分，合计 100 分。各一级指标下三级指标分值之和"
+    "应等于该一级指标的分值。",
+    "14. 二级指标：产出指标下为 数量指标、质量指标、时效指标、成本指标；效益指标下为 经济效益指标、"
+    "社会效益指标、生态效益指标、可持续影响指标；满意度指标下为 服务对象满意度指标。",
     "15. 指标性质从下拉列表选择：≥ 或 >（越大越好），=（等于），≤ 或 <（越小越好，如成本），定性，时限。",
     "16. 年度指标值的写法：数量「≥200人次」；比率「≥70%」「≥95%」；等于「=8个」；成本「≤90万元」；"
     "时限「2024年12月31日前」或「年底前完成」；定性「效果明显」「持续提升」「达成预期指标」。全角数字和符号亦可识别。",
-    "17. 实际完成值填写实际数值和单位，如「146人次」「70%」「85万元」「2024年11月30日完成」，单位须与年度指标值一致"
-    "或可换算（如 万元 与 元）。定量指标必须有度量单位，可写在「度量单位」栏，也可写在指标值中。",
+    "17. 实际完成值填写实际数值和单位，如「146人次」「70%」「85万元」「2024年11月30日完成」，"
+    "单位须与年度指标值一致或可换算（如 万元 与 元）。定量指标必须有度量单位，"
+    "可写在「度量单位」栏，也可写在指标值中。",
     "18. 定性指标的实际完成值按三档填写：「达成年度指标」（得分为分值的 80%–100%）；"
     "「部分达成年度指标并具有一定效果」（60%–80%）；「未达成年度指标且效果较差」（0–60%）。",
     "19. 自评得分选填，不得超过分值；系统会按目标值和实际值重新计算，并与自评得分对照复核。",
@@ -150,7 +153,8 @@ def _list_validation(ws: Worksheet, fields: tuple[Field, ...], key: str, choices
                      title: str) -> None:
     col = get_column_letter([f.key for f in fields].index(key) + 1)
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle=title, error=f"请从下拉列表选择：{'、'.join(choices)}")
+                        showErrorMessage=True, errorTitle=title,
+                        error=f"请从下拉列表选择：{'、'.join(choices)}")
     dv.add(f"{col}2:{col}{VALIDATION_LAST_ROW}")
     ws.add_data_validation(dv)
 
@@ -158,7 +162,8 @@ def _list_validation(ws: Worksheet, fields: tuple[Field, ...], key: str, choices
 def _number_validation(ws: Worksheet, fields: tuple[Field, ...], key: str) -> None:
     col = get_column_letter([f.key for f in fields].index(key) + 1)
     dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                        showErrorMessage=True, errorTitle="请填写数字", error="请填写不小于 0 的数字，不要带单位")
+                        showErrorMessage=True, errorTitle="请填写数字",
+                        error="请填写不小于 0 的数字，不要带单位")
     dv.add(f"{col}2:{col}{VALIDATION_LAST_ROW}")
     ws.add_data_validation(dv)
 
@@ -170,7 +175,8 @@ def _project_sheet(ws: Worksheet) -> None:
     rows = {f.key: r for r, f in enumerate(PROJECT_FIELDS, start=2)}
     for f in PROJECT_FIELDS:
         ws.cell(row=rows[f.key], column=1).comment = _comment(_note(f, f.key))
-    for key, choices in (("evaluation_type", tuple(EVALUATION_TYPE_LABELS.values())), ("amount_unit", ("万元", "元"))):
+    lists = (("evaluation_type", tuple(EVALUATION_TYPE_LABELS.values())), ("amount_unit", ("万元", "元")))
+    for key, choices in lists:
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         dv.add(f"B{rows[key]}")
         ws.add_data_validation(dv)

@@ -270,7 +270,7 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
 # ---------------------------------------------------------------- one file per project
 
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10))}
 
 
 def safe_component(text: object, max_chars: int = 80) -> str:

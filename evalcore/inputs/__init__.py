@@ -1,20 +1,21 @@
 """Inputs: find project files under a path, read each carrier, validate into the model.
 
-`load_paths` never raises for bad input: every problem becomes an `InputError` in the result,
-and every other project is still returned. Readers are registered by file suffix.
+Nothing here raises for bad input: every problem becomes an `InputError` in the stream or the
+result, and every other project is still returned. Readers are registered by file suffix;
+portfolio tables are read as a `TablePortfolio` that materialises projects a chunk at a time.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Where
 from ..model import Project
 from .records import RawProject, build_project
-from .tables_reader import is_table_folder, read_tables
+from .tables_reader import TablePortfolio, is_table_folder
 from .workbook_reader import read_workbook
 from .yaml_reader import read_yaml
 
@@ -51,44 +52,77 @@ def discover(path: Path) -> list[Path]:
     return found
 
 
-def _read(path: Path) -> tuple[list[RawProject], list[InputError]]:
+def open_source(path: Path) -> list[RawProject] | TablePortfolio:
+    """One discovered item: a project file's raw projects, or a table folder. Raises InputError."""
     if path.is_dir():
-        return read_tables(path)
+        return TablePortfolio(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(Where(str(path)), f"不支持的文件类型「{path.suffix}」",
                          ".yaml、.xlsx，或含 projects/budget/indicators 表格的文件夹")
-    return reader(path), []
+    return reader(path)
+
+
+def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[list[RawProject] | TablePortfolio | InputError]:
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            yield InputError(Where(str(path)), "文件或文件夹不存在", "已存在的 .yaml/.xlsx 文件或数据文件夹")
+            continue
+        for item in discover(path):
+            try:
+                yield open_source(item)
+            except InputError as exc:
+                yield exc
+
+
+def iter_raw(paths: Iterable[str | os.PathLike[str]]) -> Iterator[RawProject | InputError]:
+    for source in iter_sources(paths):
+        if isinstance(source, InputError):
+            yield source
+        elif isinstance(source, TablePortfolio):
+            yield from source.errors
+            yield from source.raw_projects()
+        else:
+            yield from source
+
+
+class DuplicateGuard:
+    """Project ids must be unique across everything read in one run."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def check(self, project_id: str, origin: str, where: Where | None) -> InputError | None:
+        if project_id in self.seen:
+            return InputError(where or Where(origin), f"项目编号「{project_id}」重复",
+                              f"唯一的项目编号（已在 {self.seen[project_id]} 中出现）", project_id=project_id)
+        self.seen[project_id] = origin
+        return None
+
+
+def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project | InputError]:
+    guard = DuplicateGuard()
+    for raw in iter_raw(paths):
+        if isinstance(raw, InputError):
+            yield raw
+            continue
+        try:
+            project = build_project(raw)
+        except InputError as exc:
+            yield exc
+            continue
+        dup = guard.check(project.project_id, project.origin, project.where)
+        yield dup if dup else project
 
 
 def load_paths(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
     result = LoadResult()
-    seen: dict[str, str] = {}
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            result.errors.append(InputError(Where(str(path)), "文件或文件夹不存在", "已存在的 .yaml/.xlsx 文件或数据文件夹"))
-            continue
-        for item in discover(path):
-            try:
-                raws, errors = _read(item)
-            except InputError as exc:
-                result.errors.append(exc)
-                continue
-            result.errors.extend(errors)
-            for raw in raws:
-                try:
-                    project = build_project(raw)
-                except InputError as exc:
-                    result.errors.append(exc)
-                    continue
-                if project.project_id in seen:
-                    result.errors.append(InputError(
-                        project.where or Where(project.origin), f"项目编号「{project.project_id}」重复",
-                        f"唯一的项目编号（已在 {seen[project.project_id]} 中出现）", project_id=project.project_id))
-                    continue
-                seen[project.project_id] = project.origin
-                result.projects.append(project)
+    for item in iter_projects(paths):
+        if isinstance(item, InputError):
+            result.errors.append(item)
+        else:
+            result.projects.append(item)
     return result
 
 
@@ -102,4 +136,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     return result.projects[0]
 
 
-__all__ = ["READERS", "LoadResult", "discover", "load_paths", "load_project"]
+__all__ = ["READERS", "DuplicateGuard", "LoadResult", "TablePortfolio", "discover", "iter_projects", "iter_raw",
+           "iter_sources", "load_paths", "load_project", "open_source"]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import InputError, Where
 from ..fields import BUDGET_FIELDS, EVALUATION_TYPES, INDICATOR_FIELDS, PROJECT_FIELDS, by_key
 from ..model import (
     DEADLINE,
-    DIRECTIONS,
-    FUNDING_SOURCES,
     QUALITATIVE,
     QUANTITATIVE,
     ROLE_FUNDING,
@@ -56,6 +55,8 @@ class RawRow:
     cells: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (row, column), 项目信息 sheet
 
     def where(self, key: str | None = None, kind: str = "indicator") -> Where:
+        if key is None and self.path is None:
+            return Where(self.file, self.sheet, self.row)
         label = _LABELS[kind][key].label if key and key in _LABELS[kind] else key
         if self.path is not None:
             p = self.path if key is None else (f"{self.path}.{key}" if self.path else key)
@@ -100,6 +101,8 @@ _FUNDING_SPELLINGS = {
 
 def _text(row: RawRow, key: str) -> str:
     v = row.values.get(key)
+    if type(v) is str:  # the common case (CSV, YAML text): keep it cheap, this runs per cell
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, float) and v != v:
@@ -133,6 +136,7 @@ def _number(row: RawRow, key: str, kind: str, pid: str | None, *, required: bool
     return value
 
 
+@lru_cache(maxsize=4096)
 def budget_role(source: str) -> tuple[str, str]:
     """Classify a budget row and give its standard spelling (其中： prefixes dropped)."""
     s = re.sub(r"^(其中|含)\s*[:：]?\s*", "", normalize_text(source))
@@ -154,56 +158,64 @@ def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
                      reported, row.where(None, "budget"))
 
 
+@lru_cache(maxsize=1024)
 def normalize_direction(raw: str) -> str | None:
     return _DIRECTION_WORDS.get(normalize_text(raw).replace(" ", ""))
 
 
-def build_indicator(row: RawRow, pid: str | None) -> Indicator:
-    level1 = _required_text(row, "level1", "indicator", pid)
-    level2 = _text(row, "level2")
-    name = _required_text(row, "name", "indicator", pid)
-    target_raw, actual_raw = _text(row, "target"), _text(row, "actual")
+@lru_cache(maxsize=65536)
+def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: str) -> tuple:
+    """What a row's direction/target/actual/unit cells mean, or why they cannot be used.
+
+    Returns ("ok", direction, target, actual, unit, target_value, actual_value) or
+    ("error", field, message, expected). Pure and cached: portfolios repeat these cells a lot."""
     target, actual = parse_quantity(target_raw), parse_quantity(actual_raw)
-    direction_raw = _text(row, "direction")
     if direction_raw:
         direction = normalize_direction(direction_raw)
         if direction is None:
-            raise InputError(row.where("direction"), f"未知的指标性质「{direction_raw}」",
-                             "≥、>、=、≤、<、定性、时限 之一", project_id=pid)
+            return ("error", "direction", f"未知的指标性质「{direction_raw}」", "≥、>、=、≤、<、定性、时限 之一")
     elif target.comparator:
         direction = target.comparator
     else:
-        raise InputError(row.where("direction"), "缺少指标性质", "≥、>、=、≤、<、定性、时限 之一",
-                         project_id=pid)
-    assert direction in DIRECTIONS
-    weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
-    reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分")
-    applicable_raw = _text(row, "applicable")
-    if applicable_raw:
-        applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())
-        if applicable is None:
-            raise InputError(row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否",
-                             project_id=pid)
-    else:
-        applicable = True
-    column_unit = normalize_unit(_text(row, "unit"))
+        return ("error", "direction", "缺少指标性质", "≥、>、=、≤、<、定性、时限 之一")
+    column_unit = normalize_unit(unit_raw)
     unit, target_value, actual_value = column_unit, None, None
     numeric_rule = direction in QUANTITATIVE or (direction == DEADLINE and target.kind == "number")
     if numeric_rule and target.kind == "number":
         if target.unit and column_unit and unit_dimension(target.unit) != unit_dimension(column_unit):
-            raise InputError(row.where("target"),
-                             f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
-                             "与度量单位相同或可换算的单位", project_id=pid)
+            return ("error", "target", f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
+                    "与度量单位相同或可换算的单位")
         unit = target.unit or column_unit or actual.unit
         target_value = target.number
         if actual.kind == "number":
             a_unit = actual.unit or column_unit or unit
             if unit_dimension(a_unit) != unit_dimension(unit):
-                raise InputError(row.where("actual"),
-                                 f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
-                                 f"以「{unit}」或可换算的单位填写", project_id=pid)
+                return ("error", "actual", f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
+                        f"以「{unit}」或可换算的单位填写")
             actual_value = convert(actual.number, a_unit, unit)  # type: ignore[arg-type]
-    return Indicator(level1, level2, name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
+    return ("ok", direction, target, actual, unit, target_value, actual_value)
+
+
+def build_indicator(row: RawRow, pid: str | None) -> Indicator:
+    v = row.values
+    level1 = _required_text(row, "level1", "indicator", pid)
+    name = _required_text(row, "name", "indicator", pid)
+    meaning = interpret(_text(row, "direction"), _text(row, "target"), _text(row, "actual"), _text(row, "unit"))
+    if meaning[0] == "error":
+        _, key, message, expected = meaning
+        raise InputError(row.where(key), message, expected, project_id=pid)
+    _, direction, target, actual, unit, target_value, actual_value = meaning
+    weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
+    reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分") \
+        if v.get("reported_score") not in (None, "") else None
+    applicable = True
+    applicable_raw = _text(row, "applicable") if v.get("applicable") not in (None, "") else ""
+    if applicable_raw:
+        applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())  # type: ignore[assignment]
+        if applicable is None:
+            raise InputError(row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否",
+                             project_id=pid)
+    return Indicator(level1, _text(row, "level2"), name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
                      target_value, actual_value, reported, _text(row, "deviation_reason"), applicable,
                      row.where(None))
 

@@ -143,6 +143,14 @@ def _deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> Indic
 def qualitative_level(text: str, scheme: Scheme) -> int | None:
     """Index of the level whose keywords the actual matches; most specific (lowest) level first,
     so 未达成 is not read as 达成 and 部分达成 not as 达成."""
+    memo = scheme._memo
+    key = ("level", text)
+    if key not in memo:
+        memo[key] = _match_level(text, scheme)
+    return memo[key]
+
+
+def _match_level(text: str, scheme: Scheme) -> int | None:
     levels = scheme.qualitative.levels
     for i in range(len(levels) - 1, -1, -1):
         if any(k in text for k in levels[i].keywords):

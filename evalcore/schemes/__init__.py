@@ -22,6 +22,9 @@ HERE = Path(__file__).parent
 DEFAULT_BY_TYPE = {"self": "self-2020", "department": "dept-2020", "finance": "dept-2020"}
 
 
+_MEMOS: dict[int, tuple[object, dict]] = {}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -130,6 +133,23 @@ class Scheme(_Strict):
 
     # -- lookups used by the rules ---------------------------------------------------------
     def category_for(self, level1: str) -> Category | None:
+        """The category an indicator's 一级指标 belongs to (cached: portfolios repeat a few labels)."""
+        cache = self._memo
+        key = ("category", level1)
+        if key not in cache:
+            cache[key] = self._find_category(level1)
+        return cache[key]  # type: ignore[return-value]
+
+    @property
+    def _memo(self) -> dict:
+        """Per-scheme lookup cache. Kept outside the model: pydantic's private-attribute access
+        and model hashing are both too slow for a lookup done once per indicator row."""
+        entry = _MEMOS.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = _MEMOS[id(self)] = (self, {})
+        return entry[1]
+
+    def _find_category(self, level1: str) -> Category | None:
         key = _strip(level1)
         for c in self.categories:
             if key == _strip(c.name) or key in {_strip(a) for a in c.aliases}:

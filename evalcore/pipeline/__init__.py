@@ -1,0 +1,1 @@
+"""Pipeline: running evaluations at scale (streamed JSON today; papermill, batch and Dask later)."""
