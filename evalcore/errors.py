@@ -4,6 +4,7 @@ and what was expected, so the CLI can print one clear line and carry on with oth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,14 @@ class Where:
     column: str | None = None  # column letter (workbook) or header name (CSV)
     path: str | None = None  # YAML path such as indicators[3].weight
     field: str | None = None  # the Chinese field label
+    # key -> column letter/header of the row this place is in, so a field can be pointed at later
+    columns: dict[str, str] | None = dc_field(default=None, compare=False, repr=False)
+
+    def at(self, key: str, label: str) -> Where:
+        """The same row, narrowed to one field (column letter, YAML path)."""
+        column = (self.columns or {}).get(key)
+        path = f"{self.path}.{key}" if self.path else (key if self.path is not None else None)
+        return Where(self.file, self.sheet, self.row, column, path, label)
 
     def describe(self) -> str:
         parts = [self.file]

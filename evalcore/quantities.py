@@ -135,7 +135,7 @@ def parse_quantity(raw: object) -> Quantity:
     text = normalize_text(raw)
     if not text or text in {"-", "/", "—", "无"}:
         return Quantity(str(raw or ""), "empty")
-    m = _NUMBER_RE.match(text)
+    m = None if _DATE_MONTH_NO_YEAR.match(text) else _NUMBER_RE.match(text)  # 12月底前 is a date
     if m:
         cmp_word = m["cmp"]
         comparator = _COMPARATOR_WORDS[cmp_word] if cmp_word else None

@@ -64,10 +64,7 @@ def score_project(project: Project, scheme: Scheme) -> Scorecard:
         c = scheme.category_for(ind.level1)
         if c is None:
             names = "、".join(x.name for x in scheme.categories)
-            where = ind.where
-            if where is not None:
-                where = type(where)(where.file, where.sheet, where.row, None, where.path and f"{where.path}.level1",
-                                    "一级指标")
+            where = ind.where.at("level1", "一级指标") if ind.where else None
             raise InputError(where, f"一级指标「{ind.level1}」不属于评分方案 {scheme.id}", f"{names} 之一",  # type: ignore[arg-type]
                              project_id=project.project_id)
         cat = cats[c.name]

@@ -11,9 +11,6 @@ department. Indicator specs are short strings so the catalogue reads like the fo
   phrase (效果明显, 持续提升 …), which makes it a 定性 indicator
 """
 
-# The catalogue is a table: one kind of project per line reads better than wrapped tuples.
-# ruff: noqa: E501
-
 from __future__ import annotations
 
 from dataclasses import dataclass

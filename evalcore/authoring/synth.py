@@ -64,6 +64,8 @@ LEVEL2_BENEFIT = {
 ACHIEVED, PARTIAL = "达成年度指标", "部分达成年度指标并具有一定效果"
 GRADES = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 YUAN_PER_WAN = 10_000
+#: Indicators many forms add whatever the project: supervision visits, compliance, timely payment.
+EXTRA_QUANTITY = ("开展项目督导检查|次|4|24", "组织业务培训|期|2|12", "印发工作方案和管理制度|份|2|10")
 EXTRA_QUALITY = ("资金使用合规率|=100%", "项目档案资料完整率|≥95%")
 EXTRA_TIMELINESS = ("资金拨付及时率|≥95%", "任务按期完成率|=100%")
 
@@ -410,15 +412,18 @@ def _make_project(m: _Maker, dept: Department, kind: Kind, qualifier: str, pid: 
     short = _short(kind.stem)
 
     # 产出 50: quantity, quality, timeliness, cost
+    quantities = list(kind.quantities)
+    if m.random() < 0.35:
+        quantities.append(m.choice(EXTRA_QUANTITY))
     qualities = list(kind.qualities)
-    if m.random() < 0.3:
+    if m.random() < 0.5:
         qualities.append(m.choice(EXTRA_QUALITY))
-    timeliness = [m.choice(EXTRA_TIMELINESS)] if m.random() < 0.4 else []
-    importances = ([1.3] * len(kind.quantities) + [1.0] * len(qualities) + [0.6] * (1 + len(timeliness))
+    timeliness = [m.choice(EXTRA_TIMELINESS)] if m.random() < 0.5 else []
+    importances = ([1.3] * len(quantities) + [1.0] * len(qualities) + [0.6] * (1 + len(timeliness))
                    + [0.8])
     w = m.split(CATEGORY_WEIGHTS[0], importances)
     wi = iter(w)
-    inds = [m.count(q, next(wi)) for q in kind.quantities]
+    inds = [m.count(q, next(wi)) for q in quantities]
     inds += [m.from_spec(q, "质量指标", next(wi), 0.08, REASONS_RATE) for q in qualities]
     inds.append(m.deadline(short, next(wi)))
     inds += [m.from_spec(t, "时效指标", next(wi), 0.05, REASONS_RATE) for t in timeliness]

@@ -213,14 +213,14 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
     p_rows: list[list] = []
     b_rows: list[list] = []
     i_rows: list[list] = []
-    cv = cell_value
+    cv, plain = cell_value, _PLAIN  # hot loop: text, ints and blanks pass through untouched
     for p in projects:
         pid = p.get("project_id")
-        p_rows.append([cv(p.get(k)) for k in PROJECT_KEYS])
+        p_rows.append([v if (v := p.get(k)).__class__ in plain else cv(v) for k in PROJECT_KEYS])
         for r in p.get("budget") or ():
-            b_rows.append([pid, *(cv(r.get(k)) for k in BUDGET_KEYS)])
+            b_rows.append([pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in BUDGET_KEYS]])
         for r in p.get("indicators") or ():
-            i_rows.append([pid, *(cv(r.get(k)) for k in INDICATOR_KEYS)])
+            i_rows.append([pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in INDICATOR_KEYS]])
     return {
         TABLE_PROJECTS: (PROJECT_KEYS, p_rows),
         TABLE_BUDGET: (("project_id", *BUDGET_KEYS), b_rows),
@@ -228,6 +228,7 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
     }
 
 
+_PLAIN = frozenset({str, int, type(None)})
 _KINDS = {f.key: f.kind for f in (*PROJECT_FIELDS, *BUDGET_FIELDS, *INDICATOR_FIELDS)}
 
 

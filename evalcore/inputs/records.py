@@ -56,7 +56,7 @@ class RawRow:
 
     def where(self, key: str | None = None, kind: str = "indicator") -> Where:
         if key is None and self.path is None:
-            return Where(self.file, self.sheet, self.row)
+            return Where(self.file, self.sheet, self.row, columns=self.columns)
         label = _LABELS[kind][key].label if key and key in _LABELS[kind] else key
         if self.path is not None:
             p = self.path if key is None else (f"{self.path}.{key}" if self.path else key)
@@ -255,5 +255,5 @@ def build_project(raw: RawProject) -> Project:
         goal_planned=_text(f, "goal_planned"), goal_actual=_text(f, "goal_actual"),
         reported_total=reported_total, reported_grade=_text(f, "reported_grade") or None,
         budget_note=_text(f, "budget_note"), budget=budget, indicators=indicators, origin=raw.origin,
-        where=f.where(None, "project"),
+        where=f.where("project_id", "project"),
     )

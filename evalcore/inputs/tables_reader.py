@@ -128,7 +128,8 @@ class _Table:
 
     def group_by(self, positions: dict[str, int], n: int) -> np.ndarray:
         """Reorder rows so each project's rows are contiguous, in project order (stable), and
-        return the boundaries: rows of project i are [bounds[i], bounds[i+1]); unknown ids last."""
+        return the boundaries: rows of project i are [bounds[i], bounds[i+1]); ids unknown to the
+        projects table (position n) come next, then ids it repeats (position n + 1)."""
         column = self.table.column("project_id")
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
@@ -141,7 +142,7 @@ class _Table:
         order = np.argsort(row_pos, kind="stable")
         self.table = self.table.take(pa.array(order))
         self.rownum = self.rownum[order]
-        return np.searchsorted(row_pos[order], np.arange(n + 2), side="left")
+        return np.searchsorted(row_pos[order], np.arange(n + 3), side="left")
 
     def rows(self, start: int, stop: int) -> list[RawRow]:
         part = self.table.slice(start, stop - start).to_pydict()
@@ -170,16 +171,31 @@ class TablePortfolio:
         ids = self.projects.ids()
         self.errors: list[InputError] = []
         positions: dict[str, int] = {}
+        repeats: dict[str, list[int]] = {}
         for i, pid in enumerate(ids):
-            if pid and pid not in positions:
+            if pid in positions:
+                repeats.setdefault(pid, [positions[pid]]).append(i)
+            elif pid:
                 positions[pid] = i
         n = len(ids)
+        # A repeated id makes its budget and indicator rows impossible to attribute: none of its
+        # copies is scored, and one error says so at the first repeat.
+        self._skip: set[int] = set()
+        for pid, where in repeats.items():
+            self._skip.update(where)
+            del positions[pid]
+            rows = [int(self.projects.rownum[i]) for i in where]
+            self.errors.append(InputError(
+                Where(self.projects.file, row=rows[1], column=self.projects.columns["project_id"], field="项目编号"),
+                f"项目编号「{pid}」在 projects 表中重复（第 {'、'.join(map(str, rows))} 行），无法区分各自的预算与指标行，"
+                "这些项目均未评分", "唯一的项目编号", project_id=pid))
         self._n = n
-        self._budget_bounds = self.budget.group_by(positions, n)
-        self._indicator_bounds = self.indicators.group_by(positions, n)
+        grouping = {**positions, **dict.fromkeys(repeats, n + 1)}  # repeated ids: kept apart, not orphans
+        self._budget_bounds = self.budget.group_by(grouping, n)
+        self._indicator_bounds = self.indicators.group_by(grouping, n)
         for table, bounds in ((self.budget, self._budget_bounds),
                               (self.indicators, self._indicator_bounds)):
-            start, stop = int(bounds[n]), len(table)
+            start, stop = int(bounds[n]), int(bounds[n + 1])
             if stop > start:
                 orphans = table.rows(start, stop)
                 unknown = sorted({str(r.values.get("project_id") or "").strip() for r in orphans})
@@ -203,6 +219,8 @@ class TablePortfolio:
         budget, indicators = self.budget.rows(b0, b1), self.indicators.rows(i0, i1)
         for k, row in enumerate(facts):
             p = start + k
+            if p in self._skip:
+                continue
             pid = str(row.values.get("project_id") or "").strip()
             yield RawProject(
                 row,

@@ -25,6 +25,14 @@ DEFAULT_BY_TYPE = {"self": "self-2020", "department": "dept-2020", "finance": "d
 _MEMOS: dict[int, tuple[object, dict]] = {}
 
 
+class _KeyedError(ValueError):
+    """A cross-field problem that still knows which key is wrong (pydantic would say: the top)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -114,21 +122,22 @@ class Scheme(_Strict):
     def _consistent(self) -> Scheme:
         total = sum(c.weight for c in self.categories)
         if abs(total - 100) > 1e-6:
-            raise ValueError(f"一级指标分值合计 {total:g}，应为 100")
+            raise _KeyedError("categories", f"一级指标分值合计 {total:g}，应为 100")
         names = [c.name for c in self.categories]
         if len(set(names)) != len(names):
-            raise ValueError("一级指标名称重复")
+            raise _KeyedError("categories", "一级指标名称重复")
         if self.budget_execution is not None:
             if self.budget_execution.category not in names:
-                raise ValueError(f"budget_execution.category「{self.budget_execution.category}」不是已定义的一级指标")
+                raise _KeyedError("budget_execution.category",
+                                  f"「{self.budget_execution.category}」不是已定义的一级指标")
             cat = self.categories[names.index(self.budget_execution.category)]
             if self.budget_execution.weight > cat.weight + 1e-9:
-                raise ValueError("预算执行率分值大于所在一级指标分值")
+                raise _KeyedError("budget_execution.weight", "预算执行率分值大于所在一级指标分值")
         if sum(c.catch_all for c in self.categories) > 1:
-            raise ValueError("最多一个 catch_all 一级指标")
+            raise _KeyedError("categories", "最多一个 catch_all 一级指标")
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True) or not mins or mins[-1] != 0:
-            raise ValueError("等级应按下限从高到低排列，最后一档下限为 0")
+            raise _KeyedError("grades", "等级应按下限从高到低排列，最后一档下限为 0")
         return self
 
     # -- lookups used by the rules ---------------------------------------------------------
@@ -195,7 +204,11 @@ def load_scheme(path: str | os.PathLike[str]) -> Scheme:
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
-        raise SchemeError(file, _location(err["loc"]), msg) from None
+        cause = (err.get("ctx") or {}).get("error")
+        key = _location(err["loc"])
+        if isinstance(cause, _KeyedError):
+            key = f"{key}.{cause.key}" if err["loc"] else cause.key
+        raise SchemeError(file, key, msg) from None
 
 
 def builtin_ids() -> list[str]:

@@ -1,0 +1,152 @@
+"""Rule tests as data (OpenFisca style): every case in `tests/rule_cases/*.yaml` is one test.
+
+A case, as a policy analyst writes it:
+
+    - name: 正向指标未达目标，按完成比例计分
+      reference: DOMAIN.md 定量指标 ≥
+      scheme: self-2020                  # optional: a built-in id, or {base: self-2020, set: {dotted.key: value}}
+      input:                             # project fields; `budget` and `indicators` rows as in a project file
+        indicators:
+          - {level1: 产出指标, name: 接待信访群众, direction: "≥", target: 200人次, actual: 146人次, weight: 10}
+      output:
+        scores: {接待信访群众: 7.3}      # recomputed score per 三级指标 name (to the hundredth)
+        budget_score: 10                 # 预算执行率得分 (to the hundredth)
+        execution_rate: 0.9              # 全年执行数 ÷ 全年预算数 (to 0.0001); initial_rate: ÷ 年初预算数
+        total: 97.3                      # the scheme's official (rounded) total, exact
+        grade: 优
+        not_applicable: [名称]            # indicators dropped and rescaled (按百分制折算)
+        levels: {名称: 达成年度指标}       # qualitative level reached
+        explanations: {名称: 文字片段}     # text that must appear in the indicator's explanation
+        budget_explanation: 文字片段
+        findings: {present: [R002], absent: [R001]}
+        error: 文字片段                   # instead of scores: loading must fail with an InputError saying this
+
+When `input` gives no `budget`, the budget is 年度资金总额 100 / 100 / 100 万元 (100% executed). When a
+case sets `fill: true`, the indicators of the case are completed with full-mark rows so the project
+itemises exactly the self-2020 weights (产出 50 · 效益 30 · 满意度 10); the filler rows are named
+`补足-产出指标` etc. and score their full weight. Every expected number is worked out by hand from
+DOMAIN.md; the comment beside it shows the arithmetic.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import project_doc, scheme_doc, write_scheme
+
+import evalcore
+from evalcore.errors import InputError
+
+CASES_DIR = Path(__file__).parent / "rule_cases"
+CASE_KEYS = {"name", "reference", "scheme", "input", "output", "fill"}
+OUTPUT_KEYS = {"scores", "budget_score", "execution_rate", "initial_rate", "total", "grade", "not_applicable",
+               "levels", "explanations", "budget_explanation", "findings", "error"}
+SCORE_TOL = 0.005 + 1e-9  # expected scores are written to the hundredth
+RATE_TOL = 0.00005 + 1e-12
+SELF_2020_INDICATOR_WEIGHTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for file in sorted(CASES_DIR.glob("*.yaml")):
+        cases = yaml.safe_load(file.read_text(encoding="utf-8"))
+        assert isinstance(cases, list) and cases, f"{file.name}: a list of cases expected"
+        for i, case in enumerate(cases):
+            params.append(pytest.param(case, id=f"{file.stem}-{i + 1:02d}"))
+    return params
+
+
+CASES = _load_cases()
+
+
+def _fill(indicators: list[dict]) -> list[dict]:
+    rows = copy.deepcopy(indicators)
+    for level1, weight in SELF_2020_INDICATOR_WEIGHTS.items():
+        have = sum(float(r["weight"]) for r in rows if r["level1"] == level1)
+        if weight - have > 1e-9:
+            rows.append({"level1": level1, "level2": "补足", "name": f"补足-{level1}", "direction": "定性",
+                         "target": "达成年度指标", "actual": "达成年度指标", "weight": weight - have})
+    return rows
+
+
+def _scheme(spec: Any, tmp_path: Path) -> evalcore.schemes.Scheme | str | None:
+    if spec is None or isinstance(spec, str):
+        return spec
+    assert set(spec) <= {"base", "set"}, f"scheme: only base and set are known, got {sorted(spec)}"
+    return evalcore.load_scheme(write_scheme(tmp_path, scheme_doc(spec.get("base", "self-2020"), spec.get("set"))))
+
+
+def _project(case: dict, tmp_path: Path) -> evalcore.model.Project:
+    given = copy.deepcopy(case.get("input") or {})
+    indicators = given.pop("indicators", [])
+    assert indicators or case.get("fill"), "input.indicators: at least one row (or fill: true)"
+    if case.get("fill"):
+        indicators = _fill(indicators)
+    doc = project_doc(indicators, given.pop("budget", None), **given)
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return evalcore.load_project(path)
+
+
+def test_cases_were_found() -> None:
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rule_case(case: dict, tmp_path: Path) -> None:
+    try:
+        _check(case, tmp_path)
+    except AssertionError as exc:
+        raise AssertionError(f"{case.get('name')}: {exc}") from exc
+
+
+def _check(case: dict, tmp_path: Path) -> None:
+    assert set(case) <= CASE_KEYS, f"unknown case keys {sorted(set(case) - CASE_KEYS)}"
+    assert case.get("name"), "every case has a name"
+    out = case["output"]
+    assert out and set(out) <= OUTPUT_KEYS, f"unknown output keys {sorted(set(out) - OUTPUT_KEYS)}"
+    scheme = _scheme(case.get("scheme"), tmp_path)
+
+    if "error" in out:
+        with pytest.raises(InputError) as info:
+            evalcore.evaluate(_project(case, tmp_path), scheme)
+        assert out["error"] in str(info.value)
+        return
+
+    ev = evalcore.evaluate(_project(case, tmp_path), scheme)
+    card = ev.card
+    scored = {s.indicator.name: s for s in card.indicators}
+    for name, expected in (out.get("scores") or {}).items():
+        assert name in scored, f"「{name}」 was not scored (not applicable: {[i.name for i in card.not_applicable]})"
+        assert scored[name].score == pytest.approx(expected, abs=SCORE_TOL), (
+            f"「{name}」: {scored[name].explanation.text}")
+    for name in out.get("not_applicable") or []:
+        assert name in {i.name for i in card.not_applicable}
+        assert name not in scored
+    for name, level in (out.get("levels") or {}).items():
+        assert scored[name].level == level
+    for name, text in (out.get("explanations") or {}).items():
+        assert text in scored[name].explanation.text
+    if "budget_score" in out:
+        assert card.budget.score == pytest.approx(out["budget_score"], abs=SCORE_TOL), card.budget.explanation.text
+    if "execution_rate" in out:
+        assert card.budget.execution_rate == pytest.approx(out["execution_rate"], abs=RATE_TOL)
+    if "initial_rate" in out:
+        assert card.budget.initial_rate == pytest.approx(out["initial_rate"], abs=RATE_TOL)
+    if "budget_explanation" in out:
+        assert out["budget_explanation"] in card.budget.explanation.text
+    if "total" in out:
+        assert card.total == pytest.approx(out["total"], abs=1e-9), f"total_raw {card.total_raw}"
+    if "grade" in out:
+        assert card.grade == out["grade"]
+    codes = {f.code for f in ev.findings}
+    findings = out.get("findings") or {}
+    assert set(findings) <= {"present", "absent"}
+    for code in findings.get("present") or []:
+        assert code in codes, f"{code} expected among {sorted(codes)}"
+    for code in findings.get("absent") or []:
+        assert code not in codes, [f.message for f in ev.findings if f.code == code]
