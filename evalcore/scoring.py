@@ -7,11 +7,12 @@ rescaled to 100 (按百分制折算).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import InputError
 from .model import Indicator, Project
-from .rules import BudgetScore, IndicatorScore, round_half_up, score_budget, score_indicator
+from .quantities import format_number
+from .rules import BudgetScore, Explanation, IndicatorScore, round_half_up, score_budget, score_indicator
 from .schemes import Scheme
 
 FULL_MARKS = 100.0
@@ -46,12 +47,20 @@ class Scorecard:
         return sum(c.score for c in self.categories)
 
 
+def _whole(score: float, weight: float, explanation: Explanation) -> tuple[float, Explanation]:
+    """Whole-point rounding (a scheme option): never above the weight, and said in the explanation."""
+    rounded = min(round_half_up(score), weight)
+    if abs(rounded - score) < 1e-9:
+        return score, explanation
+    return rounded, replace(explanation, text=f"{explanation.text}；按整分取整为 {format_number(rounded)}")
+
+
 def score_project(project: Project, scheme: Scheme) -> Scorecard:
     """Raises InputError if an indicator's 一级指标 belongs to no category of the scheme."""
     whole = scheme.rounding.whole_points
     budget = score_budget(project, scheme)
     if whole:
-        budget.score = round_half_up(budget.score)
+        budget.score, budget.explanation = _whole(budget.score, budget.weight, budget.explanation)
     cats = {c.name: CategoryScore(c.name, c.weight, 0.0, 0.0) for c in scheme.categories}
     if budget.category is not None:
         cat = cats[budget.category]
@@ -76,7 +85,7 @@ def score_project(project: Project, scheme: Scheme) -> Scorecard:
         s = score_indicator(ind, ind.weight, scheme, project.year)
         s.category = c.name
         if whole:
-            s.score = round_half_up(s.score)
+            s.score, s.explanation = _whole(s.score, s.weight, s.explanation)
         cat.indicators.append(s)
         cat.score += s.score
         scored.append(s)

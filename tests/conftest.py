@@ -102,7 +102,7 @@ def set_path(doc: Any, dotted: str, value: Any) -> None:
     node[keys[-1]] = value
 
 
-def scheme_doc(base: str = "self-2020", set: dict[str, Any] | None = None) -> dict:  # noqa: A002
+def scheme_doc(base: str = "self-2020", set: dict[str, Any] | None = None) -> dict:
     doc = yaml.safe_load((SCHEMES_DIR / f"{base}.yaml").read_text(encoding="utf-8"))
     doc["id"] = f"{base}-test"
     for dotted, value in (set or {}).items():
@@ -121,7 +121,7 @@ def write_scheme(directory: Path, doc: dict | str, stem: str = "scheme") -> Path
 def scheme_file(tmp_path: Path) -> Callable[..., Path]:
     """Write a user's scheme file: `scheme_file("self-2020", set={"rounding.whole_points": True})`."""
 
-    def make(base: str = "self-2020", set: dict[str, Any] | None = None) -> Path:  # noqa: A002
+    def make(base: str = "self-2020", set: dict[str, Any] | None = None) -> Path:
         return write_scheme(tmp_path, scheme_doc(base, set))
 
     return make

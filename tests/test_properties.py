@@ -6,6 +6,7 @@ rounding is half up."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -227,6 +228,65 @@ def test_totals_are_the_sum_of_their_parts(build_doc, scheme_variant, doc, varia
     if scheme.rounding.whole_points:
         assert all(s.score == int(s.score) for s in card.indicators)
         assert card.budget.score == int(card.budget.score)
+
+
+@SETTINGS
+@given(doc=project_docs(), tenths=st.lists(st.integers(0, 300), min_size=10, max_size=10),
+       variant=st.sampled_from(["default", "whole"]))
+def test_scores_stay_within_weight_after_rounding(build_doc, scheme_variant, doc, tenths, variant) -> None:
+    """Weights in tenths (2.5 is common: 满意度 5 split in two): the scheme's rounding must not lift a
+    score above its weight (DOMAIN: scores never exceed the weight)."""
+    for row, t in zip(doc["indicators"], tenths, strict=False):
+        row["weight"] = t / 10
+    card = score_project(build_doc(doc), scheme_variant(**SCHEME_VARIANTS[variant]))
+    for s in card.indicators:
+        assert 0 <= s.score <= s.weight + 1e-9, (s.indicator.name, s.weight, s.score, s.explanation.text)
+
+
+@SETTINGS
+@given(actual=st.sampled_from(QUALITATIVE_ACTUALS[:5]), weight=weights,
+       reported=st.none() | st.integers(-50, 500).map(lambda n: n / 10))
+def test_qualitative_score_stays_in_its_band(scheme_variant, actual, weight, reported) -> None:
+    scheme = scheme_variant()
+    s = score_indicator(indicator("定性", "效果明显", actual, weight, reported=reported), weight, scheme, YEAR)
+    (level,) = [lv for lv in scheme.qualitative.levels if lv.name == s.level]
+    assert weight * level.min - 1e-9 <= s.score <= weight * level.max + 1e-9
+    if reported is not None and weight * level.min <= reported <= weight * level.max:
+        assert s.score == reported  # the evaluator's score inside the band is kept
+    if reported is None:
+        assert s.score == pytest.approx(weight * level.default)
+
+
+_FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _last_figure(text: str) -> float:
+    return float(_FIGURE.findall(text)[-1])
+
+
+@pytest.mark.parametrize(("direction", "target", "actual", "reported"), [
+    ("≥", "200人次", "146人次", None), ("≥", "200人次", "260人次", None), ("=", "0次", "0次", None),
+    ("=", "0次", "2次", None), ("≤", "100万元", "125万元", None), ("≤", "0次", "1次", None),
+    ("≥", "0个", "3个", None),  # a target of 0 with ≥: met whatever the actual
+    ("时限", "年底前完成", "已按时完成", None), ("时限", "2019年6月30日前", "2019年8月完成", None),
+    ("定性", "效果明显", "达成年度指标", None), ("定性", "效果明显", "达成年度指标", 9.0),
+    ("定性", "效果明显", "部分达成年度指标并具有一定效果", 10.0),
+])
+def test_explanation_ends_with_the_score_examples(scheme_variant, direction, target, actual, reported) -> None:
+    s = score_indicator(indicator(direction, target, actual, 5, reported=reported), 5, scheme_variant(), YEAR)
+    assert _last_figure(s.explanation.text) == pytest.approx(s.score, abs=0.005), (s.score, s.explanation.text)
+
+
+@SETTINGS
+@given(doc=project_docs(), variant=st.sampled_from(sorted(SCHEME_VARIANTS)))
+def test_explanation_ends_with_the_score(build_doc, scheme_variant, doc, variant) -> None:
+    """Every score carries its explanation (SPEC): the text ends with the result the card holds,
+    e.g. `146人次 ÷ 200人次 = 73.0%；10 × 73.0% = 7.30`, `…；得 0 分`."""
+    card = score_project(build_doc(doc), scheme_variant(**SCHEME_VARIANTS[variant]))
+    for s in card.indicators:
+        assert _last_figure(s.explanation.text) == pytest.approx(s.score, abs=0.005), (s.score, s.explanation.text)
+    assert _last_figure(card.budget.explanation.text) == pytest.approx(card.budget.score, abs=0.005), (
+        card.budget.score, card.budget.explanation.text)
 
 
 @SETTINGS

@@ -24,7 +24,7 @@ def _messages(ev: evalcore.Evaluation, code: str) -> list[str]:
 
 
 def test_clean_project_has_no_findings(load_doc, clean_doc) -> None:
-    ev, codes = _review(load_doc, clean_doc)
+    ev, _ = _review(load_doc, clean_doc)
     assert ev.findings == []
     assert ev.total == 96.5 and ev.grade == "优"
     for s in ev.card.indicators:
@@ -106,7 +106,7 @@ def test_r003_reported_total_is_not_the_sum(load_doc, clean_doc) -> None:
 def test_r003_not_raised_without_a_reported_budget_score(load_doc, clean_doc) -> None:
     # the sum of the printed scores cannot be formed when a printed part is missing
     del clean_doc["budget"][0]["reported_score"]
-    ev, codes = _review(load_doc, clean_doc)
+    _, codes = _review(load_doc, clean_doc)
     assert codes == set()
 
 

@@ -288,6 +288,38 @@ def test_option_whole_points(load_doc, scheme_file) -> None:
     assert whole.total - two.total == pytest.approx(0.37)
 
 
+def test_whole_points_explanation_shows_the_rounded_score(load_doc, scheme_file) -> None:
+    """The explanation carries the result (SPEC): under whole points 7.3 counts as 7, so the text must
+    not end with `= 7.30` while the card holds 7."""
+    rows = _filled({"level1": "产出指标", "name": "接待信访群众", "direction": "≥", "target": "200人次",
+                    "actual": "146人次", "weight": 10})
+    budget = [{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}]
+    ev = evalcore.evaluate(load_doc(project_doc(rows, budget)),
+                           evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True})))
+    (s,) = [s for s in ev.card.indicators if s.indicator.name == "接待信访群众"]
+    assert s.score == 7
+    assert "146人次 ÷ 200人次 = 73.0%" in s.explanation.text
+    assert not s.explanation.text.endswith("7.30"), s.explanation.text
+    assert s.explanation.text.rstrip("分").endswith(("7", "7.00")), s.explanation.text
+    assert ev.card.budget.score == 9
+    assert ev.card.budget.explanation.text.rstrip("分").endswith(("9", "9.00")), ev.card.budget.explanation.text
+
+
+def test_whole_points_never_lift_a_score_above_its_weight(load_doc, scheme_file) -> None:
+    """满意度 5 split into 2.5 + 2.5, both fully achieved: rounding each to a whole point must not
+    give 3 of 2.5 (DOMAIN: scores never exceed the weight)."""
+    rows = _filled({"level1": "满意度指标", "name": "群众满意度", "direction": "≥", "target": "90%", "actual": "95%",
+                    "weight": 2.5},
+                   {"level1": "满意度指标", "name": "企业满意度", "direction": "≥", "target": "90%", "actual": "95%",
+                    "weight": 2.5})
+    ev = evalcore.evaluate(load_doc(project_doc(rows)),
+                           evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True})))
+    for s in ev.card.indicators:
+        assert 0 <= s.score <= s.weight, (s.indicator.name, s.weight, s.score)
+    assert ev.total <= 100
+    assert "R005" not in {f.code for f in ev.findings}
+
+
 def test_option_over_achievement_deduction(load_doc, scheme_file) -> None:
     rows = _filled({"level1": "产出指标", "name": "数量", "direction": "≥", "target": "200人次", "actual": "300人次",
                     "weight": 10, "deviation_reason": "目标设定偏低"})

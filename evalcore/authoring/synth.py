@@ -37,7 +37,7 @@ from .catalog import (
     Department,
     Kind,
 )
-from .writers import write_project_files, write_tables
+from .writers import bulk_allocation, write_project_files, write_tables
 
 #: Defect kinds â†’ (the review code that should flag it, what it is). One defect per defective project.
 DEFECTS: dict[str, tuple[str, str]] = {
@@ -361,7 +361,7 @@ def _budget(m: _Maker, defect: str | None, with_items: bool,
             e_items[large] -= delta
         rows += [row(n, i, a, e) for n, i, a, e in zip(names_i, i_items, a_items, e_items, strict=True)]
     note = ""
-    if k < 900:
+    if k <= 900:  # 90% is where several provinces require an explanation; at exactly 90% too
         note = m.choice(BUDGET_NOTES)
     if ini_y != adj_y and m.random() < 0.5:
         change = (adj_y - ini_y) / YUAN_PER_WAN
@@ -557,6 +557,12 @@ def synthesize(projects: int, seed: int = 0, *, year: int = 2024, city: str = "æ
     """
     if projects < 0:
         raise ValueError("projects must be â‰¥ 0")
+    with bulk_allocation():
+        out, labels = _synthesize(projects, seed, year, city, city_code)
+    return (out, labels) if with_labels else out
+
+
+def _synthesize(projects: int, seed: int, year: int, city: str, city_code: str) -> tuple[list[dict], Labels]:
     m = _Maker(seed, year)
     rng = m.rng
     order = list(range(len(DEPARTMENTS)))
@@ -589,7 +595,7 @@ def synthesize(projects: int, seed: int = 0, *, year: int = 2024, city: str = "æ
         out.append(_finish(m, draft, defect))
         labels[pid] = defect
     out.sort(key=lambda p: p["project_id"])
-    return (out, labels) if with_labels else out
+    return out, labels
 
 
 def defect_labels(projects: int, seed: int = 0, **kwargs: object) -> dict[str, str]:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -57,6 +59,19 @@ _BOOL_TEXT = {True: "是", False: "否"}
 
 
 # ---------------------------------------------------------------- values
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic GC while building millions of small rows: it finds no cycles here, and
+    its repeated full scans of a growing heap would double the time of a 100,000-project run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def cell_value(value: object) -> object:
@@ -253,7 +268,9 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
         raise ValueError(f"fmt must be csv or parquet, not {fmt!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for stem, (header, rows) in _table_columns(projects).items():
+    with bulk_allocation():
+        tables = _table_columns(projects)
+    for stem, (header, rows) in tables.items():
         if fmt == "csv":
             with open(folder / f"{stem}.csv", "w", encoding=encoding, newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
@@ -271,13 +288,14 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
 # ---------------------------------------------------------------- one file per project
 
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_EDGES = re.compile(r"^[\s.]+|[\s.]+$")  # leading dots hide files; trailing dots and spaces vanish on Windows
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10))}
 
 
 def safe_component(text: object, max_chars: int = 80) -> str:
     """A string usable as one path component anywhere: no separators, traversal, control chars."""
     s = _UNSAFE_CHARS.sub("_", unicodedata.normalize("NFC", "" if text is None else str(text)))
-    s = s.strip().strip(".").strip()[:max_chars].strip()
+    s = _EDGES.sub("", _EDGES.sub("", s)[:max_chars])
     if not s:
         return "_"
     if s.split(".")[0].upper() in _RESERVED:

@@ -103,6 +103,10 @@ def _text(row: RawRow, key: str) -> str:
     v = row.values.get(key)
     if type(v) is str:  # the common case (CSV, YAML text): keep it cheap, this runs per cell
         return v.strip()
+    return _as_text(v)
+
+
+def _as_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v != v:
@@ -196,27 +200,50 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     return ("ok", direction, target, actual, unit, target_value, actual_value)
 
 
+def _cell(v: dict[str, object], key: str) -> str:
+    x = v.get(key)
+    return x.strip() if type(x) is str else _as_text(x)
+
+
 def build_indicator(row: RawRow, pid: str | None) -> Indicator:
+    """Validate one indicator row. Written for speed (it runs once per row of a provincial
+    portfolio): plain cells take the fast path, anything unusual goes through the careful helpers
+    that also produce the located errors."""
     v = row.values
-    level1 = _required_text(row, "level1", "indicator", pid)
-    name = _required_text(row, "name", "indicator", pid)
-    meaning = interpret(_text(row, "direction"), _text(row, "target"), _text(row, "actual"), _text(row, "unit"))
+    level1, name = _cell(v, "level1"), _cell(v, "name")
+    if not level1 or not name:
+        _required_text(row, "level1" if not level1 else "name", "indicator", pid)
+    meaning = interpret(_cell(v, "direction"), _cell(v, "target"), _cell(v, "actual"), _cell(v, "unit"))
     if meaning[0] == "error":
         _, key, message, expected = meaning
         raise InputError(row.where(key), message, expected, project_id=pid)
     _, direction, target, actual, unit, target_value, actual_value = meaning
-    weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
-    reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分") \
-        if v.get("reported_score") not in (None, "") else None
+    weight = v.get("weight")
+    try:
+        weight = float(weight)  # type: ignore[arg-type]
+        if not weight >= 0:  # negative or NaN
+            raise ValueError
+    except (TypeError, ValueError):
+        weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
+    reported = v.get("reported_score")
+    if reported is None or reported == "":
+        reported = None
+    else:
+        try:
+            reported = float(reported)  # type: ignore[arg-type]
+            if reported != reported:
+                reported = None
+        except (TypeError, ValueError):
+            reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分")
     applicable = True
-    applicable_raw = _text(row, "applicable") if v.get("applicable") not in (None, "") else ""
+    applicable_raw = _cell(v, "applicable")
     if applicable_raw:
         applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())  # type: ignore[assignment]
         if applicable is None:
             raise InputError(row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否",
                              project_id=pid)
-    return Indicator(level1, _text(row, "level2"), name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
-                     target_value, actual_value, reported, _text(row, "deviation_reason"), applicable,
+    return Indicator(level1, _cell(v, "level2"), name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
+                     target_value, actual_value, reported, _cell(v, "deviation_reason"), applicable,
                      row.where(None))
 
 

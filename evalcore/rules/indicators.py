@@ -47,13 +47,14 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
     if ind.direction == "=" and t == 0:
         met = a <= 0
         text = (f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；"
-                + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 0 分 {pts(0)}"))
+                + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"))
         return (weight if met else 0.0), None, met, "等于型指标（零目标）", "实际 ≤ 0 得满分，否则 0 分", text, flags
     rule = "正向指标" if ind.direction in ("≥", ">") else "等于型指标"
     formula = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
     if t <= 0:
         met = a >= t
-        text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；" + ("达到目标，得满分" if met else "未达到目标，得 0 分")
+        text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；" + (
+            f"达到目标，得满分 {pts(weight)}" if met else f"未达到目标，得 {pts(0)} 分")
         return (weight if met else 0.0), None, met, rule, formula, text, flags
     ratio = a / t
     oa = scheme.quantitative.over_achievement
@@ -88,7 +89,7 @@ def _reverse(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, floa
         text = f"{with_unit(a, u)} ≤ {with_unit(t, u)}，未超出目标；得满分 {pts(weight)}"
         return weight, completion, True, rule, formula, text, flags
     if t <= 0:
-        text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)} 超出目标；得 0 分"
+        text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)} 超出目标；得 {pts(0)} 分"
         return 0.0, None, False, rule, formula, text, flags
     if method == "linear":
         excess = (a - t) / t
@@ -188,8 +189,29 @@ def _qualitative(ind: Indicator, weight: float, scheme: Scheme, reason: str | No
     return IndicatorScore(ind, "", weight, _cap(score, weight), None, expl, level.name, idx == 0, flags)
 
 
+_MEMO_LIMIT = 100_000  # distinct scored rows remembered per scheme before the memo starts over
+
+
 def score_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
-    """Score one applicable indicator at `weight` (its own weight; rescaling is the caller's)."""
+    """Score one applicable indicator at `weight` (its own weight; rescaling is the caller's).
+
+    The result depends only on the cells below, the scheme and the year, and a portfolio repeats
+    the same rows (满意度 ≥90% → 95%, 定性 达成年度指标 …) thousands of times, so each distinct
+    row is computed once per scheme. Explanations are immutable and may be shared."""
+    key = (ind.direction, ind.target.raw, ind.actual.raw, ind.unit, ind.target_value, ind.actual_value, weight,
+           ind.reported_score, year)
+    memo = scheme._memo.setdefault("scores", {})
+    hit = memo.get(key)
+    if hit is not None:
+        return IndicatorScore(ind, "", weight, *hit)
+    result = _compute(ind, weight, scheme, year)
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = (result.score, result.completion, result.explanation, result.level, result.met, result.flags)
+    return result
+
+
+def _compute(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
     if ind.direction == QUALITATIVE:
         return _qualitative(ind, weight, scheme)
     if ind.direction == DEADLINE and ind.target_value is None:
