@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from dataclasses import field as dc_field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per input row, and frozen init costs 3x
 class Where:
     """A place in an input: a file, and inside it a sheet/row/column (workbook, CSV) or a YAML path."""
 

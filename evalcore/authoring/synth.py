@@ -144,11 +144,12 @@ class _Maker:
 
     # ---------------------------------------------------------- quantitative
 
-    def shortfall(self, target: float, resolution: float, weight: int) -> float | None:
-        """An actual below target whose score weight × actual ÷ target has exactly two decimals."""
+    def shortfall(self, target: float, resolution: float, weight: int, low: float) -> float | None:
+        """An actual between `low` × target and target whose score weight × actual ÷ target has
+        exactly two decimals (so printed and recomputed scores agree to the cent)."""
         t = round(target / resolution)
-        start = int(t * self.uniform(0.62, 0.97))
-        for m in (*range(start, max(int(t * 0.55), 1), -1), *range(start + 1, t)):
+        start = int(t * self.uniform(low, 0.98))
+        for m in (*range(start, max(int(t * (low - 0.05)), 1), -1), *range(start + 1, t)):
             if (100 * weight * m) % t == 0:
                 return m * resolution
         return None
@@ -171,7 +172,9 @@ class _Maker:
                 actual, met = self.rng.randint(max(1, int(t_units * 0.4)), t_units) * resolution, True
         else:
             kind = "rate" if unit == "%" else "count"
-            short = self.shortfall(target, resolution, weight) if self.random() < p_short else None
+            # counts miss by up to ~40%; rates (合格率, 满意度) rarely by more than a few points
+            low = 0.85 if kind == "rate" else 0.62
+            short = self.shortfall(target, resolution, weight, low) if self.random() < p_short else None
             if short is not None:
                 actual, met, score = short, False, round(weight * short / target, 2)
                 reason = self.choice(reasons).format(year=self.year)

@@ -9,7 +9,7 @@ problem is reported with the carrier's own coordinates (sheet/row/column or YAML
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError, Where
@@ -50,9 +50,9 @@ class RawRow:
     file: str
     sheet: str | None = None
     row: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)  # key -> column letter / header
+    columns: dict[str, str] | None = None  # key -> column letter / header (shared by a table's rows)
     path: str | None = None  # YAML path prefix such as indicators[3]
-    cells: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (row, column), 项目信息 sheet
+    cells: dict[str, tuple[int, str]] | None = None  # key -> (row, column), 项目信息 sheet
 
     def where(self, key: str | None = None, kind: str = "indicator") -> Where:
         if key is None and self.path is None:
@@ -61,10 +61,10 @@ class RawRow:
         if self.path is not None:
             p = self.path if key is None else (f"{self.path}.{key}" if self.path else key)
             return Where(self.file, path=p or None, field=label)
-        if key and key in self.cells:
+        if key and self.cells and key in self.cells:
             row, column = self.cells[key]
             return Where(self.file, self.sheet, row, column, field=label)
-        column = self.columns.get(key) if key else None
+        column = self.columns.get(key) if key and self.columns else None
         return Where(self.file, self.sheet, self.row, column, field=label)
 
 
@@ -200,9 +200,8 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     return ("ok", direction, target, actual, unit, target_value, actual_value)
 
 
-def _cell(v: dict[str, object], key: str) -> str:
-    x = v.get(key)
-    return x.strip() if type(x) is str else _as_text(x)
+_INDICATOR_CELLS = ("level1", "level2", "name", "direction", "target", "actual", "unit", "deviation_reason",
+                    "applicable")
 
 
 def build_indicator(row: RawRow, pid: str | None) -> Indicator:
@@ -210,10 +209,11 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     portfolio): plain cells take the fast path, anything unusual goes through the careful helpers
     that also produce the located errors."""
     v = row.values
-    level1, name = _cell(v, "level1"), _cell(v, "name")
+    level1, level2, name, direction_raw, target_raw, actual_raw, unit_raw, reason, applicable_raw = [
+        x.strip() if type(x) is str else _as_text(x) for x in map(v.get, _INDICATOR_CELLS)]
     if not level1 or not name:
         _required_text(row, "level1" if not level1 else "name", "indicator", pid)
-    meaning = interpret(_cell(v, "direction"), _cell(v, "target"), _cell(v, "actual"), _cell(v, "unit"))
+    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
         _, key, message, expected = meaning
         raise InputError(row.where(key), message, expected, project_id=pid)
@@ -236,15 +236,13 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
         except (TypeError, ValueError):
             reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分")
     applicable = True
-    applicable_raw = _cell(v, "applicable")
     if applicable_raw:
         applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())  # type: ignore[assignment]
         if applicable is None:
             raise InputError(row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否",
                              project_id=pid)
-    return Indicator(level1, _cell(v, "level2"), name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
-                     target_value, actual_value, reported, _cell(v, "deviation_reason"), applicable,
-                     row.where(None))
+    return Indicator(level1, level2, name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
+                     target_value, actual_value, reported, reason, applicable, row.where(None))
 
 
 def build_project(raw: RawProject) -> Project:
