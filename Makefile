@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-DATA ?= data
+DATA ?= data/portfolio data/seed/nc-scjg-2019-zzxf.yaml
 OUT ?= reports
 
 .DEFAULT_GOAL := help

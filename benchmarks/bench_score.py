@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import BIN, run, synth  # noqa: E402
+from _measure import BIN, run, synth
 
 READ_WITH_PANDAS = (
     "import sys, pandas as pd\n"

@@ -117,7 +117,7 @@ def _budget_findings(card: Scorecard) -> list[Finding]:
     if rate is not None and rate > 1 + 1e-9:
         out.append(Finding("R009", WARNING, f"预算执行率 {pct(rate, 2)}（{fmt(b.executed)}{u} ÷ {fmt(b.adjusted)}{u}），"
                            "超过 100%，属异常", "预算执行率", {"rate": rate}))
-    elif (rate is not None and rule and rule.explain_below is not None and rate < rule.explain_below
+    elif (rate is not None and rule and rule.explain_below is not None and rate < rule.explain_below - 1e-9
           and not card.project.budget_note.strip()):
         out.append(Finding("R009", WARNING, f"预算执行率 {pct(rate, 2)}，低于 {pct(rule.explain_below, 0)}，未说明原因",
                            "预算执行率", {"rate": rate}))

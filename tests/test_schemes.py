@@ -435,3 +435,10 @@ def test_project_naming_a_missing_scheme_is_an_input_error(load_doc) -> None:
     with pytest.raises(InputError) as info:
         evalcore.evaluate(p)
     assert "no-such-scheme" in str(info.value)
+
+
+def test_bad_scheme_floor_score_above_floor(tmp_path: Path) -> None:
+    """Spending more must never earn less: a floor score above the floor rate is refused."""
+    err = _error(tmp_path, scheme_doc(set={"budget_execution.floor": 0.6, "budget_execution.floor_score": 0.8}))
+    assert err.key == "budget_execution.floor_score", err.key
+    assert "floor" in err.message

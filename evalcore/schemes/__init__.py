@@ -51,6 +51,15 @@ class BudgetRule(_Strict):
     floor_score: float = Field(default=0, ge=0, le=1)
     explain_below: float | None = Field(default=None, ge=0, le=1)
 
+    @model_validator(mode="after")
+    def _monotone(self) -> BudgetRule:
+        # below the floor the score is weight × floor_score; above it weight × rate ≥ weight × floor.
+        # A floor_score above the floor would make spending more earn less.
+        if self.floor is not None and self.floor_score > self.floor + 1e-9:
+            raise _KeyedError("floor_score", f"floor_score {self.floor_score:g} 高于 floor {self.floor:g}，"
+                              "会使执行率越过下限时得分反而下降")
+        return self
+
 
 class OverAchievement(_Strict):
     threshold: float = Field(default=1.3, gt=1)
