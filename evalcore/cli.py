@@ -88,6 +88,23 @@ def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detai
 
 
 @cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="输出文件夹：写出 <主管部门>/<项目编号>.html 及执行过的笔记本")
+@click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件")
+@click.option("--project-id", help="PATH 为台账文件夹时，指定其中一个项目")
+@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个单元格的执行时限（秒）")
+def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str | None, timeout: int) -> None:
+    """一个项目：经 notebooks/evaluation.ipynb（papermill）生成 HTML 报告（nbconvert）。"""
+    from .pipeline.render import render_project
+
+    if scheme_spec:
+        _scheme_option(scheme_spec)  # a bad --scheme is a usage error (exit 2), before any kernel starts
+    result = render_project(path, out_dir, scheme=scheme_spec, project_id=project_id, timeout=timeout)
+    click.echo(f"已生成报告：{result.html}（{result.timings['total']:.1f} 秒）")
+
+
+@cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
     """生成供部门填报的空白工作簿（含填写说明与示例行）。"""

@@ -94,3 +94,23 @@ class SchemeError(EvalcoreError):
 
     def as_dict(self) -> dict[str, object]:
         return {"message": str(self), "where": {"file": self.file, "path": self.key}}
+
+
+class ProjectError(EvalcoreError):
+    """An unexpected failure while handling one project (a bug, not bad input): reported like an
+    input error so that the project is named and every other project is still scored."""
+
+    def __init__(self, project_id: str | None, where: Where | None, exc: BaseException) -> None:
+        self.project_id, self.where, self.cause = project_id, where, f"{type(exc).__name__}: {exc}"
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = self.where.describe() if self.where else ""
+        who = f"项目「{self.project_id}」" if self.project_id else "项目"
+        return f"{place}：{who}处理时出现内部错误（{self.cause}），其他项目不受影响；请报告此问题".lstrip("：")
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"message": str(self), "where": self.where.as_dict() if self.where else {}}
+        if self.project_id:
+            out["project_id"] = self.project_id
+        return out

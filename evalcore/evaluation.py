@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import EvalcoreError, InputError, SchemeError, Where
+from .errors import EvalcoreError, InputError, ProjectError, SchemeError, Where
 from .inputs import load_paths
 from .model import Project
 from .review import Finding, review
@@ -53,11 +53,7 @@ def scheme_for(project: Project, override: Scheme | str | None = None) -> Scheme
         try:
             return get_scheme(project.scheme)
         except SchemeError as exc:
-            where = project.where or Where(project.origin)
-            where = Where(where.file, where.sheet, where.row, where.column,
-                          "scheme" if where.path is not None else None, "评分方案")
-            if project.where and project.where.sheet:
-                where = Where(where.file, where.sheet, field="评分方案")
+            where = project.scheme_where or project.where or Where(project.origin)
             raise InputError(where, exc.message, "内置方案 id（self-2020、dept-2020）或方案文件路径",
                              project_id=project.project_id) from None
     return get_scheme(default_scheme_id(project.evaluation_type))
@@ -75,6 +71,8 @@ def evaluate_projects(projects: Iterable[Project], scheme: Scheme | str | None =
             run.evaluations.append(evaluate(project, scheme))
         except InputError as exc:
             run.errors.append(exc)
+        except Exception as exc:  # a bug must not cost the other projects their scores
+            run.errors.append(ProjectError(project.project_id, project.where, exc))
     return run
 
 

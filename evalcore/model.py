@@ -35,6 +35,7 @@ class BudgetRow:
     executed: float
     reported_score: float | None = None
     where: Where | None = None
+    initial_given: bool = True  # False when 年初预算数 was blank (then it defaults to 全年预算数)
 
 
 @dataclass(slots=True)
@@ -77,4 +78,5 @@ class Project:
     budget: list[BudgetRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     origin: str = ""  # the file (or table folder) it was read from
-    where: Where | None = None
+    where: Where | None = None  # its project_id cell
+    scheme_where: Where | None = None  # its 评分方案 cell

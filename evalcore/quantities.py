@@ -8,6 +8,7 @@ tens of thousands of rows, so each distinct string is parsed once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,19 +55,37 @@ def normalize_unit(unit: object) -> str | None:
     return u
 
 
-def unit_dimension(unit: str | None) -> str | None:
-    """Units that can be converted into each other share a dimension; others are their own."""
+@lru_cache(maxsize=4096)
+def unit_scale(unit: str | None) -> tuple[float, str | None]:
+    """(factor, base): 万元 → (10000, 元), 万人次 → (10000, 人次), bare 万 → (10000, "") a pure multiplier."""
     if unit is None:
-        return None
+        return 1.0, None
     if unit in MONEY_FACTORS:
-        return "money"
-    return unit
+        return MONEY_FACTORS[unit], "元"
+    for prefix, factor in (("亿", 1e8), ("万", 1e4)):
+        if unit == prefix:
+            return factor, ""
+        if unit.startswith(prefix):
+            inner, base = unit_scale(unit[len(prefix):])
+            return factor * inner, base
+    return 1.0, unit
+
+
+def unit_dimension(unit: str | None) -> str | None:
+    """Units that can be converted into each other share a dimension (their base unit)."""
+    return unit_scale(unit)[1]
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    """Comparable after conversion: same base unit, or one side a bare multiplier (85万 vs 万元)."""
+    da, db = unit_dimension(a), unit_dimension(b)
+    return da == db or da == "" or db == ""
 
 
 def convert(value: float, from_unit: str | None, to_unit: str | None) -> float:
     if from_unit == to_unit or from_unit is None or to_unit is None:
         return value
-    return value * MONEY_FACTORS[from_unit] / MONEY_FACTORS[to_unit]
+    return value * unit_scale(from_unit)[0] / unit_scale(to_unit)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +100,26 @@ class Quantity:
     date: dt.date | None = None
     # for deadline actuals written as words: True (按时完成), False (延期), None (unknown)
     on_time: bool | None = None
-    relative_deadline: str | None = None  # 年底 etc.: resolved against the project year
+    relative_deadline: tuple[int, int, int | None] | None = None  # 年底, 6月30日前: see Relative
 
 
 _DATE_FULL = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DATE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?:底|末)?")
-_DATE_MONTH_NO_YEAR = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末)")
-_RELATIVE = (
+_DATE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d)")  # 2019年底前完成, 2019年内, 2019年完成
+_NEXT_YEAR = re.compile(r"(?:次年|下年|翌年|第二年)\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MONTH_END = re.compile(r"(?<![\d年个])(\d{1,2})\s*月(?:份)?(?:底|末|前|内|之前|以前|完成)")
+_RELATIVE_WORDS = (
     ("年底", (12, 31)), ("年末", (12, 31)), ("年内", (12, 31)), ("本年度", (12, 31)), ("年度内", (12, 31)),
     ("上半年", (6, 30)), ("第一季度", (3, 31)), ("一季度", (3, 31)), ("第二季度", (6, 30)), ("二季度", (6, 30)),
     ("第三季度", (9, 30)), ("三季度", (9, 30)), ("第四季度", (12, 31)), ("四季度", (12, 31)),
 )
-_LATE_WORDS = ("未完成", "未按时", "未按期", "延期", "逾期", "滞后", "推迟", "延迟", "未能", "尚未")
+_LATE_WORDS = ("未完成", "未按时", "未按期", "延期", "逾期", "滞后", "推迟", "延迟", "未能", "尚未", "没有", "没能",
+               "不能", "无法", "超期", "未如期")
 _ON_TIME_WORDS = ("按时", "按期", "如期", "及时", "提前", "前完成", "已完成", "完成")
+
+#: A deadline written without its year: (years after the project year, month, day or None = month end)
+Relative = tuple[int, int, int | None]
 
 
 def _last_day(year: int, month: int) -> dt.date:
@@ -101,67 +127,89 @@ def _last_day(year: int, month: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def _find_date(s: str) -> tuple[dt.date | None, str | None]:
-    m = _DATE_FULL.search(s)
-    if m:
-        try:
+def _valid(month: int, day: int | None) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    return day is None or 1 <= day <= _last_day(2000, month).day  # 2000: a leap year
+
+
+def _find_date(s: str) -> tuple[dt.date | None, Relative | None]:
+    """The deadline a text names: an absolute date, or one relative to the project year."""
+    try:
+        m = _DATE_FULL.search(s)
+        if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), None
-        except ValueError:
-            return None, None
-    m = _DATE_MONTH.search(s)
-    if m and 1 <= int(m[2]) <= 12:
-        return _last_day(int(m[1]), int(m[2])), None
-    m = _DATE_MONTH_NO_YEAR.search(s)
-    if m and 1 <= int(m[1]) <= 12:
-        return None, f"{int(m[1])}月"
-    for word, _ in _RELATIVE:
+        m = _DATE_MONTH.search(s)
+        if m and 1 <= int(m[2]) <= 12:
+            return _last_day(int(m[1]), int(m[2])), None
+        m = _DATE_YEAR.search(s)
+        if m:
+            return dt.date(int(m[1]), 12, 31), None
+    except ValueError:
+        return None, None
+    m = _NEXT_YEAR.search(s)
+    if m and _valid(int(m[1]), int(m[2]) if m[2] else None):
+        return None, (1, int(m[1]), int(m[2]) if m[2] else None)
+    m = _MONTH_DAY.search(s)
+    if m and _valid(int(m[1]), int(m[2])):
+        return None, (0, int(m[1]), int(m[2]))
+    m = _MONTH_END.search(s)
+    if m and _valid(int(m[1]), None):
+        return None, (0, int(m[1]), None)
+    for word, (month, day) in _RELATIVE_WORDS:
         if word in s:
-            return None, word
+            return None, (0, month, day)
     return None, None
 
 
-def resolve_relative(word: str, year: int) -> dt.date:
-    if word.endswith("月"):
-        return _last_day(year, int(word[:-1]))
-    for w, (month, day) in _RELATIVE:
-        if w == word:
-            return dt.date(year, month, day)
-    raise KeyError(word)
+def resolve_relative(rel: Relative, year: int) -> dt.date:
+    offset, month, day = rel
+    y = year + offset
+    return _last_day(y, month) if day is None else dt.date(y, month, day)
+
+
+def _on_time(text: str) -> bool | None:
+    if any(w in text for w in _LATE_WORDS):
+        return False
+    if any(w in text for w in _ON_TIME_WORDS):
+        return True
+    return None
+
+
+_ZERO_WORDS = {"无", "零", "没有", "未发生"}
 
 
 @lru_cache(maxsize=65536)
 def parse_quantity(raw: object) -> Quantity:
     """Parse one cell. Never raises: what is not a number or a date is text."""
-    text = normalize_text(raw)
-    if not text or text in {"-", "/", "—", "无"}:
+    written = normalize_text(raw)
+    text = re.sub(r"[(（]\s*含\s*[)）]$", "", written).strip()  # ≥95%（含）: the bound is included anyway
+    if not text or text in {"-", "/", "—"}:
         return Quantity(str(raw or ""), "empty")
-    m = None if _DATE_MONTH_NO_YEAR.match(text) else _NUMBER_RE.match(text)  # 12月底前 is a date
+    if text in _ZERO_WORDS:  # 0次 accidents are often written 无
+        return Quantity(text, "number", 0.0)
+    m = _NUMBER_RE.match(text)
+    if m and m["unit"] and m["unit"][0] in "年月日":
+        date, relative = _find_date(text)  # 2019年底前完成, 12月底前: a date, not 2019 of a unit
+        if date or relative:
+            m = None
     if m:
         cmp_word = m["cmp"]
         comparator = _COMPARATOR_WORDS[cmp_word] if cmp_word else None
         if m["tail"]:
             comparator = comparator or ("≤" if m["tail"] in ("以内", "以下", "及以下") else "≥")
         unit = m["unit"] or None
-        if unit in ("以内",):
-            comparator, unit = comparator or "≤", None
         try:
             number = float(m["num"].replace(",", "").replace("+", ""))
         except ValueError:
             number = None
-        if number is not None:
-            return Quantity(text, "number", number, normalize_unit(unit), comparator)
+        if number is not None and math.isfinite(number):
+            return Quantity(written, "number", number, normalize_unit(unit), comparator)
     date, relative = _find_date(text)
     if date or relative:
-        on_time = None
-        if any(w in text for w in _LATE_WORDS):
-            on_time = False
-        return Quantity(text, "date", date=date, relative_deadline=relative, on_time=on_time)
-    on_time = None
-    if any(w in text for w in _LATE_WORDS):
-        on_time = False
-    elif any(w in text for w in _ON_TIME_WORDS):
-        on_time = True
-    return Quantity(text, "text", on_time=on_time)
+        return Quantity(text, "date", date=date, relative_deadline=relative,
+                        on_time=False if _on_time(text) is False else None)
+    return Quantity(text, "text", on_time=_on_time(text))
 
 
 def parse_number_cell(raw: object) -> float | None:
@@ -170,7 +218,10 @@ def parse_number_cell(raw: object) -> float | None:
         return None
     if type(raw) is str:
         try:
-            return float(raw)  # fast path: "10", "7.3"
+            value = float(raw)  # fast path: "10", "7.3"
+            if math.isfinite(value):
+                return value
+            raise ValueError(raw)  # NaN, inf: not a number anyone wrote on a form
         except ValueError:
             if not raw.strip():
                 return None
@@ -179,13 +230,18 @@ def parse_number_cell(raw: object) -> float | None:
     if isinstance(raw, int | float):
         if raw != raw:  # NaN from pandas means empty
             return None
+        if not math.isfinite(raw):
+            raise ValueError(str(raw))
         return float(raw)
     text = normalize_text(raw).replace(",", "")
     if text in {"", "-", "/", "—"}:
         return None
     if text.endswith("分"):
         text = text[:-1].strip()
-    return float(text)  # raises ValueError with the bad text
+    value = float(text)  # raises ValueError with the bad text
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 @lru_cache(maxsize=65536)

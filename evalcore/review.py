@@ -96,7 +96,7 @@ def _indicator_findings(card: Scorecard) -> list[Finding]:
             out.append(Finding("R011", WARNING, f"「{name}」为定量指标，但年度指标值「{ind.target.raw}」与度量单位均未写单位",
                                name))
         if UNMEASURABLE in s.flags:
-            out.append(Finding("R011", WARNING, f"「{name}」为定量指标（{ind.direction}），但{s.explanation.text.split('，')[0]}，"
+            out.append(Finding("R011", WARNING, f"「{name}」为可计量指标（{ind.direction}），但{s.explanation.text.split('，')[0]}，"
                                "已按定性规则评分", name))
         elif UNRECOGNISED in s.flags:
             out.append(Finding("R011", WARNING, f"「{name}」实际完成值「{ind.actual.raw}」无法判定完成情况："

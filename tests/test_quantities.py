@@ -127,9 +127,16 @@ def test_qualitative_words_are_text(raw: str) -> None:
     assert q.number is None and q.date is None
 
 
-@pytest.mark.parametrize("raw", ["", "-", "/", "无", "—", None])
+@pytest.mark.parametrize("raw", ["", "-", "/", "—", None])
 def test_blank_cells_are_empty(raw) -> None:
     assert parse_quantity(raw).kind == "empty"
+
+
+@pytest.mark.parametrize("raw", ["无", "零", "未发生"])
+def test_none_written_as_a_word_is_zero(raw) -> None:
+    """`0次` accidents: the actual is often written 无; it must score like 0, not as unmeasurable."""
+    q = parse_quantity(raw)
+    assert (q.kind, q.number) == ("number", 0.0)
 
 
 # ---------------------------------------------------------------- unit agreement in build_indicator

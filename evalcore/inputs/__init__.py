@@ -11,13 +11,23 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import InputError, Where
+from ..errors import InputError, ProjectError, Where
 from ..model import Project
 from .records import RawProject, build_project
-from .tables_reader import TablePortfolio, is_table_folder
-from .workbook_reader import read_workbook
+
+if TYPE_CHECKING:
+    from .tables_reader import TablePortfolio
+from .table_layout import is_table_folder
 from .yaml_reader import read_yaml
+
+
+def read_workbook(path: Path) -> list[RawProject]:
+    from .workbook_reader import read_workbook as read  # openpyxl only when a workbook is read
+
+    return read(path)
+
 
 READERS: dict[str, Callable[[Path], list[RawProject]]] = {
     ".yaml": read_yaml,
@@ -29,7 +39,7 @@ READERS: dict[str, Callable[[Path], list[RawProject]]] = {
 @dataclass
 class LoadResult:
     projects: list[Project] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
+    errors: list[InputError | ProjectError] = field(default_factory=list)
 
 
 def discover(path: Path) -> list[Path]:
@@ -55,6 +65,8 @@ def discover(path: Path) -> list[Path]:
 def open_source(path: Path) -> list[RawProject] | TablePortfolio:
     """One discovered item: a project file's raw projects, or a table folder. Raises InputError."""
     if path.is_dir():
+        from .tables_reader import TablePortfolio  # Arrow only when a table folder is read
+
         return TablePortfolio(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -80,7 +92,7 @@ def iter_raw(paths: Iterable[str | os.PathLike[str]]) -> Iterator[RawProject | I
     for source in iter_sources(paths):
         if isinstance(source, InputError):
             yield source
-        elif isinstance(source, TablePortfolio):
+        elif not isinstance(source, list):  # a TablePortfolio
             yield from source.errors
             yield from source.raw_projects()
         else:
@@ -101,7 +113,7 @@ class DuplicateGuard:
         return None
 
 
-def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project | InputError]:
+def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project | InputError | ProjectError]:
     guard = DuplicateGuard()
     for raw in iter_raw(paths):
         if isinstance(raw, InputError):
@@ -112,6 +124,9 @@ def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project |
         except InputError as exc:
             yield exc
             continue
+        except Exception as exc:  # a bug must not cost the other projects their scores
+            yield ProjectError(str(raw.facts.values.get("project_id") or "") or None, raw.facts.where(None, "project"), exc)
+            continue
         dup = guard.check(project.project_id, project.origin, project.where)
         yield dup if dup else project
 
@@ -119,7 +134,7 @@ def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project |
 def load_paths(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
     result = LoadResult()
     for item in iter_projects(paths):
-        if isinstance(item, InputError):
+        if isinstance(item, InputError | ProjectError):
             result.errors.append(item)
         else:
             result.projects.append(item)
@@ -136,5 +151,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     return result.projects[0]
 
 
-__all__ = ["READERS", "DuplicateGuard", "LoadResult", "TablePortfolio", "discover", "iter_projects", "iter_raw",
+__all__ = ["READERS", "DuplicateGuard", "LoadResult", "discover", "iter_projects", "iter_raw",
            "iter_sources", "load_paths", "load_project", "open_source"]

@@ -8,6 +8,7 @@ problem is reported with the carrier's own coordinates (sheet/row/column or YAML
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,12 +28,12 @@ from ..model import (
     Project,
 )
 from ..quantities import (
+    compatible,
     convert,
     normalize_text,
     normalize_unit,
     parse_number_cell,
     parse_quantity,
-    unit_dimension,
 )
 
 _LABELS = {
@@ -154,12 +155,15 @@ def budget_role(source: str) -> tuple[str, str]:
 def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
     source = _required_text(row, "source", "budget", pid)
     role, spelled = budget_role(source)
+    if role == ROLE_FUNDING and all(_text(row, k) == "" for k in ("initial", "adjusted", "executed")):
+        # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
+        return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, row.where(None, "budget"), initial_given=False)
     adjusted = _number(row, "adjusted", "budget", pid, required=True, minimum=0, what="金额")
     executed = _number(row, "executed", "budget", pid, required=True, minimum=0, what="金额")
     initial = _number(row, "initial", "budget", pid, required=False, minimum=0, what="金额")
     reported = _number(row, "reported_score", "budget", pid, required=False, what="得分")
     return BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
-                     reported, row.where(None, "budget"))
+                     reported, row.where(None, "budget"), initial_given=initial is not None)
 
 
 @lru_cache(maxsize=1024)
@@ -186,14 +190,14 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     unit, target_value, actual_value = column_unit, None, None
     numeric_rule = direction in QUANTITATIVE or (direction == DEADLINE and target.kind == "number")
     if numeric_rule and target.kind == "number":
-        if target.unit and column_unit and unit_dimension(target.unit) != unit_dimension(column_unit):
+        if target.unit and column_unit and not compatible(target.unit, column_unit):
             return ("error", "target", f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
                     "与度量单位相同或可换算的单位")
         unit = target.unit or column_unit or actual.unit
         target_value = target.number
         if actual.kind == "number":
             a_unit = actual.unit or column_unit or unit
-            if unit_dimension(a_unit) != unit_dimension(unit):
+            if not compatible(a_unit, unit):
                 return ("error", "actual", f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
                         f"以「{unit}」或可换算的单位填写")
             actual_value = convert(actual.number, a_unit, unit)  # type: ignore[arg-type]
@@ -221,7 +225,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     weight = v.get("weight")
     try:
         weight = float(weight)  # type: ignore[arg-type]
-        if not weight >= 0:  # negative or NaN
+        if not 0 <= weight < math.inf:  # negative, NaN or infinite: let the careful path say why
             raise ValueError
     except (TypeError, ValueError):
         weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
@@ -231,8 +235,8 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     else:
         try:
             reported = float(reported)  # type: ignore[arg-type]
-            if reported != reported:
-                reported = None
+            if not math.isfinite(reported):
+                raise ValueError
         except (TypeError, ValueError):
             reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分")
     applicable = True
@@ -255,9 +259,11 @@ def build_project(raw: RawProject) -> Project:
     year_text = _text(f, "year").rstrip("年").strip()
     try:
         year = int(float(normalize_text(year_text)))
-    except ValueError:
+        if not 1900 <= year <= 2100:
+            raise ValueError(year_text)
+    except (ValueError, OverflowError):
         raise InputError(f.where("year", "project"), f"「{year_text}」不是年份" if year_text else "缺少年度",
-                         "四位数年份，如 2019", project_id=pid) from None
+                         "1900–2100 之间的四位数年份，如 2019", project_id=pid) from None
     etype_raw = _text(f, "evaluation_type") or "self"
     etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
     if etype is None:
@@ -280,5 +286,5 @@ def build_project(raw: RawProject) -> Project:
         goal_planned=_text(f, "goal_planned"), goal_actual=_text(f, "goal_actual"),
         reported_total=reported_total, reported_grade=_text(f, "reported_grade") or None,
         budget_note=_text(f, "budget_note"), budget=budget, indicators=indicators, origin=raw.origin,
-        where=f.where("project_id", "project"),
+        where=f.where("project_id", "project"), scheme_where=f.where("scheme", "project"),
     )

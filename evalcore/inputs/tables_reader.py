@@ -36,21 +36,9 @@ from ..fields import (
 )
 from .encoding import decode_bytes
 from .records import RawProject, RawRow
+from .table_layout import table_file
 
-SUFFIXES = (".csv", ".parquet")
 _ID_SPELLINGS = ("project_id", "项目编号", "项目代码", "项目id")
-
-
-def table_file(folder: Path, stem: str) -> Path | None:
-    for suffix in SUFFIXES:
-        p = folder / f"{stem}{suffix}"
-        if p.is_file():
-            return p
-    return None
-
-
-def is_table_folder(folder: Path) -> bool:
-    return folder.is_dir() and table_file(folder, TABLE_PROJECTS) is not None
 
 
 def _norm(name: object) -> str:
@@ -76,6 +64,7 @@ def _read_csv(path: Path) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),  # keep line numbers true
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
@@ -90,6 +79,21 @@ def _read_table(path: Path) -> pa.Table:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(Where(str(path)), f"无法读取 Parquet（{str(exc).splitlines()[0]}）", "Parquet 表格") from None
     return _read_csv(path)
+
+
+def _id_text(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # pandas writes an integer id column holding a NaN as floats: 1.0 is id 1
+    return str(v).strip()
+
+
+def _id_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """project_id as text in every table, so the three tables agree on what an id is."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column
+    return pa.chunked_array([pa.array([_id_text(v) for v in column.to_pylist()], type=pa.string())])
 
 
 class _Table:
@@ -116,28 +120,38 @@ class _Table:
             if f.key not in columns:
                 raise InputError(Where(self.file, row=1, field=f.label), f"缺少「{f.key}」列",
                                  f"表头含 {f.key} 或「{f.label}」")
+        if "project_id" in keys:
+            arrays[keys.index("project_id")] = _id_column(arrays[keys.index("project_id")])
         self.keys, self.columns = keys, columns
-        self.table = pa.table(arrays, names=keys)
-        self.rownum = np.arange(2, self.table.num_rows + 2, dtype=np.int64)  # file row of each table row
+        table = pa.table(arrays, names=keys)
+        rownum = np.arange(2, table.num_rows + 2, dtype=np.int64)  # file row of each table row
+        if path.suffix != ".parquet" and table.num_rows:  # blank lines were kept for numbering: drop them
+            blank = None
+            for col in raw.columns:
+                empty = pc.equal(col, "")
+                blank = empty if blank is None else pc.and_(blank, empty)
+            keep = pc.invert(blank).combine_chunks() if blank is not None else None
+            if keep is not None and not pc.all(keep).as_py():
+                table = table.filter(keep)
+                rownum = rownum[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+        self.table, self.rownum = table, rownum
 
     def __len__(self) -> int:
         return self.table.num_rows
 
     def ids(self) -> list[str]:
-        return [("" if v is None else str(v).strip()) for v in self.table.column("project_id").to_pylist()]
+        return [("" if v is None else v.strip()) for v in self.table.column("project_id").to_pylist()]
 
     def group_by(self, positions: dict[str, int], n: int) -> np.ndarray:
         """Reorder rows so each project's rows are contiguous, in project order (stable), and
         return the boundaries: rows of project i are [bounds[i], bounds[i+1]); ids unknown to the
         projects table (position n) come next, then ids it repeats (position n + 1)."""
-        column = self.table.column("project_id")
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-            column = pc.cast(column, pa.string())
-        encoded = pc.dictionary_encode(column).combine_chunks()
+        column = self.table.column("project_id")  # text, see _id_column
+        encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()  # a null id is an orphan
         labels = encoded.dictionary.to_pylist()
         mapped = np.fromiter((positions.get("" if v is None else v.strip(), n) for v in labels), dtype=np.int64,
                              count=len(labels))
-        codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False) if len(labels) else np.zeros(0, np.int64)
+        codes = encoded.indices.to_numpy(zero_copy_only=False) if len(labels) else np.zeros(0, np.int64)
         row_pos = mapped[codes] if len(labels) else np.full(len(self), n, dtype=np.int64)
         order = np.argsort(row_pos, kind="stable")
         self.table = self.table.take(pa.array(order))
@@ -202,7 +216,7 @@ class TablePortfolio:
                 first = orphans[0]
                 self.errors.append(InputError(
                     Where(first.file, row=first.row, column=first.columns.get("project_id")),
-                    f"{len(orphans)} 行的 project_id 在 projects 表中不存在（{'、'.join(unknown[:5])}"
+                    f"{len(orphans)} 行的 project_id 在 projects 表中不存在（{'、'.join(u or '空' for u in unknown[:5])}"
                     f"{' 等' if len(unknown) > 5 else ''}）", "projects 表中已有的项目编号",
                     project_id=unknown[0] or None))
 

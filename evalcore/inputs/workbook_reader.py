@@ -34,10 +34,27 @@ def _is_empty(values: tuple) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+_PERCENT_KEYS = {"target", "actual"}  # a cell typed `95%` in Excel holds 0.95 with a % format
+_MERGED_KEYS = ("level1", "level2")  # the printed form merges these cells down their group
+
+
+def _value(cell) -> object:  # type: ignore[no-untyped-def]
+    return getattr(cell, "value", None)
+
+
+def _percent_text(value: object) -> object:
+    from ..quantities import format_number
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{format_number(round(value * 100, 10))}%"
+    return value
+
+
 def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]:
     index = header_index(fields)
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    cell_rows = ws.iter_rows()
+    first = next(cell_rows, None)
+    header = tuple(_value(c) for c in first) if first is not None else None
     if header is None:
         raise InputError(Where(file, sheet, 1), "工作表为空", "第 1 行为表头")
     positions: dict[str, int] = {}
@@ -51,10 +68,23 @@ def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]
                              f"表头含「{f.label}」")
     columns = {k: get_column_letter(i + 1) for k, i in positions.items()}
     out = []
-    for r, values in enumerate(rows, start=2):
+    above: dict[str, object] = {}
+    for r, cells in enumerate(cell_rows, start=2):
+        values = tuple(_value(c) for c in cells)
         if _is_empty(values):
             continue
-        data = {k: (values[i] if i < len(values) else None) for k, i in positions.items()}
+        data: dict[str, object] = {}
+        for k, i in positions.items():
+            v = values[i] if i < len(values) else None
+            if k in _PERCENT_KEYS and "%" in (getattr(cells[i], "number_format", "") or ""):
+                v = _percent_text(v)
+            data[k] = v
+        for k in _MERGED_KEYS:  # a merged 一级/二级指标 cell is empty below its first row
+            if k in data:
+                if data[k] is None or (isinstance(data[k], str) and not data[k].strip()):
+                    data[k] = above.get(k)
+                else:
+                    above[k] = data[k]
         out.append(RawRow(data, file, sheet, r, columns))
     return out
 

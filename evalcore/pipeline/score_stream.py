@@ -16,32 +16,45 @@ from typing import BinaryIO
 
 import orjson
 
-from ..errors import InputError
+from ..errors import InputError, ProjectError
 from ..evaluation import evaluate
-from ..inputs import DuplicateGuard, TablePortfolio, iter_sources
+from ..inputs import DuplicateGuard, iter_sources
 from ..inputs.records import RawProject, build_project
+from ..inputs.tables_reader import TablePortfolio
 from ..presentation.records import evaluation_record
 from ..schemes import Scheme
 
 CHUNK = 1000  # projects per task
 PARALLEL_FROM = 3000  # projects in one table folder before a pool pays off
 
-# (project_id, origin, where-of-project or None, JSON bytes) or (None, None, None, error dict)
+# (project_id or None, origin, where of the project or None, JSON bytes or an error dict)
 Item = tuple[str | None, str | None, object, bytes | dict]
+
 
 _STATE: dict[str, object] = {}  # set in the parent before forking; read by the children
 
 
 def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:
+    """Build, score, review and serialise. A project that was built carries its id even when its
+    scoring fails, so the parent checks duplicates exactly as the in-memory path does."""
     items: list[Item] = []
     for raw in raws:
         try:
             project = build_project(raw)
-            record = evaluation_record(evaluate(project, scheme))
         except InputError as exc:
             items.append((None, None, None, exc.as_dict()))
             continue
-        items.append((project.project_id, project.origin, project.where, orjson.dumps(record)))
+        except Exception as exc:  # a bug must not cost the other projects their scores
+            pid = str(raw.facts.values.get("project_id") or "") or None
+            items.append((None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict()))
+            continue
+        try:
+            payload: bytes | dict = orjson.dumps(evaluation_record(evaluate(project, scheme)))
+        except InputError as exc:
+            payload = exc.as_dict()
+        except Exception as exc:
+            payload = ProjectError(project.project_id, project.where, exc).as_dict()
+        items.append((project.project_id, project.origin, project.where, payload))
     return items
 
 
@@ -81,12 +94,13 @@ def write_scored_json(paths: Iterable[str | os.PathLike[str]], out: BinaryIO, sc
             batches = [_score_raws(source, scheme)]
         for batch in batches:
             for pid, origin, where, payload in batch:
-                if pid is None:
-                    errors.append(payload)  # type: ignore[arg-type]
-                    continue
-                dup = guard.check(pid, origin or "", where)  # type: ignore[arg-type]
-                if dup:
-                    errors.append(dup.as_dict())
+                if pid is not None:
+                    dup = guard.check(pid, origin or "", where)  # type: ignore[arg-type]
+                    if dup:
+                        errors.append(dup.as_dict())
+                        continue
+                if isinstance(payload, dict):
+                    errors.append(payload)
                     continue
                 out.write(payload if first else b"," + payload)  # type: ignore[operator]
                 first = False

@@ -54,6 +54,8 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         sums = {attr: _sum(funding, attr) for attr, _ in _COLUMNS}
         if total_row is not None:
             for attr, label in _COLUMNS:
+                if attr == "initial" and not (total_row.initial_given and all(r.initial_given for r in funding)):
+                    continue  # a blank 年初 defaults to 全年: not a contradiction anyone wrote
                 if abs(getattr(total_row, attr) - sums[attr]) > TOLERANCE:
                     contradictions.append((label, getattr(total_row, attr), sums[attr]))
         if total_row is not None and not contradictions:

@@ -31,6 +31,16 @@ def pct(ratio: float, decimals: int = 1) -> str:
     return f"{ratio * 100:.{decimals}f}%"
 
 
+def pct_of(ratio: float, weight: float, score: float) -> str:
+    """The ratio as shown in `weight × ratio = score`, with enough decimals for the product shown
+    to equal the score shown (20 × 87.7% would print 17.54 for a score of 17.53)."""
+    for d in (1, 2, 3, 4):
+        shown = round(ratio * 100, d)
+        if f"{weight * shown / 100:.2f}" == f"{score:.2f}":
+            return f"{shown:.{d}f}%"
+    return f"{ratio * 100:.4f}%"
+
+
 def pts(x: float) -> str:
     return f"{x:.2f}"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..model import DEADLINE, QUALITATIVE, Indicator
 from ..quantities import format_number, resolve_relative, with_unit
 from ..schemes import Scheme
-from .explain import Explanation, pct, pts, w
+from .explain import Explanation, pct, pct_of, pts, w
 
 # Flags an IndicatorScore can carry; the review turns them into findings.
 UNMEASURABLE = "unmeasurable"  # a quantitative rule whose target or actual is not a number
@@ -49,7 +49,8 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
         text = (f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；"
                 + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"))
         return (weight if met else 0.0), None, met, "等于型指标（零目标）", "实际 ≤ 0 得满分，否则 0 分", text, flags
-    rule = "正向指标" if ind.direction in ("≥", ">") else "等于型指标"
+    positive = ind.direction in ("≥", ">") or (ind.direction == DEADLINE and ind.target.comparator != "=")
+    rule = ("时限指标（按完成比例）" if ind.direction == DEADLINE else "正向指标") if positive else "等于型指标"
     formula = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
     if t <= 0:
         met = a >= t
@@ -70,7 +71,8 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
                     f"{w(weight)} × (1 − {pct(deviation)}) = {pts(score)}")
         return score, ratio, True, rule, formula, text, flags
     score = weight * ratio
-    text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {pct(ratio)}；{w(weight)} × {pct(ratio)} = {pts(score)}"
+    shown = pct_of(ratio, weight, score)
+    text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"
     return score, ratio, False, rule, formula, text, flags
 
 
@@ -99,7 +101,8 @@ def _reverse(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, floa
     else:
         ratio = t / a
         score = weight * ratio
-        text = f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {pct(ratio)}；{w(weight)} × {pct(ratio)} = {pts(score)}"
+        shown = pct_of(ratio, weight, score)
+        text = f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"
     return score, completion, False, rule, formula, text, flags
 
 
@@ -151,11 +154,30 @@ def qualitative_level(text: str, scheme: Scheme) -> int | None:
     return memo[key]
 
 
+_NEGATORS = ("不", "没", "未", "无", "非")
+
+
+def _negated(text: str, keyword: str) -> bool:
+    """Every occurrence of keyword is preceded (within two characters) by a negator: 效果不明显, 没有完成."""
+    start, found = 0, False
+    while (p := text.find(keyword, start)) != -1:
+        found = True
+        if not any(n in text[max(0, p - 2):p] for n in _NEGATORS):
+            return False
+        start = p + 1
+    return found
+
+
 def _match_level(text: str, scheme: Scheme) -> int | None:
+    """The lowest level whose keywords appear un-negated. A text whose only matches are negated
+    (效果不明显, 没有完成) is not recognised: it is scored at the scheme's middle level and flagged
+    (R011) rather than read as achieved."""
     levels = scheme.qualitative.levels
-    for i in range(len(levels) - 1, -1, -1):
-        if any(k in text for k in levels[i].keywords):
-            return i
+    lowest = len(levels) - 1
+    for i in range(lowest, -1, -1):
+        for k in levels[i].keywords:
+            if k in text and (i == lowest or not _negated(text, k)):
+                return i
     return None
 
 
@@ -211,6 +233,14 @@ def score_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) ->
     return result
 
 
+def _deadline_is_reverse(ind: Indicator) -> bool:
+    """A numeric 时限 target: a duration (`≤12个月`, `30天`) is reverse; a rate (`≥100%`, `100%`
+    完成及时率) or an explicit ≥/>/= is scored like a positive indicator."""
+    if ind.target.comparator:
+        return ind.target.comparator in ("≤", "<")
+    return ind.unit != "%"
+
+
 def _compute(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
     if ind.direction == QUALITATIVE:
         return _qualitative(ind, weight, scheme)
@@ -220,7 +250,7 @@ def _compute(ind: Indicator, weight: float, scheme: Scheme, year: int) -> Indica
         what = "年度指标值" if ind.target_value is None else "实际完成值"
         raw = ind.target.raw if ind.target_value is None else ind.actual.raw
         return _qualitative(ind, weight, scheme, reason=f"{what}「{raw}」不是可计量的数值")
-    reverse = ind.direction in ("≤", "<") or ind.direction == DEADLINE
+    reverse = ind.direction in ("≤", "<") or (ind.direction == DEADLINE and _deadline_is_reverse(ind))
     score, completion, met, rule, formula, text, flags = (
         _reverse(ind, weight, scheme) if reverse else _positive(ind, weight, scheme))
     expl = Explanation(rule, formula, text, {"target": ind.target_value, "actual": ind.actual_value, "unit": ind.unit,

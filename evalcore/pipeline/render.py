@@ -1,0 +1,246 @@
+"""One project through `notebooks/evaluation.ipynb`: papermill executes, nbconvert exports HTML.
+
+What papermill and nbconvert leave to us (../shared/notes/toolchain.md §1.6, §2):
+- a cell timeout (`CellTimeoutError`) or a dead kernel (`DeadKernelError`) leaves the output
+  notebook looking "completed", and `sys.exit()` in a cell stops execution as a success: we catch
+  the first two ourselves and, after every run, check that every code cell executed without error;
+- nbconvert does not sanitise and its `lab` template links CDNs: we export with our own slim
+  template (`templates/evalcore`), code and prompts excluded, stderr dropped, `lang="zh"`;
+- writes are atomic: the HTML and the executed notebook appear under their final names only when
+  the run succeeded; a failed run leaves `<id>.failed.ipynb` for audit and no HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..errors import EvalcoreError, InputError
+from ..schemes import Scheme
+
+TEMPLATES = Path(__file__).parent / "templates"
+DEFAULT_TIMEOUT = 120  # seconds per cell
+START_TIMEOUT = 60
+REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
+
+class ReportError(EvalcoreError):
+    """A report could not be produced: names the project and the cause."""
+
+    def __init__(self, project: str, cause: str, notebook: Path | None = None) -> None:
+        self.project, self.cause, self.notebook = project, cause, notebook
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"（执行记录：{self.notebook}）" if self.notebook else ""
+        return f"项目「{self.project}」的报告生成失败：{self.cause}{where}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": str(self), "project_id": self.project, "cause": self.cause,
+                "notebook": str(self.notebook) if self.notebook else None}
+
+
+def find_notebook(name: str = "evaluation.ipynb") -> Path:
+    """notebooks/<name> of the working tree, else of the checkout this package is installed from."""
+    env = os.environ.get("EVALCORE_NOTEBOOKS")
+    for base in ([Path(env)] if env else []) + [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]:
+        if (base / name).is_file():
+            return base / name
+    raise EvalcoreError(f"找不到笔记本 notebooks/{name}（可用环境变量 EVALCORE_NOTEBOOKS 指定其所在文件夹）")
+
+
+def safe_component(text: object) -> str:
+    from ..authoring.writers import safe_component as _safe
+
+    return _safe(text)
+
+
+def make_exporter():
+    """One configured HTMLExporter; reuse it (template loading is the slow part of an export)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+    from traitlets.config import Config
+
+    class DropStderr(Preprocessor):
+        """stderr (warnings, logging) belongs in the audit notebook, not in the published page."""
+
+        def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+            if cell.get("cell_type") == "code":
+                cell.outputs = [o for o in cell.get("outputs", [])
+                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            return cell, resources
+
+    c = Config()
+    c.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
+    c.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=c, template_name="evalcore")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.language_code = "zh"
+    exporter.embed_images = False
+    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    exporter.register_preprocessor(DropStderr, enabled=True)
+    return exporter
+
+
+@dataclass
+class Rendered:
+    project_id: str
+    department: str
+    html: Path
+    notebook: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a published report is readable like any file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_complete(nb: nbformat.NotebookNode, project: str, notebook: Path) -> None:
+    """papermill reports success after sys.exit() and leaves later cells unexecuted: refuse that."""
+    for n, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                raise ReportError(project, f"第 {n} 个单元格出错：{out.get('ename')}: {out.get('evalue')}", notebook)
+        if cell.get("execution_count") is None:
+            raise ReportError(project, f"笔记本未执行完：第 {n} 个单元格没有运行（可能调用了 sys.exit 或被中断）", notebook)
+
+
+def kernel_manager_class():  # type: ignore[no-untyped-def]
+    """Kernels talk over IPC sockets in a private temp dir, not TCP: no free-port race when many
+    start at once (papermill #511) and no "running over TCP without encryption" warning on stderr."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kw):  # type: ignore[no-untyped-def]
+            super().__init__(**kw)
+            self.transport = "ipc"
+            self.ip = os.path.join(tempfile.mkdtemp(prefix="evalcore-kernel-"), "k")
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                import shutil
+
+                shutil.rmtree(os.path.dirname(self.ip), ignore_errors=True)
+
+        cleanup_resources = _async_cleanup_resources  # type: ignore[assignment]
+
+    return IPCKernelManager
+
+
+def execute(project_path: Path, output: Path, project: str, *, scheme: str | None, project_id: str | None,
+            timeout: int, kernel_name: str, notebook: Path,
+            timings: dict[str, float] | None = None) -> nbformat.NotebookNode:
+    """papermill with the failure modes it does not report turned into ReportError. `timings`
+    receives kernel_start (until the kernel answered) and execution (the cells)."""
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    params = {"project_path": str(project_path), "scheme": scheme, "project_id": project_id}
+    marks: dict[str, float] = {"begin": time.perf_counter()}
+
+    def started(**_: object) -> None:  # nbclient hook: the kernel is up, cells are about to run
+        marks["started"] = time.perf_counter()
+
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
+                            progress_bar=False, log_output=False, execution_timeout=timeout,
+                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
+                            kernel_manager_class=kernel_manager_class(), on_notebook_start=started)
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
+    except CellTimeoutError:
+        raise ReportError(project, f"单元格执行超过 {timeout} 秒，已中止", output) from None
+    except DeadKernelError:
+        raise ReportError(project, "内核意外退出（可能内存不足或被终止）", output) from None
+    except RuntimeError as exc:  # kernel failed to start / did not reply
+        raise ReportError(project, f"内核启动失败：{exc}", output) from None
+    finally:
+        if timings is not None:
+            end, begin = time.perf_counter(), marks["begin"]
+            timings["kernel_start"] = marks.get("started", end) - begin
+            timings["execution"] = end - marks.get("started", end)
+    nb = nbformat.read(str(output), as_version=4)
+    check_complete(nb, project, output)
+    return nb
+
+
+def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
+                   scheme: Scheme | str | None = None, project_id: str | None = None,
+                   timeout: int = DEFAULT_TIMEOUT, kernel_name: str = "python3", exporter=None,
+                   notebook: Path | None = None) -> Rendered:
+    """Execute and export one project; raise InputError (bad input) or ReportError (run failed)."""
+    from ..presentation.report import ProjectReport
+
+    t0 = time.perf_counter()
+    src = Path(project_path).resolve()
+    report = ProjectReport.from_path(src, scheme, project_id)  # validate before paying for a kernel
+    p = report.project
+    scheme_arg = scheme.source if isinstance(scheme, Scheme) else scheme
+    if scheme_arg and Path(scheme_arg).is_file():
+        scheme_arg = str(Path(scheme_arg).resolve())  # the kernel may run elsewhere
+    dest = Path(out_dir) / safe_component(p.department)
+    dest.mkdir(parents=True, exist_ok=True)
+    stem = safe_component(p.project_id)
+    html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / f"{stem}.failed.ipynb"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    timings: dict[str, float] = {"validate": time.perf_counter() - t0}
+    try:
+        t1 = time.perf_counter()
+        nb = execute(src, tmp, p.project_id, scheme=scheme_arg, project_id=project_id, timeout=timeout,
+                     kernel_name=kernel_name, notebook=notebook or find_notebook(), timings=timings)
+        timings["execute"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        exporter = exporter or make_exporter()
+        body, _ = exporter.from_notebook_node(nb, resources={"evalcore_title": report.title,
+                                                             "language_code": "zh"})
+        timings["export"] = time.perf_counter() - t2
+    except ReportError as exc:
+        if tmp.exists() and tmp.stat().st_size:
+            os.replace(tmp, failed)
+            exc.notebook = failed
+        tmp.unlink(missing_ok=True)
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _atomic_write(html_path, body.encode("utf-8"))
+    os.chmod(tmp, _FILE_MODE)
+    os.replace(tmp, nb_path)
+    failed.unlink(missing_ok=True)
+    timings["total"] = time.perf_counter() - t0
+    return Rendered(p.project_id, p.department, html_path, nb_path, timings)
+
+
+__all__ = [
+    "InputError",
+    "Rendered",
+    "ReportError",
+    "check_complete",
+    "find_notebook",
+    "make_exporter",
+    "render_project",
+]
