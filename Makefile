@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data/portfolio data/seed/nc-scjg-2019-zzxf.yaml
 OUT ?= reports
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint reports bench clean
+.PHONY: help setup browser test lint reports bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -23,7 +24,18 @@ setup: $(STAMP) ## create .venv and install evalcore with its test tools
 lint: setup ## ruff over the package, tests, benchmarks and scripts
 	$(BIN)/ruff check evalcore tests benchmarks scripts
 
-test: setup lint ## set everything up and run the whole test suite
+# The report browser test drives Debian's chromium through Playwright; `playwright install` (a
+# browser download) is never used.
+browser: ## install Debian's chromium for the report browser test (apt, as root)
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make browser: $(CHROMIUM) is missing; the report browser test needs Debian's chromium." >&2; \
+	  echo "  install it as root:  apt-get update && apt-get install -y chromium" >&2; \
+	  exit 1; \
+	fi; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium && test -x $(CHROMIUM)
+
+test: setup lint browser ## set everything up and run the whole test suite
 	$(BIN)/python -m pytest -q
 
 reports: setup ## score the sample portfolio into reports/ (summary.json, summary.txt)

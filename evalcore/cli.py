@@ -105,6 +105,42 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
 
 
 @cli.command()
+@click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"), required=False)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="输出文件夹：各项目报告、index.html、summary.csv/json、manifest.json")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="本机并行进程数（默认每核一个）")
+@click.option("--scheduler", help="Dask 分布式调度器地址，如 tcp://127.0.0.1:8786")
+@click.option("--force", is_flag=True, help="忽略增量记录，全部重新生成")
+@click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件（覆盖项目自身的设定）")
+@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个单元格的执行时限（秒）")
+@click.option("--parameters", "params_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("parameters"), show_default=True, help="papermill 参数文件的存放文件夹")
+@click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
+def batch(data_dir: Path, out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
+          scheme_spec: str | None, timeout: int, params_dir: Path, notebook: Path | None) -> None:
+    """批量生成 DATA_DIR 下全部项目的报告、项目总览与汇总表。"""
+    from .pipeline.batch import FAILED, INVALID, run_batch
+    from .presentation.progress import BatchProgress
+
+    if scheme_spec:
+        _scheme_option(scheme_spec)
+    if not data_dir.exists():
+        click.echo(f"错误：{data_dir}：文件或文件夹不存在", err=True)
+        sys.exit(EXIT_INPUT)
+    with BatchProgress() as progress:
+        result = run_batch(data_dir, out_dir, params_dir=params_dir, workers=workers, scheduler=scheduler,
+                           force=force, timeout=timeout, scheme=scheme_spec, notebook=str(notebook) if notebook else None,
+                           on_plan=progress.planned, on_result=progress.advance)
+    for m in result.manifest:
+        if m["status"] in (FAILED, INVALID):
+            who = f"{m.get('project_id') or ''} ".lstrip()
+            click.echo(f"失败：{who}{m.get('error', '')}".splitlines()[0], err=True)
+    click.echo(f"完成 {result.count('done')}，跳过（未变化）{result.count('skipped')}，失败 {result.count(FAILED)}，"
+               f"输入无效 {result.count(INVALID)}，用时 {result.seconds:.1f} 秒。总览：{out_dir / 'index.html'}")
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
     """生成供部门填报的空白工作簿（含填写说明与示例行）。"""

@@ -13,6 +13,8 @@ What papermill and nbconvert leave to us (../shared/notes/toolchain.md §1.6, §
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,8 +37,8 @@ _FILE_MODE = 0o666 & ~_UMASK
 class ReportError(EvalcoreError):
     """A report could not be produced: names the project and the cause."""
 
-    def __init__(self, project: str, cause: str, notebook: Path | None = None) -> None:
-        self.project, self.cause, self.notebook = project, cause, notebook
+    def __init__(self, project: str, cause: str, notebook: Path | None = None, kind: str = "run") -> None:
+        self.project, self.cause, self.notebook, self.kind = project, cause, notebook, kind  # kind: run | kernel_start
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -55,6 +57,21 @@ def find_notebook(name: str = "evaluation.ipynb") -> Path:
         if (base / name).is_file():
             return base / name
     raise EvalcoreError(f"找不到笔记本 notebooks/{name}（可用环境变量 EVALCORE_NOTEBOOKS 指定其所在文件夹）")
+
+
+KEY_META = re.compile(rb'<meta[^>]*name="evalcore-key"[^>]*content="([0-9a-f]{64})"|'
+                      rb'<meta[^>]*content="([0-9a-f]{64})"[^>]*name="evalcore-key"')
+
+
+def recorded_key(html: Path) -> str | None:
+    """The content key a published report was made from, or None (missing, foreign or partial)."""
+    try:
+        with html.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    m = KEY_META.search(head)
+    return (m[1] or m[2]).decode() if m else None
 
 
 def safe_component(text: object) -> str:
@@ -137,6 +154,12 @@ def kernel_manager_class():  # type: ignore[no-untyped-def]
             self.transport = "ipc"
             self.ip = os.path.join(tempfile.mkdtemp(prefix="evalcore-kernel-"), "k")
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):  # type: ignore[no-untyped-def]
+            # The kernel's own stderr (start-up chatter, "KeyboardInterrupt caught" at shutdown) is
+            # not the user's business; what a cell prints is captured in the notebook as usual.
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
         async def _async_cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
             await super()._async_cleanup_resources(restart=restart)
             if not restart:
@@ -175,7 +198,7 @@ def execute(project_path: Path, output: Path, project: str, *, scheme: str | Non
     except DeadKernelError:
         raise ReportError(project, "内核意外退出（可能内存不足或被终止）", output) from None
     except RuntimeError as exc:  # kernel failed to start / did not reply
-        raise ReportError(project, f"内核启动失败：{exc}", output) from None
+        raise ReportError(project, f"内核启动失败：{exc}", output, kind="kernel_start") from None
     finally:
         if timings is not None:
             end, begin = time.perf_counter(), marks["begin"]
@@ -189,8 +212,12 @@ def execute(project_path: Path, output: Path, project: str, *, scheme: str | Non
 def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
                    scheme: Scheme | str | None = None, project_id: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT, kernel_name: str = "python3", exporter=None,
-                   notebook: Path | None = None) -> Rendered:
-    """Execute and export one project; raise InputError (bad input) or ReportError (run failed)."""
+                   notebook: Path | None = None, html_path: Path | None = None, key: str | None = None) -> Rendered:
+    """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
+
+    The HTML goes to `<out>/<department>/<project_id>.html` (both made safe as path components)
+    unless `html_path` is given; `key` is recorded in the page (`<meta name="evalcore-key">`) so a
+    batch can tell a current output from a stale one by reading the output itself."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
@@ -200,9 +227,11 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
     scheme_arg = scheme.source if isinstance(scheme, Scheme) else scheme
     if scheme_arg and Path(scheme_arg).is_file():
         scheme_arg = str(Path(scheme_arg).resolve())  # the kernel may run elsewhere
-    dest = Path(out_dir) / safe_component(p.department)
+    if html_path is None:
+        dest, stem = Path(out_dir) / safe_component(p.department), safe_component(p.project_id)
+    else:
+        dest, stem = html_path.parent, html_path.name.removesuffix(".html")
     dest.mkdir(parents=True, exist_ok=True)
-    stem = safe_component(p.project_id)
     html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / f"{stem}.failed.ipynb"
     fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
     os.close(fd)
@@ -216,7 +245,7 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
         t2 = time.perf_counter()
         exporter = exporter or make_exporter()
         body, _ = exporter.from_notebook_node(nb, resources={"evalcore_title": report.title,
-                                                             "language_code": "zh"})
+                                                             "evalcore_key": key, "language_code": "zh"})
         timings["export"] = time.perf_counter() - t2
     except ReportError as exc:
         if tmp.exists() and tmp.stat().st_size:

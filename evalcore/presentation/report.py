@@ -201,8 +201,10 @@ class ProjectReport:
             rows.append([i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, "不适用", fmt(i.weight),
                          "—", "" if i.reported_score is None else fmt(i.reported_score), "不适用，剔除后按百分制折算",
                          i.deviation_reason])
-        parts = [table(["一级指标", "二级指标", "三级指标", "性质", "年度指标值", "实际完成值", "完成率/等级", "分值", "得分",
-                        "自评得分", "计算过程", "偏差原因分析及改进措施"], rows, cls="data indicators")]
+        parts = [Markup('<div class="wide">'),
+                 table(["一级指标", "二级指标", "三级指标", "性质", "年度指标值", "实际完成值", "完成率/等级", "分值", "得分",
+                        "自评得分", "计算过程", "偏差原因分析及改进措施"], rows, cls="data indicators"),
+                 Markup("</div>")]
         chart = completion_chart(c)
         if chart is not None:
             parts.append(img_png(chart, "定量指标完成率图（虚线为目标 100%）"))
@@ -228,11 +230,11 @@ class ProjectReport:
         parts.append(tag("h3", "按资金来源"))
         parts.append(table([f"资金来源（{u}）", "年初预算数", "全年预算数", "全年执行数", "差额（执行 − 预算）", "执行率"],
                            [self._variance_row(r) for r in ([b.total_row] if b.total_row else []) + b.funding]
-                           or [["（未分资金来源）", "", "", "", "", ""]], cls="data"))
+                           or [["（未分资金来源）", "", "", "", "", ""]], cls="data variance"))
         parts.append(tag("h3", "按支出明细"))
         if b.items:
             parts.append(table([f"支出明细（{u}）", "年初预算数", "全年预算数", "全年执行数", "差额（执行 − 预算）", "执行率"],
-                               [self._variance_row(r) for r in b.items], cls="data"))
+                               [self._variance_row(r) for r in b.items], cls="data variance"))
             over = [r for r in b.items if r.executed > r.adjusted + 0.005]
             if over:
                 parts.append(_ul([f"「{r.source}」执行 {fmt(r.executed)}{u}，超出预算 {fmt(r.executed - r.adjusted)}{u}"
@@ -319,7 +321,8 @@ class ProjectReport:
             rows.append(row)
         rows.append([H("总分", colspan=6), fmt(100), f"{c.total:.2f}", f"等级：{c.grade}"])
         caption = f"项目支出绩效自评表（{p.year}年度）"
-        return Fragment(table(None, rows, cls="form", caption=caption), caption)
+        return Fragment(join([Markup('<div class="wide">'), table(None, rows, cls="form", caption=caption),
+                              Markup("</div>")]), caption)
 
     # -- provenance -------------------------------------------------------------------------------
     def provenance(self) -> Fragment:

@@ -1,0 +1,198 @@
+"""`evalcore batch`: every project of a data folder to HTML, in parallel, incrementally, with a
+manifest, a summary and a portfolio index.
+
+- Plan first (`plan.py`): everything is validated before any kernel starts; invalid inputs are
+  listed in the manifest and never stop the others.
+- Run: a local process pool (one worker per core, one reused HTML exporter per worker) or a Dask
+  distributed cluster (`--scheduler`). Each project gets its own kernel (isolation), a per-cell
+  timeout, and one retry when its kernel fails to start. Every failure (cell error, timeout, dead
+  kernel, early exit, start-up) becomes a manifest entry with its cause.
+- Incremental: a report records its content key; a report whose key matches is skipped. Outputs
+  appear atomically, so a batch killed at any moment leaves complete reports or none, and the next
+  run does exactly what is missing. Stale temporary files of a killed run are removed first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from ..errors import EvalcoreError, InputError
+from .plan import Job, Plan, plan_batch
+from .render import ReportError, make_exporter, recorded_key, render_project
+
+DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
+_EXPORTER = None  # one per worker process: template loading is the slow part of an export
+
+
+def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) -> dict:
+    """Render one job; never raises. Runs in a worker process (local pool or Dask worker)."""
+    global _EXPORTER
+    start = time.perf_counter()
+    if _EXPORTER is None:
+        _EXPORTER = make_exporter()
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            r = render_project(job["source"], out_dir, scheme=job["scheme"], timeout=timeout, exporter=_EXPORTER,
+                               notebook=Path(notebook) if notebook else None,
+                               html_path=Path(out_dir) / job["html"], key=job["key"])
+            return {"status": DONE, "seconds": time.perf_counter() - start, "attempts": attempts,
+                    "timings": r.timings}
+        except ReportError as exc:
+            if exc.kind == "kernel_start" and attempts == 1:
+                continue  # one retry: a kernel that fails to start is usually a transient port/IO issue
+            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
+                    "error": exc.cause, "notebook": str(exc.notebook) if exc.notebook else None}
+        except InputError as exc:
+            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
+                    "error": str(exc)}
+        except Exception as exc:  # a bug in one report must not stop the batch
+            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
+                    "error": f"内部错误：{type(exc).__name__}: {exc}"}
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Temp files of a run that was killed (`.name.XXXX.tmp`, `.id.XXXX.ipynb`): never a report."""
+    n = 0
+    for p in out_dir.rglob(".*"):
+        if p.is_file() and (p.suffix in (".tmp", ".ipynb")):
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def _local(jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
+    if workers <= 1:
+        for job in jobs:
+            yield job, run_job(job.as_dict(), str(out_dir), timeout, notebook)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook): job for job in jobs}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+
+
+def _dask(jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address, timeout="30s") as client:
+        futures = {client.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook, pure=False,
+                                 key=f"evalcore-report-{job.key[:20]}-{i}"): job for i, job in enumerate(jobs)}
+        for fut in dask_completed(futures):
+            yield futures[fut], fut.result()
+
+
+@dataclass
+class BatchResult:
+    manifest: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    out_dir: Path = Path("reports")
+
+    def count(self, status: str) -> int:
+        return sum(1 for m in self.manifest if m["status"] == status)
+
+    @property
+    def ok(self) -> bool:
+        return not any(m["status"] in (FAILED, INVALID) for m in self.manifest)
+
+
+def _atomic_text(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_manifest(out_dir: Path, entries: list[dict]) -> None:
+    _atomic_text(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
+
+
+SUMMARY_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("department", "主管部门"), ("year", "年度"),
+                   ("scheme", "评分方案"), ("adjusted", "全年预算数"), ("executed", "全年执行数"),
+                   ("execution_rate", "预算执行率"), ("total", "复核得分"), ("grade", "等级"),
+                   ("reported_total", "自评得分"), ("reported_grade", "自评等级"), ("findings", "复核发现数"),
+                   ("finding_codes", "复核发现"), ("status", "报告状态"), ("html", "报告"))
+
+
+def _neutralise(value: object) -> object:
+    """A cell that starts with = + - @ would be a formula in Excel: prefix it with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_summary(out_dir: Path, rows: list[dict]) -> None:
+    _atomic_text(out_dir / "summary.json", orjson.dumps({"projects": rows}, option=orjson.OPT_INDENT_2))
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([label for _, label in SUMMARY_COLUMNS])
+    for r in rows:
+        w.writerow([_neutralise(r.get(k)) if r.get(k) is not None else "" for k, _ in SUMMARY_COLUMNS])
+    _atomic_text(out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens Chinese intact
+
+
+def run_batch(data_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, params_dir: str | os.PathLike[str],
+              workers: int | None = None, scheduler: str | None = None, force: bool = False, timeout: int = 120,
+              scheme: str | None = None, notebook: str | None = None,
+              on_plan: Callable[[Plan, int], None] | None = None,
+              on_result: Callable[[Job, dict], None] | None = None, index: bool = True) -> BatchResult:
+    start = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
+    plan = plan_batch(data_dir, out, Path(params_dir), scheme=scheme, notebook=Path(notebook) if notebook else None)
+    todo = [j for j in plan.jobs if force or recorded_key(out / j.html) != j.key]
+    todo_keys = {id(j) for j in todo}
+    if on_plan:
+        on_plan(plan, len(todo))
+    entries: dict[str, dict] = {}
+    for err in plan.errors:
+        d = err.as_dict() if isinstance(err, EvalcoreError) and hasattr(err, "as_dict") else {"message": str(err)}
+        entries[f"!{len(entries)}"] = {"project_id": d.get("project_id"), "status": INVALID, "error": d["message"],
+                                       "where": d.get("where")}
+    for j in plan.jobs:
+        if id(j) not in todo_keys:
+            entries[j.html] = {**_entry(j), "status": SKIPPED, "seconds": 0.0}
+    results: Iterable[tuple[Job, dict]]
+    if not todo:
+        results = []
+    elif scheduler:
+        results = _dask(todo, out.resolve(), scheduler, timeout, notebook)
+    else:
+        results = _local(todo, out.resolve(), workers or os.cpu_count() or 1, timeout, notebook)
+    last_write = time.perf_counter()
+    for job, res in results:
+        entries[job.html] = {**_entry(job), **{k: v for k, v in res.items() if k != "timings"}}
+        if on_result:
+            on_result(job, res)
+        if time.perf_counter() - last_write > 2:  # a killed batch still leaves a useful manifest
+            write_manifest(out, list(entries.values()))
+            last_write = time.perf_counter()
+    manifest = list(entries.values())
+    write_manifest(out, manifest)
+    status = {j.html: entries[j.html]["status"] for j in plan.jobs}
+    rows = [{**j.summary, "status": status[j.html], "html": j.html if status[j.html] != FAILED else None}
+            for j in plan.jobs]
+    write_summary(out, rows)
+    result = BatchResult(manifest, time.perf_counter() - start, out)
+    if index:
+        from .portfolio import render_index
+
+        render_index(out, timeout=timeout)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _entry(job: Job) -> dict:
+    return {"project_id": job.project_id, "name": job.name, "department": job.department, "html": job.html,
+            "key": job.key, "source": job.origin, "parameters": job.parameters}

@@ -1,0 +1,158 @@
+"""Plan a batch: find every project under a data folder, validate them all first, and describe one
+run per project (a `Job`) with the papermill parameter file that reproduces it by hand.
+
+Each job carries a content key: SHA-256 over the project's input, the scheme file, the notebook,
+the report template and the package version. An output whose recorded key matches is current and
+is skipped on re-run; any change to any of these re-runs exactly the projects it affects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..authoring.writers import safe_component
+from ..errors import EvalcoreError, ProjectError
+from ..evaluation import Evaluation, evaluate
+from ..inputs import iter_projects
+from ..model import Project
+from ..schemes import Scheme, get_scheme
+from .render import TEMPLATES, find_notebook
+
+
+@dataclass
+class Job:
+    project_id: str
+    name: str
+    department: str
+    source: str  # the file the kernel reads (a project file, or this project's snapshot of a table row set)
+    origin: str  # where the project came from (file or table folder)
+    scheme: str | None  # scheme spec passed to the notebook
+    key: str  # content key (see module docstring)
+    html: str  # output path relative to the output folder
+    parameters: str  # the papermill parameter file
+    summary: dict[str, object] = field(default_factory=dict)  # the figures the portfolio shows
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@cache
+def _file_digest(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(_file_digest(str(p)).encode())
+    return h.hexdigest()
+
+
+def project_doc(p: Project) -> dict[str, object]:
+    """The project in the YAML shape (raw cells as read), for a table project's snapshot file."""
+    def num(x: float | None) -> float | int | None:
+        return None if x is None else (int(x) if float(x).is_integer() else x)
+
+    doc: dict[str, object] = {
+        "project_id": p.project_id, "name": p.name, "department": p.department, "unit": p.unit, "year": p.year,
+        "evaluation_type": p.evaluation_type, "scheme": p.scheme, "amount_unit": p.amount_unit,
+        "goal_planned": p.goal_planned, "goal_actual": p.goal_actual, "reported_total": num(p.reported_total),
+        "reported_grade": p.reported_grade, "budget_note": p.budget_note,
+    }
+    doc = {k: v for k, v in doc.items() if v not in (None, "")}
+    doc["budget"] = [{k: v for k, v in {"source": r.source, "initial": num(r.initial) if r.initial_given else None,
+                                          "adjusted": num(r.adjusted), "executed": num(r.executed),
+                                          "reported_score": num(r.reported_score)}.items() if v is not None}
+                     for r in p.budget]
+    doc["indicators"] = [{k: v for k, v in {
+        "level1": i.level1, "level2": i.level2, "name": i.name, "direction": i.direction, "target": i.target.raw,
+        "actual": i.actual.raw, "unit": i.unit, "weight": num(i.weight), "reported_score": num(i.reported_score),
+        "deviation_reason": i.deviation_reason, "applicable": None if i.applicable else "否"}.items()
+        if v not in (None, "")} for i in p.indicators]
+    return doc
+
+
+def summary_row(ev: Evaluation) -> dict[str, object]:
+    c, p, b = ev.card, ev.project, ev.card.budget
+    return {"project_id": p.project_id, "name": p.name, "department": p.department, "year": p.year,
+            "scheme": c.scheme.id, "adjusted": b.adjusted, "executed": b.executed, "execution_rate": b.execution_rate,
+            "total": c.total, "grade": c.grade, "reported_total": p.reported_total, "reported_grade": p.reported_grade,
+            "findings": len(ev.findings), "finding_codes": " ".join(sorted({f.code for f in ev.findings})),
+            "amount_unit": p.amount_unit}
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    errors: list[EvalcoreError]
+
+
+def plan_batch(data_dir: str | os.PathLike[str], out_dir: Path, params_dir: Path, *,
+               scheme: str | None = None, notebook: Path | None = None) -> Plan:
+    """Validate everything under data_dir and write one parameter file per project.
+
+    Projects from portfolio tables get a YAML snapshot of their own rows under
+    `<out>/.inputs/`, so each kernel reads one small file instead of the whole year's tables."""
+    notebook = notebook or find_notebook()
+    base = hashlib.sha256()
+    base.update(__version__.encode())
+    base.update(_file_digest(str(notebook)).encode())
+    base.update(_tree_digest(TEMPLATES).encode())
+    scheme_obj: Scheme | None = get_scheme(scheme) if scheme else None
+    spec = str(Path(scheme).resolve()) if scheme and Path(scheme).is_file() else scheme
+    jobs: list[Job] = []
+    errors: list[EvalcoreError] = []
+    seen: set[str] = set()
+    for item in iter_projects([data_dir]):
+        if isinstance(item, EvalcoreError):
+            errors.append(item)
+            continue
+        try:
+            ev = evaluate(item, scheme_obj)  # validation includes scoring (e.g. an unknown 一级指标)
+        except EvalcoreError as exc:
+            errors.append(exc)
+            continue
+        except Exception as exc:
+            errors.append(ProjectError(item.project_id, item.where, exc))
+            continue
+        p = item
+        dept, stem = safe_component(p.department), safe_component(p.project_id)
+        while f"{dept}/{stem}" in seen:  # two ids that clean to the same file name
+            stem += "_"
+        seen.add(f"{dept}/{stem}")
+        origin = Path(p.origin)
+        if origin.is_dir():
+            snapshot = out_dir / ".inputs" / dept / f"{stem}.yaml"
+            snapshot.parent.mkdir(parents=True, exist_ok=True)
+            text = yaml.safe_dump(project_doc(p), allow_unicode=True, sort_keys=False)
+            if not snapshot.exists() or snapshot.read_text(encoding="utf-8") != text:
+                snapshot.write_text(text, encoding="utf-8")
+            source = snapshot
+        else:
+            source = origin
+        source = source.resolve()
+        h = base.copy()
+        h.update(_file_digest(str(source)).encode())
+        h.update(_file_digest(ev.scheme.source).encode() if ev.scheme.source else ev.scheme.id.encode())
+        params = params_dir / dept / f"{stem}.yaml"
+        params.parent.mkdir(parents=True, exist_ok=True)
+        body = {"project_path": str(source), "scheme": spec, "project_id": None}
+        text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+        if not params.exists() or params.read_text(encoding="utf-8") != text:
+            params.write_text(text, encoding="utf-8")
+        jobs.append(Job(p.project_id, p.name, p.department, str(source), p.origin, spec, h.hexdigest(),
+                        f"{dept}/{stem}.html", str(params), summary_row(ev)))
+    return Plan(jobs, errors)
