@@ -38,11 +38,11 @@ browser: ## install Debian's chromium for the report browser test (apt, as root)
 test: setup lint browser ## set everything up and run the whole test suite
 	$(BIN)/python -m pytest -q
 
-reports: setup ## score the sample portfolio into reports/ (summary.json, summary.txt)
-	@mkdir -p $(OUT)
-	$(BIN)/evalcore score $(DATA) --json > $(OUT)/summary.json
-	COLUMNS=200 $(BIN)/evalcore score $(DATA) --summary > $(OUT)/summary.txt
-	@echo "已写出 $(OUT)/summary.json 与 $(OUT)/summary.txt"
+reports: setup ## publish the sample portfolio to reports/ (reports, index.html, summaries) and score it
+	$(BIN)/evalcore batch $(DATA) --out $(OUT)
+	$(BIN)/evalcore score $(DATA) --json > $(OUT)/scored.json
+	COLUMNS=200 $(BIN)/evalcore score $(DATA) --summary > $(OUT)/scored.txt
+	@echo "已发布：$(OUT)/index.html"
 
 bench: setup ## run the benchmarks (prints figures; not part of the tests)
 	$(BIN)/python benchmarks/bench_score.py

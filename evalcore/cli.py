@@ -105,7 +105,7 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
 
 
 @cli.command()
-@click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"), required=False)
+@click.argument("data_dirs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="输出文件夹：各项目报告、index.html、summary.csv/json、manifest.json")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="本机并行进程数（默认每核一个）")
@@ -116,17 +116,19 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
 @click.option("--parameters", "params_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("parameters"), show_default=True, help="papermill 参数文件的存放文件夹")
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
-def batch(data_dir: Path, out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
+def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
           scheme_spec: str | None, timeout: int, params_dir: Path, notebook: Path | None) -> None:
-    """批量生成 DATA_DIR 下全部项目的报告、项目总览与汇总表。"""
+    """批量生成 DATA_DIR（缺省 data/；可给多个）下全部项目的报告、项目总览与汇总表。"""
     from .pipeline.batch import FAILED, INVALID, run_batch
     from .presentation.progress import BatchProgress
 
     if scheme_spec:
         _scheme_option(scheme_spec)
-    if not data_dir.exists():
-        click.echo(f"错误：{data_dir}：文件或文件夹不存在", err=True)
-        sys.exit(EXIT_INPUT)
+    data_dir = list(data_dirs) or [Path("data")]
+    for d in data_dir:
+        if not d.exists():
+            click.echo(f"错误：{d}：文件或文件夹不存在", err=True)
+            sys.exit(EXIT_INPUT)
     with BatchProgress() as progress:
         result = run_batch(data_dir, out_dir, params_dir=params_dir, workers=workers, scheduler=scheduler,
                            force=force, timeout=timeout, scheme=scheme_spec, notebook=str(notebook) if notebook else None,

@@ -141,7 +141,7 @@ def write_summary(out_dir: Path, rows: list[dict]) -> None:
     _atomic_text(out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens Chinese intact
 
 
-def run_batch(data_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, params_dir: str | os.PathLike[str],
+def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLike[str], *, params_dir: str | os.PathLike[str],
               workers: int | None = None, scheduler: str | None = None, force: bool = False, timeout: int = 120,
               scheme: str | None = None, notebook: str | None = None,
               on_plan: Callable[[Plan, int], None] | None = None,

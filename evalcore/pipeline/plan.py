@@ -100,7 +100,7 @@ class Plan:
     errors: list[EvalcoreError]
 
 
-def plan_batch(data_dir: str | os.PathLike[str], out_dir: Path, params_dir: Path, *,
+def plan_batch(data_dir: str | os.PathLike[str] | list, out_dir: Path, params_dir: Path, *,
                scheme: str | None = None, notebook: Path | None = None) -> Plan:
     """Validate everything under data_dir and write one parameter file per project.
 
@@ -116,7 +116,7 @@ def plan_batch(data_dir: str | os.PathLike[str], out_dir: Path, params_dir: Path
     jobs: list[Job] = []
     errors: list[EvalcoreError] = []
     seen: set[str] = set()
-    for item in iter_projects([data_dir]):
+    for item in iter_projects(data_dir if isinstance(data_dir, list | tuple) else [data_dir]):
         if isinstance(item, EvalcoreError):
             errors.append(item)
             continue

@@ -7,11 +7,12 @@ What papermill and nbconvert leave to us (../shared/notes/toolchain.md §1.6, §
 - nbconvert does not sanitise and its `lab` template links CDNs: we export with our own slim
   template (`templates/evalcore`), code and prompts excluded, stderr dropped, `lang="zh"`;
 - writes are atomic: the HTML and the executed notebook appear under their final names only when
-  the run succeeded; a failed run leaves `<id>.failed.ipynb` for audit and no HTML.
+  the run succeeded; a failed run leaves `.failed/<id>.ipynb` for audit and no HTML.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -74,10 +75,23 @@ def recorded_key(html: Path) -> str | None:
     return (m[1] or m[2]).decode() if m else None
 
 
+MAX_NAME_BYTES = 150  # file-name limit is 255 bytes; leave room for temp prefixes and suffixes
+
+
 def safe_component(text: object) -> str:
+    """A path component from input text: no separators or traversal (writers.safe_component), and
+    short enough in UTF-8 bytes for every temp/suffix name built from it (a 100-character Chinese
+    id is 300 bytes); a shortened name keeps a hash of the whole so two ids stay apart."""
+    import hashlib
+
     from ..authoring.writers import safe_component as _safe
 
-    return _safe(text)
+    name = _safe(text)
+    raw = name.encode("utf-8")
+    if len(raw) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:10]
+    return raw[:MAX_NAME_BYTES - 11].decode("utf-8", errors="ignore") + "-" + digest
 
 
 def make_exporter():
@@ -181,6 +195,7 @@ def execute(project_path: Path, output: Path, project: str, *, scheme: str | Non
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     params = {"project_path": str(project_path), "scheme": scheme, "project_id": project_id}
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # its warnings repeat what ReportError says
     marks: dict[str, float] = {"begin": time.perf_counter()}
 
     def started(**_: object) -> None:  # nbclient hook: the kernel is up, cells are about to run
@@ -189,7 +204,8 @@ def execute(project_path: Path, output: Path, project: str, *, scheme: str | Non
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
                             progress_bar=False, log_output=False, execution_timeout=timeout,
-                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
+                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=True,  # an audit trail
+                            autosave_cell_every=10,
                             kernel_manager_class=kernel_manager_class(), on_notebook_start=started)
     except pm.PapermillExecutionError as exc:
         raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
@@ -207,6 +223,17 @@ def execute(project_path: Path, output: Path, project: str, *, scheme: str | Non
     nb = nbformat.read(str(output), as_version=4)
     check_complete(nb, project, output)
     return nb
+
+
+def _keep_failed(tmp: Path, failed: Path) -> Path | None:
+    """Move a failed run's notebook to `.failed/` for audit; None when there is nothing to keep."""
+    if tmp.exists() and tmp.stat().st_size:
+        failed.parent.mkdir(exist_ok=True)
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, failed)
+        return failed
+    tmp.unlink(missing_ok=True)
+    return None
 
 
 def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
@@ -232,7 +259,8 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
     else:
         dest, stem = html_path.parent, html_path.name.removesuffix(".html")
     dest.mkdir(parents=True, exist_ok=True)
-    html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / f"{stem}.failed.ipynb"
+    # audit notebooks of failed runs live apart (`.failed/`): no project id can name one of them
+    html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / ".failed" / f"{stem}.ipynb"
     fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -248,17 +276,20 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
                                                              "evalcore_key": key, "language_code": "zh"})
         timings["export"] = time.perf_counter() - t2
     except ReportError as exc:
-        if tmp.exists() and tmp.stat().st_size:
-            os.replace(tmp, failed)
-            exc.notebook = failed
+        exc.notebook = _keep_failed(tmp, failed)
+        raise
+    except (KeyboardInterrupt, SystemExit):
         tmp.unlink(missing_ok=True)
         raise
-    except BaseException:
+    except Exception as exc:  # the export (or anything unforeseen): still one error naming the project
+        raise ReportError(p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)) from None
+    try:
+        _atomic_write(html_path, body.encode("utf-8"))
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, nb_path)
+    except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise
-    _atomic_write(html_path, body.encode("utf-8"))
-    os.chmod(tmp, _FILE_MODE)
-    os.replace(tmp, nb_path)
+        raise ReportError(p.project_id, f"写出报告失败：{exc}") from None
     failed.unlink(missing_ok=True)
     timings["total"] = time.perf_counter() - t0
     return Rendered(p.project_id, p.department, html_path, nb_path, timings)
