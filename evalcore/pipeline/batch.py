@@ -53,8 +53,8 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
                 continue  # one retry: a kernel that fails to start is usually a transient port/IO issue
             return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "error": exc.cause, "notebook": str(exc.notebook) if exc.notebook else None}
-        except InputError as exc:
-            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
+        except InputError as exc:  # the input changed between plan and run
+            return {"status": INVALID, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "error": str(exc)}
         except Exception as exc:  # a bug in one report must not stop the batch
             return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
@@ -186,9 +186,14 @@ def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLik
     write_summary(out, rows)
     result = BatchResult(manifest, time.perf_counter() - start, out)
     if index:
-        from .portfolio import render_index
+        from .portfolio import SUBJECT, render_index
 
-        render_index(out, timeout=timeout)
+        try:
+            render_index(out, timeout=timeout)
+        except ReportError as exc:  # the projects are done: say what failed, keep every other result
+            result.manifest.append({"project_id": None, "name": SUBJECT, "html": "index.html", "status": FAILED,
+                                    "error": exc.cause})
+            write_manifest(out, result.manifest)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -43,8 +43,13 @@ class Job:
         return asdict(self)
 
 
-@cache
 def _file_digest(path: str) -> str:
+    st = os.stat(path)  # the cache is keyed on size and mtime too: an edited file is hashed again
+    return _digest(path, st.st_size, st.st_mtime_ns)
+
+
+@cache
+def _digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -110,7 +115,7 @@ def plan_batch(data_dir: str | os.PathLike[str] | list, out_dir: Path, params_di
     base = hashlib.sha256()
     base.update(__version__.encode())
     base.update(_file_digest(str(notebook)).encode())
-    base.update(_tree_digest(TEMPLATES).encode())
+    base.update(_tree_digest(TEMPLATES / "evalcore").encode())  # the report template (not the index's)
     scheme_obj: Scheme | None = get_scheme(scheme) if scheme else None
     spec = str(Path(scheme).resolve()) if scheme and Path(scheme).is_file() else scheme
     jobs: list[Job] = []

@@ -94,8 +94,9 @@ def safe_component(text: object) -> str:
     return raw[:MAX_NAME_BYTES - 11].decode("utf-8", errors="ignore") + "-" + digest
 
 
-def make_exporter():
-    """One configured HTMLExporter; reuse it (template loading is the slow part of an export)."""
+def make_exporter(template_name: str = "evalcore"):
+    """One configured HTMLExporter for one of our templates (`templates/<name>`); reuse it
+    (template loading is the slow part of an export)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
     from traitlets.config import Config
@@ -111,9 +112,10 @@ def make_exporter():
 
     c = Config()
     c.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
+    c.TemplateExporter.extra_template_paths = [str(TEMPLATES)]  # so one of ours can extend another by path
     c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
     c.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=c, template_name="evalcore")
+    exporter = HTMLExporter(config=c, template_name=template_name)
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -186,15 +188,14 @@ def kernel_manager_class():  # type: ignore[no-untyped-def]
     return IPCKernelManager
 
 
-def execute(project_path: Path, output: Path, project: str, *, scheme: str | None, project_id: str | None,
-            timeout: int, kernel_name: str, notebook: Path,
-            timings: dict[str, float] | None = None) -> nbformat.NotebookNode:
-    """papermill with the failure modes it does not report turned into ReportError. `timings`
-    receives kernel_start (until the kernel answered) and execution (the cells)."""
+def execute(notebook: Path, output: Path, project: str, params: dict[str, object], *, timeout: int,
+            kernel_name: str = "python3", timings: dict[str, float] | None = None) -> nbformat.NotebookNode:
+    """papermill on any of our notebooks, with the failure modes it does not report turned into
+    ReportError naming `project` (a project id, or 项目总览). `timings` receives kernel_start (until
+    the kernel answered) and execution (the cells)."""
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    params = {"project_path": str(project_path), "scheme": scheme, "project_id": project_id}
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # its warnings repeat what ReportError says
     marks: dict[str, float] = {"begin": time.perf_counter()}
 
@@ -267,8 +268,9 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
     timings: dict[str, float] = {"validate": time.perf_counter() - t0}
     try:
         t1 = time.perf_counter()
-        nb = execute(src, tmp, p.project_id, scheme=scheme_arg, project_id=project_id, timeout=timeout,
-                     kernel_name=kernel_name, notebook=notebook or find_notebook(), timings=timings)
+        params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
+        nb = execute(notebook or find_notebook(), tmp, p.project_id, params, timeout=timeout, kernel_name=kernel_name,
+                     timings=timings)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         exporter = exporter or make_exporter()

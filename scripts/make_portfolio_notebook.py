@@ -1,0 +1,60 @@
+"""Write notebooks/portfolio.ipynb from this script, so its cells, tags and ids stay reviewable
+and stable (fixed cell ids keep the published index byte-identical across runs).
+
+The notebook holds presentation only: every cell calls `evalcore.presentation.portfolio`, which
+reads what `evalcore batch` wrote (`summary.json`, `manifest.json`) in `reports_dir`.
+Run: `.venv/bin/python scripts/make_portfolio_notebook.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"
+
+SECTIONS = [
+    ("总体情况", "index.headline()"),
+    ("项目一览", "index.table()"),
+    ("分布与排名", "index.charts()"),
+    ("未生成报告的项目", "index.failures()"),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell(
+            "# 项目支出绩效评价 · 项目总览（参数化笔记本）\n\n"
+            "本笔记本把一次批量评价的结果汇总为项目总览：读取 `evalcore batch` 在输出文件夹中写下的 "
+            "`summary.json` 与 `manifest.json`，所有数字都来自 `evalcore`，本笔记本只负责排版。\n\n"
+            "- 手工运行：`papermill notebooks/portfolio.ipynb out.ipynb -p reports_dir reports/`\n"
+            "- 发布 HTML：`evalcore batch data/ --out reports/`（生成 `reports/index.html`）\n\n"
+            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的总览中。）",
+            metadata={"tags": ["remove-cell"]}),
+        new_code_cell(
+            "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
+            "reports_dir = \"reports\"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）",
+            metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            "from evalcore.presentation.portfolio import open_index\n\n"
+            "index = open_index(reports_dir)",
+            metadata={"tags": ["remove-cell"]}),
+        new_code_cell("index.header()", metadata={"tags": ["remove-input"]}),
+    ]
+    for title, call in SECTIONS:
+        cells.append(new_markdown_cell(f"## {title}"))
+        cells.append(new_code_cell(call, metadata={"tags": ["remove-input"]}))
+    nb = new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    for n, cell in enumerate(nb.cells):
+        cell["id"] = f"portfolio-{n:02d}"
+    return nb
+
+
+if __name__ == "__main__":
+    nbformat.write(build(), OUT)
+    print(f"wrote {OUT}")
