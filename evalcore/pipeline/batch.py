@@ -26,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import EvalcoreError, InputError
+from ..presentation.cells import safe_cell
 from .plan import Job, Plan, plan_batch
 from .render import ReportError, make_exporter, recorded_key, render_project
 
@@ -39,6 +40,7 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
     start = time.perf_counter()
     if _EXPORTER is None:
         _EXPORTER = make_exporter()
+    _warm_charts(job, out_dir)
     attempts = 0
     while True:
         attempts += 1
@@ -59,6 +61,20 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
         except Exception as exc:  # a bug in one report must not stop the batch
             return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "error": f"内部错误：{type(exc).__name__}: {exc}"}
+
+
+def _warm_charts(job: dict, out_dir: str) -> None:
+    """Draw the project's charts here, where matplotlib stays imported, so its kernel only reads
+    them (chart_cache): doing less per report without sharing a kernel. Best effort."""
+    from ..presentation import chart_cache
+    from ..presentation.report import ProjectReport
+
+    folder = Path(out_dir) / ".charts"
+    os.environ[chart_cache.ENV] = str(folder)  # inherited by the kernels this worker starts
+    try:
+        chart_cache.warm(ProjectReport.from_path(job["source"], job["scheme"]).ev, folder)
+    except Exception:  # the kernel draws (and reports) whatever went wrong here
+        pass
 
 
 def remove_stale_temporaries(out_dir: Path) -> int:
@@ -125,10 +141,8 @@ SUMMARY_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("d
 
 
 def _neutralise(value: object) -> object:
-    """A cell that starts with = + - @ would be a formula in Excel: prefix it with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """A cell that starts with = + - @ would be a formula in Excel: `safe_cell` prefixes it with a quote."""
+    return safe_cell(value)
 
 
 def write_summary(out_dir: Path, rows: list[dict]) -> None:

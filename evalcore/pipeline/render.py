@@ -12,6 +12,7 @@ What papermill and nbconvert leave to us (../shared/notes/toolchain.md §1.6, §
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -199,20 +200,30 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # its warnings repeat what ReportError says
     marks: dict[str, float] = {"begin": time.perf_counter()}
 
-    def started(**_: object) -> None:  # nbclient hook: the kernel is up, cells are about to run
+    seen: dict[str, object] = {}
+
+    def started(notebook: object = None, **_: object) -> None:  # nbclient hook: the kernel is up
         marks["started"] = time.perf_counter()
+        seen["nb"] = notebook  # the notebook being executed, kept for an audit copy if the run dies
+
+    def audit() -> None:
+        """papermill saves nothing after a cell timeout or a dead kernel: write what ran so far."""
+        if seen.get("nb") is not None:
+            with contextlib.suppress(Exception):
+                nbformat.write(seen["nb"], str(output))
 
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
                             progress_bar=False, log_output=False, execution_timeout=timeout,
-                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=True,  # an audit trail
-                            autosave_cell_every=10,
+                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
                             kernel_manager_class=kernel_manager_class(), on_notebook_start=started)
     except pm.PapermillExecutionError as exc:
         raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
     except CellTimeoutError:
+        audit()
         raise ReportError(project, f"单元格执行超过 {timeout} 秒，已中止", output) from None
     except DeadKernelError:
+        audit()
         raise ReportError(project, "内核意外退出（可能内存不足或被终止）", output) from None
     except RuntimeError as exc:  # kernel failed to start / did not reply
         raise ReportError(project, f"内核启动失败：{exc}", output, kind="kernel_start") from None

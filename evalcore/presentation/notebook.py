@@ -1,5 +1,6 @@
-"""The one call `notebooks/evaluation.ipynb` makes before its sections: resolve the input,
-and set up Chinese charts. (Warnings stay in the executed notebook for audit; the HTML export drops
+"""The one call `notebooks/evaluation.ipynb` makes before its sections: resolve the input and
+open the report. (Charts set up their Chinese font themselves when drawn; an analyst adding a plot
+of their own calls `evalcore.presentation.charts.setup_fonts()`.) (Warnings stay in the executed notebook for audit; the HTML export drops
 stderr.)"""
 
 from __future__ import annotations
@@ -25,7 +26,4 @@ def resolve_input(project_path: str | os.PathLike[str]) -> Path:
 
 def open_report(project_path: str | os.PathLike[str], scheme: Scheme | str | None = None,
                 project_id: str | None = None) -> ProjectReport:
-    from .charts import setup_fonts
-
-    setup_fonts()
     return ProjectReport.from_path(resolve_input(project_path), scheme or None, project_id or None)

@@ -23,6 +23,7 @@ from ..quantities import format_number as fmt
 from ..review import CODES
 from ..schemes import Scheme
 from . import narrative
+from .chart_cache import chart
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
 
 _SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}
@@ -147,8 +148,6 @@ class ProjectReport:
 
     # -- 二、评分总览 ---------------------------------------------------------------------------
     def overview(self) -> Fragment:
-        from .charts import category_chart
-
         c, p = self.card, self.project
         big = join([
             Markup('<div class="scorebox">'),
@@ -180,13 +179,11 @@ class ProjectReport:
         if c.scale != 1:
             rows.append([f"不适用指标剔除后按百分制折算（× {c.scale:.4f}）", "", "", f"{c.total_raw:.2f}", ""])
         parts.append(table(["一级指标", "方案分值", "已细化分值", "得分", "得分率"], rows, cls="data categories"))
-        parts.append(img_png(category_chart(c), "各一级指标得分与分值对比图"))
+        parts.append(img_png(chart("category", self.ev), "各一级指标得分与分值对比图"))
         return Fragment(join(parts), f"复核得分 {c.total:.2f} {c.grade}")
 
     # -- 三、指标分析 ---------------------------------------------------------------------------
     def indicators(self) -> Fragment:
-        from .charts import completion_chart
-
         c = self.card
         rows = []
         for s in c.indicators:
@@ -205,9 +202,9 @@ class ProjectReport:
                  table(["一级指标", "二级指标", "三级指标", "性质", "年度指标值", "实际完成值", "完成率/等级", "分值", "得分",
                         "自评得分", "计算过程", "偏差原因分析及改进措施"], rows, cls="data indicators"),
                  Markup("</div>")]
-        chart = completion_chart(c)
-        if chart is not None:
-            parts.append(img_png(chart, "定量指标完成率图（虚线为目标 100%）"))
+        png = chart("completion", self.ev)
+        if png is not None:
+            parts.append(img_png(png, "定量指标完成率图（虚线为目标 100%）"))
         parts.append(tag("h3", "分类分析"))
         for cat in c.categories:
             if cat.budget_weight and not cat.indicators and not cat.not_applicable:
@@ -217,8 +214,6 @@ class ProjectReport:
 
     # -- 四、预算执行与偏差 -----------------------------------------------------------------------
     def budget(self) -> Fragment:
-        from .charts import budget_chart
-
         b, u = self.card.budget, self.project.amount_unit
         parts = [_p(f"预算执行率 = 全年执行数 ÷ 全年预算数：{b.explanation.text}。")]
         if b.initial_rate is not None and abs(b.initial - b.adjusted) > 0.005:
@@ -244,9 +239,9 @@ class ProjectReport:
                 parts.append(_p("各项支出明细均未超出预算。"))
         else:
             parts.append(_p("未填报支出明细。"))
-        chart = budget_chart(self.card)
-        if chart is not None:
-            parts.append(img_png(chart, "预算与执行对比图"))
+        png = chart("budget", self.ev)
+        if png is not None:
+            parts.append(img_png(png, "预算与执行对比图"))
         return Fragment(join(parts), f"执行率 {_rate(b.execution_rate)}")
 
     def _variance_row(self, r: BudgetRow) -> list[object]:

@@ -1,0 +1,80 @@
+"""A content-addressed cache of report charts, so a batch does less per report.
+
+A chart is a pure function of one evaluation (`charts.py` draws it deterministically). A batch
+worker process keeps matplotlib warm and draws a project's charts before its notebook runs; the
+notebook's kernel then finds them here by key and never imports matplotlib, which is most of a
+kernel's time. Each report still runs in its own kernel; only identical pixels are shared.
+
+The cache is used only where `EVALCORE_CHART_CACHE` names a folder (the batch sets it to
+`<out>/.charts`); elsewhere charts are drawn in the kernel as usual. The key covers the
+evaluation's data, the chart kind, the package version and the source of `charts.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+import orjson
+
+ENV = "EVALCORE_CHART_CACHE"
+KINDS = ("category", "completion", "budget")
+_NONE = b"none"  # a chart that has nothing to show (completion/budget may be None)
+
+
+@cache
+def _code_digest() -> str:
+    from .. import __version__
+
+    src = Path(__file__).with_name("charts.py").read_bytes()
+    return hashlib.sha256(__version__.encode() + src).hexdigest()
+
+
+def chart_key(kind: str, ev) -> str:  # type: ignore[no-untyped-def]
+    from .records import evaluation_record
+
+    record = evaluation_record(ev)
+    record.pop("source", None)
+    data = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(kind.encode() + _code_digest().encode() + data).hexdigest()
+
+
+def _draw(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
+    from . import charts
+
+    return {"category": charts.category_chart, "completion": charts.completion_chart,
+            "budget": charts.budget_chart}[kind](ev.card)
+
+
+def chart(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The chart's PNG (or None when it has nothing to show): from the cache when one is set and
+    holds it, else drawn here (and stored when a cache is set)."""
+    folder = os.environ.get(ENV)
+    if not folder:
+        return _draw(kind, ev)
+    path = Path(folder) / f"{chart_key(kind, ev)}.png"
+    try:
+        data = path.read_bytes()
+        return None if data == _NONE else data
+    except OSError:
+        pass
+    png = _draw(kind, ev)
+    _store(path, png)
+    return png
+
+
+def _store(path: Path, png: bytes | None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(_NONE if png is None else png)
+    os.replace(tmp, path)
+
+
+def warm(ev, folder: str | os.PathLike[str]) -> None:  # type: ignore[no-untyped-def]
+    """Draw every chart of one evaluation into the cache folder (in a warm process)."""
+    for kind in KINDS:
+        path = Path(folder) / f"{chart_key(kind, ev)}.png"
+        if not path.exists():
+            _store(path, _draw(kind, ev))
