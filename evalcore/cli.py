@@ -143,6 +143,28 @@ def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, sched
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出的 Excel 工作簿（.xlsx）：汇总表，加每个项目一张项目支出绩效自评表")
+@click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
+def export(paths: tuple[Path, ...], xlsx_out: Path, scheme_spec: str | None) -> None:
+    """导出 Excel：每个项目一张标准的项目支出绩效自评表（复核得分与自评得分并列），另有汇总表。"""
+    if xlsx_out.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{xlsx_out}：输出文件须以 .xlsx 结尾", param_hint="--xlsx")
+    from .evaluation import evaluate_paths
+    from .presentation.xlsx_export import export_workbook
+
+    run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    _print_errors(run.errors)
+    if run.evaluations:
+        export_workbook(run.evaluations, xlsx_out, errors=run.errors)
+        click.echo(f"已导出 {len(run.evaluations)} 个项目：{xlsx_out}")
+    else:
+        click.echo("没有可导出的项目，未生成工作簿。", err=True)
+    sys.exit(EXIT_INPUT if run.errors or not run.evaluations else EXIT_OK)
+
+
+@cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
     """生成供部门填报的空白工作簿（含填写说明与示例行）。"""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -40,14 +41,18 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
     start = time.perf_counter()
     if _EXPORTER is None:
         _EXPORTER = make_exporter()
-    _warm_charts(job, out_dir)
+    with tempfile.TemporaryDirectory(prefix="evalcore-charts-") as tmp:
+        return _run(job, out_dir, timeout, notebook, _warm_charts(job, Path(tmp)), start)
+
+
+def _run(job: dict, out_dir: str, timeout: int, notebook: str | None, charts: Path | None, start: float) -> dict:
     attempts = 0
     while True:
         attempts += 1
         try:
             r = render_project(job["source"], out_dir, scheme=job["scheme"], timeout=timeout, exporter=_EXPORTER,
                                notebook=Path(notebook) if notebook else None,
-                               html_path=Path(out_dir) / job["html"], key=job["key"])
+                               html_path=Path(out_dir) / job["html"], key=job["key"], chart_cache=charts)
             return {"status": DONE, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "timings": r.timings}
         except ReportError as exc:
@@ -63,18 +68,17 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
                     "error": f"内部错误：{type(exc).__name__}: {exc}"}
 
 
-def _warm_charts(job: dict, out_dir: str) -> None:
+def _warm_charts(job: dict, folder: Path) -> Path | None:
     """Draw the project's charts here, where matplotlib stays imported, so its kernel only reads
-    them (chart_cache): doing less per report without sharing a kernel. Best effort."""
+    them (presentation/chart_cache.py): doing less per report without sharing a kernel."""
     from ..presentation import chart_cache
     from ..presentation.report import ProjectReport
 
-    folder = Path(out_dir) / ".charts"
-    os.environ[chart_cache.ENV] = str(folder)  # inherited by the kernels this worker starts
     try:
         chart_cache.warm(ProjectReport.from_path(job["source"], job["scheme"]).ev, folder)
-    except Exception:  # the kernel draws (and reports) whatever went wrong here
-        pass
+        return folder
+    except Exception:  # best effort: the kernel then draws (and reports) whatever went wrong
+        return None
 
 
 def remove_stale_temporaries(out_dir: Path) -> int:

@@ -160,7 +160,7 @@ def check_complete(nb: nbformat.NotebookNode, project: str, notebook: Path) -> N
             raise ReportError(project, f"笔记本未执行完：第 {n} 个单元格没有运行（可能调用了 sys.exit 或被中断）", notebook)
 
 
-def kernel_manager_class():  # type: ignore[no-untyped-def]
+def kernel_manager_class(env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """Kernels talk over IPC sockets in a private temp dir, not TCP: no free-port race when many
     start at once (papermill #511) and no "running over TCP without encryption" warning on stderr."""
     from jupyter_client.manager import AsyncKernelManager
@@ -175,6 +175,8 @@ def kernel_manager_class():  # type: ignore[no-untyped-def]
             # The kernel's own stderr (start-up chatter, "KeyboardInterrupt caught" at shutdown) is
             # not the user's business; what a cell prints is captured in the notebook as usual.
             kw.setdefault("stderr", subprocess.DEVNULL)
+            if env:  # per-kernel settings (not os.environ: Dask workers run tasks in threads)
+                kw["env"] = {**(kw.get("env") or os.environ), **env}
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
@@ -190,7 +192,8 @@ def kernel_manager_class():  # type: ignore[no-untyped-def]
 
 
 def execute(notebook: Path, output: Path, project: str, params: dict[str, object], *, timeout: int,
-            kernel_name: str = "python3", timings: dict[str, float] | None = None) -> nbformat.NotebookNode:
+            kernel_name: str = "python3", timings: dict[str, float] | None = None,
+            env: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """papermill on any of our notebooks, with the failure modes it does not report turned into
     ReportError naming `project` (a project id, or 项目总览). `timings` receives kernel_start (until
     the kernel answered) and execution (the cells)."""
@@ -216,7 +219,7 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
                             progress_bar=False, log_output=False, execution_timeout=timeout,
                             start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
-                            kernel_manager_class=kernel_manager_class(), on_notebook_start=started)
+                            kernel_manager_class=kernel_manager_class(env), on_notebook_start=started)
     except pm.PapermillExecutionError as exc:
         raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
     except CellTimeoutError:
@@ -251,12 +254,14 @@ def _keep_failed(tmp: Path, failed: Path) -> Path | None:
 def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
                    scheme: Scheme | str | None = None, project_id: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT, kernel_name: str = "python3", exporter=None,
-                   notebook: Path | None = None, html_path: Path | None = None, key: str | None = None) -> Rendered:
+                   notebook: Path | None = None, html_path: Path | None = None, key: str | None = None,
+                   chart_cache: Path | None = None) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
     The HTML goes to `<out>/<department>/<project_id>.html` (both made safe as path components)
     unless `html_path` is given; `key` is recorded in the page (`<meta name="evalcore-key">`) so a
-    batch can tell a current output from a stale one by reading the output itself."""
+    batch can tell a current output from a stale one by reading the output itself. `chart_cache`
+    is a folder of charts already drawn for this project (see presentation/chart_cache.py)."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
@@ -280,8 +285,10 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
     try:
         t1 = time.perf_counter()
         params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
+        from ..presentation.chart_cache import ENV
+
         nb = execute(notebook or find_notebook(), tmp, p.project_id, params, timeout=timeout, kernel_name=kernel_name,
-                     timings=timings)
+                     timings=timings, env={ENV: str(chart_cache)} if chart_cache else None)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         exporter = exporter or make_exporter()
