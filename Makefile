@@ -8,7 +8,7 @@ OUT ?= reports
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser test lint reports bench clean
+.PHONY: help setup browser test lint reports lab bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ reports: setup ## publish the sample portfolio to reports/ (reports, index.html,
 	$(BIN)/evalcore score $(DATA) --json > $(OUT)/scored.json
 	COLUMNS=200 $(BIN)/evalcore score $(DATA) --summary > $(OUT)/scored.txt
 	@echo "已发布：$(OUT)/index.html"
+
+lab: setup ## open JupyterLab with the notebooks
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb
 
 bench: setup ## run the benchmarks (prints figures; not part of the tests)
 	$(BIN)/python benchmarks/bench_score.py

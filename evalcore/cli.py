@@ -93,7 +93,7 @@ def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detai
               show_default=True, help="输出文件夹：写出 <主管部门>/<项目编号>.html 及执行过的笔记本")
 @click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件")
 @click.option("--project-id", help="PATH 为台账文件夹时，指定其中一个项目")
-@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个单元格的执行时限（秒）")
+@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）")
 def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str | None, timeout: int) -> None:
     """一个项目：经 notebooks/evaluation.ipynb（papermill）生成 HTML 报告（nbconvert）。"""
     from .pipeline.render import render_project
@@ -112,7 +112,7 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
 @click.option("--scheduler", help="Dask 分布式调度器地址，如 tcp://127.0.0.1:8786")
 @click.option("--force", is_flag=True, help="忽略增量记录，全部重新生成")
 @click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件（覆盖项目自身的设定）")
-@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个单元格的执行时限（秒）")
+@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个项目笔记本的执行时限（秒）")
 @click.option("--parameters", "params_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("parameters"), show_default=True, help="papermill 参数文件的存放文件夹")
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
@@ -129,16 +129,22 @@ def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, sched
         if not d.exists():
             click.echo(f"错误：{d}：文件或文件夹不存在", err=True)
             sys.exit(EXIT_INPUT)
-    with BatchProgress() as progress:
-        result = run_batch(data_dir, out_dir, params_dir=params_dir, workers=workers, scheduler=scheduler,
-                           force=force, timeout=timeout, scheme=scheme_spec, notebook=str(notebook) if notebook else None,
-                           on_plan=progress.planned, on_result=progress.advance)
+    try:
+        with BatchProgress() as progress:
+            result = run_batch(data_dir, out_dir, params_dir=params_dir, workers=workers, scheduler=scheduler,
+                               force=force, timeout=timeout, scheme=scheme_spec,
+                               notebook=str(notebook) if notebook else None,
+                               on_plan=progress.planned, on_result=progress.advance)
+    except KeyboardInterrupt:
+        click.echo("已中断：已完成的报告均已保留，再次运行 evalcore batch 将只补齐缺失的部分。", err=True)
+        sys.exit(130)
     for m in result.manifest:
         if m["status"] in (FAILED, INVALID):
-            who = f"{m.get('project_id') or ''} ".lstrip()
+            who = f"{m.get('project_id') or m.get('name') or ''} ".lstrip()
             click.echo(f"失败：{who}{m.get('error', '')}".splitlines()[0], err=True)
+    index = f"总览：{out_dir / 'index.html'}" if not result.index_error else "项目总览生成失败（见上）"
     click.echo(f"完成 {result.count('done')}，跳过（未变化）{result.count('skipped')}，失败 {result.count(FAILED)}，"
-               f"输入无效 {result.count(INVALID)}，用时 {result.seconds:.1f} 秒。总览：{out_dir / 'index.html'}")
+               f"输入无效 {result.count(INVALID)}，用时 {result.seconds:.1f} 秒。{index}")
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 

@@ -326,7 +326,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = run_batch(data, out, params_dir=base / "params", workers=2)
         first = (out / "index.html").read_bytes()
-        pipeline_portfolio.render_index(out)  # a second render of the same folder
+        pipeline_portfolio.render_index(out, key=pipeline_portfolio.index_key(out))  # a second render, as a batch does it
     summary = orjson.loads((out / "summary.json").read_bytes())["projects"]
     return {"out": out, "result": result, "summary": summary, "first": first,
             "html": (out / "index.html").read_text(encoding="utf-8")}

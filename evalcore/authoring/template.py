@@ -197,6 +197,15 @@ def _guide_sheet(ws: Worksheet) -> None:
     ws.column_dimensions["A"].width = 120
 
 
+def _text_columns(ws, fields, keys, last_row: int = 500) -> None:  # type: ignore[no-untyped-def]
+    """Cells typed as text: `=8个` or `≥90%` stay what the department typed instead of becoming an
+    Excel formula (#NAME?) or a fraction (0.9)."""
+    for key in keys:
+        col = [f.key for f in fields].index(key) + 1
+        for row in range(2, last_row + 1):
+            ws.cell(row=row, column=col).number_format = "@"
+
+
 def template_workbook() -> Workbook:
     """Build the template in memory (the CLI and tests may want it without a file)."""
     wb = Workbook()
@@ -217,6 +226,7 @@ def template_workbook() -> Workbook:
     _list_validation(indicators, INDICATOR_FIELDS, "applicable", ("是", "否"), "是否适用")
     for key in ("weight", "reported_score"):
         _number_validation(indicators, INDICATOR_FIELDS, key)
+    _text_columns(indicators, INDICATOR_FIELDS, ("direction", "target", "actual"))
 
     for sheet in (budget, indicators):
         fit_columns(sheet, minimum=12)

@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import gc
 import io
-import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -270,12 +269,17 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
     folder.mkdir(parents=True, exist_ok=True)
     with bulk_allocation():
         tables = _table_columns(projects)
+    from ..presentation.cells import FORMULA_TRIGGERS as triggers
+    from ..presentation.cells import safe_cell as safe
+
     for stem, (header, rows) in tables.items():
         if fmt == "csv":
             with open(folder / f"{stem}.csv", "w", encoding=encoding, newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(header)
-                writer.writerows(rows)
+                # text opened in Excel must not become a formula (`=8个`, `@SUM(…)`): the reader undoes it
+                writer.writerows([[safe(v) if v.__class__ is str and v[:1] in triggers else v for v in row]
+                                  for row in rows])
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -287,20 +291,7 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
 
 # ---------------------------------------------------------------- one file per project
 
-_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_EDGES = re.compile(r"^[\s.]+|[\s.]+$")  # leading dots hide files; trailing dots and spaces vanish on Windows
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10))}
-
-
-def safe_component(text: object, max_chars: int = 80) -> str:
-    """A string usable as one path component anywhere: no separators, traversal, control chars."""
-    s = _UNSAFE_CHARS.sub("_", unicodedata.normalize("NFC", "" if text is None else str(text)))
-    s = _EDGES.sub("", _EDGES.sub("", s)[:max_chars])
-    if not s:
-        return "_"
-    if s.split(".")[0].upper() in _RESERVED:
-        s = "_" + s
-    return s
+from .safe_names import safe_component  # noqa: E402  (re-exported: writers' public helper)
 
 
 def _project_paths(projects: Iterable[dict], out: Path, ext: str) -> Iterator[tuple[dict, Path]]:

@@ -96,6 +96,14 @@ def _id_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array([_id_text(v) for v in column.to_pylist()], type=pa.string())])
 
 
+def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Undo the apostrophe that keeps `=8个` from becoming a formula in Excel (exact inverse of
+    presentation.cells.safe_cell): only before = + - @ tab CR."""
+    if not pa.types.is_string(column.type) or not pc.any(pc.match_substring_regex(column, r"^'[=+\-@\t\r]")).as_py():
+        return column
+    return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
+
+
 class _Table:
     """One table with its columns mapped to canonical keys."""
 
@@ -120,6 +128,8 @@ class _Table:
             if f.key not in columns:
                 raise InputError(Where(self.file, row=1, field=f.label), f"缺少「{f.key}」列",
                                  f"表头含 {f.key} 或「{f.label}」")
+        if path.suffix != ".parquet":  # a CSV written for Excel marks formula-like text with ' (cells.safe_cell)
+            arrays = [_unquote(a) for a in arrays]
         if "project_id" in keys:
             arrays[keys.index("project_id")] = _id_column(arrays[keys.index("project_id")])
         self.keys, self.columns = keys, columns

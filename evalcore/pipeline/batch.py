@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,15 +92,41 @@ def remove_stale_temporaries(out_dir: Path) -> int:
     return n
 
 
+WORKER_DIED = "工作进程意外退出（可能内存不足或被终止）"
+
+
 def _local(jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
+    """A process pool, one kernel at a time per worker. A worker that dies (OOM killer, segfault)
+    breaks the pool: the unfinished jobs go to a fresh pool, and a job caught in two breakages
+    is failed with that cause. Ctrl-C cancels what has not started and stops the workers."""
     if workers <= 1:
         for job in jobs:
             yield job, run_job(job.as_dict(), str(out_dir), timeout, notebook)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook): job for job in jobs}
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+    pending, broken_once = list(jobs), set()
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        futures = {pool.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook): job for job in pending}
+        pending = []
+        try:
+            for fut in as_completed(futures):
+                job = futures[fut]
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    if id(job) in broken_once:
+                        yield job, {"status": FAILED, "seconds": 0.0, "error": WORKER_DIED}
+                    else:
+                        broken_once.add(id(job))
+                        pending.append(job)
+                    continue
+                yield job, result
+        except BaseException:  # Ctrl-C (or the caller stopped listening): stop now, keep what is done
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            raise
+        pool.shutdown(wait=True)
 
 
 def _dask(jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
@@ -109,8 +136,16 @@ def _dask(jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: 
     with Client(address, timeout="30s") as client:
         futures = {client.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook, pure=False,
                                  key=f"evalcore-report-{job.key[:20]}-{i}"): job for i, job in enumerate(jobs)}
-        for fut in dask_completed(futures):
-            yield futures[fut], fut.result()
+        try:
+            for fut in dask_completed(futures):
+                try:
+                    result = fut.result()
+                except Exception as exc:  # KilledWorker, a lost connection: that task failed, not the batch
+                    result = {"status": FAILED, "seconds": 0.0, "error": f"Dask 任务失败：{type(exc).__name__}: {exc}"}
+                yield futures[fut], result
+        except BaseException:
+            client.cancel(list(futures))
+            raise
 
 
 @dataclass
@@ -120,7 +155,12 @@ class BatchResult:
     out_dir: Path = Path("reports")
 
     def count(self, status: str) -> int:
-        return sum(1 for m in self.manifest if m["status"] == status)
+        """Projects (not the index) with this status."""
+        return sum(1 for m in self.manifest if m["status"] == status and m.get("html") != "index.html")
+
+    @property
+    def index_error(self) -> str | None:
+        return next((m.get("error") for m in self.manifest if m.get("html") == "index.html"), None)
 
     @property
     def ok(self) -> bool:
@@ -168,6 +208,7 @@ def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLik
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
+    notebook = str(Path(notebook).resolve()) if notebook else None  # workers may run elsewhere
     plan = plan_batch(data_dir, out, Path(params_dir), scheme=scheme, notebook=Path(notebook) if notebook else None)
     todo = [j for j in plan.jobs if force or recorded_key(out / j.html) != j.key]
     todo_keys = {id(j) for j in todo}
@@ -204,10 +245,12 @@ def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLik
     write_summary(out, rows)
     result = BatchResult(manifest, time.perf_counter() - start, out)
     if index:
-        from .portfolio import SUBJECT, render_index
+        from .portfolio import SUBJECT, index_key, render_index
 
         try:
-            render_index(out, timeout=timeout)
+            key = index_key(out)
+            if force or recorded_key(out / "index.html") != key:
+                render_index(out, timeout=timeout, key=key)
         except ReportError as exc:  # the projects are done: say what failed, keep every other result
             result.manifest.append({"project_id": None, "name": SUBJECT, "html": "index.html", "status": FAILED,
                                     "error": exc.cause})

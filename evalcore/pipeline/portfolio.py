@@ -56,8 +56,30 @@ def make_index_exporter():  # type: ignore[no-untyped-def]
     return make_exporter(INDEX_TEMPLATE)
 
 
+def index_key(out_dir: Path, notebook: Path | None = None) -> str:
+    """What the index shows depends on: the projects' figures and which failed and why (not on
+    whether a report was re-rendered or skipped, nor on timings), the notebook, the template and
+    the package version. An unchanged batch re-uses the index."""
+    import orjson
+
+    from .. import __version__
+
+    out = Path(out_dir)
+    summary = orjson.loads((out / "summary.json").read_bytes())["projects"]
+    manifest = orjson.loads((out / "manifest.json").read_bytes())["projects"] if (out / "manifest.json").exists() else []
+    rows = [{**r, "status": "failed" if r.get("status") == "failed" else "ok"} for r in summary]
+    failures = sorted((str(m.get("project_id")), str(m.get("error"))) for m in manifest
+                      if m.get("status") in ("failed", "invalid") and m.get("html") != "index.html")
+    h = hashlib.sha256(orjson.dumps([rows, failures], option=orjson.OPT_SORT_KEYS))
+    h.update(__version__.encode())
+    h.update((notebook or find_notebook(NOTEBOOK)).read_bytes())
+    for p in sorted((TEMPLATES / INDEX_TEMPLATE).glob("*")) + sorted((TEMPLATES / "evalcore").glob("*")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def render_index(out_dir: Path, timeout: int = DEFAULT_TIMEOUT, notebook: Path | None = None, *,
-                 kernel_name: str = "python3", exporter=None) -> Path:  # type: ignore[no-untyped-def]
+                 kernel_name: str = "python3", exporter=None, key: str | None = None) -> Path:  # type: ignore[no-untyped-def]
     """Write `<out>/index.html` (and the executed notebook `<out>/index.ipynb`) from the
     `summary.json` and `manifest.json` a batch left in out_dir; return the HTML path.
     Raises ReportError when the notebook run fails (the previous index, if any, stays)."""
@@ -75,7 +97,7 @@ def render_index(out_dir: Path, timeout: int = DEFAULT_TIMEOUT, notebook: Path |
         text, digest = script()
         exporter = exporter or make_index_exporter()
         body, _ = exporter.from_notebook_node(nb, resources={
-            "evalcore_title": TITLE, "language_code": "zh",
+            "evalcore_title": TITLE, "language_code": "zh", "evalcore_key": key,
             "evalcore_script": text, "evalcore_script_hash": digest})
     except ReportError as exc:
         exc.notebook = _keep_failed(tmp, failed)

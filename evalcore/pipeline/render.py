@@ -21,14 +21,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import EvalcoreError, InputError
 from ..schemes import Scheme
 
+if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
+    import nbformat
+
 TEMPLATES = Path(__file__).parent / "templates"
-DEFAULT_TIMEOUT = 120  # seconds per cell
+DEFAULT_TIMEOUT = 120  # seconds for a whole notebook run
 START_TIMEOUT = 60
 REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 _UMASK = os.umask(0)
@@ -85,7 +87,7 @@ def safe_component(text: object) -> str:
     id is 300 bytes); a shortened name keeps a hash of the whole so two ids stay apart."""
     import hashlib
 
-    from ..authoring.writers import safe_component as _safe
+    from ..authoring.safe_names import safe_component as _safe
 
     name = _safe(text)
     raw = name.encode("utf-8")
@@ -197,6 +199,7 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
     """papermill on any of our notebooks, with the failure modes it does not report turned into
     ReportError naming `project` (a project id, or 项目总览). `timings` receives kernel_start (until
     the kernel answered) and execution (the cells)."""
+    import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -204,9 +207,15 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
     marks: dict[str, float] = {"begin": time.perf_counter()}
 
     seen: dict[str, object] = {}
+    deadline = time.perf_counter() + START_TIMEOUT + timeout  # refined when the kernel is up
+
+    def remaining(cell: object = None) -> int:  # nbclient asks before each cell: the time left for the run
+        return max(1, int(deadline - time.perf_counter() + 0.999))
 
     def started(notebook: object = None, **_: object) -> None:  # nbclient hook: the kernel is up
+        nonlocal deadline
         marks["started"] = time.perf_counter()
+        deadline = marks["started"] + timeout  # the whole notebook, not each cell, gets `timeout`
         seen["nb"] = notebook  # the notebook being executed, kept for an audit copy if the run dies
 
     def audit() -> None:
@@ -217,19 +226,19 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
 
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
-                            progress_bar=False, log_output=False, execution_timeout=timeout,
+                            progress_bar=False, log_output=False, execution_timeout=None, timeout_func=remaining,
                             start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
                             kernel_manager_class=kernel_manager_class(env), on_notebook_start=started)
     except pm.PapermillExecutionError as exc:
         raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
     except CellTimeoutError:
         audit()
-        raise ReportError(project, f"单元格执行超过 {timeout} 秒，已中止", output) from None
+        raise ReportError(project, f"笔记本执行超过 {timeout} 秒的时限，已中止", output) from None
     except DeadKernelError:
         audit()
         raise ReportError(project, "内核意外退出（可能内存不足或被终止）", output) from None
-    except RuntimeError as exc:  # kernel failed to start / did not reply
-        raise ReportError(project, f"内核启动失败：{exc}", output, kind="kernel_start") from None
+    except (RuntimeError, OSError) as exc:  # kernel failed to start / did not reply / launcher missing
+        raise ReportError(project, f"内核启动失败：{type(exc).__name__}: {exc}", output, kind="kernel_start") from None
     finally:
         if timings is not None:
             end, begin = time.perf_counter(), marks["begin"]

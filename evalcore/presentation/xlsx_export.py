@@ -293,10 +293,9 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
         lines.append((TOTAL_SOURCE, b.total_row, "total"))
     else:
         lines.append((TOTAL_SOURCE, None, "total"))
-    for n, source in enumerate(FUNDING_SOURCES):
-        rows = [r for r in b.funding if r.source == source] or [None]
-        for r in rows:
-            lines.append((("其中：" if n == 0 else "") + source, r, "funding"))
+    for source in FUNDING_SOURCES:  # the form's three rows, blank when not given
+        for r in [r for r in b.funding if r.source == source] or [None]:
+            lines.append((("其中：" if len(lines) == 1 else "") + source, r, "funding"))
     lines += [(r.source, r, "item") for r in b.items]
 
     top = f.row
