@@ -14,13 +14,15 @@ manifest, a summary and a portfolio index.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,37 +98,62 @@ WORKER_DIED = "工作进程意外退出（可能内存不足或被终止）"
 
 
 def _local(jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
-    """A process pool, one kernel at a time per worker. A worker that dies (OOM killer, segfault)
-    breaks the pool: the unfinished jobs go to a fresh pool, and a job caught in two breakages
-    is failed with that cause. Ctrl-C cancels what has not started and stops the workers."""
+    """A process pool, one kernel at a time per worker, at most `workers` jobs in flight.
+
+    A worker that dies (OOM killer, segfault) breaks the pool and every job in flight with it:
+    those suspects are then run one at a time in a pool of their own, so only the job that kills
+    its worker again is failed (with that cause); the rest go on in a fresh pool. Ctrl-C cancels
+    what has not started and stops the workers at once."""
     if workers <= 1:
         for job in jobs:
             yield job, run_job(job.as_dict(), str(out_dir), timeout, notebook)
         return
-    pending, broken_once = list(jobs), set()
-    while pending:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        futures = {pool.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook): job for job in pending}
-        pending = []
-        try:
-            for fut in as_completed(futures):
-                job = futures[fut]
+    queue: deque[Job] = deque(jobs)
+    while queue:
+        suspects: list[Job] = []
+        yield from _pool_run(queue, workers, out_dir, timeout, notebook, suspects)
+        for job in suspects:  # alone, a job that breaks its pool again is the one that kills workers
+            alone: list[Job] = []
+            yield from _pool_run(deque([job]), 1, out_dir, timeout, notebook, alone)
+            if alone:
+                yield job, {"status": FAILED, "seconds": 0.0, "error": WORKER_DIED}
+
+
+def _pool_run(queue: deque[Job], workers: int, out_dir: Path, timeout: int, notebook: str | None,
+              suspects: list[Job]) -> Iterator[tuple[Job, dict]]:
+    """Run jobs from the queue until it is empty or the pool breaks (then the in-flight jobs are
+    appended to `suspects` and the rest stay queued)."""
+    pool = ProcessPoolExecutor(max_workers=workers)
+    inflight: dict = {}
+    try:
+        while queue or inflight:
+            while queue and len(inflight) < workers:
+                job = queue.popleft()
+                inflight[pool.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook)] = job
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = inflight.pop(fut)
                 try:
                     result = fut.result()
                 except BrokenProcessPool:
-                    if id(job) in broken_once:
-                        yield job, {"status": FAILED, "seconds": 0.0, "error": WORKER_DIED}
-                    else:
-                        broken_once.add(id(job))
-                        pending.append(job)
+                    suspects.append(job)
                     continue
                 yield job, result
-        except BaseException:  # Ctrl-C (or the caller stopped listening): stop now, keep what is done
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            raise
-        pool.shutdown(wait=True)
+            if suspects:
+                suspects.extend(inflight.values())
+                return
+    except BaseException:  # Ctrl-C (or the caller stopped listening): stop now, keep what is done
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=not suspects, cancel_futures=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _dask(jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
