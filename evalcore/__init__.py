@@ -6,10 +6,11 @@ Reading order: inputs → model → schemes/rules → scoring → review → eva
 
 from .errors import EvalcoreError, InputError, SchemeError
 from .evaluation import Evaluation, evaluate, evaluate_paths
+from .explore import load_portfolio
 from .inputs import load_paths, load_project
 from .schemes import get_scheme, load_scheme
 
 __version__ = "0.1.0"
 
 __all__ = ["EvalcoreError", "Evaluation", "InputError", "SchemeError", "__version__", "evaluate",
-           "evaluate_paths", "get_scheme", "load_paths", "load_project", "load_scheme"]
+           "evaluate_paths", "get_scheme", "load_paths", "load_portfolio", "load_project", "load_scheme"]

@@ -30,7 +30,7 @@ import os
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvalcoreError
@@ -98,6 +98,8 @@ class _Base:
     finding_pos: np.ndarray
     grade_order: tuple[str, ...]
     sources: tuple[str, ...]
+    indicator_start: np.ndarray  # a project's indicator rows are indicators[start[n]:start[n + 1]]
+    memo: dict[object, object] = field(default_factory=dict)  # tables derived once from the full portfolio
 
 
 def _build(evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], sources: tuple[str, ...]) -> _Base:
@@ -212,7 +214,8 @@ def _build(evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], s
     grade_order = (*order_, *sorted({c.grade for c in cards} - set(order_)))
     return _Base(projects, indicators, budget, findings, errors_df, dict(zip(pids, evs, strict=True)),
                  {pid: n for n, pid in enumerate(pids)}, ipos, np.asarray(rows_pos, dtype="int64"),
-                 np.asarray(finds_pos, dtype="int64"), grade_order, sources)
+                 np.asarray(finds_pos, dtype="int64"), grade_order, sources,
+                 np.searchsorted(ipos, np.arange(len(pids) + 1)))
 
 
 def load_portfolio(path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
@@ -253,26 +256,28 @@ class Portfolio:
                 self._cache[name] = full[self._keep if pos is None else self._keep[pos]]
         return self._cache[name]  # type: ignore[return-value]
 
+    # Each property returns a shallow copy: with pandas' copy-on-write, changing it (a new column,
+    # an edited value) copies what it touches and never alters the portfolio or its other views.
     @property
     def projects(self) -> pd.DataFrame:
-        return self._cut("projects")
+        return self._cut("projects").copy(deep=False)
 
     @property
     def indicators(self) -> pd.DataFrame:
-        return self._cut("indicators")
+        return self._cut("indicators").copy(deep=False)
 
     @property
     def budget(self) -> pd.DataFrame:
-        return self._cut("budget")
+        return self._cut("budget").copy(deep=False)
 
     @property
     def findings(self) -> pd.DataFrame:
-        return self._cut("findings")
+        return self._cut("findings").copy(deep=False)
 
     @property
     def errors(self) -> pd.DataFrame:
         """Inputs that could not be read or scored (they belong to no department: never filtered)."""
-        return self._base.errors
+        return self._base.errors.copy(deep=False)
 
     @property
     def grade_order(self) -> tuple[str, ...]:
@@ -284,7 +289,7 @@ class Portfolio:
         return self._base.sources
 
     def __len__(self) -> int:
-        return len(self.projects)
+        return len(self._base.projects) if self._keep is None else int(self._keep.sum())
 
     def departments(self) -> list[str]:
         """Departments of this view, the largest 全年预算 first."""
@@ -298,6 +303,13 @@ class Portfolio:
             where = "本组合" if self._keep is None else "当前筛选结果"
             raise KeyError(f"{where}中没有项目「{project_id}」")
         return self._base.evaluations[project_id]
+
+    def indicators_of(self, project_id: str) -> pd.DataFrame:
+        """One project's rows of `indicators` (a slice: its rows are contiguous), in `score --json` order."""
+        self.project(project_id)
+        n = self._base.positions[project_id]
+        start = self._base.indicator_start
+        return self._base.indicators.iloc[int(start[n]):int(start[n + 1])]
 
     @property
     def evaluations(self) -> list[Evaluation]:
@@ -354,7 +366,7 @@ class Portfolio:
                 self._cache[key] = self._item_variance(threshold)
             else:
                 raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
-        return self._cache[key].copy()  # type: ignore[attr-defined]
+        return self._cache[key].copy(deep=False)  # type: ignore[attr-defined]
 
     def _project_variance(self, threshold: float) -> pd.DataFrame:
         import pandas as pd
@@ -386,20 +398,28 @@ class Portfolio:
         return pd.DataFrame(out).reset_index(drop=True)
 
     def _item_variance(self, threshold: float) -> pd.DataFrame:
+        """Line items of the whole portfolio are laid out once; a view masks them."""
         import pandas as pd
 
-        b = self.budget
-        items = b[b["role"] == "item"]
-        names = self._base.projects["name"].to_numpy()
-        pos = self._base.budget_pos if self._keep is None else self._base.budget_pos[self._keep[self._base.budget_pos]]
-        pos = pos[(b["role"] == "item").to_numpy()]
-        out = pd.DataFrame({"project_id": items["project_id"].to_numpy(), "name": names[pos],
-                            "department": items["department"].to_numpy(), "item": items["source"].to_numpy(),
-                            "年初": items["initial"].to_numpy(), "全年": items["adjusted"].to_numpy(),
-                            "执行": items["executed"].to_numpy()})
-        out["差额"] = out["全年"] - out["执行"]
-        out["执行率"] = items["execution_rate"].to_numpy()
-        return _flag(out, threshold)
+        key = ("items", threshold)
+        base = self._base
+        if key not in base.memo:
+            b = base.budget
+            is_item = (b["role"] == "item").to_numpy()
+            items = b[is_item]
+            pos = base.budget_pos[is_item]
+            full = pd.DataFrame({"project_id": items["project_id"].to_numpy(),
+                                 "name": base.projects["name"].to_numpy()[pos],
+                                 "department": items["department"].to_numpy(), "item": items["source"].to_numpy(),
+                                 "年初": items["initial"].to_numpy(), "全年": items["adjusted"].to_numpy(),
+                                 "执行": items["executed"].to_numpy()})
+            full["差额"] = full["全年"] - full["执行"]
+            full["执行率"] = items["execution_rate"].to_numpy()
+            base.memo[key] = (_flag(full, threshold), pos)
+        full, pos = base.memo[key]  # type: ignore[misc]
+        if self._keep is None:
+            return full
+        return full[self._keep[pos]].reset_index(drop=True)
 
     # -- figures -------------------------------------------------------------------------------------
     def summary(self) -> dict[str, object]:

@@ -1,0 +1,83 @@
+"""Write notebooks/explore.ipynb from this script, so its cells and ids stay reviewable and stable.
+
+The notebook holds presentation only: it loads the portfolio through `evalcore` and displays what
+`evalcore.presentation.explore_views.Explorer` returns (numbers from `evalcore.explore`, charts
+drawn in the package). Run: `.venv/bin/python scripts/make_explore_notebook.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
+
+SECTIONS = [
+    ("一、钱花在哪里，没花出去的在哪里（按主管部门）",
+     "每个部门一条：蓝色为已执行，橙色为未执行的差额，红色为超支；选定一个部门时按项目画。",
+     'explorer.section("departments")'),
+    ("二、各部门预算执行率分布",
+     "每个部门一行：箱体为四分位区间，竖线为中位数，点为项目；橙色虚线为 90%。",
+     'explorer.section("rates")'),
+    ("三、执行不足与超支最多的支出明细",
+     "执行率低于 90% 的支出明细和项目中未执行金额最大的，以及超支最多的。",
+     'explorer.section("items")'),
+    ("四、复核得分与预算执行率",
+     "每个点一个项目，颜色为等级。",
+     'explorer.section("scatter")'),
+    ("五、逐级查看：主管部门 → 项目 → 指标",
+     "先选部门（只列当前筛选条件下的部门），再选项目，下方是该部门的项目和所选项目的评分卡与指标。",
+     "explorer.drilldown()"),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell(
+            "# 预算执行探索（项目支出绩效评价）\n\n"
+            "把整个项目组合读进 `evalcore`（评分、复核与 `evalcore score` 完全一致），按主管部门、项目和支出明细"
+            "查看预算执行偏差：年初、全年、执行、差额、执行率，超支与执行率偏低。本笔记本只负责展示，"
+            "所有数字都来自 `evalcore`。\n\n"
+            "- 在 JupyterLab 中打开：`make lab`；改变下面的筛选条件，各部分的表和图会在原处重绘。\n"
+            "- 无界面运行：`papermill notebooks/explore.ipynb out.ipynb -p data_path /path/to/data`"
+            "（显示默认视图：全部项目）。\n"
+            "- 在代码里用：`evalcore.load_portfolio(path)` 返回的对象带有 `projects`、`indicators`、`budget`、"
+            "`findings`、`errors` 五张 DataFrame，以及 `variance(by=...)`、`filter(...)`、`project(id)`。"),
+        new_code_cell(
+            "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
+            "data_path = \"data/portfolio\"  # 项目文件、部门文件夹或台账文件夹（相对路径按仓库根目录解析）\n"
+            "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定",
+            metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            "from evalcore.presentation.explore_views import open_explorer\n\n"
+            "explorer = open_explorer(data_path, scheme)\n"
+            "portfolio = explorer.portfolio"),
+        new_markdown_cell("## 总览"),
+        new_code_cell("portfolio"),
+        new_markdown_cell("## 筛选\n\n主管部门、等级、执行率区间：以下各部分都按这里的条件重绘。"),
+        new_code_cell("explorer.controls()"),
+    ]
+    for title, note, call in SECTIONS:
+        cells.append(new_markdown_cell(f"## {title}\n\n{note}"))
+        cells.append(new_code_cell(call))
+    cells += [
+        new_markdown_cell(
+            "## 自己动手\n\n"
+            "`portfolio` 的表都是 pandas DataFrame（金额单位：万元）。例如：按支出明细的偏差，未执行金额最大的十条："),
+        new_code_cell(
+            'portfolio.variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'),
+    ]
+    nb = new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    for n, cell in enumerate(nb.cells):
+        cell["id"] = f"explore-{n:02d}"
+    return nb
+
+
+if __name__ == "__main__":
+    nbformat.write(build(), OUT)
+    print(f"wrote {OUT}")
