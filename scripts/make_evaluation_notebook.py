@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _report_notebook import report_notebook
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "evaluation.ipynb"
 
@@ -28,37 +28,23 @@ SECTIONS = [
 
 
 def build() -> nbformat.NotebookNode:
-    cells = [
-        new_markdown_cell(
+    return report_notebook(
+        intro=(
             "# 项目支出绩效评价报告（参数化笔记本）\n\n"
             "本笔记本为一个项目生成绩效评价报告。所有数字都来自 `evalcore`，本笔记本只负责排版；"
             "要修改评分规则，请修改评分方案或 `evalcore` 包，而不是这里。\n\n"
             "- 手工运行：`papermill notebooks/evaluation.ipynb out.ipynb -p project_path data/seed/nc-scjg-2019-zzxf.yaml`\n"
             "- 发布 HTML：`evalcore report data/seed/nc-scjg-2019-zzxf.yaml --out reports/`\n\n"
-            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的报告中。）",
-            metadata={"tags": ["remove-cell"]}),
-        new_code_cell(
+            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的报告中。）"),
+        parameters=(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
             "project_path = \"data/seed/nc-scjg-2019-zzxf.yaml\"  # 项目文件（.yaml/.xlsx）或台账文件夹\n"
             "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定\n"
-            "project_id = None  # 台账文件夹时指定其中一个项目",
-            metadata={"tags": ["parameters"]}),
-        new_code_cell(
+            "project_id = None  # 台账文件夹时指定其中一个项目"),
+        opening=(
             "from evalcore.presentation.notebook import open_report\n\n"
-            "report = open_report(project_path, scheme, project_id)",
-            metadata={"tags": ["remove-cell"]}),
-        new_code_cell("report.header()", metadata={"tags": ["remove-input"]}),
-    ]
-    for title, call in SECTIONS:
-        cells.append(new_markdown_cell(f"## {title}"))
-        cells.append(new_code_cell(call, metadata={"tags": ["remove-input"]}))
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"evalcore-{n:02d}"
-    return nb
+            "report = open_report(project_path, scheme, project_id)"),
+        header="report.header()", sections=SECTIONS, id_prefix="evalcore")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _report_notebook import report_notebook
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"
 
@@ -24,35 +24,21 @@ SECTIONS = [
 
 
 def build() -> nbformat.NotebookNode:
-    cells = [
-        new_markdown_cell(
+    return report_notebook(
+        intro=(
             "# 项目支出绩效评价 · 项目总览（参数化笔记本）\n\n"
             "本笔记本把一次批量评价的结果汇总为项目总览：读取 `evalcore batch` 在输出文件夹中写下的 "
             "`summary.json` 与 `manifest.json`，所有数字都来自 `evalcore`，本笔记本只负责排版。\n\n"
             "- 手工运行：`papermill notebooks/portfolio.ipynb out.ipynb -p reports_dir reports/`\n"
             "- 发布 HTML：`evalcore batch data/ --out reports/`（生成 `reports/index.html`）\n\n"
-            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的总览中。）",
-            metadata={"tags": ["remove-cell"]}),
-        new_code_cell(
+            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的总览中。）"),
+        parameters=(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
-            "reports_dir = \"reports\"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）",
-            metadata={"tags": ["parameters"]}),
-        new_code_cell(
+            "reports_dir = \"reports\"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）"),
+        opening=(
             "from evalcore.presentation.portfolio import open_index\n\n"
-            "index = open_index(reports_dir)",
-            metadata={"tags": ["remove-cell"]}),
-        new_code_cell("index.header()", metadata={"tags": ["remove-input"]}),
-    ]
-    for title, call in SECTIONS:
-        cells.append(new_markdown_cell(f"## {title}"))
-        cells.append(new_code_cell(call, metadata={"tags": ["remove-input"]}))
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"portfolio-{n:02d}"
-    return nb
+            "index = open_index(reports_dir)"),
+        header="index.header()", sections=SECTIONS, id_prefix="portfolio")
 
 
 if __name__ == "__main__":
