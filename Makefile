@@ -47,8 +47,11 @@ reports: setup ## publish the sample portfolio to reports/ (reports, index.html,
 lab: setup ## open JupyterLab with the notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb
 
-bench: setup ## run the benchmarks (prints figures; not part of the tests)
+bench: setup ## run the benchmarks (prints figures; not part of the tests; takes a long while)
 	$(BIN)/python benchmarks/bench_score.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_batch.py --large 1000
+	$(BIN)/python benchmarks/bench_explore.py
 
 clean: ## remove generated output
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis
