@@ -18,7 +18,6 @@ import contextlib
 import csv
 import io
 import os
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,18 +43,13 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
     start = time.perf_counter()
     if _EXPORTER is None:
         _EXPORTER = make_exporter()
-    with tempfile.TemporaryDirectory(prefix="evalcore-charts-") as tmp:
-        return _run(job, out_dir, timeout, notebook, _warm_charts(job, Path(tmp)), start)
-
-
-def _run(job: dict, out_dir: str, timeout: int, notebook: str | None, charts: Path | None, start: float) -> dict:
     attempts = 0
     while True:
         attempts += 1
         try:
             r = render_project(job["source"], out_dir, scheme=job["scheme"], timeout=timeout, exporter=_EXPORTER,
                                notebook=Path(notebook) if notebook else None,
-                               html_path=Path(out_dir) / job["html"], key=job["key"], chart_cache=charts)
+                               html_path=Path(out_dir) / job["html"], key=job["key"], warm_charts=True)
             return {"status": DONE, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "timings": r.timings}
         except ReportError as exc:
@@ -69,19 +63,6 @@ def _run(job: dict, out_dir: str, timeout: int, notebook: str | None, charts: Pa
         except Exception as exc:  # a bug in one report must not stop the batch
             return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
                     "error": f"内部错误：{type(exc).__name__}: {exc}"}
-
-
-def _warm_charts(job: dict, folder: Path) -> Path | None:
-    """Draw the project's charts here, where matplotlib stays imported, so its kernel only reads
-    them (presentation/chart_cache.py): doing less per report without sharing a kernel."""
-    from ..presentation import chart_cache
-    from ..presentation.report import ProjectReport
-
-    try:
-        chart_cache.warm(ProjectReport.from_path(job["source"], job["scheme"]).ev, folder)
-        return folder
-    except Exception:  # best effort: the kernel then draws (and reports) whatever went wrong
-        return None
 
 
 def remove_stale_temporaries(out_dir: Path) -> int:

@@ -260,17 +260,36 @@ def _keep_failed(tmp: Path, failed: Path) -> Path | None:
     return None
 
 
+@contextlib.contextmanager
+def _chart_cache(report, warm: bool):  # type: ignore[no-untyped-def]
+    """The kernel environment pointing at this project's charts, drawn here; None when not warming
+    or when drawing failed (the kernel then draws them itself and reports any problem)."""
+    if not warm:
+        yield None
+        return
+    from ..presentation import chart_cache
+
+    with tempfile.TemporaryDirectory(prefix="evalcore-charts-") as folder:
+        try:
+            chart_cache.warm(report.ev, folder)
+            env: dict[str, str] | None = {chart_cache.ENV: folder}
+        except Exception:
+            env = None
+        yield env
+
+
 def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
                    scheme: Scheme | str | None = None, project_id: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT, kernel_name: str = "python3", exporter=None,
                    notebook: Path | None = None, html_path: Path | None = None, key: str | None = None,
-                   chart_cache: Path | None = None) -> Rendered:
+                   warm_charts: bool = False) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
     The HTML goes to `<out>/<department>/<project_id>.html` (both made safe as path components)
     unless `html_path` is given; `key` is recorded in the page (`<meta name="evalcore-key">`) so a
-    batch can tell a current output from a stale one by reading the output itself. `chart_cache`
-    is a folder of charts already drawn for this project (see presentation/chart_cache.py)."""
+    batch can tell a current output from a stale one by reading the output itself. With
+    `warm_charts`, the charts are drawn here (in a process that keeps matplotlib imported) and
+    handed to the kernel through a temporary chart cache (presentation/chart_cache.py)."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
@@ -280,48 +299,47 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
     scheme_arg = scheme.source if isinstance(scheme, Scheme) else scheme
     if scheme_arg and Path(scheme_arg).is_file():
         scheme_arg = str(Path(scheme_arg).resolve())  # the kernel may run elsewhere
-    if html_path is None:
-        dest, stem = Path(out_dir) / safe_component(p.department), safe_component(p.project_id)
-    else:
-        dest, stem = html_path.parent, html_path.name.removesuffix(".html")
-    dest.mkdir(parents=True, exist_ok=True)
-    # audit notebooks of failed runs live apart (`.failed/`): no project id can name one of them
-    html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / ".failed" / f"{stem}.ipynb"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    timings: dict[str, float] = {"validate": time.perf_counter() - t0}
-    try:
-        t1 = time.perf_counter()
-        params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
-        from ..presentation.chart_cache import ENV
-
-        nb = execute(notebook or find_notebook(), tmp, p.project_id, params, timeout=timeout, kernel_name=kernel_name,
-                     timings=timings, env={ENV: str(chart_cache)} if chart_cache else None)
-        timings["execute"] = time.perf_counter() - t1
-        t2 = time.perf_counter()
-        exporter = exporter or make_exporter()
-        body, _ = exporter.from_notebook_node(nb, resources={"evalcore_title": report.title,
-                                                             "evalcore_key": key, "language_code": "zh"})
-        timings["export"] = time.perf_counter() - t2
-    except ReportError as exc:
-        exc.notebook = _keep_failed(tmp, failed)
-        raise
-    except (KeyboardInterrupt, SystemExit):
-        tmp.unlink(missing_ok=True)
-        raise
-    except Exception as exc:  # the export (or anything unforeseen): still one error naming the project
-        raise ReportError(p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)) from None
-    try:
-        _atomic_write(html_path, body.encode("utf-8"))
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, nb_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(p.project_id, f"写出报告失败：{exc}") from None
-    failed.unlink(missing_ok=True)
-    timings["total"] = time.perf_counter() - t0
-    return Rendered(p.project_id, p.department, html_path, nb_path, timings)
+    with _chart_cache(report, warm_charts) as env:
+        if html_path is None:
+            dest, stem = Path(out_dir) / safe_component(p.department), safe_component(p.project_id)
+        else:
+            dest, stem = html_path.parent, html_path.name.removesuffix(".html")
+        dest.mkdir(parents=True, exist_ok=True)
+        # audit notebooks of failed runs live apart (`.failed/`): no project id can name one of them
+        html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / ".failed" / f"{stem}.ipynb"
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        timings: dict[str, float] = {"validate": time.perf_counter() - t0}
+        try:
+            t1 = time.perf_counter()
+            params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
+            nb = execute(notebook or find_notebook(), tmp, p.project_id, params, timeout=timeout, kernel_name=kernel_name,
+                         timings=timings, env=env)
+            timings["execute"] = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            exporter = exporter or make_exporter()
+            body, _ = exporter.from_notebook_node(nb, resources={"evalcore_title": report.title,
+                                                                 "evalcore_key": key, "language_code": "zh"})
+            timings["export"] = time.perf_counter() - t2
+        except ReportError as exc:
+            exc.notebook = _keep_failed(tmp, failed)
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            tmp.unlink(missing_ok=True)
+            raise
+        except Exception as exc:  # the export (or anything unforeseen): still one error naming the project
+            raise ReportError(p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)) from None
+        try:
+            _atomic_write(html_path, body.encode("utf-8"))
+            os.chmod(tmp, _FILE_MODE)
+            os.replace(tmp, nb_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ReportError(p.project_id, f"写出报告失败：{exc}") from None
+        failed.unlink(missing_ok=True)
+        timings["total"] = time.perf_counter() - t0
+        return Rendered(p.project_id, p.department, html_path, nb_path, timings)
 
 
 __all__ = [
