@@ -253,9 +253,3 @@ class TablePortfolio:
                 str(self.folder),
                 Where(self.budget.file, field=f"project_id={pid}"),
                 Where(self.indicators.file, field=f"project_id={pid}"))
-
-
-def read_tables(folder: Path) -> tuple[list[RawProject], list[InputError]]:
-    """All projects of a table folder at once (small portfolios, tests)."""
-    tp = TablePortfolio(folder)
-    return list(tp.raw_projects()), tp.errors

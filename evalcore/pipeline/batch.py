@@ -31,7 +31,7 @@ import orjson
 from ..errors import EvalcoreError, InputError
 from ..presentation.cells import safe_cell
 from .plan import Job, Plan, plan_batch
-from .render import ReportError, make_exporter, recorded_key, render_project
+from .render import ReportError, _atomic_write, make_exporter, recorded_key, render_project
 
 DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
 _EXPORTER = None  # one per worker process: template loading is the slow part of an export
@@ -175,14 +175,8 @@ class BatchResult:
         return not any(m["status"] in (FAILED, INVALID) for m in self.manifest)
 
 
-def _atomic_text(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_manifest(out_dir: Path, entries: list[dict]) -> None:
-    _atomic_text(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
+    _atomic_write(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
 
 
 SUMMARY_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("department", "主管部门"), ("year", "年度"),
@@ -198,13 +192,13 @@ def _neutralise(value: object) -> object:
 
 
 def write_summary(out_dir: Path, rows: list[dict]) -> None:
-    _atomic_text(out_dir / "summary.json", orjson.dumps({"projects": rows}, option=orjson.OPT_INDENT_2))
+    _atomic_write(out_dir / "summary.json", orjson.dumps({"projects": rows}, option=orjson.OPT_INDENT_2))
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow([label for _, label in SUMMARY_COLUMNS])
     for r in rows:
         w.writerow([_neutralise(r.get(k)) if r.get(k) is not None else "" for k, _ in SUMMARY_COLUMNS])
-    _atomic_text(out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens Chinese intact
+    _atomic_write(out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens Chinese intact
 
 
 def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLike[str], *, params_dir: str | os.PathLike[str],

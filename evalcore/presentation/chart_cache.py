@@ -5,8 +5,9 @@ worker process keeps matplotlib warm and draws a project's charts before its not
 notebook's kernel then finds them here by key and never imports matplotlib, which is most of a
 kernel's time. Each report still runs in its own kernel; only identical pixels are shared.
 
-The cache is used only where `EVALCORE_CHART_CACHE` names a folder (the batch sets it to
-`<out>/.charts`); elsewhere charts are drawn in the kernel as usual. The key covers the
+The cache is used only where `EVALCORE_CHART_CACHE` names a folder: `render_project(...,
+warm_charts=True)` (what the batch does) draws the charts into a temporary folder and sets it in
+that one kernel's environment; elsewhere charts are drawn in the kernel as usual. The key covers the
 evaluation's data, the chart kind, the package version and the source of `charts.py`.
 """
 

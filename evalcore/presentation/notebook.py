@@ -1,7 +1,7 @@
 """The one call `notebooks/evaluation.ipynb` makes before its sections: resolve the input and
 open the report. (Charts set up their Chinese font themselves when drawn; an analyst adding a plot
-of their own calls `evalcore.presentation.charts.setup_fonts()`.) (Warnings stay in the executed notebook for audit; the HTML export drops
-stderr.)"""
+of their own calls `evalcore.presentation.charts.setup_fonts()`.) Warnings stay in the executed
+notebook for audit; the HTML export drops stderr."""
 
 from __future__ import annotations
 
