@@ -67,7 +67,9 @@ def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detai
 
     scheme = _scheme_option(scheme_spec)
     if as_json:
-        from .pipeline.score_stream import write_scored_json
+        from .pipeline.score_stream import arrow_without_pandas, write_scored_json
+
+        arrow_without_pandas()
 
         errors = write_scored_json(paths, sys.stdout.buffer, scheme, workers)
         sys.stdout.flush()

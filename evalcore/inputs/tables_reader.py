@@ -32,6 +32,7 @@ from ..fields import (
     TABLE_INDICATORS,
     TABLE_PROJECTS,
     Field,
+    by_key,
     header_index,
 )
 from .encoding import decode_bytes
@@ -46,20 +47,36 @@ def _norm(name: object) -> str:
 
 
 def _read_csv(path: Path) -> pa.Table:
+    """UTF-8 (with or without BOM) goes to Arrow as it is, and Arrow's own UTF-8 check decides: a
+    file that is not valid UTF-8 is decoded (GBK/GB18030, see encoding.py) and read again. So a
+    large UTF-8 export is never decoded into one Python string."""
     data = path.read_bytes()
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    if not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            header = body.split(b"\n", 1)[0].decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            try:
+                return _arrow_csv(path, body, header)
+            except pa.ArrowInvalid as exc:
+                if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
+                    raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）",
+                                     "规范的 CSV 表格") from None
     try:
-        text, encoding = decode_bytes(data)
+        text, _ = decode_bytes(data)
     except UnicodeDecodeError:
         raise InputError(Where(str(path)), "无法识别文件编码", "UTF-8 或 GBK/GB18030 编码的 CSV") from None
-    if encoding == "utf-8-sig":
-        data = data[len(codecs.BOM_UTF8):]
-    elif encoding != "utf-8":
-        data = text.encode("utf-8")
-    first = text.split("\n", 1)[0].rstrip("\r")
-    names = next(csv.reader([first]), [])
+    header = text.split("\n", 1)[0]
+    return _arrow_csv(path, text.encode("utf-8"), header)
+
+
+def _arrow_csv(path: Path, data: bytes, header: str) -> pa.Table:
+    """Every column as text; raises ArrowInvalid for bytes that are not UTF-8."""
+    names = next(csv.reader([header.rstrip("\r")]), [])
     if not any(n.strip() for n in names):
         raise InputError(Where(str(path), row=1), "表格为空或缺少表头", "第 1 行为表头")
-    del text
     try:
         return pacsv.read_csv(
             pa.BufferReader(data),
@@ -68,7 +85,11 @@ def _read_csv(path: Path) -> pa.Table:
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+    except pa.ArrowTypeError as exc:
+        raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
+    except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
+            raise
         raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
 
 
@@ -99,8 +120,8 @@ def _id_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Undo the apostrophe that keeps `=8个` from becoming a formula in Excel (exact inverse of
     presentation.cells.safe_cell): only before = + - @ tab CR."""
-    if not pa.types.is_string(column.type) or not pc.any(pc.match_substring_regex(column, r"^'[=+\-@\t\r]")).as_py():
-        return column
+    if not pa.types.is_string(column.type) or not pc.any(pc.starts_with(column, "'")).as_py():
+        return column  # the common case, checked without a regex
     return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
 
 
@@ -163,10 +184,12 @@ class _Table:
                              count=len(labels))
         codes = encoded.indices.to_numpy(zero_copy_only=False) if len(labels) else np.zeros(0, np.int64)
         row_pos = mapped[codes] if len(labels) else np.full(len(self), n, dtype=np.int64)
-        order = np.argsort(row_pos, kind="stable")
-        self.table = self.table.take(pa.array(order))
-        self.rownum = self.rownum[order]
-        return np.searchsorted(row_pos[order], np.arange(n + 3), side="left")
+        if len(row_pos) > 1 and not np.all(row_pos[1:] >= row_pos[:-1]):  # exports are usually in order already
+            order = np.argsort(row_pos, kind="stable")
+            self.table = self.table.take(pa.array(order))
+            self.rownum = self.rownum[order]
+            row_pos = row_pos[order]
+        return np.searchsorted(row_pos, np.arange(n + 3), side="left")
 
     def rows(self, start: int, stop: int) -> list[RawRow]:
         part = self.table.slice(start, stop - start).to_pydict()
@@ -232,6 +255,12 @@ class TablePortfolio:
 
     def __len__(self) -> int:
         return self._n
+
+    def project_where(self, position: int) -> Where:
+        """Where the project_id of the project at `position` sits (as RawRow.where would say)."""
+        t = self.projects
+        return Where(t.file, None, int(t.rownum[position]), t.columns.get("project_id"),
+                     field=by_key(PROJECT_FIELDS)["project_id"].label)
 
     def raw_projects(self, start: int = 0, stop: int | None = None) -> Iterator[RawProject]:
         stop = self._n if stop is None else min(stop, self._n)

@@ -9,8 +9,10 @@ The output is the same document, in the same order, whatever the number of worke
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -23,15 +25,39 @@ from ..inputs.records import RawProject, build_project
 from ..inputs.tables_reader import TablePortfolio
 from ..presentation.records import evaluation_record
 from ..schemes import Scheme
+from .table_scoring import eligible, score_table_chunk
 
 CHUNK = 1000  # projects per task
 PARALLEL_FROM = 3000  # projects in one table folder before a pool pays off
 
-# (project_id or None, origin, where of the project or None, JSON bytes or an error dict)
+# (project_id or None, origin, where of the project (or its position in a table portfolio) or None,
+#  JSON bytes or an error dict)
 Item = tuple[str | None, str | None, object, bytes | dict]
 
 
 _STATE: dict[str, object] = {}  # set in the parent before forking; read by the children
+
+
+class _RefusePandas:
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("pandas is not needed to score")
+
+
+def arrow_without_pandas() -> None:
+    """pyarrow imports pandas (0.2 s, a sixth of scoring 20,000 projects) the first time it builds
+    an array, only to recognise DataFrames; `score --json` never has one. Let that first check
+    fail, then allow pandas again. Only for a process that will not convert Arrow to pandas."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    sys.meta_path.insert(0, _RefusePandas)  # type: ignore[arg-type]
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_RefusePandas)  # type: ignore[arg-type]
 
 
 def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:
@@ -59,9 +85,24 @@ def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]
 
 
 def _score_chunk(bounds: tuple[int, int]) -> list[Item]:
-    portfolio = _STATE["portfolio"]
+    # Scoring makes millions of short-lived acyclic objects; the cyclic collector would walk the
+    # whole heap (Arrow columns as Python lists, the row memo) over and over for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _score_chunk_now(bounds)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _score_chunk_now(bounds: tuple[int, int]) -> list[Item]:
+    portfolio, scheme = _STATE["portfolio"], _STATE.get("scheme")
     assert isinstance(portfolio, TablePortfolio)
-    return _score_raws(portfolio.raw_projects(*bounds), _STATE.get("scheme"))  # type: ignore[arg-type]
+    if _STATE.get("columnar"):
+        return score_table_chunk(portfolio, *bounds, scheme,  # type: ignore[arg-type]
+                                 lambda raws: _score_raws(raws, scheme))  # type: ignore[arg-type]
+    return _score_raws(portfolio.raw_projects(*bounds), scheme)  # type: ignore[arg-type]
 
 
 def _chunks(portfolio: TablePortfolio, workers: int) -> Iterator[list[Item]]:
@@ -75,8 +116,11 @@ def _chunks(portfolio: TablePortfolio, workers: int) -> Iterator[list[Item]]:
 
 
 def write_scored_json(paths: Iterable[str | os.PathLike[str]], out: BinaryIO, scheme: Scheme | None = None,
-                      workers: int | None = None) -> list[dict]:
-    """Write `{"projects": [...], "errors": [...]}` to out; return the error dicts."""
+                      workers: int | None = None, *, columnar: bool = True) -> list[dict]:
+    """Write `{"projects": [...], "errors": [...]}` to out; return the error dicts.
+
+    Table folders are scored by `table_scoring` (same bytes, without per-row objects) unless
+    `columnar` is False, which forces the reference path (the equality tests compare the two)."""
     workers = workers or os.cpu_count() or 1
     guard = DuplicateGuard()
     errors: list[dict] = []
@@ -88,13 +132,15 @@ def write_scored_json(paths: Iterable[str | os.PathLike[str]], out: BinaryIO, sc
             continue
         if isinstance(source, TablePortfolio):
             errors.extend(e.as_dict() for e in source.errors)
-            _STATE.update(portfolio=source, scheme=scheme)
+            _STATE.update(portfolio=source, scheme=scheme, columnar=columnar and eligible(source))
             batches: Iterable[list[Item]] = _chunks(source, workers)
         else:
             batches = [_score_raws(source, scheme)]
         for batch in batches:
             for pid, origin, where, payload in batch:
                 if pid is not None:
+                    if isinstance(where, int) and pid in guard.seen:  # a table's project, by position
+                        where = source.project_where(where)  # type: ignore[union-attr]
                     dup = guard.check(pid, origin or "", where)  # type: ignore[arg-type]
                     if dup:
                         errors.append(dup.as_dict())

@@ -1,20 +1,27 @@
 """Evaluations as plain dictionaries: the `score --json` contract of SPEC (unrounded numbers;
-`total` is the scheme's rounded total), also the data the notebooks and reports read."""
+`total` is the scheme's rounded total), also the data the notebooks and reports read.
+
+The record is built from parts (`project_record`, `indicator_record`, `budget_row_record`) so the
+columnar scorer of large table portfolios (`evalcore.pipeline.table_scoring`) writes exactly the
+same bytes from the same functions without building a Scorecard per project.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..evaluation import Evaluation
-from ..model import BudgetRow
-from ..rules import IndicatorScore
+from ..model import BudgetRow, Indicator, Project
+from ..rules import BudgetScore, IndicatorScore
 
 
-def _budget_row(r: BudgetRow) -> dict[str, object]:
+def budget_row_record(r: BudgetRow) -> dict[str, object]:
     return {"source": r.source, "role": r.role, "initial": r.initial, "adjusted": r.adjusted,
             "executed": r.executed, "execution_rate": r.executed / r.adjusted if r.adjusted > 0 else None,
             "reported_score": r.reported_score}
 
 
-def _indicator(s: IndicatorScore) -> dict[str, object]:
+def indicator_record(s: IndicatorScore) -> dict[str, object]:
     i = s.indicator
     return {"level1": i.level1, "level2": i.level2, "name": i.name, "category": s.category,
             "direction": i.direction, "target": i.target.raw, "actual": i.actual.raw, "unit": i.unit,
@@ -23,26 +30,36 @@ def _indicator(s: IndicatorScore) -> dict[str, object]:
             "explanation": s.explanation.text, "deviation_reason": i.deviation_reason, "applicable": True}
 
 
-def evaluation_record(ev: Evaluation) -> dict[str, object]:
-    c, p, b = ev.card, ev.card.project, ev.card.budget
-    indicators = [_indicator(s) for s in c.indicators]
-    indicators += [{"level1": i.level1, "level2": i.level2, "name": i.name, "category": None,
-                    "direction": i.direction, "target": i.target.raw, "actual": i.actual.raw, "unit": i.unit,
-                    "weight": i.weight, "score": None, "reported_score": i.reported_score, "completion": None,
-                    "met": None, "level": None, "rule": "不适用", "formula": "",
-                    "explanation": "不适用，剔除后按百分制折算", "deviation_reason": i.deviation_reason,
-                    "applicable": False} for i in c.not_applicable]
+def not_applicable_record(i: Indicator) -> dict[str, object]:
+    return {"level1": i.level1, "level2": i.level2, "name": i.name, "category": None,
+            "direction": i.direction, "target": i.target.raw, "actual": i.actual.raw, "unit": i.unit,
+            "weight": i.weight, "score": None, "reported_score": i.reported_score, "completion": None,
+            "met": None, "level": None, "rule": "不适用", "formula": "",
+            "explanation": "不适用，剔除后按百分制折算", "deviation_reason": i.deviation_reason,
+            "applicable": False}
+
+
+def project_record(p: Project, scheme_id: str, total: float, total_raw: float, grade: str, scale: float,
+                   b: BudgetScore, categories: Iterable[tuple[str, float, float, float]]) -> dict[str, object]:
+    """Everything but `indicators` and `findings`; categories as (name, weight, itemised weight, score)."""
     return {
         "project_id": p.project_id, "name": p.name, "department": p.department, "unit": p.unit, "year": p.year,
-        "evaluation_type": p.evaluation_type, "scheme": c.scheme.id, "source": p.origin,
-        "total": c.total, "total_raw": c.total_raw, "grade": c.grade, "scale": c.scale,
+        "evaluation_type": p.evaluation_type, "scheme": scheme_id, "source": p.origin,
+        "total": total, "total_raw": total_raw, "grade": grade, "scale": scale,
         "reported_total": p.reported_total, "reported_grade": p.reported_grade, "amount_unit": p.amount_unit,
         "budget": {"initial": b.initial, "adjusted": b.adjusted, "executed": b.executed,
                    "execution_rate": b.execution_rate, "initial_rate": b.initial_rate, "score": b.score,
                    "weight": b.weight, "reported_score": b.reported_score, "basis": b.basis,
-                   "explanation": b.explanation.text, "rows": [_budget_row(r) for r in p.budget]},
-        "categories": [{"name": k.name, "weight": k.weight, "itemised_weight": k.itemised_weight, "score": k.score}
-                       for k in c.categories],
-        "indicators": indicators,
-        "findings": [f.as_dict() for f in ev.findings],
+                   "explanation": b.explanation.text, "rows": [budget_row_record(r) for r in p.budget]},
+        "categories": [{"name": n, "weight": w, "itemised_weight": iw, "score": s} for n, w, iw, s in categories],
     }
+
+
+def evaluation_record(ev: Evaluation) -> dict[str, object]:
+    c = ev.card
+    record = project_record(c.project, c.scheme.id, c.total, c.total_raw, c.grade, c.scale, c.budget,
+                            ((k.name, k.weight, k.itemised_weight, k.score) for k in c.categories))
+    record["indicators"] = ([indicator_record(s) for s in c.indicators]
+                            + [not_applicable_record(i) for i in c.not_applicable])
+    record["findings"] = [f.as_dict() for f in ev.findings]
+    return record

@@ -226,7 +226,7 @@ def score_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) ->
     hit = memo.get(key)
     if hit is not None:
         return IndicatorScore(ind, "", weight, *hit)
-    result = _compute(ind, weight, scheme, year)
+    result = compute_indicator(ind, weight, scheme, year)
     if len(memo) >= _MEMO_LIMIT:
         memo.clear()
     memo[key] = (result.score, result.completion, result.explanation, result.level, result.met, result.flags)
@@ -241,7 +241,8 @@ def _deadline_is_reverse(ind: Indicator) -> bool:
     return ind.unit != "%"
 
 
-def _compute(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
+def compute_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
+    """score_indicator without its memo, for callers that keep their own (table_scoring)."""
     if ind.direction == QUALITATIVE:
         return _qualitative(ind, weight, scheme)
     if ind.direction == DEADLINE and ind.target_value is None:

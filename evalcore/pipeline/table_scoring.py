@@ -1,0 +1,440 @@
+"""Score a chunk of a table portfolio column by column instead of object by object.
+
+`score --json` over a provincial portfolio used to spend its time on Python objects made per row
+(RawRow, Where, Indicator, IndicatorScore, record dictionaries), not on the rules. Here the
+indicator columns of a chunk are dictionary-encoded by Arrow, rows that share their cells
+(direction, target, actual, unit, weight, reported score, year) share one memo entry holding what
+the reference code made of them (`interpret`, `score_indicator`, `indicator_record`: score, JSON,
+whether a finding is possible), and category scores are summed with NumPy in input order
+(`np.add.at` adds sequentially), so every float is the one `score_project` computes. Facts and
+budget rows stay per project: `score_budget` and `project_record` are the reference.
+
+Everything out of the ordinary takes the reference path for its project: a cell the plain parse
+does not take (the reference then reports it with its location), a not-applicable indicator, a
+whole-point scheme, a second scheme in the chunk, and every project whose numbers could raise a
+finding (scored and reviewed by `evaluate`). The document is byte for byte what the reference
+path writes; `tests/test_table_scoring.py` proves it on synthetic portfolios with every defect.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import SchemeError
+from ..fields import EVALUATION_TYPES
+from ..inputs.records import _BOOL_WORDS, RawProject, budget_role, interpret
+from ..inputs.tables_reader import TablePortfolio
+from ..model import QUANTITATIVE, ROLE_FUNDING, BudgetRow, Indicator, Project
+from ..presentation.records import indicator_record, project_record
+from ..quantities import normalize_text
+from ..review import SCORE_TOLERANCE, review
+from ..rules import BudgetScore, score_budget
+from ..rules.budget import TOLERANCE
+from ..rules.indicators import NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED, IndicatorScore, compute_indicator
+from ..schemes import Scheme, default_scheme_id, get_scheme
+from ..scoring import CategoryScore, Scorecard
+
+Item = tuple[str | None, str | None, object, bytes | dict]
+Reference = Callable[[Iterable[RawProject]], list[Item]]
+
+_MARGIN = 1e-3  # the pre-checks flag a little more than the review would: a flag only costs time
+_MEMO_LIMIT = 200_000  # distinct rows remembered per scheme before the memo starts over
+# indicator_record of a row whose own cells are blank: what sits around the part that a row's
+# direction/target/actual/unit/weight/reported score determine
+_HEAD = b'{"level1":"","level2":"","name":"","category":"",'
+_TAIL = b',"deviation_reason":"","applicable":true}'
+_FACTS = ("project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit",
+          "reported_total", "reported_grade", "budget_note")
+_BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
+_KEY = ("direction", "target", "actual", "unit", "weight", "reported_score")
+
+
+class _Reference(Exception):
+    """This project is not plain: score it the reference way."""
+
+
+def eligible(portfolio: TablePortfolio) -> bool:
+    """Text columns without nulls (every CSV; Parquet written as text). Typed Parquet columns are
+    read by the reference path, which knows how to print a float cell."""
+    return all(pa.types.is_string(c.type) and c.null_count == 0
+               for t in (portfolio.projects, portfolio.budget, portfolio.indicators) for c in t.table.columns)
+
+
+def _number(raw: str) -> float | None:
+    """parse_number_cell for the text people usually write; anything else goes the reference way."""
+    try:
+        value = float(raw)
+    except ValueError:
+        if not raw.strip():
+            return None
+        raise _Reference from None
+    if not math.isfinite(value):
+        raise _Reference
+    return value
+
+
+class _Coded:
+    """One column of a table slice, dictionary-encoded: a code per row and the distinct values."""
+
+    def __init__(self, table: pa.Table, key: str, start: int, n: int) -> None:
+        if key not in table.column_names or n == 0:
+            self.codes, self.values = np.zeros(n, dtype=np.int64), [""]
+            return
+        encoded = pc.dictionary_encode(table.column(key).slice(start, n).combine_chunks())
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        self.values: list[str] = encoded.dictionary.to_pylist()
+
+
+def _combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal codes in every column share a group: (first row of each group, group per row)."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for col, size in zip(columns, sizes, strict=True):
+        if span * max(size, 1) >= 1 << 62:  # keep the mixed-radix code inside int64
+            _, code = np.unique(code, return_inverse=True)
+            span = int(code.max()) + 1 if len(code) else 1
+        code = code * max(size, 1) + col
+        span *= max(size, 1)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
+    """What the reference makes of one row's cells, or None when they need the reference path:
+    (score, weight, reported, JSON of the cells' part, finding possible, finding possible unless
+    a deviation reason is given, the IndicatorScore of a row with blank name cells)."""
+    direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
+    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
+    if meaning[0] == "error":
+        return None
+    _, direction, target, actual, unit, target_value, actual_value = meaning
+    try:
+        weight = float(weight_raw)
+        reported = None if reported_raw == "" else float(reported_raw)
+    except ValueError:
+        return None
+    if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
+        return None
+    ind = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
+    s = compute_indicator(ind, weight, scheme, year)
+    record = orjson.dumps(indicator_record(s))
+    assert record.startswith(_HEAD) and record.endswith(_TAIL), record
+    q = scheme.quantitative
+    quantitative = direction in QUANTITATIVE
+    always = ((reported is not None and (reported > weight or reported < 0
+                                         or abs(reported - s.score) > SCORE_TOLERANCE - _MARGIN))
+              or (quantitative and target_value is not None and unit is None)
+              or any(f in s.flags for f in (UNMEASURABLE, UNRECOGNISED, NEGATIVE_ACTUAL)))
+    unexplained = ((quantitative and bool(s.met) and reported is not None
+                    and reported < weight - SCORE_TOLERANCE + _MARGIN)
+                   or (direction in ("≥", ">", "=") and s.completion is not None
+                       and (s.completion >= q.over_achievement.threshold - _MARGIN
+                            or s.completion < q.far_below + _MARGIN)))
+    return (s.score, weight, reported, record[len(_HEAD):-len(_TAIL)], always, unexplained, s)
+
+
+class _Chunk:
+    """Projects [start, stop) of a portfolio."""
+
+    def __init__(self, portfolio: TablePortfolio, start: int, stop: int, override: Scheme | None) -> None:
+        self.portfolio, self.start, self.n, self.override = portfolio, start, stop - start, override
+        self.origin = str(portfolio.folder)
+        self.budget_bounds = portfolio._budget_bounds[start:stop + 1].astype(np.int64)
+        self.ind_bounds = portfolio._indicator_bounds[start:stop + 1].astype(np.int64)
+        facts = portfolio.projects.table
+        present = [k for k in _FACTS if k in facts.column_names]
+        data = facts.select(present).slice(start, self.n).to_pydict()
+        self.facts = {k: data.get(k) or [""] * self.n for k in _FACTS}
+        b0, b1 = int(self.budget_bounds[0]), int(self.budget_bounds[-1])
+        budget = portfolio.budget.table
+        data = budget.select([k for k in _BUDGET if k in budget.column_names]).slice(b0, b1 - b0).to_pydict()
+        self.budget = [data.get(k) or [""] * (b1 - b0) for k in _BUDGET]
+        self.schemes: dict[str, Scheme | None] = {}
+        self.units: dict[str, str] = {}
+
+    # -- per project, before the indicators -----------------------------------------------------
+
+    def _scheme(self, named: str | None, etype: str) -> Scheme:
+        if self.override is not None:
+            scheme: Scheme | None = self.override
+        else:
+            spec = named or default_scheme_id(etype)
+            if spec not in self.schemes:
+                try:
+                    self.schemes[spec] = get_scheme(spec)
+                except SchemeError:
+                    self.schemes[spec] = None
+            scheme = self.schemes[spec]
+        if scheme is None or scheme.rounding.whole_points:
+            raise _Reference
+        return scheme
+
+    def _project(self, k: int) -> tuple[Project, Scheme]:
+        f = self.facts
+        pid, name, dept = f["project_id"][k].strip(), f["name"][k].strip(), f["department"][k].strip()
+        if not (pid and name and dept):
+            raise _Reference
+        year_text = f["year"][k].strip().rstrip("年").strip()
+        if not (year_text.isascii() and year_text.isdigit() and 1900 <= int(year_text) <= 2100):
+            raise _Reference
+        etype_raw = f["evaluation_type"][k].strip() or "self"
+        etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
+        amount_raw = f["amount_unit"][k]
+        amount_unit = self.units.get(amount_raw)
+        if amount_unit is None:
+            amount_unit = self.units[amount_raw] = normalize_text(amount_raw.strip()) or "万元"
+        if etype is None or amount_unit not in ("万元", "元"):
+            raise _Reference
+        named = f["scheme"][k].strip() or None
+        scheme = self._scheme(named, etype)
+        # goal_planned / goal_actual are left blank: nothing in scoring, review or the record reads them
+        project = Project(pid, name, dept, f["unit"][k].strip() or dept, int(year_text), etype, named, amount_unit,
+                          "", "", _number(f["reported_total"][k]), f["reported_grade"][k].strip() or None,
+                          f["budget_note"][k].strip(), [], [], self.origin)
+        lo, hi = int(self.budget_bounds[k] - self.budget_bounds[0]), int(self.budget_bounds[k + 1] - self.budget_bounds[0])
+        project.budget = self._budget_rows(lo, hi)
+        return project, scheme
+
+    def _budget_rows(self, lo: int, hi: int) -> list[BudgetRow]:
+        source_col, initial_col, adjusted_col, executed_col, reported_col = self.budget
+        rows = []
+        for j in range(lo, hi):
+            source = source_col[j].strip()
+            if not source:
+                raise _Reference
+            role, spelled = budget_role(source)
+            initial_raw, adjusted_raw, executed_raw = initial_col[j], adjusted_col[j], executed_col[j]
+            if role == ROLE_FUNDING and not (initial_raw.strip() or adjusted_raw.strip() or executed_raw.strip()):
+                rows.append(BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, initial_given=False))
+                continue
+            adjusted, executed, initial = _number(adjusted_raw), _number(executed_raw), _number(initial_raw)
+            if adjusted is None or executed is None or adjusted < 0 or executed < 0 or (initial is not None and initial < 0):
+                raise _Reference
+            rows.append(BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
+                                  _number(reported_col[j]), None, initial_given=initial is not None))
+        if not rows:
+            raise _Reference
+        return rows
+
+    # -- the chunk -------------------------------------------------------------------------------
+
+    def run(self, reference: Reference) -> list[Item]:
+        n = self.n
+        projects: list[Project | None] = [None] * n
+        budgets: list[BudgetScore | None] = [None] * n
+        scheme: Scheme | None = None
+        skip = self.portfolio._skip
+        for k in range(n):
+            if self.start + k in skip:
+                continue
+            try:
+                project, own = self._project(k)
+            except _Reference:
+                continue
+            if scheme is None:
+                scheme = own
+            elif own is not scheme:
+                continue  # one scheme per chunk on this path; a project under another takes the reference
+            projects[k], budgets[k] = project, score_budget(project, own)
+        plain = self._indicators(scheme, projects, budgets) if scheme is not None else None
+        items: list[Item] = []
+        for k in range(n):
+            try:
+                item = plain(k) if plain is not None and projects[k] is not None else None
+            except Exception:  # the reference path scores it again and reports what is wrong
+                item = None
+            if item is None:
+                items.extend(reference(self.portfolio.raw_projects(self.start + k, self.start + k + 1)))
+            else:
+                items.append(item)
+        return items
+
+    def _indicators(self, scheme: Scheme, projects: list[Project | None], budgets: list[BudgetScore | None]
+                    ) -> Callable[[int], Item | None]:
+        """Score every row of the chunk at once; return what finishes project k (None: reference)."""
+        n, table = self.n, self.portfolio.indicators.table
+        i0, rows = int(self.ind_bounds[0]), int(self.ind_bounds[-1] - self.ind_bounds[0])
+        counts = np.diff(self.ind_bounds)
+        owner = np.repeat(np.arange(n), counts)  # project of each row
+        coded = {k: _Coded(table, k, i0, rows) for k in (*_KEY, "level1", "level2", "name", "deviation_reason",
+                                                          "applicable")}
+        years = np.array([p.year if p else 0 for p in projects], dtype=np.int64)
+        year_values, year_codes = np.unique(years[owner], return_inverse=True)
+        key_cols = [coded[k] for k in _KEY]
+        first, group = _combine([c.codes for c in key_cols] + [year_codes.reshape(-1)],
+                                [len(c.values) for c in key_cols] + [len(year_values)])
+
+        memo: dict = scheme._memo.setdefault("table_rows", {})
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        cells = [np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[first]]
+                 for i, c in enumerate(key_cols)]  # direction/target/actual/unit stripped, as build_indicator does
+        entries = []
+        get = memo.get
+        for key in zip(*cells, years[owner[first]].tolist(), strict=True):
+            entry = get(key, False)
+            if entry is False:
+                entry = memo[key] = _row_entry(key, scheme)
+            entries.append(entry)
+        ok = np.array([e is not None for e in entries], dtype=bool)
+        filled = [e if e is not None else (0.0, 0.0, None, b"", True, True, None) for e in entries]
+        score = np.array([e[0] for e in filled], dtype=np.float64)
+        weight = np.array([e[1] for e in filled], dtype=np.float64)
+        has_reported = np.array([e[2] is not None for e in filled], dtype=bool)
+        reported = np.array([e[2] or 0.0 for e in filled], dtype=np.float64)
+        always = np.array([e[4] for e in filled], dtype=bool)
+        unexplained = np.array([e[5] for e in filled], dtype=bool)
+
+        # per distinct cell: what a row needs beyond its key
+        level1, name, reason, applicable = coded["level1"], coded["name"], coded["deviation_reason"], coded["applicable"]
+        cats = scheme.categories
+        index = {c.name: i for i, c in enumerate(cats)}
+        cat_of = [scheme.category_for(v.strip()) if v.strip() else None for v in level1.values]
+        cat_code = np.array([index[c.name] if c is not None else -1 for c in cat_of], dtype=np.int64)
+        named = np.array([bool(v.strip()) for v in name.values], dtype=bool)
+        applies = np.array([not v.strip() or _BOOL_WORDS.get(normalize_text(v.strip()).lower()) is True
+                            for v in applicable.values], dtype=bool)
+        no_reason = np.array([not v.strip() for v in reason.values], dtype=bool)
+
+        row_cat = cat_code[level1.codes]
+        bad_row = ~ok[group] | (row_cat < 0) | ~named[name.codes] | ~applies[applicable.codes]
+        flag_row = always[group] | (unexplained[group] & no_reason[reason.codes])
+        bad = np.bincount(owner, weights=bad_row, minlength=n) > 0
+        flagged = np.bincount(owner, weights=flag_row, minlength=n) > 0
+        missing = np.bincount(owner, weights=~has_reported[group], minlength=n) > 0
+
+        # sums in the order score_project adds: the budget first, then each row as read
+        ncat = len(cats)
+        cat_scores, cat_weights = np.zeros((n, ncat)), np.zeros((n, ncat))
+        for k, b in enumerate(budgets):
+            if b is not None and b.category is not None:
+                cat_scores[k, index[b.category]] += b.score
+                cat_weights[k, index[b.category]] += b.weight
+        safe_cat = np.where(row_cat < 0, 0, row_cat)
+        np.add.at(cat_scores, (owner, safe_cat), score[group])
+        np.add.at(cat_weights, (owner, safe_cat), weight[group])
+        parts = np.zeros(n)
+        np.add.at(parts, owner, reported[group])
+        total_raw = np.zeros(n)
+        for c in range(ncat):
+            total_raw = total_raw + cat_scores[:, c]
+        factor = 10.0 ** scheme.rounding.decimals  # round_half_up, element-wise
+        total = np.copysign(np.floor(np.abs(total_raw) * factor + 0.5 + 1e-9), total_raw) / factor
+
+        # each row's JSON: the part its name cells give, its key's part, its deviation reason's part
+        text: dict[str, bytes] = {}
+
+        def js(v: str) -> bytes:
+            out = text.get(v)
+            if out is None:
+                out = text[v] = orjson.dumps(v)
+            return out
+
+        head_first, head_group = _combine([level1.codes, coded["level2"].codes, name.codes],
+                                          [len(level1.values), len(coded["level2"].values), len(name.values)])
+        l2 = coded["level2"]
+        heads = []
+        for j in head_first.tolist():
+            c = cat_of[level1.codes[j]]
+            heads.append(b"".join((b'{"level1":', js(level1.values[level1.codes[j]].strip()), b',"level2":',
+                                   js(l2.values[l2.codes[j]].strip()), b',"name":', js(name.values[name.codes[j]].strip()),
+                                   b',"category":', js(c.name if c else ""), b",")))
+        tails = [b',"deviation_reason":' + js(v.strip()) + b',"applicable":true}' for v in reason.values]
+        mids = [e[3] for e in filled]
+        frags = [heads[a] + mids[b] + tails[c]
+                 for a, b, c in zip(head_group.tolist(), group.tolist(), reason.codes.tolist(), strict=True)]
+
+        grades: dict[float, str] = {}
+        bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
+        totals, totals_raw, part_sums = total.tolist(), total_raw.tolist(), parts.tolist()
+        score_rows, weight_rows = cat_scores.tolist(), cat_weights.tolist()
+
+        def finish(k: int) -> Item | None:
+            project, b = projects[k], budgets[k]
+            assert project is not None and b is not None
+            lo, hi = bounds[k], bounds[k + 1]
+            if hi == lo or bad[k]:
+                return None
+            t = totals[k]
+            grade = grades.get(t)
+            if grade is None:
+                grade = grades[t] = scheme.grade_for(t)
+            cat_parts = [(c.name, c.weight, weight_rows[k][i], score_rows[k][i]) for i, c in enumerate(cats)]
+            findings = b"[]"
+            if flagged[k] or self._could_be_reviewed(project, scheme, b, weight_rows[k],
+                                                     None if missing[k] else part_sums[k], t):
+                card = self._card(project, scheme, b, range(lo, hi), entries, group, coded, cat_parts,
+                                  totals_raw[k], t, grade)
+                findings = orjson.dumps([f.as_dict() for f in review(card)])
+            head = orjson.dumps(project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts))
+            payload = b"".join((head[:-1], b',"indicators":[', b",".join(frags[lo:hi]), b'],"findings":', findings,
+                                b"}"))
+            return project.project_id, project.origin, self.start + k, payload
+
+        return finish
+
+    @staticmethod
+    def _could_be_reviewed(project: Project, scheme: Scheme, b: BudgetScore, cat_weights: list[float],
+                           parts: float | None, total: float) -> bool:
+        """A superset of the review's project-level conditions (R001, R003, R004, R005/R002 on the
+        budget, R008–R010, R012): when it says no, `review` would find nothing."""
+        if any(abs(w - c.weight) > 1e-7 for w, c in zip(cat_weights, scheme.categories, strict=True)):
+            return True
+        if b.contradictions or any(i.executed > i.adjusted + TOLERANCE - 1e-6 for i in b.items):
+            return True
+        rate, rule = b.execution_rate, scheme.budget_execution
+        if rate is not None and (rate > 1 or (rule and rule.explain_below is not None and rate < rule.explain_below + 1e-6)):
+            return True
+        r = b.reported_score
+        if r is not None and b.weight > 0 and (r > b.weight or r < 0 or abs(r - b.score) > SCORE_TOLERANCE - _MARGIN):
+            return True
+        reported = project.reported_total
+        if reported is None:
+            return False
+        if abs(reported - total) > SCORE_TOLERANCE - _MARGIN:
+            return True
+        if parts is not None and (b.reported_score is not None or b.weight <= 0):
+            if abs(reported - (parts + (b.reported_score or 0.0))) > SCORE_TOLERANCE - _MARGIN:
+                return True
+        if project.reported_grade:
+            expected = scheme.grade_for(reported)
+            grade = project.reported_grade.strip()
+            if grade.rstrip("秀好等") != expected and grade != expected:
+                return True
+        return False
+
+    @staticmethod
+    def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, entries: list, group: np.ndarray,
+              coded: dict[str, _Coded], cat_parts: list[tuple[str, float, float, float]], total_raw: float,
+              total: float, grade: str) -> Scorecard:
+        """The Scorecard score_project would make, from what the chunk computed, for `review`."""
+        def cell(key: str, j: int) -> str:
+            c = coded[key]
+            return c.values[c.codes[j]].strip()
+
+        scored = []
+        for j in rows:
+            s: IndicatorScore = entries[group[j]][6]
+            i = s.indicator
+            level1 = cell("level1", j)
+            ind = Indicator(level1, cell("level2", j), cell("name", j), i.direction, i.target, i.actual, i.unit,
+                            i.weight, i.target_value, i.actual_value, i.reported_score, cell("deviation_reason", j))
+            category = scheme.category_for(level1)
+            assert category is not None
+            scored.append(IndicatorScore(ind, category.name, s.weight, s.score, s.completion, s.explanation, s.level,
+                                         s.met, s.flags))
+        categories = [CategoryScore(name, weight, itemised, score) for name, weight, itemised, score in cat_parts]
+        return Scorecard(project, scheme, budget, categories, scored, [], 1.0, total_raw, total, grade)
+
+
+def score_table_chunk(portfolio: TablePortfolio, start: int, stop: int, scheme: Scheme | None,
+                      reference: Reference) -> list[Item]:
+    """Projects [start, stop) of the portfolio, in order; `reference` scores raw projects the
+    reference way (build, evaluate, record) for those that are not plain."""
+    return _Chunk(portfolio, start, stop, scheme).run(reference)
