@@ -31,12 +31,20 @@ from ..fields import EVALUATION_TYPES
 from ..inputs.records import _BOOL_WORDS, RawProject, budget_role, interpret
 from ..inputs.tables_reader import TablePortfolio
 from ..model import QUANTITATIVE, ROLE_FUNDING, BudgetRow, Indicator, Project
-from ..presentation.records import indicator_record, project_record
+from ..presentation.records import project_record, scored_fields
 from ..quantities import normalize_text
 from ..review import SCORE_TOLERANCE, review
 from ..rules import BudgetScore, score_budget
 from ..rules.budget import TOLERANCE
-from ..rules.indicators import NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED, IndicatorScore, compute_indicator
+from ..rules.indicators import (
+    NEGATIVE_ACTUAL,
+    UNMEASURABLE,
+    UNRECOGNISED,
+    IndicatorScore,
+    compute_indicator,
+    numeric_outcome,
+    numeric_score,
+)
 from ..schemes import Scheme, default_scheme_id, get_scheme
 from ..scoring import CategoryScore, Scorecard
 
@@ -45,10 +53,6 @@ Reference = Callable[[Iterable[RawProject]], list[Item]]
 
 _MARGIN = 1e-3  # the pre-checks flag a little more than the review would: a flag only costs time
 _MEMO_LIMIT = 200_000  # distinct rows remembered per scheme before the memo starts over
-# indicator_record of a row whose own cells are blank: what sits around the part that a row's
-# direction/target/actual/unit/weight/reported score determine
-_HEAD = b'{"level1":"","level2":"","name":"","category":"",'
-_TAIL = b',"deviation_reason":"","applicable":true}'
 _FACTS = ("project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit",
           "reported_total", "reported_grade", "budget_note")
 _BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
@@ -105,10 +109,14 @@ def _combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, n
     return first, inverse.reshape(-1)
 
 
+_REVIEWED_FLAGS = frozenset((UNMEASURABLE, UNRECOGNISED, NEGATIVE_ACTUAL))
+
+
 def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     """What the reference makes of one row's cells, or None when they need the reference path:
-    (score, weight, reported, JSON of the cells' part, finding possible, finding possible unless
-    a deviation reason is given, the IndicatorScore of a row with blank name cells)."""
+    (score, weight, reported, JSON of the cells' part of the record, finding possible, finding
+    possible unless a deviation reason is given, the Indicator with blank name cells, and its
+    numeric outcome or IndicatorScore)."""
     direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
@@ -122,21 +130,75 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
         return None
     ind = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
-    s = compute_indicator(ind, weight, scheme, year)
-    record = orjson.dumps(indicator_record(s))
-    assert record.startswith(_HEAD) and record.endswith(_TAIL), record
-    q = scheme.quantitative
+    result: tuple | IndicatorScore | None = numeric_outcome(ind, weight, scheme)
+    if result is not None:
+        score, completion, met, rule, formula, text, flags = result
+        level = None
+    else:
+        result = s = compute_indicator(ind, weight, scheme, year)
+        score, completion, met, level, flags = s.score, s.completion, s.met, s.level, s.flags
+        rule, formula, text = s.explanation.rule, s.explanation.formula, s.explanation.text
+    mid = orjson.dumps(scored_fields(direction, target.raw, actual.raw, unit, weight, score, reported, completion,
+                                     met, level, rule, formula, text))[1:-1]
     quantitative = direction in QUANTITATIVE
-    always = ((reported is not None and (reported > weight or reported < 0
-                                         or abs(reported - s.score) > SCORE_TOLERANCE - _MARGIN))
-              or (quantitative and target_value is not None and unit is None)
-              or any(f in s.flags for f in (UNMEASURABLE, UNRECOGNISED, NEGATIVE_ACTUAL)))
-    unexplained = ((quantitative and bool(s.met) and reported is not None
-                    and reported < weight - SCORE_TOLERANCE + _MARGIN)
-                   or (direction in ("≥", ">", "=") and s.completion is not None
-                       and (s.completion >= q.over_achievement.threshold - _MARGIN
-                            or s.completion < q.far_below + _MARGIN)))
-    return (s.score, weight, reported, record[len(_HEAD):-len(_TAIL)], always, unexplained, s)
+    always = bool((reported is not None and (reported > weight or reported < 0
+                                             or abs(reported - score) > SCORE_TOLERANCE - _MARGIN))
+                  or (quantitative and target_value is not None and unit is None)
+                  or (flags and not _REVIEWED_FLAGS.isdisjoint(flags)))
+    unexplained = False
+    if completion is not None or met:
+        q = scheme.quantitative
+        unexplained = bool((quantitative and met and reported is not None
+                            and reported < weight - SCORE_TOLERANCE + _MARGIN)
+                           or (completion is not None and direction in ("≥", ">", "=")
+                               and (completion >= q.over_achievement.threshold - _MARGIN
+                                    or completion < q.far_below + _MARGIN)))
+    return (score, weight, reported, mid, always, unexplained, ind, result)
+
+
+class _RowStore:
+    """The distinct rows one process has met under one scheme: an id per key, and per id the
+    numbers as arrays (so a chunk gathers them with NumPy) and the JSON and objects as lists."""
+
+    _FIELDS = (("ok", bool), ("score", np.float64), ("weight", np.float64), ("has_reported", bool),
+               ("reported", np.float64), ("always", bool), ("unexplained", bool))
+
+    def __init__(self) -> None:
+        self.index: dict[tuple, int] = {}
+        self.mids: list[bytes] = []
+        self.rows: list[tuple[Indicator | None, object]] = []
+        for name, dtype in self._FIELDS:
+            setattr(self, name, np.zeros(1024, dtype=dtype))
+
+    def __len__(self) -> int:
+        return len(self.mids)
+
+    def ids(self, keys: Iterable[tuple], scheme: Scheme) -> np.ndarray:
+        index, out = self.index, []
+        for key in keys:
+            i = index.get(key)
+            if i is None:
+                i = index[key] = self._add(_row_entry(key, scheme))
+            out.append(i)
+        return np.array(out, dtype=np.int64)
+
+    def _add(self, entry: tuple | None) -> int:
+        i = len(self.mids)
+        if i == len(self.score):
+            for name, _ in self._FIELDS:
+                setattr(self, name, np.concatenate([getattr(self, name), np.zeros_like(getattr(self, name))]))
+        if entry is None:  # cells the reference must read: the row's project takes the reference path
+            self.mids.append(b"")
+            self.rows.append((None, None))
+            self.ok[i], self.always[i] = False, True
+            return i
+        score, weight, reported, mid, always, unexplained, ind, result = entry
+        self.ok[i], self.score[i], self.weight[i] = True, score, weight
+        self.has_reported[i], self.reported[i] = reported is not None, reported or 0.0
+        self.always[i], self.unexplained[i] = always, unexplained
+        self.mids.append(mid)
+        self.rows.append((ind, result))
+        return i
 
 
 class _Chunk:
@@ -270,26 +332,15 @@ class _Chunk:
         first, group = _combine([c.codes for c in key_cols] + [year_codes.reshape(-1)],
                                 [len(c.values) for c in key_cols] + [len(year_values)])
 
-        memo: dict = scheme._memo.setdefault("table_rows", {})
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
+        store = scheme._memo.get("table_rows")
+        if store is None or len(store) > _MEMO_LIMIT:
+            store = scheme._memo["table_rows"] = _RowStore()
         cells = [np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[first]]
                  for i, c in enumerate(key_cols)]  # direction/target/actual/unit stripped, as build_indicator does
-        entries = []
-        get = memo.get
-        for key in zip(*cells, years[owner[first]].tolist(), strict=True):
-            entry = get(key, False)
-            if entry is False:
-                entry = memo[key] = _row_entry(key, scheme)
-            entries.append(entry)
-        ok = np.array([e is not None for e in entries], dtype=bool)
-        filled = [e if e is not None else (0.0, 0.0, None, b"", True, True, None) for e in entries]
-        score = np.array([e[0] for e in filled], dtype=np.float64)
-        weight = np.array([e[1] for e in filled], dtype=np.float64)
-        has_reported = np.array([e[2] is not None for e in filled], dtype=bool)
-        reported = np.array([e[2] or 0.0 for e in filled], dtype=np.float64)
-        always = np.array([e[4] for e in filled], dtype=bool)
-        unexplained = np.array([e[5] for e in filled], dtype=bool)
+        ids = store.ids(zip(*cells, years[owner[first]].tolist(), strict=True), scheme)[group]  # entry of each row
+        ok, score, weight = store.ok[ids], store.score[ids], store.weight[ids]
+        has_reported, reported = store.has_reported[ids], store.reported[ids]
+        always, unexplained = store.always[ids], store.unexplained[ids]
 
         # per distinct cell: what a row needs beyond its key
         level1, name, reason, applicable = coded["level1"], coded["name"], coded["deviation_reason"], coded["applicable"]
@@ -303,11 +354,11 @@ class _Chunk:
         no_reason = np.array([not v.strip() for v in reason.values], dtype=bool)
 
         row_cat = cat_code[level1.codes]
-        bad_row = ~ok[group] | (row_cat < 0) | ~named[name.codes] | ~applies[applicable.codes]
-        flag_row = always[group] | (unexplained[group] & no_reason[reason.codes])
+        bad_row = ~ok | (row_cat < 0) | ~named[name.codes] | ~applies[applicable.codes]
+        flag_row = always | (unexplained & no_reason[reason.codes])
         bad = np.bincount(owner, weights=bad_row, minlength=n) > 0
         flagged = np.bincount(owner, weights=flag_row, minlength=n) > 0
-        missing = np.bincount(owner, weights=~has_reported[group], minlength=n) > 0
+        missing = np.bincount(owner, weights=~has_reported, minlength=n) > 0
 
         # sums in the order score_project adds: the budget first, then each row as read
         ncat = len(cats)
@@ -317,10 +368,10 @@ class _Chunk:
                 cat_scores[k, index[b.category]] += b.score
                 cat_weights[k, index[b.category]] += b.weight
         safe_cat = np.where(row_cat < 0, 0, row_cat)
-        np.add.at(cat_scores, (owner, safe_cat), score[group])
-        np.add.at(cat_weights, (owner, safe_cat), weight[group])
+        np.add.at(cat_scores, (owner, safe_cat), score)
+        np.add.at(cat_weights, (owner, safe_cat), weight)
         parts = np.zeros(n)
-        np.add.at(parts, owner, reported[group])
+        np.add.at(parts, owner, reported)
         total_raw = np.zeros(n)
         for c in range(ncat):
             total_raw = total_raw + cat_scores[:, c]
@@ -346,9 +397,11 @@ class _Chunk:
                                    js(l2.values[l2.codes[j]].strip()), b',"name":', js(name.values[name.codes[j]].strip()),
                                    b',"category":', js(c.name if c else ""), b",")))
         tails = [b',"deviation_reason":' + js(v.strip()) + b',"applicable":true}' for v in reason.values]
-        mids = [e[3] for e in filled]
-        frags = [heads[a] + mids[b] + tails[c]
-                 for a, b, c in zip(head_group.tolist(), group.tolist(), reason.codes.tolist(), strict=True)]
+        # every row as four pieces (name cells, key part, reason part, comma), joined once per project
+        flat: list[bytes] = [b","] * (4 * rows)
+        flat[0::4] = list(map(heads.__getitem__, head_group.tolist()))
+        flat[1::4] = list(map(store.mids.__getitem__, ids.tolist()))
+        flat[2::4] = list(map(tails.__getitem__, reason.codes.tolist()))
 
         grades: dict[float, str] = {}
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
@@ -369,12 +422,12 @@ class _Chunk:
             findings = b"[]"
             if flagged[k] or self._could_be_reviewed(project, scheme, b, weight_rows[k],
                                                      None if missing[k] else part_sums[k], t):
-                card = self._card(project, scheme, b, range(lo, hi), entries, group, coded, cat_parts,
-                                  totals_raw[k], t, grade)
+                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_parts, totals_raw[k], t,
+                                  grade)
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
             head = orjson.dumps(project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts))
-            payload = b"".join((head[:-1], b',"indicators":[', b",".join(frags[lo:hi]), b'],"findings":', findings,
-                                b"}"))
+            payload = b"".join([head[:-1], b',"indicators":[', *flat[4 * lo:4 * hi - 1], b'],"findings":', findings,
+                                b"}"])
             return project.project_id, project.origin, self.start + k, payload
 
         return finish
@@ -410,7 +463,7 @@ class _Chunk:
         return False
 
     @staticmethod
-    def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, entries: list, group: np.ndarray,
+    def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, store: _RowStore, ids: np.ndarray,
               coded: dict[str, _Coded], cat_parts: list[tuple[str, float, float, float]], total_raw: float,
               total: float, grade: str) -> Scorecard:
         """The Scorecard score_project would make, from what the chunk computed, for `review`."""
@@ -420,8 +473,8 @@ class _Chunk:
 
         scored = []
         for j in rows:
-            s: IndicatorScore = entries[group[j]][6]
-            i = s.indicator
+            i, result = store.rows[ids[j]]
+            s = result if isinstance(result, IndicatorScore) else numeric_score(i, i.weight, result)
             level1 = cell("level1", j)
             ind = Indicator(level1, cell("level2", j), cell("name", j), i.direction, i.target, i.actual, i.unit,
                             i.weight, i.target_value, i.actual_value, i.reported_score, cell("deviation_reason", j))

@@ -21,13 +21,22 @@ def budget_row_record(r: BudgetRow) -> dict[str, object]:
             "reported_score": r.reported_score}
 
 
+def scored_fields(direction: str, target: str, actual: str, unit: str | None, weight: float, score: float,
+                  reported: float | None, completion: float | None, met: bool | None, level: str | None, rule: str,
+                  formula: str, text: str) -> dict[str, object]:
+    """The part of an indicator's record that its direction/target/actual/unit/weight/reported
+    score determine (the columnar scorer serialises it once per distinct row)."""
+    return {"direction": direction, "target": target, "actual": actual, "unit": unit, "weight": weight,
+            "score": score, "reported_score": reported, "completion": completion, "met": met, "level": level,
+            "rule": rule, "formula": formula, "explanation": text}
+
+
 def indicator_record(s: IndicatorScore) -> dict[str, object]:
-    i = s.indicator
+    i, e = s.indicator, s.explanation
     return {"level1": i.level1, "level2": i.level2, "name": i.name, "category": s.category,
-            "direction": i.direction, "target": i.target.raw, "actual": i.actual.raw, "unit": i.unit,
-            "weight": s.weight, "score": s.score, "reported_score": i.reported_score, "completion": s.completion,
-            "met": s.met, "level": s.level, "rule": s.explanation.rule, "formula": s.explanation.formula,
-            "explanation": s.explanation.text, "deviation_reason": i.deviation_reason, "applicable": True}
+            **scored_fields(i.direction, i.target.raw, i.actual.raw, i.unit, s.weight, s.score, i.reported_score,
+                            s.completion, s.met, s.level, e.rule, e.formula, e.text),
+            "deviation_reason": i.deviation_reason, "applicable": True}
 
 
 def not_applicable_record(i: Indicator) -> dict[str, object]:

@@ -34,6 +34,18 @@ class IndicatorScore:
     flags: tuple[str, ...] = field(default_factory=tuple)
 
 
+# Texts and names of the numeric rules, shared with their array form (rules/numeric.py).
+RULE_POSITIVE, RULE_EQUAL = "正向指标", "等于型指标"
+FORMULA_POSITIVE = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
+RULE_REVERSE = {"linear": "反向指标（线性扣分）", "ratio": "反向指标（比例计分）"}
+FORMULA_REVERSE = {"linear": "实际值 ≤ 目标值 得满分；否则 分值 × max(0, 1 − (实际值 − 目标值) ÷ 目标值)",
+                   "ratio": "实际值 ≤ 目标值 得满分；否则 分值 × 目标值 ÷ 实际值"}
+TEXT_MET = "{a} ÷ {t} = {ratio}，达到目标；得满分 {points}"
+TEXT_PRODUCT = "{a} ÷ {t} = {shown}；{weight} × {shown} = {points}"  # reverse ratio: t and a swapped
+TEXT_WITHIN = "{a} ≤ {t}，未超出目标；得满分 {points}"
+TEXT_EXCESS = "{a} 超出目标 {t} {excess}；{weight} × max(0, 1 − {excess}) = {points}"
+
+
 def _cap(score: float, weight: float) -> float:
     return min(max(score, 0.0), weight)
 
@@ -50,8 +62,8 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
                 + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"))
         return (weight if met else 0.0), None, met, "等于型指标（零目标）", "实际 ≤ 0 得满分，否则 0 分", text, flags
     positive = ind.direction in ("≥", ">") or (ind.direction == DEADLINE and ind.target.comparator != "=")
-    rule = ("时限指标（按完成比例）" if ind.direction == DEADLINE else "正向指标") if positive else "等于型指标"
-    formula = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
+    rule = ("时限指标（按完成比例）" if ind.direction == DEADLINE else RULE_POSITIVE) if positive else RULE_EQUAL
+    formula = FORMULA_POSITIVE
     if t <= 0:
         met = a >= t
         text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；" + (
@@ -61,7 +73,7 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
     oa = scheme.quantitative.over_achievement
     if ratio >= 1:
         score = weight
-        text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {pct(ratio)}，达到目标；得满分 {pts(weight)}"
+        text = TEXT_MET.format(a=with_unit(a, u), t=with_unit(t, u), ratio=pct(ratio), points=pts(weight))
         if ratio >= oa.threshold and oa.deduct:
             deviation = ratio - 1
             score = max(0.0, weight * (1 - deviation))
@@ -72,7 +84,7 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
         return score, ratio, True, rule, formula, text, flags
     score = weight * ratio
     shown = pct_of(ratio, weight, score)
-    text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"
+    text = TEXT_PRODUCT.format(a=with_unit(a, u), t=with_unit(t, u), shown=shown, weight=w(weight), points=pts(score))
     return score, ratio, False, rule, formula, text, flags
 
 
@@ -83,12 +95,10 @@ def _reverse(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, floa
     if a < 0:
         flags, a = (NEGATIVE_ACTUAL,), 0.0
     method = scheme.quantitative.reverse_formula
-    rule = "反向指标（" + ("线性扣分" if method == "linear" else "比例计分") + "）"
-    formula = ("实际值 ≤ 目标值 得满分；否则 分值 × max(0, 1 − (实际值 − 目标值) ÷ 目标值)" if method == "linear"
-               else "实际值 ≤ 目标值 得满分；否则 分值 × 目标值 ÷ 实际值")
+    rule, formula = RULE_REVERSE[method], FORMULA_REVERSE[method]
     completion = (a / t) if t > 0 else None
     if a <= t:
-        text = f"{with_unit(a, u)} ≤ {with_unit(t, u)}，未超出目标；得满分 {pts(weight)}"
+        text = TEXT_WITHIN.format(a=with_unit(a, u), t=with_unit(t, u), points=pts(weight))
         return weight, completion, True, rule, formula, text, flags
     if t <= 0:
         text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)} 超出目标；得 {pts(0)} 分"
@@ -96,13 +106,14 @@ def _reverse(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, floa
     if method == "linear":
         excess = (a - t) / t
         score = weight * max(0.0, 1 - excess)
-        text = (f"{with_unit(a, u)} 超出目标 {with_unit(t, u)} {pct(excess)}；"
-                f"{w(weight)} × max(0, 1 − {pct(excess)}) = {pts(score)}")
+        text = TEXT_EXCESS.format(a=with_unit(a, u), t=with_unit(t, u), excess=pct(excess), weight=w(weight),
+                                  points=pts(score))
     else:
         ratio = t / a
         score = weight * ratio
         shown = pct_of(ratio, weight, score)
-        text = f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"
+        text = TEXT_PRODUCT.format(a=with_unit(t, u), t=with_unit(a, u), shown=shown, weight=w(weight),
+                                   points=pts(score))
     return score, completion, False, rule, formula, text, flags
 
 
@@ -241,19 +252,37 @@ def _deadline_is_reverse(ind: Indicator) -> bool:
     return ind.unit != "%"
 
 
+def numeric_outcome(ind: Indicator, weight: float, scheme: Scheme
+                    ) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]] | None:
+    """A numeric target and actual scored by the positive/equal/reverse rules: (score capped to
+    [0, weight], completion, met, rule, formula, text, flags); None when the row needs another
+    rule (qualitative, a deadline date, a value that is not a number). The columnar scorer calls
+    this without building an IndicatorScore per distinct row."""
+    if ind.direction == QUALITATIVE or ind.target_value is None or ind.actual_value is None:
+        return None
+    reverse = ind.direction in ("≤", "<") or (ind.direction == DEADLINE and _deadline_is_reverse(ind))
+    score, completion, met, rule, formula, text, flags = (
+        _reverse(ind, weight, scheme) if reverse else _positive(ind, weight, scheme))
+    return _cap(score, weight), completion, met, rule, formula, text, flags
+
+
+def numeric_score(ind: Indicator, weight: float, outcome: tuple) -> IndicatorScore:
+    """The IndicatorScore of a numeric_outcome."""
+    score, completion, met, rule, formula, text, flags = outcome
+    expl = Explanation(rule, formula, text, {"target": ind.target_value, "actual": ind.actual_value, "unit": ind.unit,
+                                            "weight": weight})
+    return IndicatorScore(ind, "", weight, score, completion, expl, None, met, flags)
+
+
 def compute_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
     """score_indicator without its memo, for callers that keep their own (table_scoring)."""
+    outcome = numeric_outcome(ind, weight, scheme)
+    if outcome is not None:
+        return numeric_score(ind, weight, outcome)
     if ind.direction == QUALITATIVE:
         return _qualitative(ind, weight, scheme)
     if ind.direction == DEADLINE and ind.target_value is None:
         return _deadline(ind, weight, scheme, year)
-    if ind.target_value is None or ind.actual_value is None:
-        what = "年度指标值" if ind.target_value is None else "实际完成值"
-        raw = ind.target.raw if ind.target_value is None else ind.actual.raw
-        return _qualitative(ind, weight, scheme, reason=f"{what}「{raw}」不是可计量的数值")
-    reverse = ind.direction in ("≤", "<") or (ind.direction == DEADLINE and _deadline_is_reverse(ind))
-    score, completion, met, rule, formula, text, flags = (
-        _reverse(ind, weight, scheme) if reverse else _positive(ind, weight, scheme))
-    expl = Explanation(rule, formula, text, {"target": ind.target_value, "actual": ind.actual_value, "unit": ind.unit,
-                                            "weight": weight})
-    return IndicatorScore(ind, "", weight, _cap(score, weight), completion, expl, None, met, flags)
+    what = "年度指标值" if ind.target_value is None else "实际完成值"
+    raw = ind.target.raw if ind.target_value is None else ind.actual.raw
+    return _qualitative(ind, weight, scheme, reason=f"{what}「{raw}」不是可计量的数值")
