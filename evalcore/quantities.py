@@ -179,9 +179,23 @@ def _on_time(text: str) -> bool | None:
 _ZERO_WORDS = {"无", "零", "没有", "未发生"}
 
 
+# The shape most cells have (`≥200人次`, `98.5%`, `8565个`): a symbol, digits, a unit of letters or
+# Chinese. Read directly; it means exactly what the general parse below makes of it (no NFKC change,
+# no 以上/以内 tail, no 年/月/日 date, a finite number).
+_PLAIN_RE = re.compile(r"([≥≤><=]?)([0-9]{1,15}(?:\.[0-9]{1,15})?)((?:[A-Za-z%]|[\u4e00-\u4ee4\u4ee6-\u9fff]){0,8})")
+
+
 @lru_cache(maxsize=65536)
 def parse_quantity(raw: object) -> Quantity:
     """Parse one cell. Never raises: what is not a number or a date is text."""
+    if type(raw) is str and (m := _PLAIN_RE.fullmatch(raw)) and (not m[3] or m[3][0] not in "年月日"):
+        cmp_word, number, unit = m.groups()
+        return Quantity(raw, "number", float(number), normalize_unit(unit or None), cmp_word or None)
+    return parse_general(raw)
+
+
+def parse_general(raw: object) -> Quantity:
+    """parse_quantity for every shape (tests prove the plain shape reads the same both ways)."""
     written = normalize_text(raw)
     text = re.sub(r"[(（]\s*含\s*[)）]$", "", written).strip()  # ≥95%（含）: the bound is included anyway
     if not text or text in {"-", "/", "—"}:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from evalcore import get_scheme
 from evalcore.errors import InputError
 from evalcore.inputs.records import RawRow, build_indicator
-from evalcore.quantities import parse_quantity, resolve_relative
+from evalcore.quantities import parse_general, parse_quantity, resolve_relative
 from evalcore.rules import score_indicator
 
 # ---------------------------------------------------------------- numbers with unit and comparator
@@ -226,3 +226,20 @@ def test_target_unit_contradicting_the_unit_column_is_refused() -> None:
         build_indicator(_row("≥200人次", "180人次", unit="%"), "p-1")
     assert info.value.where.field == "年度指标值"
     assert info.value.where.column == "E"
+
+
+# The plain shape is read by a shortcut in parse_quantity; it must mean what the general parse says.
+_PLAIN_UNITS = st.sampled_from(["", "%", "个", "人次", "万元", "元", "公里", "km", "次", "百分比", "天", "年", "月份",
+                                "以上", "个以内", "亿元", "无", "户", "㎡", "％", "万人次", "日"])
+
+
+@example(cmp="", number="2019", unit="年")
+@example(cmp="≤", number="6", unit="月")
+@example(cmp="", number="30", unit="日")
+@example(cmp="≥", number="95", unit="以上")
+@example(cmp="", number="1" * 16, unit="个")
+@given(cmp=st.sampled_from(["", "≥", "≤", ">", "<", "="]),
+       number=st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,16})?", fullmatch=True), unit=_PLAIN_UNITS)
+def test_plain_shape_reads_as_the_general_parse(cmp: str, number: str, unit: str) -> None:
+    raw = f"{cmp}{number}{unit}"
+    assert parse_quantity.__wrapped__(raw) == parse_general(raw)

@@ -162,43 +162,40 @@ class _RowStore:
 
     _FIELDS = (("ok", bool), ("score", np.float64), ("weight", np.float64), ("has_reported", bool),
                ("reported", np.float64), ("always", bool), ("unexplained", bool))
+    _UNREAD = (False, 0.0, 0.0, False, 0.0, True, False)  # cells only the reference can read
 
     def __init__(self) -> None:
         self.index: dict[tuple, int] = {}
         self.mids: list[bytes] = []
         self.rows: list[tuple[Indicator | None, object]] = []
-        for name, dtype in self._FIELDS:
-            setattr(self, name, np.zeros(1024, dtype=dtype))
+        self.ok = np.zeros(0, dtype=bool)
+        self.score = self.weight = self.reported = np.zeros(0)
+        self.has_reported = self.always = self.unexplained = self.ok
 
     def __len__(self) -> int:
         return len(self.mids)
 
     def ids(self, keys: Iterable[tuple], scheme: Scheme) -> np.ndarray:
-        index, out = self.index, []
+        index, out, new = self.index, [], []
         for key in keys:
             i = index.get(key)
             if i is None:
-                i = index[key] = self._add(_row_entry(key, scheme))
+                i = index[key] = len(self.mids)
+                entry = _row_entry(key, scheme)
+                if entry is None:
+                    new.append(self._UNREAD)
+                    self.mids.append(b"")
+                    self.rows.append((None, None))
+                else:
+                    score, weight, reported, mid, always, unexplained, ind, result = entry
+                    new.append((True, score, weight, reported is not None, reported or 0.0, always, unexplained))
+                    self.mids.append(mid)
+                    self.rows.append((ind, result))
             out.append(i)
+        if new:
+            for (name, dtype), values in zip(self._FIELDS, zip(*new, strict=True), strict=True):
+                setattr(self, name, np.concatenate([getattr(self, name), np.array(values, dtype=dtype)]))
         return np.array(out, dtype=np.int64)
-
-    def _add(self, entry: tuple | None) -> int:
-        i = len(self.mids)
-        if i == len(self.score):
-            for name, _ in self._FIELDS:
-                setattr(self, name, np.concatenate([getattr(self, name), np.zeros_like(getattr(self, name))]))
-        if entry is None:  # cells the reference must read: the row's project takes the reference path
-            self.mids.append(b"")
-            self.rows.append((None, None))
-            self.ok[i], self.always[i] = False, True
-            return i
-        score, weight, reported, mid, always, unexplained, ind, result = entry
-        self.ok[i], self.score[i], self.weight[i] = True, score, weight
-        self.has_reported[i], self.reported[i] = reported is not None, reported or 0.0
-        self.always[i], self.unexplained[i] = always, unexplained
-        self.mids.append(mid)
-        self.rows.append((ind, result))
-        return i
 
 
 class _Chunk:
@@ -372,9 +369,9 @@ class _Chunk:
         np.add.at(cat_weights, (owner, safe_cat), weight)
         parts = np.zeros(n)
         np.add.at(parts, owner, reported)
-        total_raw = np.zeros(n)
-        for c in range(ncat):
-            total_raw = total_raw + cat_scores[:, c]
+        score_rows, weight_rows = cat_scores.tolist(), cat_weights.tolist()
+        totals_raw = [sum(r) * 1.0 for r in score_rows]  # as score_project: sum() (compensated from Python 3.12)
+        total_raw = np.array(totals_raw, dtype=np.float64)
         factor = 10.0 ** scheme.rounding.decimals  # round_half_up, element-wise
         total = np.copysign(np.floor(np.abs(total_raw) * factor + 0.5 + 1e-9), total_raw) / factor
 
@@ -405,8 +402,7 @@ class _Chunk:
 
         grades: dict[float, str] = {}
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
-        totals, totals_raw, part_sums = total.tolist(), total_raw.tolist(), parts.tolist()
-        score_rows, weight_rows = cat_scores.tolist(), cat_weights.tolist()
+        totals, part_sums = total.tolist(), parts.tolist()
 
         def finish(k: int) -> Item | None:
             project, b = projects[k], budgets[k]

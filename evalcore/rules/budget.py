@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, BudgetRow, Project
+from ..model import ROLE_FUNDING, ROLE_TOTAL, BudgetRow, Project
 from ..quantities import with_unit
 from ..schemes import Scheme
 from .explain import Explanation, pct, pts, w
@@ -40,18 +40,26 @@ class BudgetScore:
     below_floor: bool = False
 
 
-def _sum(rows: list[BudgetRow], attr: str) -> float:
-    return sum(getattr(r, attr) for r in rows)
+def _sums(rows: list[BudgetRow]) -> dict[str, float]:
+    return {"initial": sum([r.initial for r in rows]), "adjusted": sum([r.adjusted for r in rows]),
+            "executed": sum([r.executed for r in rows])}
 
 
 def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     rows = project.budget
-    total_row = next((r for r in rows if r.role == ROLE_TOTAL), None)
-    funding = [r for r in rows if r.role == ROLE_FUNDING]
-    items = [r for r in rows if r.role == ROLE_ITEM]
+    total_row: BudgetRow | None = None
+    funding: list[BudgetRow] = []
+    items: list[BudgetRow] = []
+    for r in rows:  # one pass: this runs once per project of a provincial portfolio
+        if r.role == ROLE_FUNDING:
+            funding.append(r)
+        elif r.role == ROLE_TOTAL:
+            total_row = total_row or r
+        else:
+            items.append(r)
     contradictions: list[tuple[str, float, float]] = []
     if funding:
-        sums = {attr: _sum(funding, attr) for attr, _ in _COLUMNS}
+        sums = _sums(funding)
         if total_row is not None:
             for attr, label in _COLUMNS:
                 if attr == "initial" and not (total_row.initial_given and all(r.initial_given for r in funding)):
@@ -65,7 +73,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     elif total_row is not None:
         basis, amounts = "年度资金总额", {a: getattr(total_row, a) for a, _ in _COLUMNS}
     else:
-        basis, amounts = "支出明细合计", {attr: _sum(items, attr) for attr, _ in _COLUMNS}
+        basis, amounts = "支出明细合计", _sums(items)
     initial, adjusted, executed = amounts["initial"], amounts["adjusted"], amounts["executed"]
     rate = executed / adjusted if adjusted > 0 else None
     initial_rate = executed / initial if initial > 0 else None
@@ -94,8 +102,9 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     formula = "全年执行数 ÷ 全年预算数；分值 × min(执行率, 100%)"
     expl = Explanation("预算执行率", formula, text, {"initial": initial, "adjusted": adjusted, "executed": executed,
                                                  "weight": weight, "basis": basis})
-    reported = next((r.reported_score for r in ([total_row] if total_row else []) + rows
-                     if r.reported_score is not None), None)
+    reported = total_row.reported_score if total_row is not None else None
+    if reported is None:
+        reported = next((r.reported_score for r in rows if r.reported_score is not None), None)
     return BudgetScore(basis, initial, adjusted, executed, rate, initial_rate, weight, min(max(score, 0.0), weight),
                        rule.category if rule else None, expl, u, total_row, funding, items, contradictions,
                        reported, below_floor)
