@@ -2,15 +2,38 @@
 explain and review every number.
 
 Reading order: inputs → model → schemes/rules → scoring → review → evaluation → presentation → cli.
+
+The public names below are imported on first use (PEP 562), so a command that needs only part of
+the package (`evalcore score --json` starts reading its tables while the rest imports) does not
+pay for all of it up front.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from .errors import EvalcoreError, InputError, SchemeError
-from .evaluation import Evaluation, evaluate, evaluate_paths
-from .explore import load_portfolio
-from .inputs import load_paths, load_project
-from .schemes import get_scheme, load_scheme
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluation, evaluate, evaluate_paths
+    from .explore import load_portfolio
+    from .inputs import load_paths, load_project
+    from .schemes import get_scheme, load_scheme
 
 __version__ = "0.1.0"
 
+_LAZY = {"Evaluation": "evaluation", "evaluate": "evaluation", "evaluate_paths": "evaluation",
+         "load_portfolio": "explore", "load_paths": "inputs", "load_project": "inputs",
+         "get_scheme": "schemes", "load_scheme": "schemes"}
+
 __all__ = ["EvalcoreError", "Evaluation", "InputError", "SchemeError", "__version__", "evaluate",
            "evaluate_paths", "get_scheme", "load_paths", "load_portfolio", "load_project", "load_scheme"]
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'evalcore' has no attribute {name!r}")

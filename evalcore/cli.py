@@ -63,19 +63,21 @@ def validate(paths: tuple[Path, ...], scheme_spec: str | None) -> None:
 def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None,
           workers: int | None) -> None:
     """评分并复核。"""
-    from .evaluation import evaluate_paths
-
-    scheme = _scheme_option(scheme_spec)
     if as_json:
-        from .pipeline.score_stream import arrow_without_pandas, write_scored_json
+        from .inputs.tables_reader import arrow_without_pandas, prefetch
 
         arrow_without_pandas()
+        prefetch(paths)  # tables are parsed while the rules import
+    scheme = _scheme_option(scheme_spec)
+    if as_json:
+        from .pipeline.score_stream import write_scored_json
 
         errors = write_scored_json(paths, sys.stdout.buffer, scheme, workers)
         sys.stdout.flush()
         sys.exit(EXIT_INPUT if errors else EXIT_OK)
     from rich.console import Console
 
+    from .evaluation import evaluate_paths
     from .presentation.terminal import print_detail, print_summary
 
     run = evaluate_paths(paths, scheme)

@@ -13,7 +13,6 @@ import gc
 import multiprocessing as mp
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -38,28 +37,6 @@ Item = tuple[str | None, str | None, object, bytes | dict]
 
 
 _STATE: dict[str, object] = {}  # set in the parent before forking; read by the children
-
-
-class _RefusePandas:
-    @staticmethod
-    def find_spec(name: str, path: object = None, target: object = None) -> None:
-        if name.partition(".")[0] == "pandas":
-            raise ImportError("pandas is not needed to score")
-
-
-def arrow_without_pandas() -> None:
-    """pyarrow imports pandas (0.2 s, a sixth of scoring 20,000 projects) the first time it builds
-    an array, only to recognise DataFrames; `score --json` never has one. Let that first check
-    fail, then allow pandas again. Only for a process that will not convert Arrow to pandas."""
-    if "pandas" in sys.modules:
-        return
-    import pyarrow as pa
-
-    sys.meta_path.insert(0, _RefusePandas)  # type: ignore[arg-type]
-    try:
-        pa.array([0])
-    finally:
-        sys.meta_path.remove(_RefusePandas)  # type: ignore[arg-type]
 
 
 def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:

@@ -114,9 +114,9 @@ _REVIEWED_FLAGS = frozenset((UNMEASURABLE, UNRECOGNISED, NEGATIVE_ACTUAL))
 
 def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     """What the reference makes of one row's cells, or None when they need the reference path:
-    (score, weight, reported, JSON of the cells' part of the record, finding possible, finding
-    possible unless a deviation reason is given, the Indicator with blank name cells, and its
-    numeric outcome or IndicatorScore)."""
+    (score, weight, reported, JSON of the cells' part of the record, completion, met, quantitative,
+    upward (≥ > =), noted (R011: no unit, unmeasurable, unrecognised, negative), the Indicator
+    with blank name cells, and its numeric outcome or IndicatorScore)."""
     direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
@@ -141,19 +141,9 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     mid = orjson.dumps(scored_fields(direction, target.raw, actual.raw, unit, weight, score, reported, completion,
                                      met, level, rule, formula, text))[1:-1]
     quantitative = direction in QUANTITATIVE
-    always = bool((reported is not None and (reported > weight or reported < 0
-                                             or abs(reported - score) > SCORE_TOLERANCE - _MARGIN))
-                  or (quantitative and target_value is not None and unit is None)
-                  or (flags and not _REVIEWED_FLAGS.isdisjoint(flags)))
-    unexplained = False
-    if completion is not None or met:
-        q = scheme.quantitative
-        unexplained = bool((quantitative and met and reported is not None
-                            and reported < weight - SCORE_TOLERANCE + _MARGIN)
-                           or (completion is not None and direction in ("≥", ">", "=")
-                               and (completion >= q.over_achievement.threshold - _MARGIN
-                                    or completion < q.far_below + _MARGIN)))
-    return (score, weight, reported, mid, always, unexplained, ind, result)
+    return (score, weight, reported, mid, completion, bool(met), quantitative, direction in ("≥", ">", "="),
+            (quantitative and target_value is not None and unit is None)
+            or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), ind, result)
 
 
 class _RowStore:
@@ -161,41 +151,58 @@ class _RowStore:
     numbers as arrays (so a chunk gathers them with NumPy) and the JSON and objects as lists."""
 
     _FIELDS = (("ok", bool), ("score", np.float64), ("weight", np.float64), ("has_reported", bool),
-               ("reported", np.float64), ("always", bool), ("unexplained", bool))
-    _UNREAD = (False, 0.0, 0.0, False, 0.0, True, False)  # cells only the reference can read
+               ("reported", np.float64), ("completion", np.float64), ("met", bool), ("quantitative", bool),
+               ("upward", bool), ("noted", bool))
+    _UNREAD = (False, 0.0, 0.0, False, 0.0, math.nan, False, False, False, True)  # only the reference reads it
 
     def __init__(self) -> None:
         self.index: dict[tuple, int] = {}
         self.mids: list[bytes] = []
         self.rows: list[tuple[Indicator | None, object]] = []
-        self.ok = np.zeros(0, dtype=bool)
-        self.score = self.weight = self.reported = np.zeros(0)
-        self.has_reported = self.always = self.unexplained = self.ok
+        for name, dtype in self._FIELDS:
+            setattr(self, name, np.zeros(0, dtype=dtype))
 
     def __len__(self) -> int:
         return len(self.mids)
 
     def ids(self, keys: Iterable[tuple], scheme: Scheme) -> np.ndarray:
         index, out, new = self.index, [], []
+        mids, rows = self.mids, self.rows
         for key in keys:
             i = index.get(key)
             if i is None:
-                i = index[key] = len(self.mids)
+                i = index[key] = len(mids)
                 entry = _row_entry(key, scheme)
                 if entry is None:
                     new.append(self._UNREAD)
-                    self.mids.append(b"")
-                    self.rows.append((None, None))
+                    mids.append(b"")
+                    rows.append((None, None))
                 else:
-                    score, weight, reported, mid, always, unexplained, ind, result = entry
-                    new.append((True, score, weight, reported is not None, reported or 0.0, always, unexplained))
-                    self.mids.append(mid)
-                    self.rows.append((ind, result))
+                    score, weight, reported, mid, completion, met, quantitative, upward, noted, ind, result = entry
+                    new.append((True, score, weight, reported is not None, reported or 0.0,
+                                math.nan if completion is None else completion, met, quantitative, upward, noted))
+                    mids.append(mid)
+                    rows.append((ind, result))
             out.append(i)
         if new:
             for (name, dtype), values in zip(self._FIELDS, zip(*new, strict=True), strict=True):
                 setattr(self, name, np.concatenate([getattr(self, name), np.array(values, dtype=dtype)]))
         return np.array(out, dtype=np.int64)
+
+    def may_be_reviewed(self, ids: np.ndarray, scheme: Scheme) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: could the review flag it (R002, R005, R011), and could it unless a deviation
+        reason is given (R006, R007)? A superset of the review's indicator conditions."""
+        score, weight, reported, has_reported = self.score[ids], self.weight[ids], self.reported[ids], self.has_reported[ids]
+        completion, q = self.completion[ids], scheme.quantitative
+        always = (has_reported & ((reported > weight) | (reported < 0)
+                                  | (np.abs(reported - score) > SCORE_TOLERANCE - _MARGIN))) | self.noted[ids]
+        with np.errstate(invalid="ignore"):
+            unexplained = ((self.quantitative[ids] & self.met[ids] & has_reported
+                            & (reported < weight - SCORE_TOLERANCE + _MARGIN))
+                           | (self.upward[ids] & ~np.isnan(completion)
+                              & ((completion >= q.over_achievement.threshold - _MARGIN)
+                                 | (completion < q.far_below + _MARGIN))))
+        return always, unexplained
 
 
 class _Chunk:
@@ -337,7 +344,7 @@ class _Chunk:
         ids = store.ids(zip(*cells, years[owner[first]].tolist(), strict=True), scheme)[group]  # entry of each row
         ok, score, weight = store.ok[ids], store.score[ids], store.weight[ids]
         has_reported, reported = store.has_reported[ids], store.reported[ids]
-        always, unexplained = store.always[ids], store.unexplained[ids]
+        always, unexplained = store.may_be_reviewed(ids, scheme)
 
         # per distinct cell: what a row needs beyond its key
         level1, name, reason, applicable = coded["level1"], coded["name"], coded["deviation_reason"], coded["applicable"]

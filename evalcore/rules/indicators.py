@@ -263,7 +263,7 @@ def numeric_outcome(ind: Indicator, weight: float, scheme: Scheme
     reverse = ind.direction in ("≤", "<") or (ind.direction == DEADLINE and _deadline_is_reverse(ind))
     score, completion, met, rule, formula, text, flags = (
         _reverse(ind, weight, scheme) if reverse else _positive(ind, weight, scheme))
-    return _cap(score, weight), completion, met, rule, formula, text, flags
+    return min(max(score, 0.0), weight), completion, met, rule, formula, text, flags  # _cap
 
 
 def numeric_score(ind: Indicator, weight: float, outcome: tuple) -> IndicatorScore:
