@@ -83,6 +83,27 @@ def _number(raw: str) -> float | None:
     return value
 
 
+_UNREADABLE = math.inf  # a budget cell only the reference path can read (and report)
+
+
+def _amount(raw: str) -> float | None:
+    """A budget cell as build_budget_row reads it: None when blank, _UNREADABLE when not plain."""
+    try:
+        return _number(raw)
+    except _Reference:
+        return _UNREADABLE
+
+
+def _source(raw: str) -> tuple[str, str] | None:
+    source = raw.strip()
+    return budget_role(source) if source else None
+
+
+def _spread(coded: _Coded, parse: Callable[[str], object]) -> list:
+    table = [parse(v) for v in coded.values]
+    return list(map(table.__getitem__, coded.codes.tolist()))
+
+
 class _Coded:
     """One column of a table slice, dictionary-encoded: a code per row and the distinct values."""
 
@@ -219,8 +240,8 @@ class _Chunk:
         self.facts = {k: data.get(k) or [""] * self.n for k in _FACTS}
         b0, b1 = int(self.budget_bounds[0]), int(self.budget_bounds[-1])
         budget = portfolio.budget.table
-        data = budget.select([k for k in _BUDGET if k in budget.column_names]).slice(b0, b1 - b0).to_pydict()
-        self.budget = [data.get(k) or [""] * (b1 - b0) for k in _BUDGET]
+        # each distinct cell parsed once, then spread over the rows
+        self.budget = [_spread(_Coded(budget, k, b0, b1 - b0), _source if k == "source" else _amount) for k in _BUDGET]
         self.schemes: dict[str, Scheme | None] = {}
         self.units: dict[str, str] = {}
 
@@ -271,19 +292,20 @@ class _Chunk:
         source_col, initial_col, adjusted_col, executed_col, reported_col = self.budget
         rows = []
         for j in range(lo, hi):
-            source = source_col[j].strip()
-            if not source:
+            source = source_col[j]
+            if source is None:
                 raise _Reference
-            role, spelled = budget_role(source)
-            initial_raw, adjusted_raw, executed_raw = initial_col[j], adjusted_col[j], executed_col[j]
-            if role == ROLE_FUNDING and not (initial_raw.strip() or adjusted_raw.strip() or executed_raw.strip()):
+            role, spelled = source
+            initial, adjusted, executed = initial_col[j], adjusted_col[j], executed_col[j]
+            if role == ROLE_FUNDING and initial is None and adjusted is None and executed is None:
                 rows.append(BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, initial_given=False))
                 continue
-            adjusted, executed, initial = _number(adjusted_raw), _number(executed_raw), _number(initial_raw)
-            if adjusted is None or executed is None or adjusted < 0 or executed < 0 or (initial is not None and initial < 0):
+            reported = reported_col[j]
+            if (adjusted is None or executed is None or _UNREADABLE in (adjusted, executed, initial, reported)
+                    or adjusted < 0 or executed < 0 or (initial is not None and initial < 0)):
                 raise _Reference
             rows.append(BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
-                                  _number(reported_col[j]), None, initial_given=initial is not None))
+                                  reported, None, initial_given=initial is not None))
         if not rows:
             raise _Reference
         return rows
