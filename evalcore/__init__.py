@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from . import model  # noqa: F401  (light; its classes show as cards in a notebook)
 from .errors import EvalcoreError, InputError, SchemeError
 
 if TYPE_CHECKING:

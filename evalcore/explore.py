@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import EvalcoreError
 from .evaluation import Evaluation, evaluate_paths
-from .presentation import cards as _cards  # registers _repr_html_ on Project and Evaluation
 from .review import CODES
 from .schemes import Scheme
 
@@ -449,12 +448,16 @@ class Portfolio:
 
     # -- display -------------------------------------------------------------------------------------
     def _repr_html_(self) -> str:
-        return _cards.portfolio_card(self)
+        from .presentation.cards import portfolio_card
+
+        return portfolio_card(self)
 
     def __repr__(self) -> str:
         s = self.summary()
         rate = "—" if s["execution_rate"] is None else f"{s['execution_rate'] * 100:.2f}%"  # type: ignore[operator]
-        where = "" if not self.filters else f"，筛选 {_cards.describe_filters(self.filters)}"
+        from .presentation.cards import describe_filters
+
+        where = "" if not self.filters else f"，筛选 {describe_filters(self.filters)}"
         return (f"<Portfolio {s['projects']} 个项目，{s['departments']} 个主管部门，全年预算 {s['adjusted']:,.2f} 万元，"
                 f"执行 {s['executed']:,.2f} 万元，执行率 {rate}，输入错误 {s['errors']} 个{where}>")
 

@@ -214,7 +214,7 @@ def parse_general(raw: object) -> Quantity:
             comparator = comparator or ("≤" if m["tail"] in ("以内", "以下", "及以下") else "≥")
         unit = m["unit"] or None
         try:
-            number = float(m["num"].replace(",", "").replace("+", ""))
+            number = float(m["num"].replace(",", "").replace("+", "")) + 0.0  # -0 is 0
         except ValueError:
             number = None
         if number is not None and math.isfinite(number):
@@ -232,7 +232,7 @@ def parse_number_cell(raw: object) -> float | None:
         return None
     if type(raw) is str:
         try:
-            value = float(raw)  # fast path: "10", "7.3"
+            value = float(raw) + 0.0  # fast path: "10", "7.3"; + 0.0 reads "-0" as 0
             if math.isfinite(value):
                 return value
             raise ValueError(raw)  # NaN, inf: not a number anyone wrote on a form
@@ -246,13 +246,13 @@ def parse_number_cell(raw: object) -> float | None:
             return None
         if not math.isfinite(raw):
             raise ValueError(str(raw))
-        return float(raw)
+        return float(raw) + 0.0
     text = normalize_text(raw).replace(",", "")
     if text in {"", "-", "/", "—"}:
         return None
     if text.endswith("分"):
         text = text[:-1].strip()
-    value = float(text)  # raises ValueError with the bad text
+    value = float(text) + 0.0  # raises ValueError with the bad text
     if not math.isfinite(value):
         raise ValueError(text)
     return value

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 import evalcore.schemes as schemes_module
 from evalcore.authoring.synth import write_synthetic
+from evalcore.fields import BUDGET_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
 from evalcore.pipeline import score_stream
 from evalcore.presentation.cells import restore_cell
 from evalcore.schemes import HERE as SCHEMES_DIR
@@ -74,7 +75,12 @@ def _first_difference(x: Any, y: Any, path: str = "") -> str | None:
 
 def _explain(fast: bytes, ref: bytes) -> str:
     """A readable account of a mismatch: the first differing project (or the errors) and the field."""
-    a, b = json.loads(fast), json.loads(ref)
+    at = next((i for i, (c, d) in enumerate(zip(fast, ref, strict=False)) if c != d), min(len(fast), len(ref)))
+    where = f"bytes differ at offset {at}: {fast[max(0, at - 80):at + 80]!r} vs {ref[max(0, at - 80):at + 80]!r}"
+    try:
+        a, b = json.loads(fast), json.loads(ref)
+    except ValueError as exc:
+        return f"not JSON ({exc}); {where}"
     lines = [f"columnar: {len(a['projects'])} projects, {len(a['errors'])} errors; "
              f"reference: {len(b['projects'])} projects, {len(b['errors'])} errors"]
     for i, (p, q) in enumerate(zip(a["projects"], b["projects"], strict=False)):
@@ -92,8 +98,7 @@ def _explain(fast: bytes, ref: bytes) -> str:
     if orjson.dumps(a["errors"]) != orjson.dumps(b["errors"]):
         lines.append(f"errors differ: {_first_difference(a['errors'], b['errors'], 'errors')}")
         return "\n".join(lines)
-    at = next((i for i, (c, d) in enumerate(zip(fast, ref, strict=False)) if c != d), min(len(fast), len(ref)))
-    lines.append(f"bytes differ at offset {at}: {fast[at - 80:at + 80]!r} vs {ref[at - 80:at + 80]!r}")
+    lines.append(where)
     return "\n".join(lines)
 
 
@@ -139,6 +144,7 @@ def routes(monkeypatch: pytest.MonkeyPatch) -> Counter:
     """Count, in this process, the items the columnar chunks produced and those that went the
     reference way: `items - reference` projects were scored column by column."""
     stats: Counter = Counter()
+    assert hasattr(score_stream, "score_table_chunk"), "score_stream no longer calls score_table_chunk"
     real = score_stream.score_table_chunk
 
     def counting(*args: Any) -> list:
@@ -779,6 +785,54 @@ def test_whole_point_scheme_named_in_column(base_tables: Tables, whole_point_sch
     doc = assert_same([write_csv(t, tmp_path / "tables")], workers=1)
     assert {p["scheme"] for p in doc["projects"]} >= {"self-2020", "self-2020-whole", "dept-2020"}
     assert _columnar_count(routes) >= 5, routes
+
+
+def test_chinese_headers_and_rows_out_of_order(base_tables: Tables, tmp_path: Path, small_chunks: Callable,
+                                                routes: Counter) -> None:
+    """Headers as the template writes them (项目编号, 分值, …), budget and indicator rows of the
+    projects interleaved (the reader regroups them, stably), optional columns dropped."""
+    small_chunks(5, 10**9)
+    t = awkward(base_tables)
+    labels = {stem: {f.key: f.label for f in fields}
+              for stem, fields in (("projects", PROJECT_FIELDS), ("budget", BUDGET_FIELDS),
+                                   ("indicators", INDICATOR_FIELDS))}
+    dropped = {"projects": {"unit", "amount_unit", "budget_note"}, "budget": {"initial"},
+               "indicators": {"applicable"}}
+    out: Tables = {}
+    for stem, (header, rows) in t.items():
+        keep = [k for k in header if k not in dropped[stem] and k != "project_id"]
+        head = ["项目编号", *(labels[stem][k] for k in keep)]
+        new_rows = [{"项目编号": r["project_id"], **{labels[stem][k]: r[k] for k in keep}} for r in rows]
+        if stem != "projects":
+            new_rows = new_rows[1::2] + new_rows[0::2]  # every other row moved to the end
+        out[stem] = (head, new_rows)
+    doc = assert_same([write_csv(out, tmp_path / "tables")], workers=1)
+    assert len(doc["projects"]) >= 50 and doc["errors"]
+    assert _columnar_count(routes) >= 15, routes
+
+
+def test_many_distinct_cells_in_one_chunk(tmp_path: Path, small_chunks: Callable, routes: Counter) -> None:
+    """5,000 rows that share no cell: the rows' combined code outgrows 64 bits and is re-coded."""
+    small_chunks(10_000, 10**9)
+    n, per = 1000, 5
+    spellings = ["≥", ">=", "不低于", "大于等于", "正向"]
+    facts = [{"project_id": f"m-{k:04d}", "name": "项目", "department": "某局", "year": "2024"} for k in range(n)]
+    budget = [{"project_id": f"m-{k:04d}", "source": "年度资金总额", "adjusted": "100", "executed": f"{90 + k % 10}"}
+              for k in range(n)]
+    indicators = []
+    for k in range(n):
+        for j in range(per):
+            i = k * per + j
+            indicators.append({"project_id": f"m-{k:04d}", "level1": "产出指标", "level2": "数量指标", "name": f"指标{j}",
+                               "direction": spellings[i % 5], "target": f"≥{1000 + i}", "actual": f"{1100 + 2 * i}",
+                               "unit": f"单位{i}", "weight": f"{10 + i / 10_000:.4f}",
+                               "reported_score": f"{5 + i / 100_000:.5f}"})
+    folder = write_csv({"projects": (list(facts[0]), facts), "budget": (list(budget[0]), budget),
+                        "indicators": (list(indicators[0]), indicators)}, tmp_path / "tables")
+    doc = assert_same([folder], workers=1)
+    assert len(doc["projects"]) == n and doc["errors"] == []
+    assert _columnar_count(routes) == n, routes
+    assert len({i["unit"] for p in doc["projects"] for i in p["indicators"]}) == n * per
 
 
 # ------------------------------------------------------------------------------ other carriers

@@ -224,7 +224,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     _, direction, target, actual, unit, target_value, actual_value = meaning
     weight = v.get("weight")
     try:
-        weight = float(weight)  # type: ignore[arg-type]
+        weight = float(weight) + 0.0  # type: ignore[arg-type]  # + 0.0: "-0" is 0 (one memo key for both)
         if not 0 <= weight < math.inf:  # negative, NaN or infinite: let the careful path say why
             raise ValueError
     except (TypeError, ValueError):
@@ -234,7 +234,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
         reported = None
     else:
         try:
-            reported = float(reported)  # type: ignore[arg-type]
+            reported = float(reported) + 0.0  # type: ignore[arg-type]
             if not math.isfinite(reported):
                 raise ValueError
         except (TypeError, ValueError):

@@ -80,7 +80,7 @@ def _number(raw: str) -> float | None:
         raise _Reference from None
     if not math.isfinite(value):
         raise _Reference
-    return value
+    return value + 0.0  # "-0" is 0
 
 
 _UNREADABLE = math.inf  # a budget cell only the reference path can read (and report)
@@ -144,8 +144,8 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
         return None
     _, direction, target, actual, unit, target_value, actual_value = meaning
     try:
-        weight = float(weight_raw)
-        reported = None if reported_raw == "" else float(reported_raw)
+        weight = float(weight_raw) + 0.0  # + 0.0: "-0" is 0, as build_indicator reads it
+        reported = None if reported_raw == "" else float(reported_raw) + 0.0
     except ValueError:
         return None
     if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
@@ -192,8 +192,11 @@ class _RowStore:
         for key in keys:
             i = index.get(key)
             if i is None:
+                try:
+                    entry = _row_entry(key, scheme)
+                except Exception:  # the reference path meets it again and says what is wrong
+                    entry = None
                 i = index[key] = len(mids)
-                entry = _row_entry(key, scheme)
                 if entry is None:
                     new.append(self._UNREAD)
                     mids.append(b"")
@@ -352,18 +355,23 @@ class _Chunk:
         owner = np.repeat(np.arange(n), counts)  # project of each row
         coded = {k: _Coded(table, k, i0, rows) for k in (*_KEY, "level1", "level2", "name", "deviation_reason",
                                                           "applicable")}
-        years = np.array([p.year if p else 0 for p in projects], dtype=np.int64)
-        year_values, year_codes = np.unique(years[owner], return_inverse=True)
-        key_cols = [coded[k] for k in _KEY]
-        first, group = _combine([c.codes for c in key_cols] + [year_codes.reshape(-1)],
-                                [len(c.values) for c in key_cols] + [len(year_values)])
-
+        # only rows of projects that got this far are scored here (a project already sent to the
+        # reference path may have a year no rule can use)
+        live = np.nonzero(np.array([p is not None for p in projects], dtype=bool)[owner])[0]
         store = scheme._memo.get("table_rows")
         if store is None or len(store) > _MEMO_LIMIT:
             store = scheme._memo["table_rows"] = _RowStore()
-        cells = [np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[first]]
+        if len(live) == 0:
+            return lambda k: None
+        years = np.array([p.year if p else 0 for p in projects], dtype=np.int64)[owner[live]]
+        year_values, year_codes = np.unique(years, return_inverse=True)
+        key_cols = [coded[k] for k in _KEY]
+        first, group = _combine([c.codes[live] for c in key_cols] + [year_codes.reshape(-1)],
+                                [len(c.values) for c in key_cols] + [len(year_values)])
+        cells = [np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[live[first]]]
                  for i, c in enumerate(key_cols)]  # direction/target/actual/unit stripped, as build_indicator does
-        ids = store.ids(zip(*cells, years[owner[first]].tolist(), strict=True), scheme)[group]  # entry of each row
+        ids = np.zeros(rows, dtype=np.int64)  # rows of projects on the reference path point at entry 0, unused
+        ids[live] = store.ids(zip(*cells, years[first].tolist(), strict=True), scheme)[group]
         ok, score, weight = store.ok[ids], store.score[ids], store.weight[ids]
         has_reported, reported = store.has_reported[ids], store.reported[ids]
         always, unexplained = store.may_be_reviewed(ids, scheme)
@@ -389,10 +397,14 @@ class _Chunk:
         # sums in the order score_project adds: the budget first, then each row as read
         ncat = len(cats)
         cat_scores, cat_weights = np.zeros((n, ncat)), np.zeros((n, ncat))
+        unusual = np.zeros(n, dtype=bool)  # numbers too large to add up: the reference path reports them
         for k, b in enumerate(budgets):
-            if b is not None and b.category is not None:
-                cat_scores[k, index[b.category]] += b.score
-                cat_weights[k, index[b.category]] += b.weight
+            if b is not None:
+                unusual[k] = not all(math.isfinite(x) for x in (b.initial, b.adjusted, b.executed, b.score,
+                                                                b.execution_rate or 0.0, b.initial_rate or 0.0))
+                if b.category is not None:
+                    cat_scores[k, index[b.category]] += b.score
+                    cat_weights[k, index[b.category]] += b.weight
         safe_cat = np.where(row_cat < 0, 0, row_cat)
         np.add.at(cat_scores, (owner, safe_cat), score)
         np.add.at(cat_weights, (owner, safe_cat), weight)
@@ -403,6 +415,7 @@ class _Chunk:
         total_raw = np.array(totals_raw, dtype=np.float64)
         factor = 10.0 ** scheme.rounding.decimals  # round_half_up, element-wise
         total = np.copysign(np.floor(np.abs(total_raw) * factor + 0.5 + 1e-9), total_raw) / factor
+        bad |= unusual | ~np.isfinite(total_raw) | ~np.isfinite(cat_weights).all(axis=1)
 
         # each row's JSON: the part its name cells give, its key's part, its deviation reason's part
         text: dict[str, bytes] = {}

@@ -1,9 +1,9 @@
 """Cards: what a notebook shows when a cell's value is a project, an evaluation or a portfolio.
 
-`Project._repr_html_` and `Evaluation._repr_html_` are assigned here, on import (slotted dataclasses
-keep their class attributes writable), so evaluating `ev` or `ev.project` in a JupyterLab cell shows
-a readable card instead of a dataclass dump; `evalcore.explore` imports this module, and `import
-evalcore` imports that. `Portfolio._repr_html_` calls `portfolio_card`.
+`Project._repr_html_` and `Evaluation._repr_html_` (defined on the classes, importing this module
+when first called) call `project_card` / `evaluation_card`, so evaluating `ev` or `ev.project` in a
+JupyterLab cell shows a readable card instead of a dataclass dump. `Portfolio._repr_html_` calls
+`portfolio_card`.
 
 Every string from the input (names, departments, sources, messages) goes through the escaping
 builder of `evalcore.presentation.html`: a project named `<script>…</script>` is shown as that
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..explore import Portfolio
 
 __all__ = ["GRADE_COLOURS", "SEVERITY", "describe_filters", "evaluation_card", "money", "portfolio_card",
-           "project_card", "rate", "register"]
+           "project_card", "rate"]
 
 #: The same colours as the portfolio index (evalcore.presentation.portfolio), which imports
 #: matplotlib: repeated here so that a card needs nothing but markupsafe.
@@ -260,23 +260,3 @@ def portfolio_card(portfolio: Portfolio) -> str:
         parts += [tag("h4", f"输入错误（{len(errors)} 个，未评分）"), tag("ul", join(items)),
                   tag("p", f"另有 {more} 个：见 portfolio.errors。", class_="ec-note") if more > 0 else ""]
     return _card(parts, "portfolio")
-
-
-# ------------------------------------------------------------------------------------- registration
-
-
-def _project_repr_html(self: Project) -> str:
-    return project_card(self)
-
-
-def _evaluation_repr_html(self: Evaluation) -> str:
-    return evaluation_card(self)
-
-
-def register() -> None:
-    """Give Project and Evaluation a `_repr_html_` (class attributes: slots do not stand in the way)."""
-    Project._repr_html_ = _project_repr_html  # type: ignore[attr-defined]
-    Evaluation._repr_html_ = _evaluation_repr_html  # type: ignore[attr-defined]
-
-
-register()
