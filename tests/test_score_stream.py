@@ -49,3 +49,14 @@ def test_duplicate_ids_across_sources_are_reported_once() -> None:
     doc = _stream([seed, seed], 1)
     assert [p["project_id"] for p in doc["projects"]] == ["nc-scjg-2019-zzxf"]
     assert len(doc["errors"]) == 1 and "重复" in doc["errors"][0]["message"]
+
+
+def test_chunks_cover_every_project_once_and_shrink_towards_the_end() -> None:
+    for n in (0, 1, 7, 999, 3000, 20_000, 100_001):
+        ranges = score_stream._ranges(n, 2)
+        assert [a for a, _ in ranges] == [0, *(b for _, b in ranges[:-1])] if ranges else n == 0
+        assert sum(b - a for a, b in ranges) == n
+        sizes = [b - a for a, b in ranges]
+        assert all(s <= score_stream.CHUNK for s in sizes)
+        if n >= 20_000:  # the last tasks are small, so both workers finish together
+            assert sizes[-1] <= score_stream.CHUNK // 4 and sizes[0] == score_stream.CHUNK

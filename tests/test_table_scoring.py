@@ -263,13 +263,13 @@ def test_synthetic_portfolio_serial(synthetic: dict[int, Path], seed: int, small
     assert flagged >= 20, findings  # ~15% carry a defect: the review path is covered
     assert len(findings) >= 5, findings
     # the columnar path did the bulk (the reference run does not call the columnar scorer)
-    assert routes["chunks"] == 9  # 300 / 37 → 9 chunks
+    assert routes["chunks"] == len(score_stream._ranges(300, 1)) > 1  # every chunk went the columnar way
     assert _columnar_count(routes) >= 150, routes
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_synthetic_portfolio_parallel(synthetic: dict[int, Path], seed: int, small_chunks: Callable) -> None:
-    small_chunks(23, 7)  # 300 projects: the fork pool, 14 chunks
+    small_chunks(23, 7)  # 300 projects: the fork pool, a dozen chunks or more
     doc = assert_same([synthetic[seed]], workers=2)
     assert len(doc["projects"]) == 300 and doc["errors"] == []
     assert any(p["findings"] for p in doc["projects"])

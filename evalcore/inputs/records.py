@@ -190,6 +190,9 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     unit, target_value, actual_value = column_unit, None, None
     numeric_rule = direction in QUANTITATIVE or (direction == DEADLINE and target.kind == "number")
     if numeric_rule and target.kind == "number":
+        if target.unit == column_unit and actual.kind == "number" and actual.unit in (None, column_unit):
+            # the usual row: one unit everywhere (or none written on the actual) — nothing to convert
+            return ("ok", direction, target, actual, column_unit, target.number, actual.number)
         if target.unit and column_unit and not compatible(target.unit, column_unit):
             return ("error", "target", f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
                     "与度量单位相同或可换算的单位")

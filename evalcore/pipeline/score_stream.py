@@ -101,8 +101,18 @@ def _spool_dir() -> str:
     return tempfile.mkdtemp(prefix="evalcore-score-", dir=shm if os.access(shm, os.W_OK) else None)
 
 
+def _ranges(n: int, workers: int) -> list[tuple[int, int]]:
+    """CHUNK projects a task, then smaller ones as the end nears, so the workers finish together."""
+    out, start = [], 0
+    while start < n:
+        size = max(1, CHUNK // 4, min(CHUNK, (n - start) // (2 * workers)))
+        out.append((start, min(start + size, n)))
+        start += size
+    return out
+
+
 def _chunks(portfolio: TablePortfolio, workers: int) -> Iterator[list[Item] | tuple[str, list[Item]]]:
-    ranges = [(s, min(s + CHUNK, len(portfolio))) for s in range(0, len(portfolio), CHUNK)]
+    ranges = _ranges(len(portfolio), workers)
     if workers <= 1 or len(portfolio) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         for r in ranges:
             yield _score_chunk(r)
