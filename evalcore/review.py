@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .quantities import format_number as fmt
 from .rules.budget import TOLERANCE
-from .rules.explain import pct
+from .rules.explain import pct, pts
 from .rules.indicators import CLAMPED, NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED
 from .scoring import FULL_MARKS, Scorecard
 
@@ -79,7 +79,7 @@ def _indicator_findings(card: Scorecard) -> list[Finding]:
                                (f"超过分值 {fmt(ind.weight)} 分" if r > ind.weight else "为负数"), name))
         if r is not None and _differs(r, s.score):
             why = "（定性得分不在所定档次区间内）" if CLAMPED in s.flags else ""
-            out.append(Finding("R002", ERROR, f"「{name}」自评得分 {fmt(r)} 分，复核重算 {s.score:.2f} 分{why}："
+            out.append(Finding("R002", ERROR, f"「{name}」自评得分 {fmt(r)} 分，复核重算 {pts(s.score)} 分{why}："
                                f"{s.explanation.text}", name, {"reported": r, "recomputed": s.score}))
         reason = ind.deviation_reason.strip()
         if ind.is_quantitative and s.met and r is not None and r < ind.weight - SCORE_TOLERANCE and not reason:
@@ -132,7 +132,7 @@ def _budget_findings(card: Scorecard) -> list[Finding]:
             out.append(Finding("R005", ERROR, f"预算执行率自评得分 {fmt(r)} 分，" +
                                (f"超过分值 {fmt(b.weight)} 分" if r > b.weight else "为负数"), "预算执行率"))
         if _differs(r, b.score):
-            out.append(Finding("R002", ERROR, f"预算执行率自评得分 {fmt(r)} 分，复核重算 {b.score:.2f} 分："
+            out.append(Finding("R002", ERROR, f"预算执行率自评得分 {fmt(r)} 分，复核重算 {pts(b.score)} 分："
                                f"{b.explanation.text}", "预算执行率", {"reported": r, "recomputed": b.score}))
     return out
 
@@ -171,7 +171,7 @@ def _total_findings(card: Scorecard, weight_findings: list[Finding]) -> list[Fin
             d = sum(s.indicator.reported_score - s.score for s in diffs)  # type: ignore[operator]
             msg += f"；另有 {len(diffs)} 项指标自评得分与重算不一致，合计差 {d:+.2f} 分"
         if card.budget.weight > 0 and card.budget.reported_score is None:
-            msg += f"（预算执行率未填自评得分，按重算 {card.budget.score:.2f} 分计）"
+            msg += f"（预算执行率未填自评得分，按重算 {pts(card.budget.score)} 分计）"
         out.append(Finding("R004", ERROR, msg, "", {"reported": reported, "recomputed": card.total}))
     if p.reported_grade:
         expected = card.scheme.grade_for(reported)

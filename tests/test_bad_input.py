@@ -352,3 +352,22 @@ def test_bad_project_writes_nothing_partial_to_json(good: Path, tmp_path: Path) 
     assert [x["project_id"] for x in doc["projects"]] == ["good-1"]
     assert [e.get("project_id") for e in doc["errors"]] == ["half"]
     assert doc["errors"][0]["where"]["path"] == "indicators[10].weight"
+
+
+def test_an_absurd_budget_amount_is_refused_where_it_is(tmp_path: Path) -> None:
+    """1e308 would overflow every sum; any amount from 1e13 (in the amount unit) is refused with a
+    located message, and the project's neighbours are still scored."""
+    from evalcore.authoring.synth import write_synthetic
+    from evalcore.evaluation import evaluate_paths
+
+    out = tmp_path / "tables"
+    write_synthetic(out, 3, seed=4, fmt="tables")
+    lines = (out / "budget.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0].split(","), lines[1].split(",")
+    first[header.index("adjusted")] = "1e308"
+    lines[1] = ",".join(first)
+    (out / "budget.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = evaluate_paths([out])
+    assert len(run.evaluations) == 2 and len(run.errors) == 1
+    message = str(run.errors[0])
+    assert "金额过大" in message and "budget.csv" in message and "第 2 行" in message

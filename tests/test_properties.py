@@ -268,13 +268,15 @@ def _last_figure(text: str) -> float:
     ("≥", "200人次", "146人次", None), ("≥", "200人次", "260人次", None), ("=", "0次", "0次", None),
     ("=", "0次", "2次", None), ("≤", "100万元", "125万元", None), ("≤", "0次", "1次", None),
     ("≥", "0个", "3个", None),  # a target of 0 with ≥: met whatever the actual
+    ("≥", "≥800人次", "100人次", None),  # 5 × 12.5% = 0.625 exactly: shown 0.63 (half up), not 0.62
     ("时限", "年底前完成", "已按时完成", None), ("时限", "2019年6月30日前", "2019年8月完成", None),
     ("定性", "效果明显", "达成年度指标", None), ("定性", "效果明显", "达成年度指标", 9.0),
     ("定性", "效果明显", "部分达成年度指标并具有一定效果", 10.0),
 ])
 def test_explanation_ends_with_the_score_examples(scheme_variant, direction, target, actual, reported) -> None:
     s = score_indicator(indicator(direction, target, actual, 5, reported=reported), 5, scheme_variant(), YEAR)
-    assert _last_figure(s.explanation.text) == pytest.approx(s.score, abs=0.005), (s.score, s.explanation.text)
+    assert _last_figure(s.explanation.text) == pytest.approx(round_half_up(s.score, 2), abs=1e-9), (
+            s.score, s.explanation.text)
 
 
 @SETTINGS
@@ -284,8 +286,9 @@ def test_explanation_ends_with_the_score(build_doc, scheme_variant, doc, variant
     e.g. `146人次 ÷ 200人次 = 73.0%；10 × 73.0% = 7.30`, `…；得 0 分`."""
     card = score_project(build_doc(doc), scheme_variant(**SCHEME_VARIANTS[variant]))
     for s in card.indicators:
-        assert _last_figure(s.explanation.text) == pytest.approx(s.score, abs=0.005), (s.score, s.explanation.text)
-    assert _last_figure(card.budget.explanation.text) == pytest.approx(card.budget.score, abs=0.005), (
+        assert _last_figure(s.explanation.text) == pytest.approx(round_half_up(s.score, 2), abs=1e-9), (
+            s.score, s.explanation.text)
+    assert _last_figure(card.budget.explanation.text) == pytest.approx(round_half_up(card.budget.score, 2), abs=1e-9), (
         card.budget.score, card.budget.explanation.text)
 
 

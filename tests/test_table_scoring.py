@@ -700,8 +700,8 @@ PLAIN_BUDGET = [(pid, "年度资金总额", "100", "100") for pid in "abc"]
 
 
 def test_a_project_whose_budget_scoring_fails_is_an_error_not_a_crash(tmp_path: Path, small_chunks: Callable) -> None:
-    """Two funding rows of 1e308 add up to infinity: the reference reports project b as an internal
-    error (ProjectError) and scores a and c; the columnar path must write the same document."""
+    """Funding rows of 1e308 (they would add up to infinity): the reference refuses project b with a
+    located input error and scores a and c; the columnar path must write the same document."""
     small_chunks(5, 10**9)
     budget = [PLAIN_BUDGET[0], ("b", "当年财政拨款", "1e308", "1e308"), ("b", "上年结转资金", "1e308", "1e308"),
               PLAIN_BUDGET[2]]

@@ -36,6 +36,10 @@ from ..quantities import (
     parse_quantity,
 )
 
+#: Budget amounts at or above this (in the amount unit) are refused: no project's budget is that large,
+#: and sums of such numbers overflow to infinity.
+MAX_AMOUNT = 1e13
+
 _LABELS = {
     "project": by_key(PROJECT_FIELDS),
     "budget": by_key(BUDGET_FIELDS),
@@ -138,6 +142,9 @@ def _number(row: RawRow, key: str, kind: str, pid: str | None, *, required: bool
     if minimum is not None and value < minimum:
         raise InputError(row.where(key, kind), f"数值为负数（{raw}）", f"不小于 {minimum:g} 的{what}",
                          project_id=pid)
+    if what == "金额" and value >= MAX_AMOUNT:
+        raise InputError(row.where(key, kind), f"金额过大（{raw}），超出任何项目预算的范围",
+                         f"小于 {MAX_AMOUNT:.0e} 的金额（按金额单位计）", project_id=pid)
     return value
 
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import SchemeError
 from ..fields import EVALUATION_TYPES
-from ..inputs.records import _BOOL_WORDS, RawProject, budget_role, interpret
+from ..inputs.records import _BOOL_WORDS, MAX_AMOUNT, RawProject, budget_role, interpret
 from ..inputs.tables_reader import TablePortfolio
 from ..model import QUANTITATIVE, ROLE_FUNDING, BudgetRow, Indicator, Project
 from ..presentation.records import project_record, scored_fields
@@ -305,7 +305,8 @@ class _Chunk:
                 continue
             reported = reported_col[j]
             if (adjusted is None or executed is None or _UNREADABLE in (adjusted, executed, initial, reported)
-                    or adjusted < 0 or executed < 0 or (initial is not None and initial < 0)):
+                    or not (0 <= adjusted < MAX_AMOUNT and 0 <= executed < MAX_AMOUNT)
+                    or (initial is not None and not 0 <= initial < MAX_AMOUNT)):
                 raise _Reference
             rows.append(BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
                                   reported, None, initial_given=initial is not None))

@@ -22,6 +22,8 @@ class Explanation:
 def round_half_up(x: float, decimals: int = 0) -> float:
     """0.125 → 0.13, 2.5 → 3: what people expect on a form (Python's round() rounds half to even).
     The tiny epsilon absorbs binary noise such as 8.825 stored as 8.82499999."""
+    if not math.isfinite(x):
+        return x
     factor = 10.0**decimals
     scaled = abs(x) * factor
     return math.copysign(math.floor(scaled + 0.5 + 1e-9), x) / factor
@@ -34,15 +36,18 @@ def pct(ratio: float, decimals: int = 1) -> str:
 def pct_of(ratio: float, weight: float, score: float) -> str:
     """The ratio as shown in `weight × ratio = score`, with enough decimals for the product shown
     to equal the score shown (20 × 87.7% would print 17.54 for a score of 17.53)."""
+    target = pts(score)
     for d in (1, 2, 3, 4):
         shown = round(ratio * 100, d)
-        if f"{weight * shown / 100:.2f}" == f"{score:.2f}":
+        if pts(weight * shown / 100) == target:
             return f"{shown:.{d}f}%"
     return f"{ratio * 100:.4f}%"
 
 
 def pts(x: float) -> str:
-    return f"{x:.2f}"
+    """Points with two decimals, rounded half up like every score on the form (10 × 6.25% = 0.63;
+    Python's format would print 0.62, rounding the exact binary 0.625 half to even)."""
+    return f"{round_half_up(x, 2):.2f}"
 
 
 def w(weight: float) -> str:

@@ -50,19 +50,18 @@ def _cap(score: float, weight: float) -> float:
     return min(max(score, 0.0), weight)
 
 
-def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
-    t, a, u = ind.target_value, ind.actual_value, ind.unit
-    assert t is not None and a is not None
+def _positive(direction: str, comparator: str | None, t: float, a: float, u: str | None, weight: float,
+              scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
     flags: tuple[str, ...] = ()
     if a < 0:
         flags, a = (NEGATIVE_ACTUAL,), 0.0
-    if ind.direction == "=" and t == 0:
+    if direction == "=" and t == 0:
         met = a <= 0
         text = (f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；"
                 + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"))
         return (weight if met else 0.0), None, met, "等于型指标（零目标）", "实际 ≤ 0 得满分，否则 0 分", text, flags
-    positive = ind.direction in ("≥", ">") or (ind.direction == DEADLINE and ind.target.comparator != "=")
-    rule = ("时限指标（按完成比例）" if ind.direction == DEADLINE else RULE_POSITIVE) if positive else RULE_EQUAL
+    positive = direction in ("≥", ">") or (direction == DEADLINE and comparator != "=")
+    rule = ("时限指标（按完成比例）" if direction == DEADLINE else RULE_POSITIVE) if positive else RULE_EQUAL
     formula = FORMULA_POSITIVE
     if t <= 0:
         met = a >= t
@@ -88,9 +87,8 @@ def _positive(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, flo
     return score, ratio, False, rule, formula, text, flags
 
 
-def _reverse(ind: Indicator, weight: float, scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
-    t, a, u = ind.target_value, ind.actual_value, ind.unit
-    assert t is not None and a is not None
+def _reverse(t: float, a: float, u: str | None, weight: float,
+             scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
     flags: tuple[str, ...] = ()
     if a < 0:
         flags, a = (NEGATIVE_ACTUAL,), 0.0
@@ -244,12 +242,12 @@ def score_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) ->
     return result
 
 
-def _deadline_is_reverse(ind: Indicator) -> bool:
+def _deadline_is_reverse(comparator: str | None, unit: str | None) -> bool:
     """A numeric 时限 target: a duration (`≤12个月`, `30天`) is reverse; a rate (`≥100%`, `100%`
     完成及时率) or an explicit ≥/>/= is scored like a positive indicator."""
-    if ind.target.comparator:
-        return ind.target.comparator in ("≤", "<")
-    return ind.unit != "%"
+    if comparator:
+        return comparator in ("≤", "<")
+    return unit != "%"
 
 
 def numeric_outcome(ind: Indicator, weight: float, scheme: Scheme
@@ -260,9 +258,18 @@ def numeric_outcome(ind: Indicator, weight: float, scheme: Scheme
     this without building an IndicatorScore per distinct row."""
     if ind.direction == QUALITATIVE or ind.target_value is None or ind.actual_value is None:
         return None
-    reverse = ind.direction in ("≤", "<") or (ind.direction == DEADLINE and _deadline_is_reverse(ind))
+    return numeric_values(ind.direction, ind.target.comparator, ind.target_value, ind.actual_value, ind.unit,
+                          weight, scheme)
+
+
+def numeric_values(direction: str, comparator: str | None, target: float, actual: float, unit: str | None,
+                   weight: float, scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]]:
+    """numeric_outcome from the values themselves (the columnar scorer reads plain cells without
+    building Quantity objects)."""
+    reverse = direction in ("≤", "<") or (direction == DEADLINE and _deadline_is_reverse(comparator, unit))
     score, completion, met, rule, formula, text, flags = (
-        _reverse(ind, weight, scheme) if reverse else _positive(ind, weight, scheme))
+        _reverse(target, actual, unit, weight, scheme) if reverse
+        else _positive(direction, comparator, target, actual, unit, weight, scheme))
     return min(max(score, 0.0), weight), completion, met, rule, formula, text, flags  # _cap
 
 
