@@ -185,12 +185,21 @@ _ZERO_WORDS = {"无", "零", "没有", "未发生"}
 _PLAIN_RE = re.compile(r"([≥≤><=]?)([0-9]{1,15}(?:\.[0-9]{1,15})?)((?:[A-Za-z%]|[\u4e00-\u4ee4\u4ee6-\u9fff]){0,8})")
 
 
+def plain_number(raw: str) -> tuple[str | None, float, str | None] | None:
+    """(comparator, number, unit) of a cell of the plain shape, or None: what parse_quantity makes of
+    it, without building a Quantity (the columnar scorer reads most cells this way)."""
+    m = _PLAIN_RE.fullmatch(raw)
+    if m is None or (m[3] and m[3][0] in "年月日"):
+        return None
+    cmp_word, number, unit = m.groups()
+    return cmp_word or None, float(number), normalize_unit(unit or None)
+
+
 @lru_cache(maxsize=65536)
 def parse_quantity(raw: object) -> Quantity:
     """Parse one cell. Never raises: what is not a number or a date is text."""
-    if type(raw) is str and (m := _PLAIN_RE.fullmatch(raw)) and (not m[3] or m[3][0] not in "年月日"):
-        cmp_word, number, unit = m.groups()
-        return Quantity(raw, "number", float(number), normalize_unit(unit or None), cmp_word or None)
+    if type(raw) is str and (plain := plain_number(raw)) is not None:
+        return Quantity(raw, "number", plain[1], plain[2], plain[0])
     return parse_general(raw)
 
 

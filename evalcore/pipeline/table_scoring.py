@@ -28,11 +28,11 @@ import pyarrow.compute as pc
 
 from ..errors import SchemeError
 from ..fields import EVALUATION_TYPES
-from ..inputs.records import _BOOL_WORDS, MAX_AMOUNT, RawProject, budget_role, interpret
+from ..inputs.records import _BOOL_WORDS, MAX_AMOUNT, RawProject, budget_role, interpret, normalize_direction
 from ..inputs.tables_reader import TablePortfolio
 from ..model import QUANTITATIVE, ROLE_FUNDING, BudgetRow, Indicator, Project
 from ..presentation.records import project_record, scored_fields
-from ..quantities import normalize_text
+from ..quantities import normalize_text, normalize_unit, parse_quantity, plain_number
 from ..review import SCORE_TOLERANCE, review
 from ..rules import BudgetScore, score_budget
 from ..rules.budget import TOLERANCE
@@ -44,6 +44,7 @@ from ..rules.indicators import (
     compute_indicator,
     numeric_outcome,
     numeric_score,
+    numeric_values,
 )
 from ..schemes import Scheme, default_scheme_id, get_scheme
 from ..scoring import CategoryScore, Scorecard
@@ -139,6 +140,9 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     upward (≥ > =), noted (R011: no unit, unmeasurable, unrecognised, negative), the Indicator
     with blank name cells, and its numeric outcome or IndicatorScore)."""
     direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
+    plain = _plain_row(direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, scheme)
+    if plain is not None:
+        return plain
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
         return None
@@ -165,6 +169,49 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     return (score, weight, reported, mid, completion, bool(met), quantitative, direction in ("≥", ">", "="),
             (quantitative and target_value is not None and unit is None)
             or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), ind, result)
+
+
+_PLAIN: dict[str, tuple | None] = {}  # plain_number per distinct cell text
+
+
+def _plain_cell(raw: str) -> tuple | None:
+    try:
+        return _PLAIN[raw]
+    except KeyError:
+        if len(_PLAIN) > _MEMO_LIMIT:
+            _PLAIN.clear()
+        out = _PLAIN[raw] = plain_number(raw)
+        return out
+
+
+def _plain_row(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: str, weight_raw: str,
+               reported_raw: str, scheme: Scheme) -> tuple | None:
+    """The usual numeric row (`≥`, `≥8000个`, `8565个`, `个`): what interpret and numeric_outcome make
+    of it, read from the cells' text without building Quantity objects; None for any other row."""
+    target, actual = _plain_cell(target_raw), _plain_cell(actual_raw)
+    if target is None or actual is None:
+        return None
+    direction = normalize_direction(direction_raw) if direction_raw else target[0]
+    if direction not in QUANTITATIVE:
+        return None
+    unit = normalize_unit(unit_raw)
+    if target[2] != unit or actual[2] not in (None, unit):  # interpret's shortcut: one unit everywhere
+        return None
+    try:
+        weight = float(weight_raw) + 0.0
+        reported = None if reported_raw == "" else float(reported_raw) + 0.0
+    except ValueError:
+        return None
+    if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
+        return None
+    outcome = numeric_values(direction, target[0], target[1], actual[1], unit, weight, scheme)
+    score, completion, met, rule, formula, text, flags = outcome
+    mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported, completion,
+                                     met, None, rule, formula, text))[1:-1]
+    noted = (target[1] is not None and unit is None) or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags))
+    cells = (direction, target_raw, actual_raw, unit, weight, target[1], actual[1], reported)
+    return (score, weight, reported, mid, completion, bool(met), True, direction in ("≥", ">", "="), noted, cells,
+            outcome)
 
 
 class _RowStore:
@@ -513,6 +560,10 @@ class _Chunk:
         scored = []
         for j in rows:
             i, result = store.rows[ids[j]]
+            if isinstance(i, tuple):  # a plain row, read without Quantity objects
+                direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported = i
+                i = Indicator("", "", "", direction, parse_quantity(target_raw), parse_quantity(actual_raw), unit,
+                              weight, target_value, actual_value, reported)
             s = result if isinstance(result, IndicatorScore) else numeric_score(i, i.weight, result)
             level1 = cell("level1", j)
             ind = Indicator(level1, cell("level2", j), cell("name", j), i.direction, i.target, i.actual, i.unit,
