@@ -449,6 +449,23 @@ def test_content_key_follows_contents_not_paths(rendered: dict, tmp_path: Path,
 
     monkeypatch.setattr(plan_module, "__version__", "999.0")
     assert all(v != base[k] for k, v in _keys(rendered["data"], tmp_path / "f").items())
+    monkeypatch.undo()
+    monkeypatch.setattr(plan_module, "code_digest", lambda: "other rules")  # same version, edited code
+    assert all(v != base[k] for k, v in _keys(rendered["data"], tmp_path / "g").items())
+
+
+def test_code_digest_follows_the_package_code_not_its_caches(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "rules").mkdir(parents=True)
+    (pkg / "rules" / "budget.py").write_text("WEIGHT = 10\n", encoding="utf-8")
+    (pkg / "schemes").mkdir()
+    (pkg / "schemes" / "self-2020.yaml").write_text("id: self-2020\n", encoding="utf-8")
+    first = plan_module.code_digest(pkg)
+    (pkg / "rules" / "__pycache__").mkdir()
+    (pkg / "rules" / "__pycache__" / "budget.cpython-311.pyc").write_bytes(b"compiled")
+    assert plan_module.code_digest(pkg) == first
+    (pkg / "schemes" / "self-2020.yaml").write_text("id: self-2020\ntitle: edited\n", encoding="utf-8")
+    assert plan_module.code_digest(pkg) != first
 
 
 # ---------------------------------------------------------------------------------- kill and resume

@@ -2,7 +2,7 @@
 run per project (a `Job`) with the papermill parameter file that reproduces it by hand.
 
 Each job carries a content key: SHA-256 over the project's input, the scheme file, the notebook,
-the report template and the package version. An output whose recorded key matches is current and
+the report template, the package version and the package's code (`code_digest`). An output whose recorded key matches is current and
 is skipped on re-run; any change to any of these re-runs exactly the projects it affects.
 """
 
@@ -65,6 +65,20 @@ def _tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_digest(folder: Path = PACKAGE) -> str:
+    """The package's own code and built-in schemes: a report scored by other rules is not current,
+    even when the version string was not bumped (an upgrade, a local edit)."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".tpl", ".j2", ".css", ".json") and p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(_file_digest(str(p)).encode())
+    return h.hexdigest()
+
+
 def project_doc(p: Project) -> dict[str, object]:
     """The project in the YAML shape (raw cells as read), for a table project's snapshot file."""
     def num(x: float | None) -> float | int | None:
@@ -113,6 +127,7 @@ def plan_batch(data_dir: str | os.PathLike[str] | list, out_dir: Path, params_di
     notebook = notebook or find_notebook()
     base = hashlib.sha256()
     base.update(__version__.encode())
+    base.update(code_digest().encode())
     base.update(_file_digest(str(notebook)).encode())
     base.update(_tree_digest(TEMPLATES / "evalcore").encode())  # the report template (not the index's)
     scheme_obj: Scheme | None = get_scheme(scheme) if scheme else None

@@ -63,6 +63,7 @@ def index_key(out_dir: Path, notebook: Path | None = None) -> str:
     import orjson
 
     from .. import __version__
+    from .plan import code_digest
 
     out = Path(out_dir)
     summary = orjson.loads((out / "summary.json").read_bytes())["projects"]
@@ -72,6 +73,7 @@ def index_key(out_dir: Path, notebook: Path | None = None) -> str:
                       if m.get("status") in ("failed", "invalid") and m.get("html") != "index.html")
     h = hashlib.sha256(orjson.dumps([rows, failures], option=orjson.OPT_SORT_KEYS))
     h.update(__version__.encode())
+    h.update(code_digest().encode())
     h.update((notebook or find_notebook(NOTEBOOK)).read_bytes())
     for p in sorted((TEMPLATES / INDEX_TEMPLATE).glob("*")) + sorted((TEMPLATES / "evalcore").glob("*")):
         h.update(p.read_bytes())
