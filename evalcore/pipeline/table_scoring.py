@@ -2,18 +2,23 @@
 
 `score --json` over a provincial portfolio used to spend its time on Python objects made per row
 (RawRow, Where, Indicator, IndicatorScore, record dictionaries), not on the rules. Here the
-indicator columns of a chunk are dictionary-encoded by Arrow, rows that share their cells
-(direction, target, actual, unit, weight, reported score, year) share one memo entry holding what
-the reference code made of them (`interpret`, `score_indicator`, `indicator_record`: score, JSON,
-whether a finding is possible), and category scores are summed with NumPy in input order
-(`np.add.at` adds sequentially), so every float is the one `score_project` computes. Facts and
-budget rows stay per project: `score_budget` and `project_record` are the reference.
+indicator columns of a chunk are dictionary-encoded by Arrow, and rows that share their cells
+(direction, target, actual, unit, weight, reported score, year) share one entry of a row store
+holding what the reference code makes of them: the score and explanation by `numeric_values` /
+`compute_indicator`, the row's JSON by `scored_fields`, and what the review could flag. Plain
+numeric cells (`≥8000个`) are read by `plain_number`, the shortcut parse_quantity itself takes.
+Category scores are summed with NumPy in input order (`np.add.at` adds sequentially), so every
+float is the one `score_project` adds. Facts and budgets stay per project: `score_budget` and
+`project_record` are the reference.
 
-Everything out of the ordinary takes the reference path for its project: a cell the plain parse
-does not take (the reference then reports it with its location), a not-applicable indicator, a
-whole-point scheme, a second scheme in the chunk, and every project whose numbers could raise a
-finding (scored and reviewed by `evaluate`). The document is byte for byte what the reference
-path writes; `tests/test_table_scoring.py` proves it on synthetic portfolios with every defect.
+Everything out of the ordinary takes the reference path for its project (build, evaluate, record):
+a cell the plain parse does not take (the reference then reports it with its location), a
+not-applicable indicator, a whole-point scheme, a second scheme in the chunk, numbers too large to
+add. A project whose numbers could raise a finding (the NumPy pre-checks flag a superset of the
+review's conditions) gets the Scorecard score_project would make and is reviewed by `review`.
+The document is byte for byte what the reference path writes; `tests/test_table_scoring.py`
+proves it on synthetic portfolios with every defect, awkward cells, other carriers and random
+portfolios.
 """
 
 from __future__ import annotations
