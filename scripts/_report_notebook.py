@@ -19,6 +19,11 @@ def report_notebook(*, intro: str, parameters: str, opening: str, header: str,
     for title, call in sections:
         cells.append(new_markdown_cell(f"## {title}"))
         cells.append(new_code_cell(call, metadata={"tags": ["remove-input"]}))
+    return notebook(cells, id_prefix)
+
+
+def notebook(cells: list, id_prefix: str) -> nbformat.NotebookNode:
+    """A Python 3 notebook of these cells with fixed ids (`<prefix>-00`, `<prefix>-01`, …)."""
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _report_notebook import notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
 
@@ -69,13 +70,7 @@ def build() -> nbformat.NotebookNode:
         new_code_cell(
             'portfolio.variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'),
     ]
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"explore-{n:02d}"
-    return nb
+    return notebook(cells, "explore")
 
 
 if __name__ == "__main__":

@@ -316,7 +316,8 @@ def test_a_filter_change_redraws_every_pane_from_the_filtered_view(sample: Portf
 # ---------------------------------------------------------------------------------- the notebook, headless
 
 
-def test_notebook_is_written_by_its_script() -> None:
+def test_notebook_is_written_by_its_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))  # the script imports the notebooks' shared builder
     script = runpy.run_path(str(ROOT / "scripts" / "make_explore_notebook.py"))  # not as __main__: writes nothing
     assert script["build"]() == nbformat.read(NOTEBOOK, as_version=4)
     nb = nbformat.read(NOTEBOOK, as_version=4)
