@@ -272,7 +272,7 @@ def format_number(x: float, decimals: int | None = None) -> str:
     """Inputs as written (trailing zeros dropped), results with fixed decimals."""
     if decimals is not None:
         return f"{x:.{decimals}f}"
-    if x.is_integer() and abs(x) < 1e15 if isinstance(x, float) else x == int(x) and abs(x) < 1e15:
+    if abs(x) < 1e15 and float(x).is_integer():
         return str(int(x))
     return f"{x:.6f}".rstrip("0").rstrip(".")
 

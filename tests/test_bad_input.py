@@ -370,4 +370,4 @@ def test_an_absurd_budget_amount_is_refused_where_it_is(tmp_path: Path) -> None:
     run = evaluate_paths([out])
     assert len(run.evaluations) == 2 and len(run.errors) == 1
     message = str(run.errors[0])
-    assert "金额过大" in message and "budget.csv" in message and "第 2 行" in message
+    assert "数值过大" in message and "budget.csv" in message and "第 2 行" in message

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -60,3 +65,40 @@ def test_chunks_cover_every_project_once_and_shrink_towards_the_end() -> None:
         assert all(s <= score_stream.CHUNK for s in sizes)
         if n >= 20_000:  # the last tasks are small, so both workers finish together
             assert sizes[-1] <= score_stream.CHUNK // 4 and sizes[0] == score_stream.CHUNK
+
+
+def test_pool_output_copied_into_a_real_file_is_the_same_document(portfolio: Path, tmp_path: Path) -> None:
+    """Workers spool their JSON and the parent sendfiles it when the output is a file: the bytes
+    must be what an in-memory buffer receives, in order, after what was written before them."""
+    target = tmp_path / "scored.json"
+    with target.open("wb") as fh:
+        score_stream.write_scored_json([portfolio], fh, None, 2)
+    buf = io.BytesIO()
+    score_stream.write_scored_json([portfolio], buf, None, 2)
+    assert target.read_bytes() == buf.getvalue()
+    spool_root = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else Path(tempfile.gettempdir())
+    assert not list(spool_root.glob("evalcore-score-*"))  # the spool is gone with the run
+
+
+def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_path: Path) -> None:
+    from evalcore.inputs import tables_reader
+
+    direct = _stream([portfolio], 1)
+    tables_reader.prefetch([portfolio])
+    assert set(tables_reader._PREFETCHED) == {portfolio / f"{s}.csv" for s in ("projects", "budget", "indicators")}
+    assert _stream([portfolio], 1) == direct and not tables_reader._PREFETCHED  # taken, not read again
+
+    broken = tmp_path / "broken"
+    shutil.copytree(portfolio, broken)
+    (broken / "indicators.csv").write_bytes(b'project_id,name\n"unclosed\n')
+    tables_reader.prefetch([broken])
+    doc = _stream([broken], 1)  # the reader's error, raised in the prefetch thread, reaches the document
+    assert doc["projects"] == [] and "indicators.csv" in doc["errors"][0]["message"]
+
+
+def test_arrow_without_pandas_leaves_pandas_importable() -> None:
+    code = ("import sys\nfrom evalcore.inputs.tables_reader import arrow_without_pandas\nimport pyarrow as pa\n"
+            "arrow_without_pandas(); pa.array(['x']); print('pandas' in sys.modules)\n"
+            "import pandas; print(pandas.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split() == ["False", "pandas"]

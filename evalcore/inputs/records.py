@@ -129,7 +129,7 @@ def _required_text(row: RawRow, key: str, kind: str, pid: str | None) -> str:
 
 
 def _number(row: RawRow, key: str, kind: str, pid: str | None, *, required: bool,
-            minimum: float | None = None, what: str = "数字") -> float | None:
+            minimum: float | None = None, maximum: float | None = None, what: str = "数字") -> float | None:
     raw = row.values.get(key)
     try:
         value = parse_number_cell(raw)
@@ -142,9 +142,9 @@ def _number(row: RawRow, key: str, kind: str, pid: str | None, *, required: bool
     if minimum is not None and value < minimum:
         raise InputError(row.where(key, kind), f"数值为负数（{raw}）", f"不小于 {minimum:g} 的{what}",
                          project_id=pid)
-    if what == "金额" and value >= MAX_AMOUNT:
-        raise InputError(row.where(key, kind), f"金额过大（{raw}），超出任何项目预算的范围",
-                         f"小于 {MAX_AMOUNT:.0e} 的金额（按金额单位计）", project_id=pid)
+    if maximum is not None and value >= maximum:
+        raise InputError(row.where(key, kind), f"数值过大（{raw}），超出任何项目预算的范围",
+                         f"小于 {maximum:.0e} 的{what}（按金额单位计）", project_id=pid)
     return value
 
 
@@ -165,9 +165,9 @@ def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
     if role == ROLE_FUNDING and all(_text(row, k) == "" for k in ("initial", "adjusted", "executed")):
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
         return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, row.where(None, "budget"), initial_given=False)
-    adjusted = _number(row, "adjusted", "budget", pid, required=True, minimum=0, what="金额")
-    executed = _number(row, "executed", "budget", pid, required=True, minimum=0, what="金额")
-    initial = _number(row, "initial", "budget", pid, required=False, minimum=0, what="金额")
+    adjusted = _number(row, "adjusted", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额")
+    executed = _number(row, "executed", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额")
+    initial = _number(row, "initial", "budget", pid, required=False, minimum=0, maximum=MAX_AMOUNT, what="金额")
     reported = _number(row, "reported_score", "budget", pid, required=False, what="得分")
     return BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
                      reported, row.where(None, "budget"), initial_given=initial is not None)

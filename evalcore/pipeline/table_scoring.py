@@ -37,7 +37,7 @@ from ..inputs.records import _BOOL_WORDS, MAX_AMOUNT, RawProject, budget_role, i
 from ..inputs.tables_reader import TablePortfolio
 from ..model import QUANTITATIVE, ROLE_FUNDING, BudgetRow, Indicator, Project
 from ..presentation.records import project_record, scored_fields
-from ..quantities import normalize_text, normalize_unit, parse_quantity, plain_number
+from ..quantities import normalize_text, normalize_unit, parse_number_cell, parse_quantity, plain_number
 from ..review import SCORE_TOLERANCE, review
 from ..rules import BudgetScore, score_budget
 from ..rules.budget import TOLERANCE
@@ -77,16 +77,12 @@ def eligible(portfolio: TablePortfolio) -> bool:
 
 
 def _number(raw: str) -> float | None:
-    """parse_number_cell for the text people usually write; anything else goes the reference way."""
+    """A numeric cell as the reference reads it (parse_number_cell); one it refuses goes the
+    reference way, which reports it with its location."""
     try:
-        value = float(raw)
+        return parse_number_cell(raw)
     except ValueError:
-        if not raw.strip():
-            return None
         raise _Reference from None
-    if not math.isfinite(value):
-        raise _Reference
-    return value + 0.0  # "-0" is 0
 
 
 _UNREADABLE = math.inf  # a budget cell only the reference path can read (and report)
@@ -142,38 +138,42 @@ _REVIEWED_FLAGS = frozenset((UNMEASURABLE, UNRECOGNISED, NEGATIVE_ACTUAL))
 def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     """What the reference makes of one row's cells, or None when they need the reference path:
     (score, weight, reported, JSON of the cells' part of the record, completion, met, quantitative,
-    upward (≥ > =), noted (R011: no unit, unmeasurable, unrecognised, negative), the Indicator
-    with blank name cells, and its numeric outcome or IndicatorScore)."""
+    upward (≥ > =), noted (R011: no unit, unmeasurable, unrecognised, negative), the row as the
+    review needs it (an Indicator with blank name cells, or for a plain row the values to make one
+    from), and its numeric outcome or IndicatorScore)."""
     direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
-    plain = _plain_row(direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, scheme)
-    if plain is not None:
-        return plain
-    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
-    if meaning[0] == "error":
-        return None
-    _, direction, target, actual, unit, target_value, actual_value = meaning
-    try:
-        weight = float(weight_raw) + 0.0  # + 0.0: "-0" is 0, as build_indicator reads it
+    try:  # as build_indicator reads them; + 0.0 reads "-0" as 0
+        weight = float(weight_raw) + 0.0
         reported = None if reported_raw == "" else float(reported_raw) + 0.0
     except ValueError:
         return None
     if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
         return None
-    ind = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
-    result: tuple | IndicatorScore | None = numeric_outcome(ind, weight, scheme)
-    if result is not None:
-        score, completion, met, rule, formula, text, flags = result
-        level = None
+    plain = _plain_cells(direction_raw, target_raw, actual_raw, unit_raw)
+    result: tuple | IndicatorScore | None
+    if plain is not None:  # the usual numeric row, read without Quantity objects
+        direction, comparator, target_value, actual_value, unit = plain
+        result = numeric_values(direction, comparator, target_value, actual_value, unit, weight, scheme)
+        row: object = (direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported)
     else:
-        result = s = compute_indicator(ind, weight, scheme, year)
-        score, completion, met, level, flags = s.score, s.completion, s.met, s.level, s.flags
-        rule, formula, text = s.explanation.rule, s.explanation.formula, s.explanation.text
-    mid = orjson.dumps(scored_fields(direction, target.raw, actual.raw, unit, weight, score, reported, completion,
+        meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
+        if meaning[0] == "error":
+            return None
+        _, direction, target, actual, unit, target_value, actual_value = meaning
+        target_raw, actual_raw = target.raw, actual.raw
+        row = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
+        result = numeric_outcome(row, weight, scheme) or compute_indicator(row, weight, scheme, year)
+    if isinstance(result, IndicatorScore):
+        score, completion, met, level, flags = result.score, result.completion, result.met, result.level, result.flags
+        rule, formula, text = result.explanation.rule, result.explanation.formula, result.explanation.text
+    else:
+        (score, completion, met, rule, formula, text, flags), level = result, None
+    mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported, completion,
                                      met, level, rule, formula, text))[1:-1]
     quantitative = direction in QUANTITATIVE
     return (score, weight, reported, mid, completion, bool(met), quantitative, direction in ("≥", ">", "="),
             (quantitative and target_value is not None and unit is None)
-            or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), ind, result)
+            or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), row, result)
 
 
 _PLAIN: dict[str, tuple | None] = {}  # plain_number per distinct cell text
@@ -189,10 +189,10 @@ def _plain_cell(raw: str) -> tuple | None:
         return out
 
 
-def _plain_row(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: str, weight_raw: str,
-               reported_raw: str, scheme: Scheme) -> tuple | None:
-    """The usual numeric row (`≥`, `≥8000个`, `8565个`, `个`): what interpret and numeric_outcome make
-    of it, read from the cells' text without building Quantity objects; None for any other row."""
+def _plain_cells(direction_raw: str, target_raw: str, actual_raw: str,
+                 unit_raw: str) -> tuple[str, str | None, float, float, str | None] | None:
+    """(direction, comparator, target, actual, unit) of the usual numeric row (`≥`, `≥8000个`,
+    `8565个`, `个`), exactly what interpret makes of it by its one-unit shortcut; None otherwise."""
     target, actual = _plain_cell(target_raw), _plain_cell(actual_raw)
     if target is None or actual is None:
         return None
@@ -200,23 +200,9 @@ def _plain_row(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: s
     if direction not in QUANTITATIVE:
         return None
     unit = normalize_unit(unit_raw)
-    if target[2] != unit or actual[2] not in (None, unit):  # interpret's shortcut: one unit everywhere
+    if target[2] != unit or actual[2] not in (None, unit):
         return None
-    try:
-        weight = float(weight_raw) + 0.0
-        reported = None if reported_raw == "" else float(reported_raw) + 0.0
-    except ValueError:
-        return None
-    if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
-        return None
-    outcome = numeric_values(direction, target[0], target[1], actual[1], unit, weight, scheme)
-    score, completion, met, rule, formula, text, flags = outcome
-    mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported, completion,
-                                     met, None, rule, formula, text))[1:-1]
-    noted = (target[1] is not None and unit is None) or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags))
-    cells = (direction, target_raw, actual_raw, unit, weight, target[1], actual[1], reported)
-    return (score, weight, reported, mid, completion, bool(met), True, direction in ("≥", ">", "="), noted, cells,
-            outcome)
+    return direction, target[0], target[1], actual[1], unit
 
 
 class _RowStore:

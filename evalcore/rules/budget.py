@@ -40,13 +40,6 @@ class BudgetScore:
     below_floor: bool = False
 
 
-def execution_text(executed: float, adjusted: float, rate: float, weight: float, score: float, unit: str) -> str:
-    """The explanation of the usual case (a rate, no floor), shared with the columnar scorer."""
-    capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-    return (f"{with_unit(executed, unit)} ÷ {with_unit(adjusted, unit)} = {pct(rate, 2)}{capped}；"
-            f"{w(weight)} × {pct(min(rate, 1.0), 2)} = {pts(score)}")
-
-
 def _sums(rows: list[BudgetRow]) -> dict[str, float]:
     return {"initial": sum([r.initial for r in rows]), "adjusted": sum([r.adjusted for r in rows]),
             "executed": sum([r.executed for r in rows])}
@@ -101,7 +94,9 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
                 f"{w(weight)} × {pct(rule.floor_score, 0)} = {pts(score)}")
     else:
         score = weight * min(rate, 1.0)
-        text = execution_text(executed, adjusted, rate, weight, score, u)
+        capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
+        text = (f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}{capped}；"
+                f"{w(weight)} × {pct(min(rate, 1.0), 2)} = {pts(score)}")
     if basis != "年度资金总额" and rows:
         text = f"按{basis}计算：" + text
     formula = "全年执行数 ÷ 全年预算数；分值 × min(执行率, 100%)"

@@ -34,7 +34,7 @@ class IndicatorScore:
     flags: tuple[str, ...] = field(default_factory=tuple)
 
 
-# Texts and names of the numeric rules, shared with their array form (rules/numeric.py).
+# Names and texts of the numeric rules (_positive, _reverse), in one place.
 RULE_POSITIVE, RULE_EQUAL = "正向指标", "等于型指标"
 FORMULA_POSITIVE = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
 RULE_REVERSE = {"linear": "反向指标（线性扣分）", "ratio": "反向指标（比例计分）"}
