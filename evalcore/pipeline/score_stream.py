@@ -2,7 +2,9 @@
 
 Projects are scored and serialised one chunk at a time, so memory stays flat whatever the size,
 and chunks of a large table folder go to a pool of forked worker processes (one per core): the
-children inherit the Arrow tables without copying and send back finished JSON bytes. Small
+children inherit the Arrow tables without copying, write each chunk's JSON to a spool file and
+send back only ids and sizes; the parent copies the files to the output in order. Table folders
+are scored by the columnar `table_scoring`, everything else by build → evaluate → record. Small
 inputs are scored in-process (a pool costs more than it saves below a few thousand projects).
 The output is the same document, in the same order, whatever the number of workers.
 """
