@@ -278,4 +278,4 @@ def format_number(x: float, decimals: int | None = None) -> str:
 
 
 def with_unit(x: float, unit: str | None) -> str:
-    return f"{format_number(x)}{unit or ''}"
+    return format_number(x) + unit if unit else format_number(x)

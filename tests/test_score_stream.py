@@ -80,6 +80,40 @@ def test_pool_output_copied_into_a_real_file_is_the_same_document(portfolio: Pat
     assert not list(spool_root.glob("evalcore-score-*"))  # the spool is gone with the run
 
 
+def test_scoring_makes_no_reference_cycles(portfolio: Path, tmp_path: Path) -> None:
+    """Pool workers run without the cyclic collector (score_stream._worker_start): that is only safe
+    while scoring, on both paths and with bad rows among good ones, leaves no cyclic garbage."""
+    import csv
+    import gc
+
+    from evalcore.inputs import iter_sources
+
+    spoiled = tmp_path / "spoiled"
+    shutil.copytree(portfolio, spoiled)
+    with (spoiled / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    weight = rows[0].index("weight")
+    for r in rows[1:400:7]:
+        r[weight] = "九分"  # an InputError, raised and reported by the reference path
+    with (spoiled / "indicators.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    source = next(iter(iter_sources([spoiled])))
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for columnar in (True, False):
+            score_stream._STATE.update(portfolio=source, scheme=None, columnar=columnar)
+            items = score_stream._score_chunk((0, 1000))
+            assert any(isinstance(p, dict) for *_, p in items)  # the spoiled rows were met
+            del items
+            assert gc.collect() == 0
+    finally:
+        score_stream._STATE.clear()
+        if was_enabled:
+            gc.enable()
+
+
 def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_path: Path) -> None:
     from evalcore.inputs import tables_reader
 

@@ -140,7 +140,8 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     (score, weight, reported, JSON of the cells' part of the record, completion, met, quantitative,
     upward (≥ > =), noted (R011: no unit, unmeasurable, unrecognised, negative), the row as the
     review needs it (an Indicator with blank name cells, or for a plain row the values to make one
-    from), and its numeric outcome or IndicatorScore)."""
+    from), and its numeric outcome or IndicatorScore). This runs once per distinct row a process
+    meets (a third of all rows in a large portfolio), so the plain case is written out flat."""
     direction_raw, target_raw, actual_raw, unit_raw, weight_raw, reported_raw, year = key
     try:  # as build_indicator reads them; + 0.0 reads "-0" as 0
         weight = float(weight_raw) + 0.0
@@ -150,33 +151,39 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     if not 0 <= weight < math.inf or (reported is not None and not math.isfinite(reported)):
         return None
     plain = _plain_cells(direction_raw, target_raw, actual_raw, unit_raw)
-    result: tuple | IndicatorScore | None
     if plain is not None:  # the usual numeric row, read without Quantity objects
         direction, comparator, target_value, actual_value, unit = plain
-        result = numeric_values(direction, comparator, target_value, actual_value, unit, weight, scheme)
-        row: object = (direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported)
-    else:
-        meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
-        if meaning[0] == "error":
-            return None
-        _, direction, target, actual, unit, target_value, actual_value = meaning
-        target_raw, actual_raw = target.raw, actual.raw
-        row = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
-        result = numeric_outcome(row, weight, scheme) or compute_indicator(row, weight, scheme, year)
+        score, completion, met, rule, formula, text, flags = numeric_values(
+            direction, comparator, target_value, actual_value, unit, weight, scheme)
+        mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported,
+                                         completion, met, None, rule, formula, text))[1:-1]
+        return (score, weight, reported, mid, completion, met, True, direction in _UPWARD,
+                unit is None or (NEGATIVE_ACTUAL in flags if flags else False),
+                (direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported),
+                (score, completion, met, rule, formula, text, flags))
+    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
+    if meaning[0] == "error":
+        return None
+    _, direction, target, actual, unit, target_value, actual_value = meaning
+    row = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
+    result: tuple | IndicatorScore = numeric_outcome(row, weight, scheme) or compute_indicator(row, weight, scheme, year)
     if isinstance(result, IndicatorScore):
         score, completion, met, level, flags = result.score, result.completion, result.met, result.level, result.flags
         rule, formula, text = result.explanation.rule, result.explanation.formula, result.explanation.text
     else:
         (score, completion, met, rule, formula, text, flags), level = result, None
-    mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported, completion,
+    mid = orjson.dumps(scored_fields(direction, target.raw, actual.raw, unit, weight, score, reported, completion,
                                      met, level, rule, formula, text))[1:-1]
     quantitative = direction in QUANTITATIVE
-    return (score, weight, reported, mid, completion, bool(met), quantitative, direction in ("≥", ">", "="),
+    return (score, weight, reported, mid, completion, bool(met), quantitative, direction in _UPWARD,
             (quantitative and target_value is not None and unit is None)
             or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), row, result)
 
 
+_UPWARD = frozenset(("≥", ">", "="))
 _PLAIN: dict[str, tuple | None] = {}  # plain_number per distinct cell text
+_DIRECTIONS: dict[str, str | None] = {}  # normalize_direction per distinct cell text
+_UNITS: dict[str, str | None] = {}  # normalize_unit per distinct cell text
 
 
 def _plain_cell(raw: str) -> tuple | None:
@@ -196,10 +203,21 @@ def _plain_cells(direction_raw: str, target_raw: str, actual_raw: str,
     target, actual = _plain_cell(target_raw), _plain_cell(actual_raw)
     if target is None or actual is None:
         return None
-    direction = normalize_direction(direction_raw) if direction_raw else target[0]
+    if direction_raw:
+        direction = _DIRECTIONS.get(direction_raw, "")
+        if direction == "":
+            if len(_DIRECTIONS) > _MEMO_LIMIT:
+                _DIRECTIONS.clear()
+            direction = _DIRECTIONS[direction_raw] = normalize_direction(direction_raw)
+    else:
+        direction = target[0]
     if direction not in QUANTITATIVE:
         return None
-    unit = normalize_unit(unit_raw)
+    unit = _UNITS.get(unit_raw, "")
+    if unit == "":
+        if len(_UNITS) > _MEMO_LIMIT:
+            _UNITS.clear()
+        unit = _UNITS[unit_raw] = normalize_unit(unit_raw)
     if target[2] != unit or actual[2] not in (None, unit):
         return None
     return direction, target[0], target[1], actual[1], unit

@@ -30,6 +30,8 @@ def round_half_up(x: float, decimals: int = 0) -> float:
 
 
 def pct(ratio: float, decimals: int = 1) -> str:
+    if decimals == 1:  # the common case, without a nested format spec (this runs per indicator)
+        return f"{ratio * 100:.1f}%"
     return f"{ratio * 100:.{decimals}f}%"
 
 
@@ -47,7 +49,9 @@ def pct_of(ratio: float, weight: float, score: float) -> str:
 def pts(x: float) -> str:
     """Points with two decimals, rounded half up like every score on the form (10 × 6.25% = 0.63;
     Python's format would print 0.62, rounding the exact binary 0.625 half to even)."""
-    return f"{round_half_up(x, 2):.2f}"
+    if not math.isfinite(x):
+        return f"{x:.2f}"
+    return f"{math.copysign(math.floor(abs(x) * 100.0 + 0.5 + 1e-9), x) / 100.0:.2f}"  # round_half_up(x, 2), inlined
 
 
 def w(weight: float) -> str:

@@ -34,16 +34,13 @@ class IndicatorScore:
     flags: tuple[str, ...] = field(default_factory=tuple)
 
 
-# Names and texts of the numeric rules (_positive, _reverse), in one place.
+# Names and formulas of the numeric rules (_positive, _reverse), in one place. Their texts are
+# f-strings in the rules themselves: these run once per distinct row of a whole province.
 RULE_POSITIVE, RULE_EQUAL = "正向指标", "等于型指标"
 FORMULA_POSITIVE = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
 RULE_REVERSE = {"linear": "反向指标（线性扣分）", "ratio": "反向指标（比例计分）"}
 FORMULA_REVERSE = {"linear": "实际值 ≤ 目标值 得满分；否则 分值 × max(0, 1 − (实际值 − 目标值) ÷ 目标值)",
                    "ratio": "实际值 ≤ 目标值 得满分；否则 分值 × 目标值 ÷ 实际值"}
-TEXT_MET = "{a} ÷ {t} = {ratio}，达到目标；得满分 {points}"
-TEXT_PRODUCT = "{a} ÷ {t} = {shown}；{weight} × {shown} = {points}"  # reverse ratio: t and a swapped
-TEXT_WITHIN = "{a} ≤ {t}，未超出目标；得满分 {points}"
-TEXT_EXCESS = "{a} 超出目标 {t} {excess}；{weight} × max(0, 1 − {excess}) = {points}"
 
 
 def _cap(score: float, weight: float) -> float:
@@ -72,7 +69,7 @@ def _positive(direction: str, comparator: str | None, t: float, a: float, u: str
     oa = scheme.quantitative.over_achievement
     if ratio >= 1:
         score = weight
-        text = TEXT_MET.format(a=with_unit(a, u), t=with_unit(t, u), ratio=pct(ratio), points=pts(weight))
+        text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {pct(ratio)}，达到目标；得满分 {pts(weight)}"
         if ratio >= oa.threshold and oa.deduct:
             deviation = ratio - 1
             score = max(0.0, weight * (1 - deviation))
@@ -83,7 +80,7 @@ def _positive(direction: str, comparator: str | None, t: float, a: float, u: str
         return score, ratio, True, rule, formula, text, flags
     score = weight * ratio
     shown = pct_of(ratio, weight, score)
-    text = TEXT_PRODUCT.format(a=with_unit(a, u), t=with_unit(t, u), shown=shown, weight=w(weight), points=pts(score))
+    text = f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"
     return score, ratio, False, rule, formula, text, flags
 
 
@@ -96,7 +93,7 @@ def _reverse(t: float, a: float, u: str | None, weight: float,
     rule, formula = RULE_REVERSE[method], FORMULA_REVERSE[method]
     completion = (a / t) if t > 0 else None
     if a <= t:
-        text = TEXT_WITHIN.format(a=with_unit(a, u), t=with_unit(t, u), points=pts(weight))
+        text = f"{with_unit(a, u)} ≤ {with_unit(t, u)}，未超出目标；得满分 {pts(weight)}"
         return weight, completion, True, rule, formula, text, flags
     if t <= 0:
         text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)} 超出目标；得 {pts(0)} 分"
@@ -104,14 +101,13 @@ def _reverse(t: float, a: float, u: str | None, weight: float,
     if method == "linear":
         excess = (a - t) / t
         score = weight * max(0.0, 1 - excess)
-        text = TEXT_EXCESS.format(a=with_unit(a, u), t=with_unit(t, u), excess=pct(excess), weight=w(weight),
-                                  points=pts(score))
+        shown = pct(excess)
+        text = f"{with_unit(a, u)} 超出目标 {with_unit(t, u)} {shown}；{w(weight)} × max(0, 1 − {shown}) = {pts(score)}"
     else:
         ratio = t / a
         score = weight * ratio
         shown = pct_of(ratio, weight, score)
-        text = TEXT_PRODUCT.format(a=with_unit(t, u), t=with_unit(a, u), shown=shown, weight=w(weight),
-                                   points=pts(score))
+        text = f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"  # t ÷ a
     return score, completion, False, rule, formula, text, flags
 
 
