@@ -64,7 +64,7 @@ def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detai
           workers: int | None) -> None:
     """评分并复核。"""
     if as_json:
-        from .inputs.tables_reader import arrow_without_pandas, prefetch
+        from .inputs.table_files import arrow_without_pandas, prefetch
 
         arrow_without_pandas()
         prefetch(paths)  # tables are parsed while the rules import

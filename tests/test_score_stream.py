@@ -115,23 +115,23 @@ def test_scoring_makes_no_reference_cycles(portfolio: Path, tmp_path: Path) -> N
 
 
 def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_path: Path) -> None:
-    from evalcore.inputs import tables_reader
+    from evalcore.inputs import table_files
 
     direct = _stream([portfolio], 1)
-    tables_reader.prefetch([portfolio])
-    assert set(tables_reader._PREFETCHED) == {portfolio / f"{s}.csv" for s in ("projects", "budget", "indicators")}
-    assert _stream([portfolio], 1) == direct and not tables_reader._PREFETCHED  # taken, not read again
+    table_files.prefetch([portfolio])
+    assert set(table_files._PREFETCHED) == {portfolio / f"{s}.csv" for s in ("projects", "budget", "indicators")}
+    assert _stream([portfolio], 1) == direct and not table_files._PREFETCHED  # taken, not read again
 
     broken = tmp_path / "broken"
     shutil.copytree(portfolio, broken)
     (broken / "indicators.csv").write_bytes(b'project_id,name\n"unclosed\n')
-    tables_reader.prefetch([broken])
+    table_files.prefetch([broken])
     doc = _stream([broken], 1)  # the reader's error, raised in the prefetch thread, reaches the document
     assert doc["projects"] == [] and "indicators.csv" in doc["errors"][0]["message"]
 
 
 def test_arrow_without_pandas_leaves_pandas_importable() -> None:
-    code = ("import sys\nfrom evalcore.inputs.tables_reader import arrow_without_pandas\nimport pyarrow as pa\n"
+    code = ("import sys\nfrom evalcore.inputs.table_files import arrow_without_pandas\nimport pyarrow as pa\n"
             "arrow_without_pandas(); pa.array(['x']); print('pandas' in sys.modules)\n"
             "import pandas; print(pandas.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout

@@ -20,7 +20,12 @@ from .records import RawProject, build_project
 if TYPE_CHECKING:
     from .tables_reader import TablePortfolio
 from .table_layout import is_table_folder
-from .yaml_reader import read_yaml
+
+
+def read_yaml(path: Path) -> list[RawProject]:
+    from .yaml_reader import read_yaml as read  # PyYAML only when a YAML project is read
+
+    return read(path)
 
 
 def read_workbook(path: Path) -> list[RawProject]:

@@ -12,20 +12,12 @@ table or column stops the folder, since no project can be read without it.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import os
-import sys
-import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..errors import InputError, Where
 from ..fields import (
@@ -39,123 +31,15 @@ from ..fields import (
     by_key,
     header_index,
 )
-from .encoding import decode_bytes
 from .records import RawProject, RawRow
-from .table_layout import is_table_folder, table_file
+from .table_files import read_table_file
+from .table_layout import table_file
 
 _ID_SPELLINGS = ("project_id", "项目编号", "项目代码", "项目id")
 
 
 def _norm(name: object) -> str:
     return "".join(str(name).split()).replace("（", "(").replace("）", ")").lower()
-
-
-def _read_csv(path: Path) -> pa.Table:
-    """UTF-8 (with or without BOM) goes to Arrow as it is, and Arrow's own UTF-8 check decides: a
-    file that is not valid UTF-8 is decoded (GBK/GB18030, see encoding.py) and read again. So a
-    large UTF-8 export is never decoded into one Python string."""
-    data = path.read_bytes()
-    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    if not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            header = body.split(b"\n", 1)[0].decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            try:
-                return _arrow_csv(path, body, header)
-            except pa.ArrowInvalid:  # not UTF-8 (any other problem is an InputError already)
-                pass
-    try:
-        text, _ = decode_bytes(data)
-    except UnicodeDecodeError:
-        raise InputError(Where(str(path)), "无法识别文件编码", "UTF-8 或 GBK/GB18030 编码的 CSV") from None
-    header = text.split("\n", 1)[0]
-    return _arrow_csv(path, text.encode("utf-8"), header)
-
-
-def _arrow_csv(path: Path, data: bytes, header: str) -> pa.Table:
-    """Every column as text; raises ArrowInvalid for bytes that are not UTF-8."""
-    names = next(csv.reader([header.rstrip("\r")]), [])
-    if not any(n.strip() for n in names):
-        raise InputError(Where(str(path), row=1), "表格为空或缺少表头", "第 1 行为表头")
-    try:
-        return pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),  # keep line numbers true
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except pa.ArrowTypeError as exc:
-        raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
-    except pa.ArrowInvalid as exc:
-        if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
-            raise
-        raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
-
-
-_PREFETCHED: dict[Path, Future[pa.Table]] = {}
-
-
-def prefetch(paths: Iterable[str | os.PathLike[str]]) -> None:
-    """Start reading the tables of every table folder among `paths` in a background thread.
-
-    Arrow parses CSV without holding the GIL, so the read overlaps whatever the caller imports
-    or prepares next (`score --json` imports the rules meanwhile). The folder is then opened as
-    usual; `_read_table` takes the prefetched result (or its InputError) instead of reading again."""
-    files = [f for given in paths if is_table_folder(Path(given))
-             for stem in (TABLE_PROJECTS, TABLE_BUDGET, TABLE_INDICATORS)
-             if (f := table_file(Path(given), stem)) is not None and f not in _PREFETCHED]
-    if not files:
-        return
-    futures: dict[Path, Future[pa.Table]] = {f: Future() for f in files}
-    _PREFETCHED.update(futures)
-
-    def read() -> None:
-        for f, future in futures.items():
-            try:
-                future.set_result(_read_table_now(f))
-            except BaseException as exc:  # handed to the reader, which raises it in its own thread
-                future.set_exception(exc)
-
-    threading.Thread(target=read, name="evalcore-prefetch", daemon=True).start()
-
-
-def arrow_without_pandas() -> None:
-    """pyarrow imports pandas (0.2 s, a sixth of scoring 20,000 projects) the first time it builds
-    an array, only to recognise DataFrames; `score --json` never has one. Let that first check
-    fail, then allow pandas again. Only for a process that will not convert Arrow to pandas."""
-    if "pandas" in sys.modules:
-        return
-    sys.meta_path.insert(0, _RefusePandas)  # type: ignore[arg-type]
-    try:
-        pa.array([0])
-    finally:
-        sys.meta_path.remove(_RefusePandas)  # type: ignore[arg-type]
-
-
-class _RefusePandas:
-    @staticmethod
-    def find_spec(name: str, path: object = None, target: object = None) -> None:
-        if name.partition(".")[0] == "pandas":
-            raise ImportError("pandas is not needed to score")
-
-
-def _read_table(path: Path) -> pa.Table:
-    future = _PREFETCHED.pop(path, None)
-    if future is not None:
-        return future.result()
-    return _read_table_now(path)
-
-
-def _read_table_now(path: Path) -> pa.Table:
-    if path.suffix == ".parquet":
-        try:
-            return pq.read_table(path)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(Where(str(path)), f"无法读取 Parquet（{str(exc).splitlines()[0]}）", "Parquet 表格") from None
-    return _read_csv(path)
 
 
 def _id_text(v: object) -> str | None:
@@ -173,20 +57,12 @@ def _id_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array([_id_text(v) for v in column.to_pylist()], type=pa.string())])
 
 
-def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Undo the apostrophe that keeps `=8个` from becoming a formula in Excel (exact inverse of
-    presentation.cells.safe_cell): only before = + - @ tab CR."""
-    if not pa.types.is_string(column.type) or not pc.any(pc.starts_with(column, "'")).as_py():
-        return column  # the common case, checked without a regex
-    return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
-
-
 class _Table:
     """One table with its columns mapped to canonical keys."""
 
     def __init__(self, path: Path, fields: tuple[Field, ...], keyed: bool) -> None:
         self.path, self.file = path, str(path)
-        raw = _read_table(path)
+        raw, rownum = read_table_file(path)  # blank lines dropped, Excel apostrophes undone
         index = header_index(fields)
         keys: list[str] = []
         columns: dict[str, str] = {}
@@ -205,22 +81,10 @@ class _Table:
             if f.key not in columns:
                 raise InputError(Where(self.file, row=1, field=f.label), f"缺少「{f.key}」列",
                                  f"表头含 {f.key} 或「{f.label}」")
-        if path.suffix != ".parquet":  # a CSV written for Excel marks formula-like text with ' (cells.safe_cell)
-            arrays = [_unquote(a) for a in arrays]
         if "project_id" in keys:
             arrays[keys.index("project_id")] = _id_column(arrays[keys.index("project_id")])
         self.keys, self.columns = keys, columns
         table = pa.table(arrays, names=keys)
-        rownum = np.arange(2, table.num_rows + 2, dtype=np.int64)  # file row of each table row
-        if path.suffix != ".parquet" and table.num_rows:  # blank lines were kept for numbering: drop them
-            blank = None
-            for col in raw.columns:
-                empty = pc.equal(col, "")
-                blank = empty if blank is None else pc.and_(blank, empty)
-            keep = pc.invert(blank).combine_chunks() if blank is not None else None
-            if keep is not None and not pc.all(keep).as_py():
-                table = table.filter(keep)
-                rownum = rownum[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
         self.table, self.rownum = table, rownum
 
     def __len__(self) -> int:
