@@ -267,9 +267,9 @@ def parse_number_cell(raw: object) -> float | None:
     return value
 
 
-@lru_cache(maxsize=65536)
 def format_number(x: float, decimals: int | None = None) -> str:
-    """Inputs as written (trailing zeros dropped), results with fixed decimals."""
+    """Inputs as written (trailing zeros dropped), results with fixed decimals. Not memoised: most
+    numbers a portfolio prints are new, and a cache miss costs three times the formatting."""
     if decimals is not None:
         return f"{x:.{decimals}f}"
     if abs(x) < 1e15 and float(x).is_integer():

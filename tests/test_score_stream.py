@@ -80,6 +80,22 @@ def test_pool_output_copied_into_a_real_file_is_the_same_document(portfolio: Pat
     assert not list(spool_root.glob("evalcore-score-*"))  # the spool is gone with the run
 
 
+def test_spool_writes_every_buffer_in_order_even_after_short_writes(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = [f"项目{n}".encode() * (n % 5) for n in range(3000)]  # more buffers than one writev takes, some empty
+    real_writev = os.writev
+    for short in (False, True):
+        if short:  # the kernel may write less than asked: here at most 10 bytes a call
+            monkeypatch.setattr(os, "writev", lambda fd, bufs: real_writev(fd, [bytes(memoryview(b"".join(bufs))[:10])]))
+        target = tmp_path / f"spool-{short}"
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT)
+        try:
+            score_stream._write_all(fd, parts)
+        finally:
+            os.close(fd)
+        assert target.read_bytes() == b"".join(parts)
+
+
 def test_scoring_makes_no_reference_cycles(portfolio: Path, tmp_path: Path) -> None:
     """Pool workers run without the cyclic collector (score_stream._worker_start): that is only safe
     while scoring, on both paths and with bad rows among good ones, leaves no cyclic garbage."""

@@ -562,21 +562,25 @@ class _Chunk:
               coded: dict[str, _Coded], cat_parts: list[tuple[str, float, float, float]], total_raw: float,
               total: float, grade: str) -> Scorecard:
         """The Scorecard score_project would make, from what the chunk computed, for `review`."""
-        def cell(key: str, j: int) -> str:
+        lo, hi = rows.start, rows.stop
+
+        def cells(key: str) -> list[str]:
             c = coded[key]
-            return c.values[c.codes[j]].strip()
+            return [c.values[x].strip() for x in c.codes[lo:hi].tolist()]
 
         scored = []
-        for j in rows:
-            i, result = store.rows[ids[j]]
-            if isinstance(i, tuple):  # a plain row, read without Quantity objects
-                direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported = i
-                i = Indicator("", "", "", direction, parse_quantity(target_raw), parse_quantity(actual_raw), unit,
-                              weight, target_value, actual_value, reported)
-            s = result if isinstance(result, IndicatorScore) else numeric_score(i, i.weight, result)
-            level1 = cell("level1", j)
-            ind = Indicator(level1, cell("level2", j), cell("name", j), i.direction, i.target, i.actual, i.unit,
-                            i.weight, i.target_value, i.actual_value, i.reported_score, cell("deviation_reason", j))
+        for sid, level1, level2, name, reason in zip(ids[lo:hi].tolist(), cells("level1"), cells("level2"),
+                                                     cells("name"), cells("deviation_reason"), strict=True):
+            i, s = store.rows[sid]
+            if not isinstance(s, IndicatorScore):  # first time in a card: made once, kept for the next
+                if isinstance(i, tuple):  # a plain row, read without Quantity objects
+                    direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported = i
+                    i = Indicator("", "", "", direction, parse_quantity(target_raw), parse_quantity(actual_raw),
+                                  unit, weight, target_value, actual_value, reported)
+                s = numeric_score(i, i.weight, s)
+                store.rows[sid] = (i, s)
+            ind = Indicator(level1, level2, name, i.direction, i.target, i.actual, i.unit, i.weight, i.target_value,
+                            i.actual_value, i.reported_score, reason)
             category = scheme.category_for(level1)
             assert category is not None
             scored.append(IndicatorScore(ind, category.name, s.weight, s.score, s.completion, s.explanation, s.level,
