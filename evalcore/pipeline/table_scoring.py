@@ -473,6 +473,8 @@ class _Chunk:
         factor = 10.0 ** scheme.rounding.decimals  # round_half_up, element-wise
         total = np.copysign(np.floor(np.abs(total_raw) * factor + 0.5 + 1e-9), total_raw) / factor
         bad |= unusual | ~np.isfinite(total_raw) | ~np.isfinite(cat_weights).all(axis=1)
+        # R001 could flag a project whose itemised weights differ from the scheme's (a superset)
+        flagged |= (np.abs(cat_weights - np.array([c.weight for c in cats])) > 1e-7).any(axis=1)
 
         # each row's JSON: the part its name cells give, its key's part, its deviation reason's part
         text: dict[str, bytes] = {}
@@ -515,8 +517,7 @@ class _Chunk:
                 grade = grades[t] = scheme.grade_for(t)
             cat_parts = [(c.name, c.weight, weight_rows[k][i], score_rows[k][i]) for i, c in enumerate(cats)]
             findings = b"[]"
-            if flagged[k] or self._could_be_reviewed(project, scheme, b, weight_rows[k],
-                                                     None if missing[k] else part_sums[k], t):
+            if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
                 card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_parts, totals_raw[k], t,
                                   grade)
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
@@ -528,12 +529,10 @@ class _Chunk:
         return finish
 
     @staticmethod
-    def _could_be_reviewed(project: Project, scheme: Scheme, b: BudgetScore, cat_weights: list[float],
-                           parts: float | None, total: float) -> bool:
-        """A superset of the review's project-level conditions (R001, R003, R004, R005/R002 on the
-        budget, R008–R010, R012): when it says no, `review` would find nothing."""
-        if any(abs(w - c.weight) > 1e-7 for w, c in zip(cat_weights, scheme.categories, strict=True)):
-            return True
+    def _could_be_reviewed(project: Project, scheme: Scheme, b: BudgetScore, parts: float | None, total: float) -> bool:
+        """A superset of the review's project-level conditions (R003, R004, R005/R002 on the budget,
+        R008–R010, R012; R001 is checked for the whole chunk with NumPy): when it says no and no
+        row is flagged, `review` would find nothing."""
         if b.contradictions or any(i.executed > i.adjusted + TOLERANCE - 1e-6 for i in b.items):
             return True
         rate, rule = b.execution_rate, scheme.budget_execution
