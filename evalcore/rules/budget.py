@@ -40,9 +40,8 @@ class BudgetScore:
     below_floor: bool = False
 
 
-def _sums(rows: list[BudgetRow]) -> dict[str, float]:
-    return {"initial": sum([r.initial for r in rows]), "adjusted": sum([r.adjusted for r in rows]),
-            "executed": sum([r.executed for r in rows])}
+def _sums(rows: list[BudgetRow]) -> tuple[float, float, float]:
+    return (sum([r.initial for r in rows]), sum([r.adjusted for r in rows]), sum([r.executed for r in rows]))
 
 
 def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
@@ -61,20 +60,21 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     if funding:
         sums = _sums(funding)
         if total_row is not None:
-            for attr, label in _COLUMNS:
-                if attr == "initial" and not (total_row.initial_given and all(r.initial_given for r in funding)):
-                    continue  # a blank 年初 defaults to 全年: not a contradiction anyone wrote
-                if abs(getattr(total_row, attr) - sums[attr]) > TOLERANCE:
-                    contradictions.append((label, getattr(total_row, attr), sums[attr]))
+            # a blank 年初 defaults to 全年: not a contradiction anyone wrote
+            check_initial = total_row.initial_given and all(r.initial_given for r in funding)
+            for (attr, label), given, summed in zip(_COLUMNS, (total_row.initial, total_row.adjusted,
+                                                               total_row.executed), sums, strict=True):
+                if (attr != "initial" or check_initial) and abs(given - summed) > TOLERANCE:
+                    contradictions.append((label, given, summed))
         if total_row is not None and not contradictions:
-            basis, amounts = "年度资金总额", {a: getattr(total_row, a) for a, _ in _COLUMNS}
+            basis, (initial, adjusted, executed) = "年度资金总额", (total_row.initial, total_row.adjusted,
+                                                                 total_row.executed)
         else:
-            basis, amounts = "资金来源分项合计", sums
+            basis, (initial, adjusted, executed) = "资金来源分项合计", sums
     elif total_row is not None:
-        basis, amounts = "年度资金总额", {a: getattr(total_row, a) for a, _ in _COLUMNS}
+        basis, (initial, adjusted, executed) = "年度资金总额", (total_row.initial, total_row.adjusted, total_row.executed)
     else:
-        basis, amounts = "支出明细合计", _sums(items)
-    initial, adjusted, executed = amounts["initial"], amounts["adjusted"], amounts["executed"]
+        basis, (initial, adjusted, executed) = "支出明细合计", _sums(items)
     rate = executed / adjusted if adjusted > 0 else None
     initial_rate = executed / initial if initial > 0 else None
     rule = scheme.budget_execution
