@@ -296,7 +296,7 @@ class _Chunk:
         facts = portfolio.projects.table
         present = [k for k in _FACTS if k in facts.column_names]
         data = facts.select(present).slice(start, self.n).to_pydict()
-        self.facts = {k: data.get(k) or [""] * self.n for k in _FACTS}
+        self.facts = list(zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True))  # a tuple per project
         b0, b1 = int(self.budget_bounds[0]), int(self.budget_bounds[-1])
         budget = portfolio.budget.table
         # each distinct cell parsed once, then spread over the rows
@@ -322,27 +322,27 @@ class _Chunk:
         return scheme
 
     def _project(self, k: int) -> tuple[Project, Scheme]:
-        f = self.facts
-        pid, name, dept = f["project_id"][k].strip(), f["name"][k].strip(), f["department"][k].strip()
+        (pid, name, dept, unit, year_raw, etype_cell, named_raw, amount_raw, reported_total, reported_grade,
+         budget_note) = self.facts[k]
+        pid, name, dept = pid.strip(), name.strip(), dept.strip()
         if not (pid and name and dept):
             raise _Reference
-        year_text = f["year"][k].strip().rstrip("年").strip()
+        year_text = year_raw.strip().rstrip("年").strip()
         if not (year_text.isascii() and year_text.isdigit() and 1900 <= int(year_text) <= 2100):
             raise _Reference
-        etype_raw = f["evaluation_type"][k].strip() or "self"
+        etype_raw = etype_cell.strip() or "self"
         etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
-        amount_raw = f["amount_unit"][k]
         amount_unit = self.units.get(amount_raw)
         if amount_unit is None:
             amount_unit = self.units[amount_raw] = normalize_text(amount_raw.strip()) or "万元"
         if etype is None or amount_unit not in ("万元", "元"):
             raise _Reference
-        named = f["scheme"][k].strip() or None
+        named = named_raw.strip() or None
         scheme = self._scheme(named, etype)
         # goal_planned / goal_actual are left blank: nothing in scoring, review or the record reads them
-        project = Project(pid, name, dept, f["unit"][k].strip() or dept, int(year_text), etype, named, amount_unit,
-                          "", "", _number(f["reported_total"][k]), f["reported_grade"][k].strip() or None,
-                          f["budget_note"][k].strip(), [], [], self.origin)
+        project = Project(pid, name, dept, unit.strip() or dept, int(year_text), etype, named, amount_unit,
+                          "", "", _number(reported_total), reported_grade.strip() or None, budget_note.strip(), [], [],
+                          self.origin)
         lo, hi = int(self.budget_bounds[k] - self.budget_bounds[0]), int(self.budget_bounds[k + 1] - self.budget_bounds[0])
         project.budget = self._budget_rows(lo, hi)
         return project, scheme
@@ -502,6 +502,7 @@ class _Chunk:
         flat[2::4] = list(map(tails.__getitem__, reason.codes.tolist()))
 
         grades: dict[float, str] = {}
+        cat_names, cat_scheme_weights = [c.name for c in cats], [c.weight for c in cats]
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
         totals, part_sums = total.tolist(), parts.tolist()
 
@@ -515,7 +516,7 @@ class _Chunk:
             grade = grades.get(t)
             if grade is None:
                 grade = grades[t] = scheme.grade_for(t)
-            cat_parts = [(c.name, c.weight, weight_rows[k][i], score_rows[k][i]) for i, c in enumerate(cats)]
+            cat_parts = list(zip(cat_names, cat_scheme_weights, weight_rows[k], score_rows[k], strict=True))
             findings = b"[]"
             if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
                 card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_parts, totals_raw[k], t,
