@@ -111,9 +111,9 @@ def _arrow_csv(path: Path, source: str | pa.BufferReader, header: str) -> pa.Tab
 
 def _tidy(raw: pa.Table) -> TableFile:
     """Undo Excel-safe apostrophes and drop the blank lines the parser kept for numbering."""
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # imported here, in the reading thread, off the start-up path
 
-    columns = [_unquote(c, pc) for c in raw.columns]
+    columns = [_unquote(c) for c in raw.columns]
     table = pa.table(columns, names=raw.column_names) if raw.num_columns else raw
     rownum = np.arange(2, table.num_rows + 2, dtype=np.int64)
     if not table.num_rows or not table.num_columns:
@@ -131,12 +131,14 @@ def _tidy(raw: pa.Table) -> TableFile:
     return TableFile(table.filter(keep), rownum[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)])
 
 
-def _unquote(column: pa.ChunkedArray, pc: object) -> pa.ChunkedArray:
+def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Undo the apostrophe that keeps `=8个` from becoming a formula in Excel (exact inverse of
     presentation.cells.safe_cell): only before = + - @ tab CR."""
-    if not pa.types.is_string(column.type) or not pc.any(pc.starts_with(column, "'")).as_py():  # type: ignore[attr-defined]
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(column.type) or not pc.any(pc.starts_with(column, "'")).as_py():
         return column  # the common case, checked without a regex
-    return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")  # type: ignore[attr-defined]
+    return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
 
 
 _PREFETCHED: dict[Path, Future[TableFile]] = {}

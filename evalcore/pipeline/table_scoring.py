@@ -183,16 +183,16 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
 _UPWARD = frozenset(("≥", ">", "="))
 _PLAIN: dict[str, tuple | None] = {}  # plain_number per distinct cell text
 _DIRECTIONS: dict[str, str | None] = {}  # normalize_direction per distinct cell text
-_UNITS: dict[str, str | None] = {}  # normalize_unit per distinct cell text
 
 
-def _plain_cell(raw: str) -> tuple | None:
+def _remembered(memo: dict, raw: str, read: Callable[[str], object]) -> object:
+    """read(raw), kept per distinct text (a memo that starts over past _MEMO_LIMIT entries)."""
     try:
-        return _PLAIN[raw]
+        return memo[raw]
     except KeyError:
-        if len(_PLAIN) > _MEMO_LIMIT:
-            _PLAIN.clear()
-        out = _PLAIN[raw] = plain_number(raw)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        out = memo[raw] = read(raw)
         return out
 
 
@@ -200,24 +200,13 @@ def _plain_cells(direction_raw: str, target_raw: str, actual_raw: str,
                  unit_raw: str) -> tuple[str, str | None, float, float, str | None] | None:
     """(direction, comparator, target, actual, unit) of the usual numeric row (`≥`, `≥8000个`,
     `8565个`, `个`), exactly what interpret makes of it by its one-unit shortcut; None otherwise."""
-    target, actual = _plain_cell(target_raw), _plain_cell(actual_raw)
+    target, actual = _remembered(_PLAIN, target_raw, plain_number), _remembered(_PLAIN, actual_raw, plain_number)
     if target is None or actual is None:
         return None
-    if direction_raw:
-        direction = _DIRECTIONS.get(direction_raw, "")
-        if direction == "":
-            if len(_DIRECTIONS) > _MEMO_LIMIT:
-                _DIRECTIONS.clear()
-            direction = _DIRECTIONS[direction_raw] = normalize_direction(direction_raw)
-    else:
-        direction = target[0]
+    direction = _remembered(_DIRECTIONS, direction_raw, normalize_direction) if direction_raw else target[0]
     if direction not in QUANTITATIVE:
         return None
-    unit = _UNITS.get(unit_raw, "")
-    if unit == "":
-        if len(_UNITS) > _MEMO_LIMIT:
-            _UNITS.clear()
-        unit = _UNITS[unit_raw] = normalize_unit(unit_raw)
+    unit = normalize_unit(unit_raw)  # lru_cache'd
     if target[2] != unit or actual[2] not in (None, unit):
         return None
     return direction, target[0], target[1], actual[1], unit
