@@ -146,6 +146,21 @@ def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_pa
     assert doc["projects"] == [] and "indicators.csv" in doc["errors"][0]["message"]
 
 
+def test_prefetch_parses_every_file_before_tidying_any(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tidying runs Python (and imports pyarrow.compute), which waits for the GIL while the CLI
+    imports the rules; the GIL-free parses go first so that they overlap the imports."""
+    from evalcore.inputs import table_files
+
+    calls: list[str] = []
+    parse, finish = table_files._parse, table_files._finish
+    monkeypatch.setattr(table_files, "_parse", lambda p: calls.append(f"parse {p.stem}") or parse(p))
+    monkeypatch.setattr(table_files, "_finish", lambda t: calls.append("tidy") or finish(t))
+    table_files.prefetch([portfolio])
+    tables = [table_files.read_table_file(portfolio / f"{s}.csv") for s in ("projects", "budget", "indicators")]
+    assert calls == ["parse projects", "parse budget", "parse indicators", "tidy", "tidy", "tidy"]
+    assert [t.table.num_rows for t in tables] == [table_files._read_now(portfolio / f"{s}.csv").table.num_rows
+                                                 for s in ("projects", "budget", "indicators")]
+
 def test_arrow_without_pandas_leaves_pandas_importable() -> None:
     code = ("import sys\nfrom evalcore.inputs.table_files import arrow_without_pandas\nimport pyarrow as pa\n"
             "arrow_without_pandas(); pa.array(['x']); print('pandas' in sys.modules)\n"

@@ -46,6 +46,12 @@ def read_table_file(path: Path) -> TableFile:
 
 
 def _read_now(path: Path) -> TableFile:
+    return _finish(_parse(path))
+
+
+def _parse(path: Path) -> TableFile | pa.Table:
+    """The part of reading that runs in Arrow without the GIL: a Parquet file's TableFile, or a
+    CSV's raw table (which _finish tidies)."""
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq  # only for Parquet folders
 
@@ -54,7 +60,11 @@ def _read_now(path: Path) -> TableFile:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(Where(str(path)), f"无法读取 Parquet（{str(exc).splitlines()[0]}）", "Parquet 表格") from None
         return TableFile(table, np.arange(2, table.num_rows + 2, dtype=np.int64))
-    return _tidy(_read_csv(path))
+    return _read_csv(path)
+
+
+def _finish(parsed: TableFile | pa.Table) -> TableFile:
+    return parsed if isinstance(parsed, TableFile) else _tidy(parsed)
 
 
 def _read_csv(path: Path) -> pa.Table:
@@ -159,11 +169,19 @@ def prefetch(paths: Iterable[str | os.PathLike[str]]) -> None:
     _PREFETCHED.update(futures)
 
     def read() -> None:
+        # Every file is parsed before any is tidied: tidying imports pyarrow.compute and runs
+        # Python, which waits for the GIL while the main thread imports the rules; parsing does not.
+        parsed: dict[Path, TableFile | pa.Table] = {}
         for f, future in futures.items():
             try:
-                future.set_result(_read_now(f))
+                parsed[f] = _parse(f)
             except BaseException as exc:  # handed to the reader, which raises it in its own thread
                 future.set_exception(exc)
+        for f, table in parsed.items():
+            try:
+                futures[f].set_result(_finish(table))
+            except BaseException as exc:
+                futures[f].set_exception(exc)
 
     threading.Thread(target=read, name="evalcore-prefetch", daemon=True).start()
 
