@@ -541,6 +541,24 @@ def test_ctrl_c_stops_the_batch_promptly_and_leaves_no_partial_report(tmp_path: 
                                f"{len(reports(out))} of 10 reports were written meanwhile")
 
 
+def test_an_idle_pool_worker_stops_quietly_on_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C reaches every process of the group; a worker between two jobs must not print a
+    KeyboardInterrupt traceback over the batch's own message."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from evalcore.pipeline.batch import _quiet_interrupt
+
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_interrupt)
+    try:
+        pid = pool.submit(os.getpid).result(timeout=60)  # the worker, now waiting for its next job
+        os.kill(pid, signal.SIGINT)
+        assert wait_for(lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z",
+                        timeout=30)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    assert_no_traceback(capfd.readouterr().err)
+
+
 # ---------------------------------------------------------------------- fault isolation beyond a cell
 
 KILL_WORKER = """\

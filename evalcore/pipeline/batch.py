@@ -18,6 +18,8 @@ import contextlib
 import csv
 import io
 import os
+import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -104,7 +106,7 @@ def _pool_run(queue: deque[Job], workers: int, out_dir: Path, timeout: int, note
               suspects: list[Job]) -> Iterator[tuple[Job, dict]]:
     """Run jobs from the queue until it is empty or the pool breaks (then the in-flight jobs are
     appended to `suspects` and the rest stay queued)."""
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_interrupt)
     inflight: dict = {}
     try:
         while queue or inflight:
@@ -128,6 +130,14 @@ def _pool_run(queue: deque[Job], workers: int, out_dir: Path, timeout: int, note
         raise
     finally:
         pool.shutdown(wait=not suspects, cancel_futures=True)
+
+
+def _quiet_interrupt() -> None:
+    """In a pool worker: Ctrl-C reaches the whole process group, and the parent stops the pool
+    itself. A worker waiting for its next job would die of KeyboardInterrupt with a traceback on
+    the user's terminal; SystemExit ends it quietly (during a job it reaches the parent as that
+    job's exception, as KeyboardInterrupt did)."""
+    signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
