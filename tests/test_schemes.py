@@ -4,9 +4,12 @@ its file and key (SchemeError)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import project_doc, scheme_doc, write_scheme
 
 import evalcore
@@ -26,6 +29,44 @@ def test_builtin_schemes_load(scheme_id: str) -> None:
     assert any("财预〔2020〕10号" in r for r in s.references)
     assert s.source.endswith(f"{scheme_id}.yaml")
     assert evalcore.load_scheme(s.source) == s
+
+
+@pytest.mark.parametrize("scheme_id", builtin_ids())
+def test_builtin_read_without_pydantic_equals_the_validated_scheme(scheme_id: str) -> None:
+    """get_scheme reads a built-in file as data (no pydantic); load_scheme validates the same
+    file: the two must be equal field for field, types included (10 is read as 10.0)."""
+    from evalcore.schemes import HERE, _builtin
+
+    read, validated = _builtin(HERE / f"{scheme_id}.yaml"), evalcore.load_scheme(HERE / f"{scheme_id}.yaml")
+    assert read == validated
+    assert repr(read) == repr(validated)  # 10 and 10.0 compare equal; their reprs (and JSON) do not
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"quantitative.reverse_formula": "ratio", "quantitative.over_achievement.deduct": True},
+    {"budget_execution.floor": 0.6, "budget_execution.floor_score": 0.5, "budget_execution.explain_below": 0.9},
+    {"budget_execution": None, "categories[0].weight": 10, "rounding.whole_points": True, "rounding.decimals": 0},
+    {"categories[2].catch_all": True, "evaluation_types": ["self", "finance"], "grades[0].min": 95},
+])
+def test_reading_as_data_and_validating_agree_on_valid_files(tmp_path: Path, changes: dict) -> None:
+    from evalcore.schemes import Scheme, _build
+
+    path = write_scheme(tmp_path, scheme_doc(set=changes))
+    validated = evalcore.load_scheme(path)
+    read = _build(Scheme, {**yaml.safe_load(path.read_text(encoding="utf-8")), "source": str(path)})
+    assert read == validated and repr(read) == repr(validated)
+
+
+def test_scoring_with_builtin_schemes_does_not_import_pydantic(tmp_path: Path) -> None:
+    """pydantic's import and schema building cost ~0.14 s per command; only a user's scheme
+    file, which must be validated, needs it."""
+    user = write_scheme(tmp_path, scheme_doc())
+    code = ("import sys\nimport evalcore.pipeline.score_stream\nfrom evalcore.schemes import get_scheme\n"
+            "get_scheme('self-2020'); get_scheme('dept-2020'); print('pydantic' in sys.modules)\n"
+            f"get_scheme({str(user)!r}); print('pydantic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_builtin_ids_list_both() -> None:
