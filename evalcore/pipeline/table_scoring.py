@@ -491,6 +491,7 @@ class _Chunk:
         flat[2::4] = list(map(tails.__getitem__, reason.codes.tolist()))
 
         grades: dict[float, str] = {}
+        category_names = [c.name if c is not None else "" for c in cat_of]
         cat_names, cat_scheme_weights = [c.name for c in cats], [c.weight for c in cats]
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
         totals, part_sums = total.tolist(), parts.tolist()
@@ -508,8 +509,8 @@ class _Chunk:
             cat_parts = list(zip(cat_names, cat_scheme_weights, weight_rows[k], score_rows[k], strict=True))
             findings = b"[]"
             if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
-                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_parts, totals_raw[k], t,
-                                  grade)
+                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, category_names, cat_parts,
+                                  totals_raw[k], t, grade)
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
             head = orjson.dumps(project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts))
             payload = b"".join([head[:-1], b',"indicators":[', *flat[4 * lo:4 * hi - 1], b'],"findings":', findings,
@@ -548,9 +549,10 @@ class _Chunk:
 
     @staticmethod
     def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, store: _RowStore, ids: np.ndarray,
-              coded: dict[str, _Coded], cat_parts: list[tuple[str, float, float, float]], total_raw: float,
-              total: float, grade: str) -> Scorecard:
-        """The Scorecard score_project would make, from what the chunk computed, for `review`."""
+              coded: dict[str, _Coded], category_names: list[str], cat_parts: list[tuple[str, float, float, float]],
+              total_raw: float, total: float, grade: str) -> Scorecard:
+        """The Scorecard score_project would make, from what the chunk computed, for `review`
+        (category_names: the category of each distinct 一级指标 cell; a row without one is not here)."""
         lo, hi = rows.start, rows.stop
 
         def cells(key: str) -> list[str]:
@@ -558,8 +560,9 @@ class _Chunk:
             return [c.values[x].strip() for x in c.codes[lo:hi].tolist()]
 
         scored = []
-        for sid, level1, level2, name, reason in zip(ids[lo:hi].tolist(), cells("level1"), cells("level2"),
-                                                     cells("name"), cells("deviation_reason"), strict=True):
+        for sid, level1, category, level2, name, reason in zip(
+                ids[lo:hi].tolist(), cells("level1"), map(category_names.__getitem__, coded["level1"].codes[lo:hi].tolist()),
+                cells("level2"), cells("name"), cells("deviation_reason"), strict=True):
             i, s = store.rows[sid]
             if not isinstance(s, IndicatorScore):  # first time in a card: made once, kept for the next
                 if isinstance(i, tuple):  # a plain row, read without Quantity objects
@@ -570,9 +573,7 @@ class _Chunk:
                 store.rows[sid] = (i, s)
             ind = Indicator(level1, level2, name, i.direction, i.target, i.actual, i.unit, i.weight, i.target_value,
                             i.actual_value, i.reported_score, reason)
-            category = scheme.category_for(level1)
-            assert category is not None
-            scored.append(IndicatorScore(ind, category.name, s.weight, s.score, s.completion, s.explanation, s.level,
+            scored.append(IndicatorScore(ind, category, s.weight, s.score, s.completion, s.explanation, s.level,
                                          s.met, s.flags))
         categories = [CategoryScore(name, weight, itemised, score) for name, weight, itemised, score in cat_parts]
         return Scorecard(project, scheme, budget, categories, scored, [], 1.0, total_raw, total, grade)
