@@ -103,6 +103,30 @@ def test_score_json_numbers_are_json_numbers(scored) -> None:
     assert '"execution_rate":0.8833333333333333' in proc.stdout.replace(" ", "")
 
 
+_BLAS_PROBE = """
+import os, sys
+from evalcore.cli import cli
+try:
+    cli(["score", sys.argv[1], "--json"])
+except SystemExit:
+    pass
+sys.stderr.write(f"{'numpy' in sys.modules} {os.environ.get('OPENBLAS_NUM_THREADS')}")
+"""
+
+
+@pytest.mark.parametrize("given, expected", [(None, "1"), ("2", "2")])
+def test_score_keeps_numpy_blas_single_threaded(given: str | None, expected: str) -> None:
+    """OpenBLAS threads spin at numpy's import and took the CPU the table parse needed; `score`
+    does no linear algebra. A user's own OPENBLAS_NUM_THREADS is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given:
+        env["OPENBLAS_NUM_THREADS"] = given
+    proc = subprocess.run([sys.executable, "-c", _BLAS_PROBE, str(SEED)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    imported, setting = proc.stderr.split()[-2:]
+    assert imported == "True" and setting == expected
+
+
 def test_score_default_output_is_a_readable_chinese_table() -> None:
     proc = run_cli("score", SEED)
     assert proc.returncode == 0, proc.stderr
