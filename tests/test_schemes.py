@@ -430,6 +430,7 @@ def test_bad_scheme_unknown_key(tmp_path: Path) -> None:
     err = _error(tmp_path, doc)
     assert err.key == "quantitative.reverse_formla"
     assert "reverse_formla" in str(err)
+    assert "不认识的键" in err.message
 
 
 def test_bad_scheme_unknown_top_level_key(tmp_path: Path) -> None:
@@ -440,6 +441,29 @@ def test_bad_scheme_unknown_top_level_key(tmp_path: Path) -> None:
 def test_bad_scheme_bad_value(tmp_path: Path) -> None:
     err = _error(tmp_path, scheme_doc(set={"quantitative.reverse_formula": "quadratic"}))
     assert err.key == "quantitative.reverse_formula"
+    assert "'linear' 或 'ratio'" in err.message and "quadratic" in err.message
+
+
+@pytest.mark.parametrize("changes, key, words", [
+    ({"categories[1].weight": "五十"}, "categories[1].weight", ["应为数值", "五十"]),
+    ({"categories[1].weight": 160}, "categories[1].weight", ["应不大于 100", "160"]),
+    ({"quantitative.over_achievement.threshold": 0.5}, "quantitative.over_achievement.threshold", ["应大于 1"]),
+    ({"rounding.decimals": 1.5}, "rounding.decimals", ["应为整数"]),
+    ({"rounding.whole_points": "也许"}, "rounding.whole_points", ["true 或 false", "也许"]),
+    ({"categories": "产出"}, "categories", ["应为列表"]),
+])
+def test_bad_scheme_values_are_explained_in_chinese(tmp_path: Path, changes: dict, key: str, words: list[str]) -> None:
+    err = _error(tmp_path, scheme_doc(set=changes))
+    assert err.key == key
+    assert all(w in err.message for w in words), err.message
+    assert not any(c.isascii() and c.isalpha() for c in err.message.replace("true", "").replace("false", "")), err.message
+
+
+def test_bad_scheme_missing_key(tmp_path: Path) -> None:
+    doc = scheme_doc()
+    del doc["title"]
+    err = _error(tmp_path, doc)
+    assert err.key == "title" and err.message == "缺少必填项"
 
 
 def test_bad_scheme_yaml(tmp_path: Path) -> None:

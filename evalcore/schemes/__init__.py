@@ -245,12 +245,56 @@ def load_scheme(path: str | os.PathLike[str]) -> Scheme:
         return _validator().validate_python({**doc, "source": file})
     except ValidationError as exc:
         err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = _message(err)
         cause = (err.get("ctx") or {}).get("error")
         key = _location(err["loc"])
         if isinstance(cause, _KeyedError):
             key = f"{key}.{cause.key}" if err["loc"] else cause.key
         raise SchemeError(file, key, msg) from None
+
+
+# pydantic's messages are English; a scheme's author reads Chinese. By error type, with the value given.
+_MESSAGES = {
+    "unexpected_keyword_argument": "不认识的键（拼写有误，或本版本不支持）",
+    "extra_forbidden": "不认识的键（拼写有误，或本版本不支持）",
+    "missing": "缺少必填项",
+    "missing_argument": "缺少必填项",
+    "less_than_equal": "应不大于 {le:g}",
+    "greater_than_equal": "应不小于 {ge:g}",
+    "greater_than": "应大于 {gt:g}",
+    "less_than": "应小于 {lt:g}",
+    "literal_error": "应为 {expected} 之一",
+    "float_parsing": "应为数值",
+    "float_type": "应为数值",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "tuple_type": "应为列表",
+    "list_type": "应为列表",
+    "dataclass_type": "应为字段映射",
+    "dataclass_args_type": "应为字段映射",
+}
+
+
+def _message(err: dict) -> str:
+    """One validation error in Chinese: our own checks' messages as written, pydantic's by type."""
+    if err["type"] == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    template = _MESSAGES.get(err["type"])
+    if template is None:
+        return str(err["msg"])
+    ctx = {k: (str(v).replace(" or ", " 或 ") if k == "expected" else v) for k, v in (err.get("ctx") or {}).items()}
+    try:
+        text = template.format(**ctx)
+    except (KeyError, ValueError):
+        return str(err["msg"])
+    given = err.get("input")
+    if err["type"].startswith(("missing", "unexpected", "extra")) or isinstance(given, dict | list | tuple):
+        return text
+    return f"{text}（实际为「{given}」）"
 
 
 @lru_cache(maxsize=1)
