@@ -185,15 +185,18 @@ _PLAIN: dict[str, tuple | None] = {}  # plain_number per distinct cell text
 _DIRECTIONS: dict[str, str | None] = {}  # normalize_direction per distinct cell text
 
 
+_UNSEEN = object()
+
+
 def _remembered(memo: dict, raw: str, read: Callable[[str], object]) -> object:
-    """read(raw), kept per distinct text (a memo that starts over past _MEMO_LIMIT entries)."""
-    try:
-        return memo[raw]
-    except KeyError:
+    """read(raw), kept per distinct text (a memo that starts over past _MEMO_LIMIT entries). Half
+    the actual values a worker meets are new: a miss is a sentinel, not a caught KeyError."""
+    out = memo.get(raw, _UNSEEN)
+    if out is _UNSEEN:
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
         out = memo[raw] = read(raw)
-        return out
+    return out
 
 
 def _plain_cells(direction_raw: str, target_raw: str, actual_raw: str,
