@@ -333,3 +333,13 @@ def test_round_half_up_is_close_idempotent_and_monotone(x: float, y: float, deci
     assert r * 10**decimals == pytest.approx(round(r * 10**decimals), abs=1e-6)
     lo, hi = sorted((x, y))
     assert round_half_up(lo, decimals) <= round_half_up(hi, decimals)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**6, 10**6).map(lambda n: n / 1000)
+       | st.sampled_from([0.0, -0.0, 0.005, 0.015, 0.125, 2.675, 8.825, -8.825, 1e-12, 5e15]))
+def test_points_print_as_the_half_up_rounding_every_score_gets(x: float) -> None:
+    """pts (every score in an explanation) takes a shortcut for positive scores: it must print
+    exactly the two-decimal half-up rounding, sign and non-finite values included."""
+    from evalcore.rules.explain import pts
+
+    assert pts(x) == f"{round_half_up(x, 2):.2f}"

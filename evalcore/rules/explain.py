@@ -49,6 +49,8 @@ def pct_of(ratio: float, weight: float, score: float) -> str:
 def pts(x: float) -> str:
     """Points with two decimals, rounded half up like every score on the form (10 × 6.25% = 0.63;
     Python's format would print 0.62, rounding the exact binary 0.625 half to even)."""
+    if 0.0 < x < math.inf:  # a positive score, the usual case: round_half_up(x, 2) with no sign to carry
+        return f"{math.floor(x * 100.0 + 0.5 + 1e-9) / 100.0:.2f}"
     if not math.isfinite(x):
         return f"{x:.2f}"
     return f"{math.copysign(math.floor(abs(x) * 100.0 + 0.5 + 1e-9), x) / 100.0:.2f}"  # round_half_up(x, 2), inlined
