@@ -290,6 +290,7 @@ class _Chunk:
         data = facts.select(present).slice(start, self.n).to_pydict()
         self.facts = list(zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True))  # a tuple per project
         b0, b1 = int(self.budget_bounds[0]), int(self.budget_bounds[-1])
+        self.budget_rows = (self.budget_bounds - b0).tolist()  # project k's rows: [k], [k + 1] (Python ints)
         budget = portfolio.budget.table
         # each distinct cell parsed once, then spread over the rows
         self.budget = [_spread(_Coded(budget, k, b0, b1 - b0), _source if k == "source" else _amount) for k in _BUDGET]
@@ -335,8 +336,7 @@ class _Chunk:
         project = Project(pid, name, dept, unit.strip() or dept, int(year_text), etype, named, amount_unit,
                           "", "", _number(reported_total), reported_grade.strip() or None, budget_note.strip(), [], [],
                           self.origin)
-        lo, hi = int(self.budget_bounds[k] - self.budget_bounds[0]), int(self.budget_bounds[k + 1] - self.budget_bounds[0])
-        project.budget = self._budget_rows(lo, hi)
+        project.budget = self._budget_rows(self.budget_rows[k], self.budget_rows[k + 1])
         return project, scheme
 
     def _budget_rows(self, lo: int, hi: int) -> list[BudgetRow]:
@@ -498,12 +498,13 @@ class _Chunk:
         cat_names, cat_scheme_weights = [c.name for c in cats], [c.weight for c in cats]
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
         totals, part_sums = total.tolist(), parts.tolist()
+        bad_list, flagged_list, missing_list = bad.tolist(), flagged.tolist(), missing.tolist()  # Python bools
 
         def finish(k: int) -> Item | None:
             project, b = projects[k], budgets[k]
             assert project is not None and b is not None
             lo, hi = bounds[k], bounds[k + 1]
-            if hi == lo or bad[k]:
+            if hi == lo or bad_list[k]:
                 return None
             t = totals[k]
             grade = grades.get(t)
@@ -511,7 +512,8 @@ class _Chunk:
                 grade = grades[t] = scheme.grade_for(t)
             cat_parts = list(zip(cat_names, cat_scheme_weights, weight_rows[k], score_rows[k], strict=True))
             findings = b"[]"
-            if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
+            if flagged_list[k] or self._could_be_reviewed(project, scheme, b, None if missing_list[k] else part_sums[k],
+                                                          t):
                 card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, category_names, cat_parts,
                                   totals_raw[k], t, grade)
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
