@@ -17,6 +17,7 @@ import yaml
 from openpyxl import Workbook
 
 from evalcore import evaluate_paths, load_paths
+from evalcore.inputs.tables_reader import TablePortfolio
 from evalcore.presentation.records import evaluation_record
 
 SEED = Path(__file__).parent / "data" / "nc-scjg-2019-zzxf.yaml"
@@ -218,6 +219,32 @@ def test_gbk_export_reads_chinese_headers_and_text(tmp_path: Path) -> None:
     assert rec["department"] == "南昌市市场监督管理局"
     assert [i["name"] for i in rec["indicators"]][:2] == ["综治宣传活动", "接待信访群众"]
     assert rec["total"] == 80.13
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_values_written_on_several_lines_are_read_whole(encoding: str, tmp_path: Path) -> None:
+    """Excel keeps a line break typed inside a cell (Alt+Enter) and its CSV export quotes that value.
+    Such a value stays one value of one row wherever it falls in a large file (Arrow reads a file
+    in blocks), and the folder scores as the same projects written as YAML."""
+    projects, seed = [], seed_project()
+    for n in range(1500):
+        p = copy.deepcopy(seed)
+        p["project_id"] = f"ml-{n:04d}"
+        p["goal_planned"] = f"目标一：开展综治宣传{n}次，\n目标二：接待信访群众，\r\n目标三：“平安”建设。" * 6
+        p["indicators"][0]["name"] = '综治宣传活动（"进社区",进校园）'
+        projects.append(p)
+    folder = write_csv_tables(projects, tmp_path / "multi", encoding)
+    text = (folder / "projects.csv").read_text(encoding)
+    assert len(text.encode("utf-8")) > 1 << 20  # more than one block of the reader (which reads UTF-8)
+    tables = TablePortfolio(folder)
+    assert tables.errors == [] and len(tables) == len(projects)
+    read = tables.projects.table.to_pydict()
+    assert read["project_id"] == [p["project_id"] for p in projects]
+    assert read["goal_planned"] == [p["goal_planned"] for p in projects]
+    assert set(tables.indicators.table.column("name").to_pylist()[::11]) == {'综治宣传活动（"进社区",进校园）'}
+    small = write_csv_tables(projects[:3], tmp_path / "small", encoding)
+    as_yaml = records(*(write_yaml(p, tmp_path / "yaml" / f"{p['project_id']}.yaml") for p in projects[:3]))
+    assert [comparable(r) for r in records(small)] == [comparable(r) for r in as_yaml]
 
 
 def test_one_table_folder_holds_many_projects(tmp_path: Path) -> None:
