@@ -3,6 +3,7 @@ of its whole process tree (the parent and any workers it forks) from /proc."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import threading
@@ -69,8 +70,17 @@ def run(cmd: list[str], *, stdout=subprocess.DEVNULL, sample: float | None = 0.0
     return elapsed, peak, proc.returncode
 
 
+def synth_version() -> str:
+    """A digest of the code that writes synthetic portfolios: data kept from an older `synth` is
+    not measured as if it were today's (it differs, and so do the timings)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "evalcore" / "authoring").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def synth(n: int, seed: int = 1) -> Path:
-    out = WORK / f"synth-{n}-{seed}"
+    out = WORK / f"synth-{n}-{seed}-{synth_version()}"
     if not (out / "projects.csv").exists():
         subprocess.run([str(BIN / "evalcore"), "synth", "--projects", str(n), "--out", str(out), "--seed", str(seed)],
                        check=True, stdout=subprocess.DEVNULL)

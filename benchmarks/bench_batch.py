@@ -36,14 +36,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import BIN, ROOT, WORK, run
+from _measure import BIN, ROOT, WORK, run, synth_version
 
 NOTEBOOK = "notebooks/evaluation.ipynb"
 SPEEDUP_GOAL, RERUN_GOAL = 5.0, 0.05
 
 
 def synth(n: int, fmt: str, seed: int) -> Path:
-    out = WORK / f"synth-batch-{fmt}-{n}-{seed}"
+    out = WORK / f"synth-batch-{fmt}-{n}-{seed}-{synth_version()}"
     done = out / ".complete"
     if not done.exists():
         shutil.rmtree(out, ignore_errors=True)
