@@ -148,13 +148,13 @@ def _total_findings(card: Scorecard, weight_findings: list[Finding]) -> list[Fin
         reported_sum = sum(parts) + (card.budget.reported_score or 0.0)  # type: ignore[arg-type]
         reported_sum *= card.scale
         if _differs(reported, reported_sum):
-            out.append(Finding("R003", ERROR, f"自评总分 {fmt(reported)} 分，而各项自评得分之和为 {reported_sum:.2f} 分，"
-                               f"相差 {abs(reported - reported_sum):.2f} 分", "", {"reported": reported,
+            out.append(Finding("R003", ERROR, f"自评总分 {fmt(reported)} 分，而各项自评得分之和为 {pts(reported_sum)} 分，"
+                               f"相差 {pts(abs(reported - reported_sum))} 分", "", {"reported": reported,
                                                                              "sum": reported_sum}))
     if _differs(reported, card.total):
         gap = reported - card.total
-        msg = (f"自评总分 {fmt(reported)} 分，复核重算 {card.total:.2f} 分（{card.grade}），"
-               f"{'高' if gap > 0 else '低'} {abs(gap):.2f} 分")
+        msg = (f"自评总分 {fmt(reported)} 分，复核重算 {pts(card.total)} 分（{card.grade}），"
+               f"{'高' if gap > 0 else '低'} {pts(abs(gap))} 分")
         missing = [(f.data["category"], f.data["weight"], f.data["itemised"]) for f in weight_findings
                    if "category" in f.data and f.data["weight"] > f.data["itemised"]]  # type: ignore[operator]
         if missing:
@@ -162,9 +162,9 @@ def _total_findings(card: Scorecard, weight_findings: list[Finding]) -> list[Fin
             desc = "；".join(f"「{n}」方案分值 {fmt(wt)} 分而只细化了 {fmt(it)} 分" for n, wt, it in missing)  # type: ignore[arg-type]
             full = card.total + lost * card.scale  # type: ignore[operator]
             msg += f"。差额主要来自未细化的分值：{desc}，未细化的 {fmt(lost)} 分无从计分"  # type: ignore[arg-type]
-            msg += f"；若这部分按满分计入，总分为 {full:.2f} 分"
+            msg += f"；若这部分按满分计入，总分为 {pts(full)} 分"
             rest = reported - full
-            msg += "，与自评总分一致" if not _differs(rest, 0) else f"，与自评总分仍差 {abs(rest):.2f} 分"
+            msg += "，与自评总分一致" if not _differs(rest, 0) else f"，与自评总分仍差 {pts(abs(rest))} 分"
         diffs = [s for s in card.indicators if s.indicator.reported_score is not None
                  and _differs(s.indicator.reported_score, s.score)]
         if diffs:

@@ -103,6 +103,17 @@ def test_r003_reported_total_is_not_the_sum(load_doc, clean_doc) -> None:
     assert "98" in msg and "96.50" in msg and "1.50" in msg
 
 
+def test_r003_and_r004_round_their_figures_half_up_like_every_score(load_doc, clean_doc) -> None:
+    """96.625 is exactly representable: a format spec rounds it to even (96.62); the form, and every
+    other score the review prints, rounds half up (96.63)."""
+    clean_doc["indicators"][0]["reported_score"] += 0.125  # the parts now add to 96.625
+    clean_doc["reported_total"] = 98
+    ev, codes = _review(load_doc, clean_doc)
+    assert {"R003", "R004"} <= codes
+    (msg,) = _messages(ev, "R003")
+    assert "96.63" in msg and "1.38" in msg, msg
+
+
 def test_r003_not_raised_without_a_reported_budget_score(load_doc, clean_doc) -> None:
     # the sum of the printed scores cannot be formed when a printed part is missing
     del clean_doc["budget"][0]["reported_score"]
