@@ -9,7 +9,7 @@ import math
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from evalcore.inputs.records import RawRow, build_indicator
@@ -335,11 +335,16 @@ def test_round_half_up_is_close_idempotent_and_monotone(x: float, y: float, deci
     assert round_half_up(lo, decimals) <= round_half_up(hi, decimals)
 
 
+@example(1.8e306)
+@example(-1.8e306)
+@example(0.125)
 @given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**6, 10**6).map(lambda n: n / 1000)
-       | st.sampled_from([0.0, -0.0, 0.005, 0.015, 0.125, 2.675, 8.825, -8.825, 1e-12, 5e15]))
+       | st.sampled_from([0.0, -0.0, 0.005, 0.015, 0.125, 2.675, 8.825, -8.825, 1e-12, 5e15, 1e300, 1.8e306,
+                         -1.8e306, 1.7976931348623157e308]))
 def test_points_print_as_the_half_up_rounding_every_score_gets(x: float) -> None:
     """pts (every score in an explanation) takes a shortcut for positive scores: it must print
-    exactly the two-decimal half-up rounding, sign and non-finite values included."""
+    exactly the two-decimal half-up rounding, sign, non-finite values and numbers too large to
+    scale (hypothesis found 1.8e306 overflowing both) included."""
     from evalcore.rules.explain import pts
 
     assert pts(x) == f"{round_half_up(x, 2):.2f}"

@@ -26,6 +26,8 @@ def round_half_up(x: float, decimals: int = 0) -> float:
         return x
     factor = 10.0**decimals
     scaled = abs(x) * factor
+    if scaled == math.inf:  # beyond a float's range once scaled: there is no fraction left to round
+        return x
     return math.copysign(math.floor(scaled + 0.5 + 1e-9), x) / factor
 
 
@@ -49,9 +51,9 @@ def pct_of(ratio: float, weight: float, score: float) -> str:
 def pts(x: float) -> str:
     """Points with two decimals, rounded half up like every score on the form (10 × 6.25% = 0.63;
     Python's format would print 0.62, rounding the exact binary 0.625 half to even)."""
-    if 0.0 < x < math.inf:  # a positive score, the usual case: round_half_up(x, 2) with no sign to carry
+    if 0.0 < x < 1e300:  # a positive score, the usual case: round_half_up(x, 2) with no sign to carry
         return f"{math.floor(x * 100.0 + 0.5 + 1e-9) / 100.0:.2f}"
-    if not math.isfinite(x):
+    if not math.isfinite(x) or abs(x) * 100.0 == math.inf:  # as round_half_up leaves it
         return f"{x:.2f}"
     return f"{math.copysign(math.floor(abs(x) * 100.0 + 0.5 + 1e-9), x) / 100.0:.2f}"  # round_half_up(x, 2), inlined
 
