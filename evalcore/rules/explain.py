@@ -32,8 +32,10 @@ def round_half_up(x: float, decimals: int = 0) -> float:
 
 
 def pct(ratio: float, decimals: int = 1) -> str:
-    if decimals == 1:  # the common case, without a nested format spec (this runs per indicator)
+    if decimals == 1:  # the common cases (indicators, budget rates), without a nested format spec
         return f"{ratio * 100:.1f}%"
+    if decimals == 2:
+        return f"{ratio * 100:.2f}%"
     return f"{ratio * 100:.{decimals}f}%"
 
 
