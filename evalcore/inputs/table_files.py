@@ -139,12 +139,10 @@ def _tidy(raw: pa.Table) -> TableFile:
 
     columns = list(raw.columns)
     quoted = [i for i, c in enumerate(columns) if _may_be_quoted(c)]
-    if len(quoted) > 1:  # Arrow's kernels release the GIL: a thread a column (each is ~8 ms a million cells)
+    if quoted:  # Arrow's kernels release the GIL: a thread a column (each is ~8 ms a million cells)
         with ThreadPoolExecutor(len(quoted), thread_name_prefix="evalcore-unquote") as pool:
             for i, column in zip(quoted, pool.map(_unquote, [columns[i] for i in quoted]), strict=True):
                 columns[i] = column
-    elif quoted:
-        columns[quoted[0]] = _unquote(columns[quoted[0]])
     table = pa.table(columns, names=raw.column_names) if raw.num_columns else raw
     rownum = np.arange(2, table.num_rows + 2, dtype=np.int64)
     if not table.num_rows or not table.num_columns:
@@ -172,11 +170,9 @@ def _may_be_quoted(column: pa.ChunkedArray) -> bool:
 
 def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Undo the apostrophe that keeps `=8个` from becoming a formula in Excel (exact inverse of
-    presentation.cells.safe_cell): only before = + - @ tab CR."""
+    presentation.cells.safe_cell): only before = + - @ tab CR. For a column _may_be_quoted."""
     import pyarrow.compute as pc
 
-    if not _may_be_quoted(column):
-        return column
     return pc.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")
 
 

@@ -51,7 +51,7 @@ from ..rules.indicators import (
     numeric_score,
     numeric_values,
 )
-from ..schemes import Scheme, default_scheme_id, get_scheme
+from ..schemes import Category, Scheme, default_scheme_id, get_scheme
 from ..scoring import CategoryScore, Scorecard
 
 Item = tuple[str | None, str | None, object, bytes | dict]
@@ -283,14 +283,14 @@ class _Chunk:
     def __init__(self, portfolio: TablePortfolio, start: int, stop: int, override: Scheme | None) -> None:
         self.portfolio, self.start, self.n, self.override = portfolio, start, stop - start, override
         self.origin = str(portfolio.folder)
-        self.budget_bounds = portfolio._budget_bounds[start:stop + 1].astype(np.int64)
+        budget_bounds = portfolio._budget_bounds[start:stop + 1].astype(np.int64)
         self.ind_bounds = portfolio._indicator_bounds[start:stop + 1].astype(np.int64)
         facts = portfolio.projects.table
         present = [k for k in _FACTS if k in facts.column_names]
         data = facts.select(present).slice(start, self.n).to_pydict()
         self.facts = list(zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True))  # a tuple per project
-        b0, b1 = int(self.budget_bounds[0]), int(self.budget_bounds[-1])
-        self.budget_rows = (self.budget_bounds - b0).tolist()  # project k's rows: [k], [k + 1] (Python ints)
+        b0, b1 = int(budget_bounds[0]), int(budget_bounds[-1])
+        self.budget_rows = (budget_bounds - b0).tolist()  # project k's rows: [k], [k + 1] (Python ints)
         budget = portfolio.budget.table
         # each distinct cell parsed once, then spread over the rows
         self.budget = [_spread(_Coded(budget, k, b0, b1 - b0), _source if k == "source" else _amount) for k in _BUDGET]
@@ -494,17 +494,16 @@ class _Chunk:
         flat[2::4] = list(map(tails.__getitem__, reason.codes.tolist()))
 
         grades: dict[float, str] = {}
-        category_names = [c.name if c is not None else "" for c in cat_of]
         cat_names, cat_scheme_weights = [c.name for c in cats], [c.weight for c in cats]
         bounds = (self.ind_bounds - self.ind_bounds[0]).tolist()
         totals, part_sums = total.tolist(), parts.tolist()
-        bad_list, flagged_list, missing_list = bad.tolist(), flagged.tolist(), missing.tolist()  # Python bools
+        bad, flagged, missing = bad.tolist(), flagged.tolist(), missing.tolist()  # per project: Python bools
 
         def finish(k: int) -> Item | None:
             project, b = projects[k], budgets[k]
             assert project is not None and b is not None
             lo, hi = bounds[k], bounds[k + 1]
-            if hi == lo or bad_list[k]:
+            if hi == lo or bad[k]:
                 return None
             t = totals[k]
             grade = grades.get(t)
@@ -512,9 +511,8 @@ class _Chunk:
                 grade = grades[t] = scheme.grade_for(t)
             cat_parts = list(zip(cat_names, cat_scheme_weights, weight_rows[k], score_rows[k], strict=True))
             findings = b"[]"
-            if flagged_list[k] or self._could_be_reviewed(project, scheme, b, None if missing_list[k] else part_sums[k],
-                                                          t):
-                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, category_names, cat_parts,
+            if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
+                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_of, cat_parts,
                                   totals_raw[k], t, grade)
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
             head = orjson.dumps(project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts))
@@ -554,10 +552,10 @@ class _Chunk:
 
     @staticmethod
     def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, store: _RowStore, ids: np.ndarray,
-              coded: dict[str, _Coded], category_names: list[str], cat_parts: list[tuple[str, float, float, float]],
-              total_raw: float, total: float, grade: str) -> Scorecard:
+              coded: dict[str, _Coded], cat_of: list[Category | None],
+              cat_parts: list[tuple[str, float, float, float]], total_raw: float, total: float, grade: str) -> Scorecard:
         """The Scorecard score_project would make, from what the chunk computed, for `review`
-        (category_names: the category of each distinct 一级指标 cell; a row without one is not here)."""
+        (cat_of: the category of each distinct 一级指标 cell; a row without one is not here)."""
         lo, hi = rows.start, rows.stop
 
         def cells(key: str) -> list[str]:
@@ -565,9 +563,9 @@ class _Chunk:
             return [c.values[x].strip() for x in c.codes[lo:hi].tolist()]
 
         scored = []
-        for sid, level1, category, level2, name, reason in zip(
-                ids[lo:hi].tolist(), cells("level1"), map(category_names.__getitem__, coded["level1"].codes[lo:hi].tolist()),
-                cells("level2"), cells("name"), cells("deviation_reason"), strict=True):
+        for sid, level1, l1_code, level2, name, reason in zip(
+                ids[lo:hi].tolist(), cells("level1"), coded["level1"].codes[lo:hi].tolist(), cells("level2"),
+                cells("name"), cells("deviation_reason"), strict=True):
             i, s = store.rows[sid]
             if not isinstance(s, IndicatorScore):  # first time in a card: made once, kept for the next
                 if isinstance(i, tuple):  # a plain row, read without Quantity objects
@@ -578,7 +576,9 @@ class _Chunk:
                 store.rows[sid] = (i, s)
             ind = Indicator(level1, level2, name, i.direction, i.target, i.actual, i.unit, i.weight, i.target_value,
                             i.actual_value, i.reported_score, reason)
-            scored.append(IndicatorScore(ind, category, s.weight, s.score, s.completion, s.explanation, s.level,
+            category = cat_of[l1_code]
+            assert category is not None
+            scored.append(IndicatorScore(ind, category.name, s.weight, s.score, s.completion, s.explanation, s.level,
                                          s.met, s.flags))
         categories = [CategoryScore(name, weight, itemised, score) for name, weight, itemised, score in cat_parts]
         return Scorecard(project, scheme, budget, categories, scored, [], 1.0, total_raw, total, grade)

@@ -218,6 +218,9 @@ def _location(loc: tuple) -> str:
     return out or "(顶层)"
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
 def _read_yaml(path: str | os.PathLike[str]) -> dict:
     file = str(path)
     try:
@@ -231,8 +234,6 @@ def _read_yaml(path: str | os.PathLike[str]) -> dict:
         raise SchemeError(file, "(顶层)", "应为字段映射")
     return doc
 
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 def load_scheme(path: str | os.PathLike[str]) -> Scheme:
