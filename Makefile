@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install evalcore with its test tools
 	@$(BIN)/python -m compileall -q evalcore
 
-lint: setup ## ruff over the package, tests, benchmarks and scripts
+lint: setup ## ruff (lint and format check) over the package, tests, benchmarks and scripts
 	$(BIN)/ruff check evalcore tests benchmarks scripts
+	$(BIN)/ruff format --check evalcore tests benchmarks scripts
 
 # The report browser test drives Debian's chromium through Playwright; `playwright install` (a
 # browser download) is never used.

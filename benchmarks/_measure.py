@@ -82,6 +82,9 @@ def synth_version() -> str:
 def synth(n: int, seed: int = 1) -> Path:
     out = WORK / f"synth-{n}-{seed}-{synth_version()}"
     if not (out / "projects.csv").exists():
-        subprocess.run([str(BIN / "evalcore"), "synth", "--projects", str(n), "--out", str(out), "--seed", str(seed)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "evalcore"), "synth", "--projects", str(n), "--out", str(out), "--seed", str(seed)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return out

@@ -47,8 +47,22 @@ def synth(n: int, fmt: str, seed: int) -> Path:
     done = out / ".complete"
     if not done.exists():
         shutil.rmtree(out, ignore_errors=True)
-        subprocess.run([str(BIN / "evalcore"), "synth", "--projects", str(n), "--out", str(out), "--seed", str(seed),
-                        "--format", fmt], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(BIN / "evalcore"),
+                "synth",
+                "--projects",
+                str(n),
+                "--out",
+                str(out),
+                "--seed",
+                str(seed),
+                "--format",
+                fmt,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         done.touch()
     return out
 
@@ -65,16 +79,19 @@ def user_loop(files: list[Path], work: Path) -> float:
     start = time.perf_counter()
     for n, path in enumerate(files):
         nb = work / f"p{n:04d}.ipynb"
-        for cmd in ([papermill, NOTEBOOK, str(nb), "-p", "project_path", str(path)],
-                    [jupyter, "nbconvert", "--to", "html", "--no-input", str(nb)]):
+        for cmd in (
+            [papermill, NOTEBOOK, str(nb), "-p", "project_path", str(path)],
+            [jupyter, "nbconvert", "--to", "html", "--no-input", str(nb)],
+        ):
             proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if proc.returncode != 0:
                 raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
     return time.perf_counter() - start
 
 
-def batch(data: Path, out: Path, params: Path, *extra: str, workers: int | None = None,
-          memory: bool = False) -> tuple[float, int, dict]:
+def batch(
+    data: Path, out: Path, params: Path, *extra: str, workers: int | None = None, memory: bool = False
+) -> tuple[float, int, dict]:
     """(seconds, peak PSS of the tree in KiB or 0, statuses counted) of one `evalcore batch` run.
     Memory is sampled only when asked: reading /proc/*/smaps_rollup costs CPU on a 2-core machine."""
     cmd = [str(BIN / "evalcore"), "batch", str(data), "--out", str(out), "--parameters", str(params), *extra]
@@ -105,14 +122,18 @@ def mib(kib: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--projects", type=int, default=24, help="projects for (a)-(c) (default 24)")
-    ap.add_argument("--workers", type=int, default=None, help="evalcore batch --workers (default: one per core)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="evalcore batch --workers (default: one per core)"
+    )
     ap.add_argument("--large", type=int, default=1000, help="projects for (d) (default 1000)")
     ap.add_argument("--skip-large", action="store_true", help="skip (d)")
     ap.add_argument("--repeat", type=int, default=1, help="rounds of (a)-(c), alternating; best of them")
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args()
     os.chdir(ROOT)
-    print(f"machine: {os.cpu_count()} cores; evalcore batch workers: {args.workers or 'default (one per core)'}")
+    print(
+        f"machine: {os.cpu_count()} cores; evalcore batch workers: {args.workers or 'default (one per core)'}"
+    )
 
     data = synth(args.projects, "yaml", args.seed)
     files = project_files(data)
@@ -127,7 +148,9 @@ def main() -> None:
         batch(warm, tmp / "warm-out", tmp / "warm-params", "--force", workers=args.workers)
         for r in range(args.repeat):  # the sides alternate, so a busy moment of the machine hits both
             loops.append(user_loop(files, tmp / f"loop-{r}"))
-            seconds, _, full_counts = batch(data, tmp / "out", tmp / "params", "--force", workers=args.workers)
+            seconds, _, full_counts = batch(
+                data, tmp / "out", tmp / "params", "--force", workers=args.workers
+            )
             fulls.append(seconds)
             seconds, _, rerun_counts = batch(data, tmp / "out", tmp / "params", workers=args.workers)
             reruns.append(seconds)
@@ -138,16 +161,26 @@ def main() -> None:
     loop_rate, batch_rate = n / loop_s, n / full_s
     ratio, rerun_share = batch_rate / loop_rate, rerun_s / full_s
     best = f"best of {args.repeat}" if args.repeat > 1 else "one run"
-    print(f"\n{n} synthetic projects (yaml), side by side ({best}; runs: loop {_runs(loops)}, batch {_runs(fulls)}, "
-          f"re-run {_runs(reruns)}):")
-    print(f"(a) papermill + jupyter nbconvert loop: {loop_s:7.1f} s  {loop_rate:6.2f} projects/s  "
-          f"({loop_s / n:.2f} s per project)")
-    print(f"(b) evalcore batch --force:             {full_s:7.1f} s  {batch_rate:6.2f} projects/s  "
-          f"({full_s / n:.2f} s per project; {full_counts})")
-    print(f"    throughput ratio (b)/(a): {ratio:.1f}x (goal >= {SPEEDUP_GOAL:.0f}x: "
-          f"{'met' if ratio >= SPEEDUP_GOAL else 'NOT met'})")
-    print(f"(c) unchanged re-run:                   {rerun_s:7.2f} s  = {rerun_share:.1%} of (b) "
-          f"(goal < {RERUN_GOAL:.0%}: {'met' if rerun_share < RERUN_GOAL else 'NOT met'}; {rerun_counts})")
+    print(
+        f"\n{n} synthetic projects (yaml), side by side ({best}; runs: loop {_runs(loops)}, batch {_runs(fulls)}, "
+        f"re-run {_runs(reruns)}):"
+    )
+    print(
+        f"(a) papermill + jupyter nbconvert loop: {loop_s:7.1f} s  {loop_rate:6.2f} projects/s  "
+        f"({loop_s / n:.2f} s per project)"
+    )
+    print(
+        f"(b) evalcore batch --force:             {full_s:7.1f} s  {batch_rate:6.2f} projects/s  "
+        f"({full_s / n:.2f} s per project; {full_counts})"
+    )
+    print(
+        f"    throughput ratio (b)/(a): {ratio:.1f}x (goal >= {SPEEDUP_GOAL:.0f}x: "
+        f"{'met' if ratio >= SPEEDUP_GOAL else 'NOT met'})"
+    )
+    print(
+        f"(c) unchanged re-run:                   {rerun_s:7.2f} s  = {rerun_share:.1%} of (b) "
+        f"(goal < {RERUN_GOAL:.0%}: {'met' if rerun_share < RERUN_GOAL else 'NOT met'}; {rerun_counts})"
+    )
 
     if args.skip_large:
         print("(d) skipped (--skip-large)")
@@ -158,15 +191,20 @@ def main() -> None:
         tables = synth(size, "tables", args.seed)
         with tempfile.TemporaryDirectory(prefix="bench-batch-large-") as tmp_name:
             tmp = Path(tmp_name)
-            seconds, peak, counts = batch(tables, tmp / "out", tmp / "params", "--force", workers=args.workers,
-                                          memory=True)
+            seconds, peak, counts = batch(
+                tables, tmp / "out", tmp / "params", "--force", workers=args.workers, memory=True
+            )
         rows.append((size, seconds, peak))
-        print(f"    {size:6d} projects: {seconds:8.1f} s  {seconds / size:.2f} s per project  "
-              f"{size / seconds:.2f} projects/s  peak {mib(peak)} ({peak / size:,.0f} KiB per project)  {counts}",
-              flush=True)
+        print(
+            f"    {size:6d} projects: {seconds:8.1f} s  {seconds / size:.2f} s per project  "
+            f"{size / seconds:.2f} projects/s  peak {mib(peak)} ({peak / size:,.0f} KiB per project)  {counts}",
+            flush=True,
+        )
     (small, _, small_peak), (large, _, large_peak) = rows
-    print(f"    peak at {large} / peak at {small}: {large_peak / small_peak:.2f} "
-          f"(flat: ~1.0; proportional to the projects: {large / small:.1f})")
+    print(
+        f"    peak at {large} / peak at {small}: {large_peak / small_peak:.2f} "
+        f"(flat: ~1.0; proportional to the projects: {large / small:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,14 @@ def child(path: str, changes: int) -> dict[str, object]:
         explorer.section(name)
     explorer.drilldown()
     first = time.perf_counter() - t1
-    result: dict[str, object] = {"projects": len(portfolio), "indicators": len(portfolio.indicators),
-                                 "import": imported, "load": loaded, "first_view": first, "card_kib": len(card) / 1024}
+    result: dict[str, object] = {
+        "projects": len(portfolio),
+        "indicators": len(portfolio.indicators),
+        "import": imported,
+        "load": loaded,
+        "first_view": first,
+        "card_kib": len(card) / 1024,
+    }
     if changes:
         depts = portfolio.variance("department")["department"].tolist()
         grades = [g for g in portfolio.grade_order if g in set(portfolio.projects["grade"])]
@@ -101,25 +107,35 @@ def main() -> None:
             data = Path(tmp) / f"city-{n}"
             write_synthetic(data, n, seed=7, fmt="tables")
             changes = args.changes if n == max(args.sizes) else 0
-            proc = subprocess.run([sys.executable, __file__, "--child", str(data), str(changes)], cwd=ROOT,
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", str(data), str(changes)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-3000:])
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
 
     print("notebooks/explore.ipynb at scale (seconds; each size in a fresh process)")
-    print(f"{'projects':>9} {'indicators':>10} {'import':>7} {'load':>7} {'first view':>11} {'load→view':>10}")
+    print(
+        f"{'projects':>9} {'indicators':>10} {'import':>7} {'load':>7} {'first view':>11} {'load→view':>10}"
+    )
     for r in rows:
-        print(f"{r['projects']:>9,} {r['indicators']:>10,} {r['import']:>7.2f} {r['load']:>7.2f} "
-              f"{r['first_view']:>11.2f} {r['load'] + r['first_view']:>10.2f}")  # type: ignore[operator]
+        print(
+            f"{r['projects']:>9,} {r['indicators']:>10,} {r['import']:>7.2f} {r['load']:>7.2f} "
+            f"{r['first_view']:>11.2f} {r['load'] + r['first_view']:>10.2f}"
+        )  # type: ignore[operator]
     for r in rows:
         if "redraw_new" in r:
             steps, cached = r["redraw_new"], r["redraw_cached"]
             new = [seconds for _label, seconds in steps]  # type: ignore[union-attr]
             verdict = "met" if max(new) < GOAL_S else "NOT met"
             print(f"\nfilter change → redraw at {r['projects']:,} projects ({len(new)} new filters):")
-            print(f"  new filter: median {statistics.median(new):.3f} s, max {max(new):.3f} s "
-                  f"(goal < {GOAL_S} s: {verdict})")
+            print(
+                f"  new filter: median {statistics.median(new):.3f} s, max {max(new):.3f} s "
+                f"(goal < {GOAL_S} s: {verdict})"
+            )
             for label, seconds in steps:  # type: ignore[union-attr]
                 print(f"    {seconds:.3f}  {label}")
             print(f"  back to an earlier filter (cached): {', '.join(f'{x:.3f}' for x in cached)}")  # type: ignore[union-attr]

@@ -77,16 +77,26 @@ def main() -> None:
     print(f"seed report through render_project (one exporter reused), best of {args.repeat} after a warm-up:")
     for k in KEYS:
         print(f"  {k:<13} {best[k]:6.2f} s   (runs: {_runs(timings[k])})")
-    print(f"  execution + export {exec_export:.2f} s   (goal < {SPEED_GOAL_S} s — "
-          f"{'met' if exec_export < SPEED_GOAL_S else 'NOT met'})")
-    print(f"  report size   {size_kib:6.1f} KiB (goal < {SIZE_GOAL_KIB} KiB — "
-          f"{'met' if size_kib < SIZE_GOAL_KIB else 'NOT met'})")
+    print(
+        f"  execution + export {exec_export:.2f} s   (goal < {SPEED_GOAL_S} s — "
+        f"{'met' if exec_export < SPEED_GOAL_S else 'NOT met'})"
+    )
+    print(
+        f"  report size   {size_kib:6.1f} KiB (goal < {SIZE_GOAL_KIB} KiB — "
+        f"{'met' if size_kib < SIZE_GOAL_KIB else 'NOT met'})"
+    )
     print("the same notebook by hand, each command its own process:")
-    print(f"  papermill {NOTEBOOK} X.ipynb -p project_path {SEED}: {min(pm_times):.2f} s   (runs: {_runs(pm_times)})")
-    print(f"  jupyter nbconvert --to html --no-input X.ipynb:       {min(nbconvert_times):.2f} s   "
-          f"(runs: {_runs(nbconvert_times)})")
-    print(f"  together {min(pm_times) + min(nbconvert_times):.2f} s against render_project's total "
-          f"{best['total']:.2f} s; lab-template HTML {lab_kib:.1f} KiB against {size_kib:.1f} KiB")
+    print(
+        f"  papermill {NOTEBOOK} X.ipynb -p project_path {SEED}: {min(pm_times):.2f} s   (runs: {_runs(pm_times)})"
+    )
+    print(
+        f"  jupyter nbconvert --to html --no-input X.ipynb:       {min(nbconvert_times):.2f} s   "
+        f"(runs: {_runs(nbconvert_times)})"
+    )
+    print(
+        f"  together {min(pm_times) + min(nbconvert_times):.2f} s against render_project's total "
+        f"{best['total']:.2f} s; lab-template HTML {lab_kib:.1f} KiB against {size_kib:.1f} KiB"
+    )
 
 
 if __name__ == "__main__":

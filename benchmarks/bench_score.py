@@ -50,15 +50,21 @@ def main() -> None:
             score_times.append(t)
         size = out.stat().st_size
     best_score, best_read = min(score_times), min(read_times)
-    print(f"score --json, {args.projects:,} projects: {best_score:.2f} s (runs: {', '.join(f'{t:.2f}' for t in score_times)}),"
-          f" JSON {size / 2**20:.0f} MiB, exit {code}")
-    print(f"pandas read of the same tables:     {best_read:.2f} s (runs: {', '.join(f'{t:.2f}' for t in read_times)})")
+    print(
+        f"score --json, {args.projects:,} projects: {best_score:.2f} s (runs: {', '.join(f'{t:.2f}' for t in score_times)}),"
+        f" JSON {size / 2**20:.0f} MiB, exit {code}"
+    )
+    print(
+        f"pandas read of the same tables:     {best_read:.2f} s (runs: {', '.join(f'{t:.2f}' for t in read_times)})"
+    )
     print(f"ratio score / read: {best_score / best_read:.2f}x   (goal ≤ 3x)")
 
     big = synth(args.memory_projects)
     t, peak, code = run([evalcore, "score", str(big), "--json"])
-    print(f"score --json, {args.memory_projects:,} projects: {t:.1f} s, peak memory (PSS) of the process tree "
-          f"{peak / 2**20:.2f} GiB ({peak * 1024 / args.memory_projects / 1024:.1f} KiB per project)   (goal < 2 GiB)")
+    print(
+        f"score --json, {args.memory_projects:,} projects: {t:.1f} s, peak memory (PSS) of the process tree "
+        f"{peak / 2**20:.2f} GiB ({peak * 1024 / args.memory_projects / 1024:.1f} KiB per project)   (goal < 2 GiB)"
+    )
 
 
 if __name__ == "__main__":

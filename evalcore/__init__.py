@@ -24,12 +24,31 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_LAZY = {"Evaluation": "evaluation", "evaluate": "evaluation", "evaluate_paths": "evaluation",
-         "load_portfolio": "explore", "load_paths": "inputs", "load_project": "inputs",
-         "get_scheme": "schemes", "load_scheme": "schemes"}
+_LAZY = {
+    "Evaluation": "evaluation",
+    "evaluate": "evaluation",
+    "evaluate_paths": "evaluation",
+    "load_portfolio": "explore",
+    "load_paths": "inputs",
+    "load_project": "inputs",
+    "get_scheme": "schemes",
+    "load_scheme": "schemes",
+}
 
-__all__ = ["EvalcoreError", "Evaluation", "InputError", "SchemeError", "__version__", "evaluate",
-           "evaluate_paths", "get_scheme", "load_paths", "load_portfolio", "load_project", "load_scheme"]
+__all__ = [
+    "EvalcoreError",
+    "Evaluation",
+    "InputError",
+    "SchemeError",
+    "__version__",
+    "evaluate",
+    "evaluate_paths",
+    "get_scheme",
+    "load_paths",
+    "load_portfolio",
+    "load_project",
+    "load_scheme",
+]
 
 
 def __getattr__(name: str) -> object:

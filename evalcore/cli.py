@@ -67,9 +67,12 @@ def validate(paths: tuple[Path, ...], scheme_spec: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档 {projects, errors}")
 @click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
 @click.option("--detail/--summary", default=None, help="逐项明细（单个项目时默认）或汇总表")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="大型台账并行进程数（默认每核一个）")
-def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None,
-          workers: int | None) -> None:
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="大型台账并行进程数（默认每核一个）"
+)
+def score(
+    paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detail: bool | None, workers: int | None
+) -> None:
     """评分并复核。"""
     _single_threaded_blas()
     if as_json:
@@ -102,11 +105,19 @@ def score(paths: tuple[Path, ...], as_json: bool, scheme_spec: str | None, detai
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
-              show_default=True, help="输出文件夹：写出 <主管部门>/<项目编号>.html 及执行过的笔记本")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="输出文件夹：写出 <主管部门>/<项目编号>.html 及执行过的笔记本",
+)
 @click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件")
 @click.option("--project-id", help="PATH 为台账文件夹时，指定其中一个项目")
-@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）")
+@click.option(
+    "--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）"
+)
 def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str | None, timeout: int) -> None:
     """一个项目：经 notebooks/evaluation.ipynb（papermill）生成 HTML 报告（nbconvert）。"""
     from .pipeline.render import render_project
@@ -119,18 +130,45 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
 
 @cli.command()
 @click.argument("data_dirs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
-              show_default=True, help="输出文件夹：各项目报告、index.html、summary.csv/json、manifest.json")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="输出文件夹：各项目报告、index.html、summary.csv/json、manifest.json",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="本机并行进程数（默认每核一个）")
 @click.option("--scheduler", help="Dask 分布式调度器地址，如 tcp://127.0.0.1:8786")
 @click.option("--force", is_flag=True, help="忽略增量记录，全部重新生成")
 @click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件（覆盖项目自身的设定）")
-@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="每个项目笔记本的执行时限（秒）")
-@click.option("--parameters", "params_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("parameters"), show_default=True, help="papermill 参数文件的存放文件夹")
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="每个项目笔记本的执行时限（秒）",
+)
+@click.option(
+    "--parameters",
+    "params_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("parameters"),
+    show_default=True,
+    help="papermill 参数文件的存放文件夹",
+)
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
-def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
-          scheme_spec: str | None, timeout: int, params_dir: Path, notebook: Path | None) -> None:
+def batch(
+    data_dirs: tuple[Path, ...],
+    out_dir: Path,
+    workers: int | None,
+    scheduler: str | None,
+    force: bool,
+    scheme_spec: str | None,
+    timeout: int,
+    params_dir: Path,
+    notebook: Path | None,
+) -> None:
     """批量生成 DATA_DIR（缺省 data/；可给多个）下全部项目的报告、项目总览与汇总表。"""
     from .pipeline.batch import FAILED, INVALID, run_batch
     from .presentation.progress import BatchProgress
@@ -144,10 +182,19 @@ def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, sched
             sys.exit(EXIT_INPUT)
     try:
         with BatchProgress() as progress:
-            result = run_batch(data_dir, out_dir, params_dir=params_dir, workers=workers, scheduler=scheduler,
-                               force=force, timeout=timeout, scheme=scheme_spec,
-                               notebook=str(notebook) if notebook else None,
-                               on_plan=progress.planned, on_result=progress.advance)
+            result = run_batch(
+                data_dir,
+                out_dir,
+                params_dir=params_dir,
+                workers=workers,
+                scheduler=scheduler,
+                force=force,
+                timeout=timeout,
+                scheme=scheme_spec,
+                notebook=str(notebook) if notebook else None,
+                on_plan=progress.planned,
+                on_result=progress.advance,
+            )
     except KeyboardInterrupt:
         click.echo("已中断：已完成的报告均已保留，再次运行 evalcore batch 将只补齐缺失的部分。", err=True)
         sys.exit(130)
@@ -156,15 +203,22 @@ def batch(data_dirs: tuple[Path, ...], out_dir: Path, workers: int | None, sched
             who = f"{m.get('project_id') or m.get('name') or ''} ".lstrip()
             click.echo(f"失败：{who}{m.get('error', '')}".splitlines()[0], err=True)
     index = f"总览：{out_dir / 'index.html'}" if not result.index_error else "项目总览生成失败（见上）"
-    click.echo(f"完成 {result.count('done')}，跳过（未变化）{result.count('skipped')}，失败 {result.count(FAILED)}，"
-               f"输入无效 {result.count(INVALID)}，用时 {result.seconds:.1f} 秒。{index}")
+    click.echo(
+        f"完成 {result.count('done')}，跳过（未变化）{result.count('skipped')}，失败 {result.count(FAILED)}，"
+        f"输入无效 {result.count(INVALID)}，用时 {result.seconds:.1f} 秒。{index}"
+    )
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出的 Excel 工作簿（.xlsx）：汇总表，加每个项目一张项目支出绩效自评表")
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出的 Excel 工作簿（.xlsx）：汇总表，加每个项目一张项目支出绩效自评表",
+)
 @click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
 def export(paths: tuple[Path, ...], xlsx_out: Path, scheme_spec: str | None) -> None:
     """导出 Excel：每个项目一张标准的项目支出绩效自评表（复核得分与自评得分并列），另有汇总表。"""
@@ -198,7 +252,9 @@ def template(out: Path) -> None:
 @click.option("--projects", "n_projects", type=click.IntRange(min=1), required=True, help="项目数")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出文件夹")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子输出相同")
-@click.option("--format", "fmt", type=click.Choice(["tables", "yaml", "xlsx"]), default="tables", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["tables", "yaml", "xlsx"]), default="tables", show_default=True
+)
 def synth(n_projects: int, out: Path, seed: int, fmt: str) -> None:
     """生成逼真的合成项目台账（表格，或按部门文件夹存放的 YAML/工作簿）。"""
     from .authoring.synth import write_synthetic

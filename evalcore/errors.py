@@ -41,9 +41,18 @@ class Where:
         return " ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
-        return {k: v for k, v in (("file", self.file), ("sheet", self.sheet), ("row", self.row),
-                                  ("column", self.column), ("path", self.path), ("field", self.field))
-                if v is not None}
+        return {
+            k: v
+            for k, v in (
+                ("file", self.file),
+                ("sheet", self.sheet),
+                ("row", self.row),
+                ("column", self.column),
+                ("path", self.path),
+                ("field", self.field),
+            )
+            if v is not None
+        }
 
 
 class EvalcoreError(Exception):
@@ -107,7 +116,9 @@ class ProjectError(EvalcoreError):
     def __str__(self) -> str:
         place = self.where.describe() if self.where else ""
         who = f"项目「{self.project_id}」" if self.project_id else "项目"
-        return f"{place}：{who}处理时出现内部错误（{self.cause}），其他项目不受影响；请报告此问题".lstrip("：")
+        return f"{place}：{who}处理时出现内部错误（{self.cause}），其他项目不受影响；请报告此问题".lstrip(
+            "："
+        )
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"message": str(self), "where": self.where.as_dict() if self.where else {}}

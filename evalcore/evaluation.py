@@ -60,8 +60,12 @@ def scheme_for(project: Project, override: Scheme | str | None = None) -> Scheme
             return get_scheme(project.scheme)
         except SchemeError as exc:
             where = project.scheme_where or project.where or Where(project.origin)
-            raise InputError(where, exc.message, "内置方案 id（self-2020、dept-2020）或方案文件路径",
-                             project_id=project.project_id) from None
+            raise InputError(
+                where,
+                exc.message,
+                "内置方案 id（self-2020、dept-2020）或方案文件路径",
+                project_id=project.project_id,
+            ) from None
     return get_scheme(default_scheme_id(project.evaluation_type))
 
 
@@ -82,7 +86,9 @@ def evaluate_projects(projects: Iterable[Project], scheme: Scheme | str | None =
     return run
 
 
-def evaluate_paths(paths: Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None) -> EvaluationRun:
+def evaluate_paths(
+    paths: Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None
+) -> EvaluationRun:
     """Load, score and review everything under paths; bad inputs become errors, the rest is scored."""
     loaded = load_paths(paths)
     run = evaluate_projects(loaded.projects, scheme)

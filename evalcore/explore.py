@@ -51,18 +51,64 @@ BY = ("department", "project", "item")
 DEFAULT_GRADES = ("优", "良", "中", "差")
 
 PROJECT_COLUMNS = (
-    "project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit",
-    "initial", "adjusted", "executed", "execution_rate", "initial_rate", "budget_basis", "budget_score",
-    "total", "total_raw", "grade", "scale", "reported_total", "reported_grade", "findings", "finding_codes",
+    "project_id",
+    "name",
+    "department",
+    "unit",
+    "year",
+    "evaluation_type",
+    "scheme",
+    "amount_unit",
+    "initial",
+    "adjusted",
+    "executed",
+    "execution_rate",
+    "initial_rate",
+    "budget_basis",
+    "budget_score",
+    "total",
+    "total_raw",
+    "grade",
+    "scale",
+    "reported_total",
+    "reported_grade",
+    "findings",
+    "finding_codes",
     "source",
 )
 INDICATOR_COLUMNS = (
-    "project_id", "department", "level1", "level2", "name", "category", "direction", "target", "actual",
-    "unit", "weight", "score", "reported_score", "completion", "met", "level", "applicable", "rule",
-    "explanation", "deviation_reason",
+    "project_id",
+    "department",
+    "level1",
+    "level2",
+    "name",
+    "category",
+    "direction",
+    "target",
+    "actual",
+    "unit",
+    "weight",
+    "score",
+    "reported_score",
+    "completion",
+    "met",
+    "level",
+    "applicable",
+    "rule",
+    "explanation",
+    "deviation_reason",
 )
-BUDGET_COLUMNS = ("project_id", "department", "source", "role", "initial", "adjusted", "executed",
-                  "execution_rate", "reported_score")
+BUDGET_COLUMNS = (
+    "project_id",
+    "department",
+    "source",
+    "role",
+    "initial",
+    "adjusted",
+    "executed",
+    "execution_rate",
+    "reported_score",
+)
 FINDING_COLUMNS = ("project_id", "department", "code", "severity", "subject", "title", "message")
 ERROR_COLUMNS = ("project_id", "message", "file", "sheet", "row", "column", "path", "field", "expected")
 
@@ -75,9 +121,17 @@ def _wan(unit: str) -> float:
 def _error_row(exc: EvalcoreError) -> dict[str, object]:
     d: dict[str, Any] = exc.as_dict() if hasattr(exc, "as_dict") else {"message": str(exc), "where": {}}
     where = d.get("where") or {}
-    return {"project_id": d.get("project_id"), "message": d.get("message"), "file": where.get("file"),
-            "sheet": where.get("sheet"), "row": where.get("row"), "column": where.get("column"),
-            "path": where.get("path"), "field": where.get("field"), "expected": d.get("expected")}
+    return {
+        "project_id": d.get("project_id"),
+        "message": d.get("message"),
+        "file": where.get("file"),
+        "sheet": where.get("sheet"),
+        "row": where.get("row"),
+        "column": where.get("column"),
+        "path": where.get("path"),
+        "field": where.get("field"),
+        "expected": d.get("expected"),
+    }
 
 
 @dataclass(frozen=True)
@@ -101,7 +155,9 @@ class _Base:
     memo: dict[object, object] = field(default_factory=dict)  # tables derived once from the full portfolio
 
 
-def _build(evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], sources: tuple[str, ...]) -> _Base:
+def _build(
+    evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], sources: tuple[str, ...]
+) -> _Base:
     """The tables, column by column: one pass gathers the rows' objects, then one list per column."""
     import numpy as np
     import pandas as pd
@@ -141,49 +197,63 @@ def _build(evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], s
     def by_pos(values: list, pos: list[int]) -> list:
         return [values[i] for i in pos]
 
-    projects = pd.DataFrame({
-        "project_id": pids, "name": [p.name for p in projs], "department": depts, "unit": [p.unit for p in projs],
-        "year": np.array([p.year for p in projs], dtype="int64"),
-        "evaluation_type": [p.evaluation_type for p in projs], "scheme": [c.scheme.id for c in cards],
-        "amount_unit": [p.amount_unit for p in projs],
-        "initial": floats(b.initial * k for b, k in zip(buds, ks, strict=True)),
-        "adjusted": floats(b.adjusted * k for b, k in zip(buds, ks, strict=True)),
-        "executed": floats(b.executed * k for b, k in zip(buds, ks, strict=True)),
-        "execution_rate": floats(b.execution_rate for b in buds), "initial_rate": floats(b.initial_rate for b in buds),
-        "budget_basis": [b.basis for b in buds], "budget_score": floats(b.score for b in buds),
-        "total": floats(c.total for c in cards), "total_raw": floats(c.total_raw for c in cards),
-        "grade": [c.grade for c in cards], "scale": floats(c.scale for c in cards),
-        "reported_total": floats(p.reported_total for p in projs),
-        "reported_grade": objects(p.reported_grade for p in projs),
-        "findings": np.array([len(ev.findings) for ev in evs], dtype="int64"),
-        "finding_codes": [" ".join(f.code for f in ev.findings) for ev in evs],
-        "source": [p.origin for p in projs],
-    }, columns=list(PROJECT_COLUMNS))
+    projects = pd.DataFrame(
+        {
+            "project_id": pids,
+            "name": [p.name for p in projs],
+            "department": depts,
+            "unit": [p.unit for p in projs],
+            "year": np.array([p.year for p in projs], dtype="int64"),
+            "evaluation_type": [p.evaluation_type for p in projs],
+            "scheme": [c.scheme.id for c in cards],
+            "amount_unit": [p.amount_unit for p in projs],
+            "initial": floats(b.initial * k for b, k in zip(buds, ks, strict=True)),
+            "adjusted": floats(b.adjusted * k for b, k in zip(buds, ks, strict=True)),
+            "executed": floats(b.executed * k for b, k in zip(buds, ks, strict=True)),
+            "execution_rate": floats(b.execution_rate for b in buds),
+            "initial_rate": floats(b.initial_rate for b in buds),
+            "budget_basis": [b.basis for b in buds],
+            "budget_score": floats(b.score for b in buds),
+            "total": floats(c.total for c in cards),
+            "total_raw": floats(c.total_raw for c in cards),
+            "grade": [c.grade for c in cards],
+            "scale": floats(c.scale for c in cards),
+            "reported_total": floats(p.reported_total for p in projs),
+            "reported_grade": objects(p.reported_grade for p in projs),
+            "findings": np.array([len(ev.findings) for ev in evs], dtype="int64"),
+            "finding_codes": [" ".join(f.code for f in ev.findings) for ev in evs],
+            "source": [p.origin for p in projs],
+        },
+        columns=list(PROJECT_COLUMNS),
+    )
 
     inds = [s.indicator for s in scored]
     n_na = len(na)
-    indicators = pd.DataFrame({
-        "project_id": by_pos(pids, scored_pos) + by_pos(pids, na_pos),
-        "department": by_pos(depts, scored_pos) + by_pos(depts, na_pos),
-        "level1": [i.level1 for i in inds] + [i.level1 for i in na],
-        "level2": [i.level2 for i in inds] + [i.level2 for i in na],
-        "name": [i.name for i in inds] + [i.name for i in na],
-        "category": objects([s.category for s in scored] + [None] * n_na),
-        "direction": [i.direction for i in inds] + [i.direction for i in na],
-        "target": [i.target.raw for i in inds] + [i.target.raw for i in na],
-        "actual": [i.actual.raw for i in inds] + [i.actual.raw for i in na],
-        "unit": objects([i.unit for i in inds] + [i.unit for i in na]),
-        "weight": floats([s.weight for s in scored] + [i.weight for i in na]),
-        "score": floats([s.score for s in scored] + [None] * n_na),
-        "reported_score": floats([i.reported_score for i in inds] + [i.reported_score for i in na]),
-        "completion": floats([s.completion for s in scored] + [None] * n_na),
-        "met": objects([s.met for s in scored] + [None] * n_na),
-        "level": objects([s.level for s in scored] + [None] * n_na),
-        "applicable": np.array([True] * len(scored) + [False] * n_na, dtype=bool),
-        "rule": [s.explanation.rule for s in scored] + ["不适用"] * n_na,
-        "explanation": [s.explanation.text for s in scored] + ["不适用，剔除后按百分制折算"] * n_na,
-        "deviation_reason": [i.deviation_reason for i in inds] + [i.deviation_reason for i in na],
-    }, columns=list(INDICATOR_COLUMNS))
+    indicators = pd.DataFrame(
+        {
+            "project_id": by_pos(pids, scored_pos) + by_pos(pids, na_pos),
+            "department": by_pos(depts, scored_pos) + by_pos(depts, na_pos),
+            "level1": [i.level1 for i in inds] + [i.level1 for i in na],
+            "level2": [i.level2 for i in inds] + [i.level2 for i in na],
+            "name": [i.name for i in inds] + [i.name for i in na],
+            "category": objects([s.category for s in scored] + [None] * n_na),
+            "direction": [i.direction for i in inds] + [i.direction for i in na],
+            "target": [i.target.raw for i in inds] + [i.target.raw for i in na],
+            "actual": [i.actual.raw for i in inds] + [i.actual.raw for i in na],
+            "unit": objects([i.unit for i in inds] + [i.unit for i in na]),
+            "weight": floats([s.weight for s in scored] + [i.weight for i in na]),
+            "score": floats([s.score for s in scored] + [None] * n_na),
+            "reported_score": floats([i.reported_score for i in inds] + [i.reported_score for i in na]),
+            "completion": floats([s.completion for s in scored] + [None] * n_na),
+            "met": objects([s.met for s in scored] + [None] * n_na),
+            "level": objects([s.level for s in scored] + [None] * n_na),
+            "applicable": np.array([True] * len(scored) + [False] * n_na, dtype=bool),
+            "rule": [s.explanation.rule for s in scored] + ["不适用"] * n_na,
+            "explanation": [s.explanation.text for s in scored] + ["不适用，剔除后按百分制折算"] * n_na,
+            "deviation_reason": [i.deviation_reason for i in inds] + [i.deviation_reason for i in na],
+        },
+        columns=list(INDICATOR_COLUMNS),
+    )
     # an indicator's rows in `score --json` order: a project's applicable ones, then its not-applicable ones
     ipos = np.asarray(scored_pos + na_pos, dtype="int64")
     if n_na:
@@ -192,33 +262,57 @@ def _build(evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], s
         ipos = ipos[order]
 
     row_k = by_pos(ks, rows_pos)
-    budget = pd.DataFrame({
-        "project_id": by_pos(pids, rows_pos), "department": by_pos(depts, rows_pos),
-        "source": [r.source for r in rows], "role": [r.role for r in rows],
-        "initial": floats(r.initial * k for r, k in zip(rows, row_k, strict=True)),
-        "adjusted": floats(r.adjusted * k for r, k in zip(rows, row_k, strict=True)),
-        "executed": floats(r.executed * k for r, k in zip(rows, row_k, strict=True)),
-        "execution_rate": floats(r.executed / r.adjusted if r.adjusted > 0 else None for r in rows),
-        "reported_score": floats(r.reported_score for r in rows),
-    }, columns=list(BUDGET_COLUMNS))
-    findings = pd.DataFrame({
-        "project_id": by_pos(pids, finds_pos), "department": by_pos(depts, finds_pos),
-        "code": [f.code for f in finds], "severity": [f.severity for f in finds], "subject": [f.subject for f in finds],
-        "title": [CODES.get(f.code, "") for f in finds], "message": [f.message for f in finds],
-    }, columns=list(FINDING_COLUMNS))
+    budget = pd.DataFrame(
+        {
+            "project_id": by_pos(pids, rows_pos),
+            "department": by_pos(depts, rows_pos),
+            "source": [r.source for r in rows],
+            "role": [r.role for r in rows],
+            "initial": floats(r.initial * k for r, k in zip(rows, row_k, strict=True)),
+            "adjusted": floats(r.adjusted * k for r, k in zip(rows, row_k, strict=True)),
+            "executed": floats(r.executed * k for r, k in zip(rows, row_k, strict=True)),
+            "execution_rate": floats(r.executed / r.adjusted if r.adjusted > 0 else None for r in rows),
+            "reported_score": floats(r.reported_score for r in rows),
+        },
+        columns=list(BUDGET_COLUMNS),
+    )
+    findings = pd.DataFrame(
+        {
+            "project_id": by_pos(pids, finds_pos),
+            "department": by_pos(depts, finds_pos),
+            "code": [f.code for f in finds],
+            "severity": [f.severity for f in finds],
+            "subject": [f.subject for f in finds],
+            "title": [CODES.get(f.code, "") for f in finds],
+            "message": [f.message for f in finds],
+        },
+        columns=list(FINDING_COLUMNS),
+    )
     errors_df = pd.DataFrame([_error_row(e) for e in errors], columns=list(ERROR_COLUMNS))
 
     schemes = Counter(tuple(g.name for g in c.scheme.grades) for c in cards)
     order_ = schemes.most_common(1)[0][0] if schemes else DEFAULT_GRADES
     grade_order = (*order_, *sorted({c.grade for c in cards} - set(order_)))
-    return _Base(projects, indicators, budget, findings, errors_df, dict(zip(pids, evs, strict=True)),
-                 {pid: n for n, pid in enumerate(pids)}, ipos, np.asarray(rows_pos, dtype="int64"),
-                 np.asarray(finds_pos, dtype="int64"), grade_order, sources,
-                 np.searchsorted(ipos, np.arange(len(pids) + 1)))
+    return _Base(
+        projects,
+        indicators,
+        budget,
+        findings,
+        errors_df,
+        dict(zip(pids, evs, strict=True)),
+        {pid: n for n, pid in enumerate(pids)},
+        ipos,
+        np.asarray(rows_pos, dtype="int64"),
+        np.asarray(finds_pos, dtype="int64"),
+        grade_order,
+        sources,
+        np.searchsorted(ipos, np.arange(len(pids) + 1)),
+    )
 
 
-def load_portfolio(path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-                   scheme: Scheme | str | None = None) -> Portfolio:
+def load_portfolio(
+    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None
+) -> Portfolio:
     """Read, score and review every project under `path` (a file, a folder, a table folder, or a
     list of them) through `evaluate_paths`. Inputs that cannot be used are kept in `errors`."""
     paths = [path] if isinstance(path, str | os.PathLike) else list(path)
@@ -237,7 +331,9 @@ def _as_set(value: object) -> set[str] | None:
 class Portfolio:
     """Scored projects as DataFrames; `filter` gives a cheap view, `variance` the budget variance."""
 
-    def __init__(self, base: _Base, keep: np.ndarray | None = None, filters: dict[str, object] | None = None) -> None:
+    def __init__(
+        self, base: _Base, keep: np.ndarray | None = None, filters: dict[str, object] | None = None
+    ) -> None:
         self._base = base
         self._keep = keep  # None: every project
         self.filters: dict[str, object] = dict(filters or {})
@@ -250,8 +346,12 @@ class Portfolio:
             if self._keep is None:
                 self._cache[name] = full
             else:
-                pos = {"projects": None, "indicators": self._base.indicator_pos, "budget": self._base.budget_pos,
-                       "findings": self._base.finding_pos}[name]
+                pos = {
+                    "projects": None,
+                    "indicators": self._base.indicator_pos,
+                    "budget": self._base.budget_pos,
+                    "findings": self._base.finding_pos,
+                }[name]
                 self._cache[name] = full[self._keep if pos is None else self._keep[pos]]
         return self._cache[name]  # type: ignore[return-value]
 
@@ -308,15 +408,19 @@ class Portfolio:
         self.project(project_id)
         n = self._base.positions[project_id]
         start = self._base.indicator_start
-        return self._base.indicators.iloc[int(start[n]):int(start[n + 1])]
+        return self._base.indicators.iloc[int(start[n]) : int(start[n + 1])]
 
     @property
     def evaluations(self) -> list[Evaluation]:
         return [self._base.evaluations[p] for p in self.projects["project_id"]]
 
     # -- filter --------------------------------------------------------------------------------------
-    def filter(self, department: str | Iterable[str] | None = None, grade: str | Iterable[str] | None = None,
-               rate: tuple[float | None, float | None] | None = None) -> Portfolio:
+    def filter(
+        self,
+        department: str | Iterable[str] | None = None,
+        grade: str | Iterable[str] | None = None,
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
         """The projects of these departments, with these grades, whose 执行率 lies in [lo, hi]
         (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0). Masks on
         the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
@@ -332,7 +436,9 @@ class Portfolio:
         grades = _as_set(grade)
         if grades is not None:
             keep &= projects["grade"].isin(grades).to_numpy()
-            filters["grade"] = [g for g in self.grade_order if g in grades] + sorted(grades - set(self.grade_order))
+            filters["grade"] = [g for g in self.grade_order if g in grades] + sorted(
+                grades - set(self.grade_order)
+            )
         if rate is not None:
             lo, hi = rate
             if lo is not None or hi is not None:
@@ -371,9 +477,18 @@ class Portfolio:
         import pandas as pd
 
         p = self.projects
-        out = pd.DataFrame({"project_id": p["project_id"], "name": p["name"], "department": p["department"],
-                            "grade": p["grade"], "total": p["total"],
-                            "年初": p["initial"], "全年": p["adjusted"], "执行": p["executed"]})
+        out = pd.DataFrame(
+            {
+                "project_id": p["project_id"],
+                "name": p["name"],
+                "department": p["department"],
+                "grade": p["grade"],
+                "total": p["total"],
+                "年初": p["initial"],
+                "全年": p["adjusted"],
+                "执行": p["executed"],
+            }
+        )
         out["差额"] = out["全年"] - out["执行"]
         out["执行率"] = p["execution_rate"]
         return _flag(out, threshold).reset_index(drop=True)
@@ -407,11 +522,17 @@ class Portfolio:
             is_item = (b["role"] == "item").to_numpy()
             items = b[is_item]
             pos = base.budget_pos[is_item]
-            full = pd.DataFrame({"project_id": items["project_id"].to_numpy(),
-                                 "name": base.projects["name"].to_numpy()[pos],
-                                 "department": items["department"].to_numpy(), "item": items["source"].to_numpy(),
-                                 "年初": items["initial"].to_numpy(), "全年": items["adjusted"].to_numpy(),
-                                 "执行": items["executed"].to_numpy()})
+            full = pd.DataFrame(
+                {
+                    "project_id": items["project_id"].to_numpy(),
+                    "name": base.projects["name"].to_numpy()[pos],
+                    "department": items["department"].to_numpy(),
+                    "item": items["source"].to_numpy(),
+                    "年初": items["initial"].to_numpy(),
+                    "全年": items["adjusted"].to_numpy(),
+                    "执行": items["executed"].to_numpy(),
+                }
+            )
             full["差额"] = full["全年"] - full["执行"]
             full["执行率"] = items["execution_rate"].to_numpy()
             base.memo[key] = (_flag(full, threshold), pos)
@@ -426,7 +547,11 @@ class Portfolio:
         key = "summary"
         if key not in self._cache:
             p = self.projects
-            adjusted, executed, initial = float(p["adjusted"].sum()), float(p["executed"].sum()), float(p["initial"].sum())
+            adjusted, executed, initial = (
+                float(p["adjusted"].sum()),
+                float(p["executed"].sum()),
+                float(p["initial"].sum()),
+            )
             scores = [float(x) for x in p["total"]]
             counts = p["grade"].value_counts()
             pv = self.variance("project")
@@ -434,7 +559,10 @@ class Portfolio:
                 "projects": len(p),
                 "departments": int(p["department"].nunique()),
                 "years": sorted(int(y) for y in p["year"].unique()),
-                "initial": initial, "adjusted": adjusted, "executed": executed, "gap": adjusted - executed,
+                "initial": initial,
+                "adjusted": adjusted,
+                "executed": executed,
+                "gap": adjusted - executed,
                 "execution_rate": executed / adjusted if adjusted > 0 else None,
                 "mean_score": statistics.fmean(scores) if scores else None,
                 "grades": {g: int(counts.get(g, 0)) for g in self.grade_order},
@@ -458,8 +586,10 @@ class Portfolio:
         from .presentation.cards import describe_filters
 
         where = "" if not self.filters else f"，筛选 {describe_filters(self.filters)}"
-        return (f"<Portfolio {s['projects']} 个项目，{s['departments']} 个主管部门，全年预算 {s['adjusted']:,.2f} 万元，"
-                f"执行 {s['executed']:,.2f} 万元，执行率 {rate}，输入错误 {s['errors']} 个{where}>")
+        return (
+            f"<Portfolio {s['projects']} 个项目，{s['departments']} 个主管部门，全年预算 {s['adjusted']:,.2f} 万元，"
+            f"执行 {s['executed']:,.2f} 万元，执行率 {rate}，输入错误 {s['errors']} 个{where}>"
+        )
 
 
 def _flag(df: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -21,27 +21,67 @@ class Field:
 
 
 PROJECT_FIELDS: tuple[Field, ...] = (
-    Field("project_id", "项目编号", ("项目代码", "项目ID", "id"), True, note="在整个台账中唯一，如 nc-scjg-2019-zzxf"),
+    Field(
+        "project_id",
+        "项目编号",
+        ("项目代码", "项目ID", "id"),
+        True,
+        note="在整个台账中唯一，如 nc-scjg-2019-zzxf",
+    ),
     Field("name", "项目名称", ("项目", "project_name"), True),
     Field("department", "主管部门", ("部门", "主管单位"), True),
     Field("unit", "实施单位", ("项目实施单位", "单位"), note="缺省时同主管部门"),
     Field("year", "年度", ("评价年度", "预算年度"), True, "int"),
-    Field("evaluation_type", "评价类型", ("type",), note="单位自评 / 部门评价 / 财政评价（self / department / finance）"),
-    Field("scheme", "评分方案", ("scheme_id",), note="缺省时按评价类型：单位自评 self-2020，部门/财政评价 dept-2020"),
+    Field(
+        "evaluation_type",
+        "评价类型",
+        ("type",),
+        note="单位自评 / 部门评价 / 财政评价（self / department / finance）",
+    ),
+    Field(
+        "scheme",
+        "评分方案",
+        ("scheme_id",),
+        note="缺省时按评价类型：单位自评 self-2020，部门/财政评价 dept-2020",
+    ),
     Field("amount_unit", "金额单位", ("单位（金额）",), note="万元 或 元，缺省 万元"),
-    Field("goal_planned", "年度总体目标（预期）", ("预期目标", "年度总体目标", "总体目标预期"), note="年度总体目标的预期目标"),
+    Field(
+        "goal_planned",
+        "年度总体目标（预期）",
+        ("预期目标", "年度总体目标", "总体目标预期"),
+        note="年度总体目标的预期目标",
+    ),
     Field("goal_actual", "年度总体目标（实际完成）", ("实际完成情况", "总体目标实际完成情况")),
-    Field("reported_total", "自评得分", ("自评总分", "总分", "报告得分"), kind="number", note="报告或自评表上填写的总分"),
+    Field(
+        "reported_total",
+        "自评得分",
+        ("自评总分", "总分", "报告得分"),
+        kind="number",
+        note="报告或自评表上填写的总分",
+    ),
     Field("reported_grade", "自评等级", ("评价等级", "等级")),
     Field("budget_note", "预算执行说明", ("预算执行偏差原因", "执行率说明"), note="执行率偏低或超支的原因"),
 )
 
 BUDGET_FIELDS: tuple[Field, ...] = (
-    Field("source", "资金来源", ("项目", "资金项目", "预算项目", "明细"), True,
-          note="年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金，或具体支出明细（如某项活动）"),
+    Field(
+        "source",
+        "资金来源",
+        ("项目", "资金项目", "预算项目", "明细"),
+        True,
+        note="年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金，或具体支出明细（如某项活动）",
+    ),
     Field("initial", "年初预算数", ("年初预算",), False, "number", note="缺省时同全年预算数"),
-    Field("adjusted", "全年预算数", ("全年预算数(A)", "全年预算数（A）", "调整后预算数", "全年预算"), True, "number"),
-    Field("executed", "全年执行数", ("全年执行数(B)", "全年执行数（B）", "实际支出", "执行数"), True, "number"),
+    Field(
+        "adjusted",
+        "全年预算数",
+        ("全年预算数(A)", "全年预算数（A）", "调整后预算数", "全年预算"),
+        True,
+        "number",
+    ),
+    Field(
+        "executed", "全年执行数", ("全年执行数(B)", "全年执行数（B）", "实际支出", "执行数"), True, "number"
+    ),
     Field("reported_score", "自评得分", ("得分",), kind="number"),
 )
 
@@ -50,7 +90,13 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("level2", "二级指标", (), True),
     Field("name", "三级指标", ("指标名称",), True),
     Field("direction", "指标性质", ("指标方向", "性质"), True, note="≥ > = ≤ < 定性 时限"),
-    Field("target", "年度指标值", ("指标值", "目标值"), True, note="如 ≥200人次、≥70%、=8个、≤90万元、2019年12月31日前、达成预期指标"),
+    Field(
+        "target",
+        "年度指标值",
+        ("指标值", "目标值"),
+        True,
+        note="如 ≥200人次、≥70%、=8个、≤90万元、2019年12月31日前、达成预期指标",
+    ),
     Field("actual", "实际完成值", ("实际值", "完成值"), True),
     Field("unit", "度量单位", ("计量单位", "单位"), note="目标或实际值未写单位时使用"),
     Field("weight", "分值", ("权重", "指标分值"), True, "number"),
@@ -73,9 +119,13 @@ TABLE_INDICATORS = "indicators"
 
 #: 评价类型 labels accepted for evaluation_type.
 EVALUATION_TYPES = {
-    "self": "self", "单位自评": "self", "自评": "self",
-    "department": "department", "部门评价": "department",
-    "finance": "finance", "财政评价": "finance",
+    "self": "self",
+    "单位自评": "self",
+    "自评": "self",
+    "department": "department",
+    "部门评价": "department",
+    "finance": "finance",
+    "财政评价": "finance",
 }
 EVALUATION_TYPE_LABELS = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 

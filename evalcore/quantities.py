@@ -17,13 +17,38 @@ from functools import lru_cache
 COMPARATORS = ("≥", ">", "=", "≤", "<")
 
 _COMPARATOR_WORDS = {
-    ">=": "≥", "≥": "≥", "≧": "≥", "⩾": "≥", "不低于": "≥", "不少于": "≥", "大于等于": "≥", "不小于": "≥",
-    "达到": "≥", "至少": "≥",
-    ">": ">", "大于": ">", "高于": ">", "多于": ">", "超过": ">",
-    "<=": "≤", "≤": "≤", "≦": "≤", "⩽": "≤", "不高于": "≤", "不超过": "≤", "小于等于": "≤", "不大于": "≤",
-    "控制在": "≤", "以内": "≤",
-    "<": "<", "小于": "<", "低于": "<", "少于": "<",
-    "=": "=", "==": "=", "等于": "=",
+    ">=": "≥",
+    "≥": "≥",
+    "≧": "≥",
+    "⩾": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "大于等于": "≥",
+    "不小于": "≥",
+    "达到": "≥",
+    "至少": "≥",
+    ">": ">",
+    "大于": ">",
+    "高于": ">",
+    "多于": ">",
+    "超过": ">",
+    "<=": "≤",
+    "≤": "≤",
+    "≦": "≤",
+    "⩽": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "小于等于": "≤",
+    "不大于": "≤",
+    "控制在": "≤",
+    "以内": "≤",
+    "<": "<",
+    "小于": "<",
+    "低于": "<",
+    "少于": "<",
+    "=": "=",
+    "==": "=",
+    "等于": "=",
 }
 _CMP_RE = "|".join(sorted((re.escape(k) for k in _COMPARATOR_WORDS), key=len, reverse=True))
 _NUMBER_RE = re.compile(
@@ -66,7 +91,7 @@ def unit_scale(unit: str | None) -> tuple[float, str | None]:
         if unit == prefix:
             return factor, ""
         if unit.startswith(prefix):
-            inner, base = unit_scale(unit[len(prefix):])
+            inner, base = unit_scale(unit[len(prefix) :])
             return factor * inner, base
     return 1.0, unit
 
@@ -110,12 +135,39 @@ _NEXT_YEAR = re.compile(r"(?:次年|下年|翌年|第二年)\s*(\d{1,2})\s*月(?
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_END = re.compile(r"(?<![\d年个])(\d{1,2})\s*月(?:份)?(?:底|末|前|内|之前|以前|完成)")
 _RELATIVE_WORDS = (
-    ("年底", (12, 31)), ("年末", (12, 31)), ("年内", (12, 31)), ("本年度", (12, 31)), ("年度内", (12, 31)),
-    ("上半年", (6, 30)), ("第一季度", (3, 31)), ("一季度", (3, 31)), ("第二季度", (6, 30)), ("二季度", (6, 30)),
-    ("第三季度", (9, 30)), ("三季度", (9, 30)), ("第四季度", (12, 31)), ("四季度", (12, 31)),
+    ("年底", (12, 31)),
+    ("年末", (12, 31)),
+    ("年内", (12, 31)),
+    ("本年度", (12, 31)),
+    ("年度内", (12, 31)),
+    ("上半年", (6, 30)),
+    ("第一季度", (3, 31)),
+    ("一季度", (3, 31)),
+    ("第二季度", (6, 30)),
+    ("二季度", (6, 30)),
+    ("第三季度", (9, 30)),
+    ("三季度", (9, 30)),
+    ("第四季度", (12, 31)),
+    ("四季度", (12, 31)),
 )
-_LATE_WORDS = ("未完成", "未按时", "未按期", "延期", "逾期", "滞后", "推迟", "延迟", "未能", "尚未", "没有", "没能",
-               "不能", "无法", "超期", "未如期")
+_LATE_WORDS = (
+    "未完成",
+    "未按时",
+    "未按期",
+    "延期",
+    "逾期",
+    "滞后",
+    "推迟",
+    "延迟",
+    "未能",
+    "尚未",
+    "没有",
+    "没能",
+    "不能",
+    "无法",
+    "超期",
+    "未如期",
+)
 _ON_TIME_WORDS = ("按时", "按期", "如期", "及时", "提前", "前完成", "已完成", "完成")
 
 #: A deadline written without its year: (years after the project year, month, day or None = month end)
@@ -182,7 +234,9 @@ _ZERO_WORDS = {"无", "零", "没有", "未发生"}
 # The shape most cells have (`≥200人次`, `98.5%`, `8565个`): a symbol, digits, a unit of letters or
 # Chinese. Read directly; it means exactly what the general parse below makes of it (no NFKC change,
 # no 以上/以内 tail, no 年/月/日 date, a finite number).
-_PLAIN_RE = re.compile(r"([≥≤><=]?)([0-9]{1,15}(?:\.[0-9]{1,15})?)((?:[A-Za-z%]|[\u4e00-\u4ee4\u4ee6-\u9fff]){0,8})")
+_PLAIN_RE = re.compile(
+    r"([≥≤><=]?)([0-9]{1,15}(?:\.[0-9]{1,15})?)((?:[A-Za-z%]|[\u4e00-\u4ee4\u4ee6-\u9fff]){0,8})"
+)
 
 
 def plain_number(raw: str) -> tuple[str | None, float, str | None] | None:
@@ -230,8 +284,13 @@ def parse_general(raw: object) -> Quantity:
             return Quantity(written, "number", number, normalize_unit(unit), comparator)
     date, relative = _find_date(text)
     if date or relative:
-        return Quantity(text, "date", date=date, relative_deadline=relative,
-                        on_time=False if _on_time(text) is False else None)
+        return Quantity(
+            text,
+            "date",
+            date=date,
+            relative_deadline=relative,
+            on_time=False if _on_time(text) is False else None,
+        )
     return Quantity(text, "text", on_time=_on_time(text))
 
 

@@ -74,8 +74,12 @@ def score_project(project: Project, scheme: Scheme) -> Scorecard:
         if c is None:
             names = "、".join(x.name for x in scheme.categories)
             where = ind.where.at("level1", "一级指标") if ind.where else None
-            raise InputError(where, f"一级指标「{ind.level1}」不属于评分方案 {scheme.id}", f"{names} 之一",  # type: ignore[arg-type]
-                             project_id=project.project_id)
+            raise InputError(
+                where,
+                f"一级指标「{ind.level1}」不属于评分方案 {scheme.id}",
+                f"{names} 之一",  # type: ignore[arg-type]
+                project_id=project.project_id,
+            )
         cat = cats[c.name]
         cat.itemised_weight += ind.weight
         if not ind.applicable:
@@ -94,5 +98,15 @@ def score_project(project: Project, scheme: Scheme) -> Scorecard:
     categories = list(cats.values())
     total_raw = sum(c.score for c in categories) * scale
     total = round_half_up(total_raw, scheme.rounding.decimals)
-    return Scorecard(project, scheme, budget, categories, scored, not_applicable, scale, total_raw, total,
-                     scheme.grade_for(total))
+    return Scorecard(
+        project,
+        scheme,
+        budget,
+        categories,
+        scored,
+        not_applicable,
+        scale,
+        total_raw,
+        total,
+        scheme.grade_for(total),
+    )

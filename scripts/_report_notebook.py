@@ -8,8 +8,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 
-def report_notebook(*, intro: str, parameters: str, opening: str, header: str,
-                    sections: list[tuple[str, str]], id_prefix: str) -> nbformat.NotebookNode:
+def report_notebook(
+    *, intro: str, parameters: str, opening: str, header: str, sections: list[tuple[str, str]], id_prefix: str
+) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(intro, metadata={"tags": ["remove-cell"]}),
         new_code_cell(parameters, metadata={"tags": ["parameters"]}),
@@ -24,10 +25,13 @@ def report_notebook(*, intro: str, parameters: str, opening: str, header: str,
 
 def notebook(cells: list, id_prefix: str) -> nbformat.NotebookNode:
     """A Python 3 notebook of these cells with fixed ids (`<prefix>-00`, `<prefix>-01`, …)."""
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     for n, cell in enumerate(nb.cells):
         cell["id"] = f"{id_prefix}-{n:02d}"
     return nb

@@ -35,16 +35,22 @@ def build() -> nbformat.NotebookNode:
             "要修改评分规则，请修改评分方案或 `evalcore` 包，而不是这里。\n\n"
             "- 手工运行：`papermill notebooks/evaluation.ipynb out.ipynb -p project_path data/seed/nc-scjg-2019-zzxf.yaml`\n"
             "- 发布 HTML：`evalcore report data/seed/nc-scjg-2019-zzxf.yaml --out reports/`\n\n"
-            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的报告中。）"),
+            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的报告中。）"
+        ),
         parameters=(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
-            "project_path = \"data/seed/nc-scjg-2019-zzxf.yaml\"  # 项目文件（.yaml/.xlsx）或台账文件夹\n"
+            'project_path = "data/seed/nc-scjg-2019-zzxf.yaml"  # 项目文件（.yaml/.xlsx）或台账文件夹\n'
             "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定\n"
-            "project_id = None  # 台账文件夹时指定其中一个项目"),
+            "project_id = None  # 台账文件夹时指定其中一个项目"
+        ),
         opening=(
             "from evalcore.presentation.notebook import open_report\n\n"
-            "report = open_report(project_path, scheme, project_id)"),
-        header="report.header()", sections=SECTIONS, id_prefix="evalcore")
+            "report = open_report(project_path, scheme, project_id)"
+        ),
+        header="report.header()",
+        sections=SECTIONS,
+        id_prefix="evalcore",
+    )
 
 
 if __name__ == "__main__":

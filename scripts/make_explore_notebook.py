@@ -16,21 +16,27 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
 
 SECTIONS = [
-    ("一、钱花在哪里，没花出去的在哪里（按主管部门）",
-     "每个部门一条：蓝色为已执行，橙色为未执行的差额，红色为超支；选定一个部门时按项目画。",
-     'explorer.section("departments")'),
-    ("二、各部门预算执行率分布",
-     "每个部门一行：箱体为四分位区间，竖线为中位数，点为项目；橙色虚线为 90%。",
-     'explorer.section("rates")'),
-    ("三、执行不足与超支最多的支出明细",
-     "执行率低于 90% 的支出明细和项目中未执行金额最大的，以及超支最多的。",
-     'explorer.section("items")'),
-    ("四、复核得分与预算执行率",
-     "每个点一个项目，颜色为等级。",
-     'explorer.section("scatter")'),
-    ("五、逐级查看：主管部门 → 项目 → 指标",
-     "先选部门（只列当前筛选条件下的部门），再选项目，下方是该部门的项目和所选项目的评分卡与指标。",
-     "explorer.drilldown()"),
+    (
+        "一、钱花在哪里，没花出去的在哪里（按主管部门）",
+        "每个部门一条：蓝色为已执行，橙色为未执行的差额，红色为超支；选定一个部门时按项目画。",
+        'explorer.section("departments")',
+    ),
+    (
+        "二、各部门预算执行率分布",
+        "每个部门一行：箱体为四分位区间，竖线为中位数，点为项目；橙色虚线为 90%。",
+        'explorer.section("rates")',
+    ),
+    (
+        "三、执行不足与超支最多的支出明细",
+        "执行率低于 90% 的支出明细和项目中未执行金额最大的，以及超支最多的。",
+        'explorer.section("items")',
+    ),
+    ("四、复核得分与预算执行率", "每个点一个项目，颜色为等级。", 'explorer.section("scatter")'),
+    (
+        "五、逐级查看：主管部门 → 项目 → 指标",
+        "先选部门（只列当前筛选条件下的部门），再选项目，下方是该部门的项目和所选项目的评分卡与指标。",
+        "explorer.drilldown()",
+    ),
 ]
 
 
@@ -45,16 +51,19 @@ def build() -> nbformat.NotebookNode:
             "- 无界面运行：`papermill notebooks/explore.ipynb out.ipynb -p data_path /path/to/data`"
             "（显示默认视图：全部项目）。\n"
             "- 在代码里用：`evalcore.load_portfolio(path)` 返回的对象带有 `projects`、`indicators`、`budget`、"
-            "`findings`、`errors` 五张 DataFrame，以及 `variance(by=...)`、`filter(...)`、`project(id)`。"),
+            "`findings`、`errors` 五张 DataFrame，以及 `variance(by=...)`、`filter(...)`、`project(id)`。"
+        ),
         new_code_cell(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
-            "data_path = \"data/portfolio\"  # 项目文件、部门文件夹或台账文件夹（相对路径按仓库根目录解析）\n"
+            'data_path = "data/portfolio"  # 项目文件、部门文件夹或台账文件夹（相对路径按仓库根目录解析）\n'
             "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定",
-            metadata={"tags": ["parameters"]}),
+            metadata={"tags": ["parameters"]},
+        ),
         new_code_cell(
             "from evalcore.presentation.explore_views import open_explorer\n\n"
             "explorer = open_explorer(data_path, scheme)\n"
-            "portfolio = explorer.portfolio"),
+            "portfolio = explorer.portfolio"
+        ),
         new_markdown_cell("## 总览"),
         new_code_cell("portfolio"),
         new_markdown_cell("## 筛选\n\n主管部门、等级、执行率区间：以下各部分都按这里的条件重绘。"),
@@ -66,9 +75,11 @@ def build() -> nbformat.NotebookNode:
     cells += [
         new_markdown_cell(
             "## 自己动手\n\n"
-            "`portfolio` 的表都是 pandas DataFrame（金额单位：万元）。例如：按支出明细的偏差，未执行金额最大的十条："),
+            "`portfolio` 的表都是 pandas DataFrame（金额单位：万元）。例如：按支出明细的偏差，未执行金额最大的十条："
+        ),
         new_code_cell(
-            'portfolio.variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'),
+            'portfolio.variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'
+        ),
     ]
     return notebook(cells, "explore")
 

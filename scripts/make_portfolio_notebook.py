@@ -31,14 +31,17 @@ def build() -> nbformat.NotebookNode:
             "`summary.json` 与 `manifest.json`，所有数字都来自 `evalcore`，本笔记本只负责排版。\n\n"
             "- 手工运行：`papermill notebooks/portfolio.ipynb out.ipynb -p reports_dir reports/`\n"
             "- 发布 HTML：`evalcore batch data/ --out reports/`（生成 `reports/index.html`）\n\n"
-            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的总览中。）"),
+            "（本说明单元格带有 `remove-cell` 标签，不会出现在发布的总览中。）"
+        ),
         parameters=(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
-            "reports_dir = \"reports\"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）"),
-        opening=(
-            "from evalcore.presentation.portfolio import open_index\n\n"
-            "index = open_index(reports_dir)"),
-        header="index.header()", sections=SECTIONS, id_prefix="portfolio")
+            'reports_dir = "reports"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）'
+        ),
+        opening=("from evalcore.presentation.portfolio import open_index\n\nindex = open_index(reports_dir)"),
+        header="index.header()",
+        sections=SECTIONS,
+        id_prefix="portfolio",
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(portfolio)  # no stale files from an earlier, larger run
     n = write_synthetic(portfolio, PORTFOLIO_PROJECTS, seed=PORTFOLIO_SEED, fmt="xlsx")
     departments = sum(1 for p in portfolio.iterdir() if p.is_dir())
-    print(f"seed: {seed_yaml.relative_to(data.parent)} (+ .xlsx); portfolio: {n} projects in {departments} departments")
+    print(
+        f"seed: {seed_yaml.relative_to(data.parent)} (+ .xlsx); portfolio: {n} projects in {departments} departments"
+    )
 
 
 if __name__ == "__main__":

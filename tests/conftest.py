@@ -75,9 +75,17 @@ def load_doc(tmp_path: Path) -> Callable[[dict], Project]:
 def raw_project(doc: dict, file: str = "<memory>") -> RawProject:
     facts = {k: v for k, v in doc.items() if k not in ("budget", "indicators")}
     budget = [RawRow(dict(r), file, path=f"budget[{i}]") for i, r in enumerate(doc.get("budget") or [])]
-    indicators = [RawRow(dict(r), file, path=f"indicators[{i}]") for i, r in enumerate(doc.get("indicators") or [])]
-    return RawProject(RawRow(facts, file, path=""), budget, indicators, file,
-                      Where(file, path="budget"), Where(file, path="indicators"))
+    indicators = [
+        RawRow(dict(r), file, path=f"indicators[{i}]") for i, r in enumerate(doc.get("indicators") or [])
+    ]
+    return RawProject(
+        RawRow(facts, file, path=""),
+        budget,
+        indicators,
+        file,
+        Where(file, path="budget"),
+        Where(file, path="indicators"),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -160,21 +168,81 @@ CLEAN: dict[str, Any] = {
         {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 95},
     ],
     "indicators": [
-        {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "direction": "≥", "target": "200人次",
-         "actual": "180人次", "unit": "人次", "weight": 20, "reported_score": 18,
-         "deviation_reason": "两期培训因场地改造合并"},
-        {"level1": "产出指标", "level2": "质量指标", "name": "培训合格率", "direction": "≥", "target": "95%",
-         "actual": "95%", "unit": "%", "weight": 15, "reported_score": 15},
-        {"level1": "产出指标", "level2": "时效指标", "name": "培训完成时间", "direction": "时限", "target": "年底前完成",
-         "actual": "2019年11月完成", "weight": 5, "reported_score": 5},
-        {"level1": "产出指标", "level2": "成本指标", "name": "培训成本", "direction": "≤", "target": "100万元",
-         "actual": "95万元", "unit": "万元", "weight": 10, "reported_score": 10},
-        {"level1": "效益指标", "level2": "社会效益指标", "name": "业务能力提升", "direction": "定性",
-         "target": "效果明显", "actual": "达成年度指标", "weight": 20, "reported_score": 19},
-        {"level1": "效益指标", "level2": "可持续影响指标", "name": "培训机制长效运行", "direction": "定性",
-         "target": "持续运行", "actual": "效果明显", "weight": 10, "reported_score": 10},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "参训人员满意度", "direction": "≥",
-         "target": "90%", "actual": "90%", "unit": "%", "weight": 10, "reported_score": 10},
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "培训人次",
+            "direction": "≥",
+            "target": "200人次",
+            "actual": "180人次",
+            "unit": "人次",
+            "weight": 20,
+            "reported_score": 18,
+            "deviation_reason": "两期培训因场地改造合并",
+        },
+        {
+            "level1": "产出指标",
+            "level2": "质量指标",
+            "name": "培训合格率",
+            "direction": "≥",
+            "target": "95%",
+            "actual": "95%",
+            "unit": "%",
+            "weight": 15,
+            "reported_score": 15,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "时效指标",
+            "name": "培训完成时间",
+            "direction": "时限",
+            "target": "年底前完成",
+            "actual": "2019年11月完成",
+            "weight": 5,
+            "reported_score": 5,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "成本指标",
+            "name": "培训成本",
+            "direction": "≤",
+            "target": "100万元",
+            "actual": "95万元",
+            "unit": "万元",
+            "weight": 10,
+            "reported_score": 10,
+        },
+        {
+            "level1": "效益指标",
+            "level2": "社会效益指标",
+            "name": "业务能力提升",
+            "direction": "定性",
+            "target": "效果明显",
+            "actual": "达成年度指标",
+            "weight": 20,
+            "reported_score": 19,
+        },
+        {
+            "level1": "效益指标",
+            "level2": "可持续影响指标",
+            "name": "培训机制长效运行",
+            "direction": "定性",
+            "target": "持续运行",
+            "actual": "效果明显",
+            "weight": 10,
+            "reported_score": 10,
+        },
+        {
+            "level1": "满意度指标",
+            "level2": "服务对象满意度指标",
+            "name": "参训人员满意度",
+            "direction": "≥",
+            "target": "90%",
+            "actual": "90%",
+            "unit": "%",
+            "weight": 10,
+            "reported_score": 10,
+        },
     ],
 }
 

@@ -24,15 +24,37 @@ from openpyxl import Workbook
 SEED = Path(__file__).parent / "data" / "nc-scjg-2019-zzxf.yaml"
 EVALCORE = shutil.which("evalcore", path=str(Path(sys.executable).parent)) or "evalcore"
 
-PROJECT_LABELS = {"project_id": "项目编号", "name": "项目名称", "department": "主管部门",
-                  "unit": "实施单位", "year": "年度", "evaluation_type": "评价类型", "scheme": "评分方案",
-                  "amount_unit": "金额单位", "reported_total": "自评得分", "reported_grade": "自评等级"}
-BUDGET_COLUMNS = [("source", "资金来源"), ("initial", "年初预算数"), ("adjusted", "全年预算数"),
-                  ("executed", "全年执行数"), ("reported_score", "自评得分")]
-INDICATOR_COLUMNS = [("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"),
-                     ("direction", "指标性质"), ("target", "年度指标值"), ("actual", "实际完成值"),
-                     ("unit", "度量单位"), ("weight", "分值"), ("reported_score", "自评得分"),
-                     ("deviation_reason", "偏差原因分析及改进措施")]
+PROJECT_LABELS = {
+    "project_id": "项目编号",
+    "name": "项目名称",
+    "department": "主管部门",
+    "unit": "实施单位",
+    "year": "年度",
+    "evaluation_type": "评价类型",
+    "scheme": "评分方案",
+    "amount_unit": "金额单位",
+    "reported_total": "自评得分",
+    "reported_grade": "自评等级",
+}
+BUDGET_COLUMNS = [
+    ("source", "资金来源"),
+    ("initial", "年初预算数"),
+    ("adjusted", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("reported_score", "自评得分"),
+]
+INDICATOR_COLUMNS = [
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("name", "三级指标"),
+    ("direction", "指标性质"),
+    ("target", "年度指标值"),
+    ("actual", "实际完成值"),
+    ("unit", "度量单位"),
+    ("weight", "分值"),
+    ("reported_score", "自评得分"),
+    ("deviation_reason", "偏差原因分析及改进措施"),
+]
 
 
 def column_letter(label: str) -> str:
@@ -51,8 +73,9 @@ def write_yaml(project: dict, path: Path) -> Path:
     return path
 
 
-def write_xlsx(project: dict, path: Path, skip_sheet: str | None = None,
-               drop_column: str | None = None) -> Path:
+def write_xlsx(
+    project: dict, path: Path, skip_sheet: str | None = None, drop_column: str | None = None
+) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "项目信息"
@@ -60,8 +83,10 @@ def write_xlsx(project: dict, path: Path, skip_sheet: str | None = None,
     for key, label in PROJECT_LABELS.items():
         if project.get(key) is not None:
             ws.append([label, project[key]])
-    for title, columns, rows in (("预算执行", BUDGET_COLUMNS, project["budget"]),
-                                 ("绩效指标", INDICATOR_COLUMNS, project["indicators"])):
+    for title, columns, rows in (
+        ("预算执行", BUDGET_COLUMNS, project["budget"]),
+        ("绩效指标", INDICATOR_COLUMNS, project["indicators"]),
+    ):
         if title == skip_sheet:
             continue
         columns = [(k, lbl) for k, lbl in columns if lbl != drop_column or title != "绩效指标"]
@@ -78,18 +103,23 @@ def write_csv_tables(projects: list[dict], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
         "projects": (list(PROJECT_LABELS.items()), [(p, p) for p in projects]),
-        "budget": ([("project_id", "project_id"), *BUDGET_COLUMNS],
-                   [(p, r) for p in projects for r in p["budget"]]),
-        "indicators": ([("project_id", "project_id"), *INDICATOR_COLUMNS],
-                       [(p, r) for p in projects for r in p["indicators"]]),
+        "budget": (
+            [("project_id", "project_id"), *BUDGET_COLUMNS],
+            [(p, r) for p in projects for r in p["budget"]],
+        ),
+        "indicators": (
+            [("project_id", "project_id"), *INDICATOR_COLUMNS],
+            [(p, r) for p in projects for r in p["indicators"]],
+        ),
     }
     for stem, (columns, rows) in tables.items():
         with open(folder / f"{stem}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow([lbl for _, lbl in columns])
             for project, row in rows:
-                w.writerow([project["project_id"] if k == "project_id" else row.get(k, "")
-                            for k, _ in columns])
+                w.writerow(
+                    [project["project_id"] if k == "project_id" else row.get(k, "") for k, _ in columns]
+                )
     return folder
 
 
@@ -141,8 +171,9 @@ def _yaml_unparseable(d: Path) -> list[Path]:
     d.mkdir(parents=True, exist_ok=True)
     path = d / "broken.yaml"
     # line 4 starts with a tab, which YAML forbids
-    path.write_text("project_id: broken\nname: 项目\nyear: 2019\n\tdepartment: 某局\nbudget: []\n",
-                    encoding="utf-8")
+    path.write_text(
+        "project_id: broken\nname: 项目\nyear: 2019\n\tdepartment: 某局\nbudget: []\n", encoding="utf-8"
+    )
     return [path]
 
 
@@ -191,41 +222,79 @@ def _xlsx_unknown_level1(d: Path) -> list[Path]:
 # indicator i sits on workbook row i + 2 (header on row 1) and CSV row (project offset) + i + 2
 CASES = {
     "xlsx-weight-as-text": Case(
-        _xlsx_weight_text, "weight.xlsx",
+        _xlsx_weight_text,
+        "weight.xlsx",
         {"sheet": "绩效指标", "row": 3, "column": column_letter("分值"), "field": "分值"},
-        ["十分"], ["绩效指标", "第 3 行", f"{column_letter('分值')} 列", "分值"]),
+        ["十分"],
+        ["绩效指标", "第 3 行", f"{column_letter('分值')} 列", "分值"],
+    ),
     "xlsx-sheet-missing": Case(
-        _xlsx_missing_sheet, "nosheet.xlsx", {"sheet": "预算执行"}, ["预算执行"], ["预算执行"]),
+        _xlsx_missing_sheet, "nosheet.xlsx", {"sheet": "预算执行"}, ["预算执行"], ["预算执行"]
+    ),
     "xlsx-column-missing": Case(
-        _xlsx_missing_column, "nocolumn.xlsx", {"sheet": "绩效指标", "row": 1, "field": "实际完成值"},
-        ["实际完成值"], ["绩效指标", "实际完成值"]),
+        _xlsx_missing_column,
+        "nocolumn.xlsx",
+        {"sheet": "绩效指标", "row": 1, "field": "实际完成值"},
+        ["实际完成值"],
+        ["绩效指标", "实际完成值"],
+    ),
     "xlsx-unknown-direction": Case(
-        _xlsx_unknown_direction, "direction.xlsx",
+        _xlsx_unknown_direction,
+        "direction.xlsx",
         {"sheet": "绩效指标", "row": 6, "column": column_letter("指标性质"), "field": "指标性质"},
-        ["正负", "定性", "时限"], ["第 6 行", f"{column_letter('指标性质')} 列"]),
+        ["正负", "定性", "时限"],
+        ["第 6 行", f"{column_letter('指标性质')} 列"],
+    ),
     "yaml-unparseable": Case(_yaml_unparseable, "broken.yaml", {"row": 4}, ["YAML"], ["第 4 行"]),
     "yaml-unit-contradicts-actual": Case(
-        _yaml_unit_conflict, "unit.yaml", {"path": "indicators[2].actual", "field": "实际完成值"},
-        ["人次", "%"], ["indicators[2].actual"]),
+        _yaml_unit_conflict,
+        "unit.yaml",
+        {"path": "indicators[2].actual", "field": "实际完成值"},
+        ["人次", "%"],
+        ["indicators[2].actual"],
+    ),
     "file-does-not-exist": Case(_missing_file, "不存在.yaml", {}, ["不存在"], []),
     "yaml-negative-budget": Case(
-        _yaml_negative_budget, "negative.yaml", {"path": "budget[0].executed", "field": "全年执行数"},
-        ["-53"], ["budget[0].executed"]),
+        _yaml_negative_budget,
+        "negative.yaml",
+        {"path": "budget[0].executed", "field": "全年执行数"},
+        ["-53"],
+        ["budget[0].executed"],
+    ),
     "tables-bad-row": Case(
-        _tables_bad_row, "indicators.csv", {"row": 1 + 11 + 3 + 1, "column": "分值", "field": "分值"},
-        ["七分半"], ["第 16 行"], scored=["t-1", "t-3"]),
+        _tables_bad_row,
+        "indicators.csv",
+        {"row": 1 + 11 + 3 + 1, "column": "分值", "field": "分值"},
+        ["七分半"],
+        ["第 16 行"],
+        scored=["t-1", "t-3"],
+    ),
     "yaml-duplicate-project-id": Case(
-        _yaml_duplicate_id, "dup.yaml", {"path": "project_id"}, ["good-1", "good.yaml"], ["project_id"]),
+        _yaml_duplicate_id, "dup.yaml", {"path": "project_id"}, ["good-1", "good.yaml"], ["project_id"]
+    ),
     "tables-duplicate-project-id": Case(
-        _tables_duplicate_id, "projects.csv", {"row": 4}, ["dup-a"], ["第 4 行"], scored=["dup-b"],
-        may_score=["dup-a"]),
+        _tables_duplicate_id,
+        "projects.csv",
+        {"row": 4},
+        ["dup-a"],
+        ["第 4 行"],
+        scored=["dup-b"],
+        may_score=["dup-a"],
+    ),
     "yaml-unknown-level1": Case(
-        _yaml_unknown_level1, "level1.yaml", {"path": "indicators[0].level1", "field": "一级指标"},
-        ["决策指标", "产出指标"], ["indicators[0].level1"]),
+        _yaml_unknown_level1,
+        "level1.yaml",
+        {"path": "indicators[0].level1", "field": "一级指标"},
+        ["决策指标", "产出指标"],
+        ["indicators[0].level1"],
+    ),
     "xlsx-unknown-level1": Case(
-        _xlsx_unknown_level1, "level1.xlsx",
+        _xlsx_unknown_level1,
+        "level1.xlsx",
         {"sheet": "绩效指标", "row": 8, "column": column_letter("一级指标"), "field": "一级指标"},
-        ["决策指标"], ["第 8 行", f"{column_letter('一级指标')} 列"]),
+        ["决策指标"],
+        ["第 8 行", f"{column_letter('一级指标')} 列"],
+    ),
 }
 
 
@@ -241,8 +310,11 @@ class Run:
     validated: subprocess.CompletedProcess  # evalcore validate
 
     def errors_of(self, name: str) -> list[dict]:
-        return [e for e in json.loads(self.scored.stdout)["errors"]
-                if e["where"]["file"].startswith(self.folders[name] + os.sep)]
+        return [
+            e
+            for e in json.loads(self.scored.stdout)["errors"]
+            if e["where"]["file"].startswith(self.folders[name] + os.sep)
+        ]
 
     def lines_of(self, name: str) -> list[str]:
         return [ln for ln in self.validated.stderr.splitlines() if self.folders[name] + os.sep in ln]
@@ -284,9 +356,11 @@ def test_no_project_is_scored_with_rows_that_are_not_its_own(run: Run) -> None:
     """Every project of the run is the seed (11 indicators, two budget rows): whatever is scored
     despite a neighbour's bad input must be scored from its own rows only."""
     doc = json.loads(run.scored.stdout)
-    wrong = [(p["project_id"], len(p["indicators"]), len(p["budget"]["rows"]), p["total"])
-             for p in doc["projects"]
-             if (len(p["indicators"]), len(p["budget"]["rows"])) != (11, 2) or not 0 <= p["total"] <= 100]
+    wrong = [
+        (p["project_id"], len(p["indicators"]), len(p["budget"]["rows"]), p["total"])
+        for p in doc["projects"]
+        if (len(p["indicators"]), len(p["budget"]["rows"])) != (11, 2) or not 0 <= p["total"] <= 100
+    ]
     assert wrong == []
 
 

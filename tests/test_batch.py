@@ -97,11 +97,18 @@ def write_notebook(path: Path, *sources: str) -> Path:
     return path
 
 
-def cli_batch(data: Path, out: Path, params: Path, *extra: str, env: dict[str, str] | None = None,
-              **popen: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EVALCORE, "batch", str(data), "--out", str(out), "--parameters", str(params), *extra],
-                          cwd=ROOT, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                          env={**os.environ, **(env or {})}, **popen)  # type: ignore[call-overload]
+def cli_batch(
+    data: Path, out: Path, params: Path, *extra: str, env: dict[str, str] | None = None, **popen: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [EVALCORE, "batch", str(data), "--out", str(out), "--parameters", str(params), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        env={**os.environ, **(env or {})},
+        **popen,
+    )  # type: ignore[call-overload]
 
 
 def batch_cmd(data: Path, out: Path, params: Path, *extra: str) -> list[str]:
@@ -207,8 +214,11 @@ elif _id == "fail-kill":
     os.kill(os.getpid(), 9)
 """
 FAULT_TIMEOUT = 4
-CAUSES = {"fail-raise": r"RuntimeError.*故意的错误 fail-raise", "fail-sleep": rf"超过 {FAULT_TIMEOUT} 秒",
-          "fail-kill": r"内核"}
+CAUSES = {
+    "fail-raise": r"RuntimeError.*故意的错误 fail-raise",
+    "fail-sleep": rf"超过 {FAULT_TIMEOUT} 秒",
+    "fail-kill": r"内核",
+}
 
 
 @pytest.fixture(scope="module")
@@ -225,11 +235,19 @@ def fault_tree(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out, params = base / "out", base / "parameters"
     args = ("--workers", "2", "--timeout", str(FAULT_TIMEOUT), "--notebook", str(notebook))
     proc = cli_batch(data, out, params, *args)
-    return {"base": base, "data": data, "out": out, "params": params, "args": args, "proc": proc,
-            "manifest": manifest(out) if (out / "manifest.json").exists() else {},
-            "summary_csv": (out / "summary.csv").read_bytes() if (out / "summary.csv").exists() else b"",
-            "summary_json": json.loads((out / "summary.json").read_text(encoding="utf-8"))
-            if (out / "summary.json").exists() else {"projects": []}}
+    return {
+        "base": base,
+        "data": data,
+        "out": out,
+        "params": params,
+        "args": args,
+        "proc": proc,
+        "manifest": manifest(out) if (out / "manifest.json").exists() else {},
+        "summary_csv": (out / "summary.csv").read_bytes() if (out / "summary.csv").exists() else b"",
+        "summary_json": json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        if (out / "summary.json").exists()
+        else {"projects": []},
+    }
 
 
 def test_fault_tree_exits_1_and_every_good_project_has_its_report(fault_tree: dict) -> None:
@@ -292,8 +310,12 @@ def test_summary_csv_has_a_bom_and_chinese_headers(fault_tree: dict) -> None:
 
 
 def test_summary_json_matches_score_json(fault_tree: dict) -> None:
-    proc = subprocess.run([EVALCORE, "score", str(fault_tree["data"]), "--json"], cwd=ROOT, capture_output=True,
-                          timeout=CLI_TIMEOUT)
+    proc = subprocess.run(
+        [EVALCORE, "score", str(fault_tree["data"]), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=CLI_TIMEOUT,
+    )
     assert proc.returncode == 1  # the broken workbook
     scored = {p["project_id"]: p for p in json.loads(proc.stdout)["projects"]}
     rows = {r["project_id"]: r for r in fault_tree["summary_json"]["projects"]}
@@ -301,8 +323,12 @@ def test_summary_json_matches_score_json(fault_tree: dict) -> None:
     for pid, p in scored.items():
         r = rows[pid]
         assert (r["total"], r["grade"]) == (p["total"], p["grade"]), pid
-        assert (r["name"], r["department"], r["year"], r["scheme"]) == (p["name"], p["department"], p["year"],
-                                                                       p["scheme"])
+        assert (r["name"], r["department"], r["year"], r["scheme"]) == (
+            p["name"],
+            p["department"],
+            p["year"],
+            p["scheme"],
+        )
         assert r["execution_rate"] == pytest.approx(p["budget"]["execution_rate"])
         assert r["findings"] == len(p["findings"])
 
@@ -323,13 +349,22 @@ def test_one_parameter_file_per_project(fault_tree: dict) -> None:
 def test_a_parameter_file_reruns_the_report_by_hand(fault_tree: dict, tmp_path: Path) -> None:
     param = Path(fault_tree["manifest"]["good-3"]["parameters"])
     out = tmp_path / "by-hand.ipynb"
-    proc = subprocess.run([str(BIN / "papermill"), "notebooks/evaluation.ipynb", str(out), "-f", str(param)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=CLI_TIMEOUT)
+    proc = subprocess.run(
+        [str(BIN / "papermill"), "notebooks/evaluation.ipynb", str(out), "-f", str(param)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    shown = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
-                    for o in c.outputs)
+    shown = "".join(
+        str(o.get("data", {}).get("text/html", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     assert "good-3" in shown and "80.13" in shown
 
 
@@ -340,7 +375,8 @@ def test_rerun_of_the_fault_tree_retries_only_the_failures(fault_tree: dict) -> 
     assert proc.returncode == 1, proc.stderr[-3000:]
     s = statuses(out)
     assert {pid: s[pid] for ids in GOOD.values() for pid in ids} == dict.fromkeys(
-        (pid for ids in GOOD.values() for pid in ids), "skipped")
+        (pid for ids in GOOD.values() for pid in ids), "skipped"
+    )
     assert {pid: s[pid] for pid in CAUSES} == dict.fromkeys(CAUSES, "failed")
     assert {rel: (out / rel).stat().st_mtime_ns for rel in reports(out)} == before
     closing = CLOSING.search(proc.stdout)
@@ -366,8 +402,12 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
 @pytest.fixture
 def copied(rendered: dict, tmp_path: Path) -> dict:
     data, out = copy_tree(rendered["data"], tmp_path / "data"), copy_tree(rendered["out"], tmp_path / "out")
-    return {"data": data, "out": out, "params": tmp_path / "parameters",
-            "mtimes": {rel: (out / rel).stat().st_mtime_ns for rel in reports(out)}}
+    return {
+        "data": data,
+        "out": out,
+        "params": tmp_path / "parameters",
+        "mtimes": {rel: (out / rel).stat().st_mtime_ns for rel in reports(out)},
+    }
 
 
 def _run(c: dict, **kw: object) -> BatchResult:
@@ -388,7 +428,9 @@ def test_unchanged_rerun_skips_everything_and_is_fast(rendered: dict, copied: di
 
 
 def _edit(path: Path) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace("actual: 146人次", "actual: 150人次"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("actual: 146人次", "actual: 150人次"), encoding="utf-8"
+    )
 
 
 def test_changed_input_reruns_exactly_that_project_cli(copied: dict) -> None:
@@ -431,8 +473,9 @@ def _keys(data: Path, tmp: Path, **kw: object) -> dict[str, str]:
     return {j.project_id: j.key for j in p.jobs}
 
 
-def test_content_key_follows_contents_not_paths(rendered: dict, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_content_key_follows_contents_not_paths(
+    rendered: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keys of the same data moved elsewhere are equal; the scheme's content and the package
     version change them (the notebook and the input are covered by the runs above)."""
     base = _keys(rendered["data"], tmp_path / "a")
@@ -476,8 +519,13 @@ def test_sigkill_mid_run_then_rerun_completes_exactly_what_is_missing(tmp_path: 
     ids = {"丙局": [f"kill-{n}" for n in range(4)], "丁局": [f"kill-{n}" for n in range(4, 8)]}
     write_projects(data, ids)
     expected = {f"{d}/{pid}.html" for d, pids in ids.items() for pid in pids}
-    proc = subprocess.Popen(batch_cmd(data, out, params, "--workers", "2"), cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        batch_cmd(data, out, params, "--workers", "2"),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     tree: list[int] = []
     try:
         assert wait_for(lambda: bool(out.exists() and reports(out)), timeout=120), "no report within 120 s"
@@ -515,8 +563,14 @@ def test_ctrl_c_stops_the_batch_promptly_and_leaves_no_partial_report(tmp_path: 
     data, out, params = tmp_path / "data", tmp_path / "out", tmp_path / "parameters"
     write_projects(data, {"戊局": [f"int-{n}" for n in range(10)]})
     notebook = write_notebook(tmp_path / "slow.ipynb", SLOW)  # ~5 s per project: ~25 s for the batch
-    proc = subprocess.Popen(batch_cmd(data, out, params, "--workers", "2", "--notebook", str(notebook)), cwd=ROOT,
-                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        batch_cmd(data, out, params, "--workers", "2", "--notebook", str(notebook)),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     tree: list[int] = []
     try:
         assert wait_for(lambda: bool(out.exists() and reports(out)), timeout=120), "no report within 120 s"
@@ -537,8 +591,10 @@ def test_ctrl_c_stops_the_batch_promptly_and_leaves_no_partial_report(tmp_path: 
         assert_complete_html(p)
     assert proc.returncode != 0
     assert_no_traceback(stderr)
-    assert stopped_after < 8, (f"Ctrl-C took {stopped_after:.1f} s to stop the batch; "
-                               f"{len(reports(out))} of 10 reports were written meanwhile")
+    assert stopped_after < 8, (
+        f"Ctrl-C took {stopped_after:.1f} s to stop the batch; "
+        f"{len(reports(out))} of 10 reports were written meanwhile"
+    )
 
 
 def test_an_idle_pool_worker_stops_quietly_on_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
@@ -552,8 +608,10 @@ def test_an_idle_pool_worker_stops_quietly_on_ctrl_c(capfd: pytest.CaptureFixtur
     try:
         pid = pool.submit(os.getpid).result(timeout=60)  # the worker, now waiting for its next job
         os.kill(pid, signal.SIGINT)
-        assert wait_for(lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z",
-                        timeout=30)
+        assert wait_for(
+            lambda: not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z",
+            timeout=30,
+        )
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     assert_no_traceback(capfd.readouterr().err)
@@ -568,16 +626,29 @@ if report.project.project_id == "kills-worker" and str(os.getppid()) != os.envir
 """
 
 
-def test_a_dead_worker_process_fails_only_its_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dead_worker_process_fails_only_its_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("EVALCORE_TEST_PID", str(os.getpid()))  # never kill the test itself
     data, out = tmp_path / "data", tmp_path / "out"
     write_projects(data, {"己局": ["wk-1", "wk-2", "wk-3", "kills-worker"]})
     notebook = write_notebook(tmp_path / "kill-worker.ipynb", KILL_WORKER)
-    result = run_batch(data, out, params_dir=tmp_path / "parameters", workers=2, notebook=str(notebook),
-                       index=False, timeout=60)
+    result = run_batch(
+        data,
+        out,
+        params_dir=tmp_path / "parameters",
+        workers=2,
+        notebook=str(notebook),
+        index=False,
+        timeout=60,
+    )
     s = {m["project_id"]: m for m in result.manifest}
-    assert {k: v["status"] for k, v in s.items()} == {"wk-1": "done", "wk-2": "done", "wk-3": "done",
-                                                      "kills-worker": "failed"}
+    assert {k: v["status"] for k, v in s.items()} == {
+        "wk-1": "done",
+        "wk-2": "done",
+        "wk-3": "done",
+        "kills-worker": "failed",
+    }
     assert s["kills-worker"]["error"]
     assert reports(out) == {"己局/wk-1.html", "己局/wk-2.html", "己局/wk-3.html"}
 
@@ -585,7 +656,9 @@ def test_a_dead_worker_process_fails_only_its_project(tmp_path: Path, monkeypatc
 def _kernelspec(root: Path, argv: list[str]) -> Path:
     spec = root / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "broken", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "broken", "language": "python"})
+    )
     return root / "jupyter"
 
 
@@ -608,12 +681,17 @@ def test_kernel_that_dies_at_start_is_retried_once_and_reported(tmp_path: Path) 
     assert closing and closing[1] == "0" and int(closing[3]) >= 1, (proc.stdout, proc.stderr)
     # the portfolio index needs a kernel too: its failure may be listed, but it must say what failed
     for line in failures:
-        assert line.startswith(("失败：ks-1 ", "失败：项目总览")), f"a failure line that names nothing: {line}"
+        assert line.startswith(("失败：ks-1 ", "失败：项目总览")), (
+            f"a failure line that names nothing: {line}"
+        )
 
 
-def test_kernel_whose_executable_is_missing_is_a_start_up_failure(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    jupyter = _kernelspec(tmp_path, ["/nonexistent/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+def test_kernel_whose_executable_is_missing_is_a_start_up_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jupyter = _kernelspec(
+        tmp_path, ["/nonexistent/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(jupyter))
     data, out = tmp_path / "data", tmp_path / "out"
     write_projects(data, {"庚局": ["ks-2"]})
@@ -632,8 +710,15 @@ def test_timeout_bounds_the_whole_project_not_each_cell(tmp_path: Path) -> None:
     data, out = tmp_path / "data", tmp_path / "out"
     write_projects(data, {"辛局": ["slow-cells"]})
     notebook = write_notebook(tmp_path / "two-slow.ipynb", *TWO_SLOW_CELLS)
-    result = run_batch(data, out, params_dir=tmp_path / "parameters", workers=1, notebook=str(notebook),
-                       timeout=3, index=False)
+    result = run_batch(
+        data,
+        out,
+        params_dir=tmp_path / "parameters",
+        workers=1,
+        notebook=str(notebook),
+        timeout=3,
+        index=False,
+    )
     m = result.manifest[0]
     assert m["status"] == "failed" and "超过" in m.get("error", ""), m
 
@@ -657,13 +742,43 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     address = f"tcp://127.0.0.1:{port}"
     procs = []
     try:
-        procs.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                       "--no-dashboard"], cwd=workdir, start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=(workdir / "scheduler.log").open("w")))
-        procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                                       "--no-dashboard", "--local-directory", str(workdir / "worker")],
-                                      cwd=workdir, start_new_session=True, stdout=subprocess.DEVNULL,
-                                      stderr=(workdir / "worker.log").open("w")))
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "dask"),
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-dashboard",
+                ],
+                cwd=workdir,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=(workdir / "scheduler.log").open("w"),
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "dask"),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(workdir / "worker"),
+                ],
+                cwd=workdir,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=(workdir / "worker.log").open("w"),
+            )
+        )
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(1, timeout=60)
         yield address
@@ -681,15 +796,25 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _rows(out: Path) -> list[dict]:
     rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["projects"]
-    return sorted(({k: v for k, v in r.items() if k not in ("status", "html")} for r in rows),
-                  key=lambda r: r["project_id"])
+    return sorted(
+        ({k: v for k, v in r.items() if k not in ("status", "html")} for r in rows),
+        key=lambda r: r["project_id"],
+    )
 
 
-def test_dask_gives_the_same_summary_and_manifest_as_local(cluster: str, rendered: dict, tmp_path: Path) -> None:
+def test_dask_gives_the_same_summary_and_manifest_as_local(
+    cluster: str, rendered: dict, tmp_path: Path
+) -> None:
     out = tmp_path / "out-dask"
     arrivals: list[float] = []
-    result = run_batch(rendered["data"], out, params_dir=tmp_path / "parameters", scheduler=cluster, index=False,
-                       on_result=lambda job, res: arrivals.append(time.monotonic()))
+    result = run_batch(
+        rendered["data"],
+        out,
+        params_dir=tmp_path / "parameters",
+        scheduler=cluster,
+        index=False,
+        on_result=lambda job, res: arrivals.append(time.monotonic()),
+    )
     assert result.ok, result.manifest
     local = manifest(rendered["out"])
     remote = manifest(out)
@@ -702,5 +827,7 @@ def test_dask_gives_the_same_summary_and_manifest_as_local(cluster: str, rendere
     # one worker thread: results arrive one by one as they finish, not all at the end
     assert len(arrivals) == 3 and arrivals[-1] - arrivals[0] > 1.0, arrivals
     # and a re-run through the cluster skips what is current
-    again = run_batch(rendered["data"], out, params_dir=tmp_path / "parameters", scheduler=cluster, index=False)
+    again = run_batch(
+        rendered["data"], out, params_dir=tmp_path / "parameters", scheduler=cluster, index=False
+    )
     assert [m["status"] for m in again.manifest] == ["skipped"] * 3

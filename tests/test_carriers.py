@@ -22,25 +22,69 @@ from evalcore.presentation.records import evaluation_record
 
 SEED = Path(__file__).parent / "data" / "nc-scjg-2019-zzxf.yaml"
 
-PROJECT_KEYS = ["project_id", "name", "department", "unit", "year", "evaluation_type", "scheme",
-                "amount_unit", "goal_planned", "goal_actual", "reported_total", "reported_grade"]
+PROJECT_KEYS = [
+    "project_id",
+    "name",
+    "department",
+    "unit",
+    "year",
+    "evaluation_type",
+    "scheme",
+    "amount_unit",
+    "goal_planned",
+    "goal_actual",
+    "reported_total",
+    "reported_grade",
+]
 BUDGET_KEYS = ["source", "initial", "adjusted", "executed", "reported_score"]
-INDICATOR_KEYS = ["level1", "level2", "name", "direction", "target", "actual", "unit", "weight",
-                  "reported_score", "deviation_reason", "applicable"]
+INDICATOR_KEYS = [
+    "level1",
+    "level2",
+    "name",
+    "direction",
+    "target",
+    "actual",
+    "unit",
+    "weight",
+    "reported_score",
+    "deviation_reason",
+    "applicable",
+]
 
 ZH = {
-    "project_id": "项目编号", "name": "项目名称", "department": "主管部门", "unit": "实施单位",
+    "project_id": "项目编号",
+    "name": "项目名称",
+    "department": "主管部门",
+    "unit": "实施单位",
     "year": "年度",
-    "evaluation_type": "评价类型", "scheme": "评分方案", "amount_unit": "金额单位",
-    "goal_planned": "年度总体目标（预期）", "goal_actual": "年度总体目标（实际完成）",
-    "reported_total": "自评得分", "reported_grade": "自评等级",
+    "evaluation_type": "评价类型",
+    "scheme": "评分方案",
+    "amount_unit": "金额单位",
+    "goal_planned": "年度总体目标（预期）",
+    "goal_actual": "年度总体目标（实际完成）",
+    "reported_total": "自评得分",
+    "reported_grade": "自评等级",
 }
-ZH_BUDGET = {"source": "资金来源", "initial": "年初预算数", "adjusted": "全年预算数",
-             "executed": "全年执行数", "reported_score": "自评得分"}
-ZH_INDICATOR = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "direction": "指标性质",
-                "target": "年度指标值", "actual": "实际完成值", "unit": "度量单位", "weight": "分值",
-                "reported_score": "自评得分", "deviation_reason": "偏差原因分析及改进措施",
-                "applicable": "是否适用"}
+ZH_BUDGET = {
+    "source": "资金来源",
+    "initial": "年初预算数",
+    "adjusted": "全年预算数",
+    "executed": "全年执行数",
+    "reported_score": "自评得分",
+}
+ZH_INDICATOR = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "direction": "指标性质",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "unit": "度量单位",
+    "weight": "分值",
+    "reported_score": "自评得分",
+    "deviation_reason": "偏差原因分析及改进措施",
+    "applicable": "是否适用",
+}
 # English spellings a budget system might export: the canonical keys plus documented aliases.
 EN = {**{k: k for k in PROJECT_KEYS}, "name": "project_name", "scheme": "scheme_id"}
 EN_BUDGET = {k: k for k in BUDGET_KEYS}
@@ -75,8 +119,10 @@ def write_xlsx(project: dict, path: Path, english: bool = False) -> Path:
     for k in PROJECT_KEYS:
         if project.get(k) is not None:
             ws.append([heads[k], project[k]])
-    for title, keys, labels, rows in (("预算执行", BUDGET_KEYS, bheads, project["budget"]),
-                                      ("绩效指标", INDICATOR_KEYS, iheads, project["indicators"])):
+    for title, keys, labels, rows in (
+        ("预算执行", BUDGET_KEYS, bheads, project["budget"]),
+        ("绩效指标", INDICATOR_KEYS, iheads, project["indicators"]),
+    ):
         sheet = wb.create_sheet(title)
         for c, k in enumerate(keys, start=1):
             _put(sheet, 1, c, labels[k])
@@ -91,14 +137,19 @@ def write_xlsx(project: dict, path: Path, english: bool = False) -> Path:
 def table_rows(projects: list[dict]) -> dict[str, tuple[list[str], list[list]]]:
     p_rows = [[p.get(k) for k in PROJECT_KEYS] for p in projects]
     b_rows = [[p["project_id"], *(r.get(k) for k in BUDGET_KEYS)] for p in projects for r in p["budget"]]
-    i_rows = [[p["project_id"], *(r.get(k) for k in INDICATOR_KEYS)]
-              for p in projects for r in p["indicators"]]
-    return {"projects": (PROJECT_KEYS, p_rows), "budget": (["project_id", *BUDGET_KEYS], b_rows),
-            "indicators": (["project_id", *INDICATOR_KEYS], i_rows)}
+    i_rows = [
+        [p["project_id"], *(r.get(k) for k in INDICATOR_KEYS)] for p in projects for r in p["indicators"]
+    ]
+    return {
+        "projects": (PROJECT_KEYS, p_rows),
+        "budget": (["project_id", *BUDGET_KEYS], b_rows),
+        "indicators": (["project_id", *INDICATOR_KEYS], i_rows),
+    }
 
 
-def write_csv_tables(projects: list[dict], folder: Path, encoding: str = "utf-8",
-                     chinese: bool = True) -> Path:
+def write_csv_tables(
+    projects: list[dict], folder: Path, encoding: str = "utf-8", chinese: bool = True
+) -> Path:
     """As a budget system exports them: Chinese headers, `encoding` as given (utf-8-sig writes a BOM)."""
     folder.mkdir(parents=True, exist_ok=True)
     labels = {"projects": ZH, "budget": ZH_BUDGET, "indicators": ZH_INDICATOR}
@@ -241,7 +292,9 @@ def test_values_written_on_several_lines_are_read_whole(encoding: str, tmp_path:
     read = tables.projects.table.to_pydict()
     assert read["project_id"] == [p["project_id"] for p in projects]
     assert read["goal_planned"] == [p["goal_planned"] for p in projects]
-    assert set(tables.indicators.table.column("name").to_pylist()[::11]) == {'综治宣传活动（"进社区",进校园）'}
+    assert set(tables.indicators.table.column("name").to_pylist()[::11]) == {
+        '综治宣传活动（"进社区",进校园）'
+    }
     small = write_csv_tables(projects[:3], tmp_path / "small", encoding)
     as_yaml = records(*(write_yaml(p, tmp_path / "yaml" / f"{p['project_id']}.yaml") for p in projects[:3]))
     assert [comparable(r) for r in records(small)] == [comparable(r) for r in as_yaml]
@@ -295,8 +348,9 @@ def test_a_folder_of_department_subfolders_is_discovered(tmp_path: Path, referen
     assert got["wsj-1"].project.department == "卫健委"
     for ev in run.evaluations:
         rec = comparable(evaluation_record(ev))
-        assert {k: v for k, v in rec.items() if k not in ("project_id", "department", "unit")} == \
-            {k: v for k, v in reference.items() if k not in ("project_id", "department", "unit")}
+        assert {k: v for k, v in rec.items() if k not in ("project_id", "department", "unit")} == {
+            k: v for k, v in reference.items() if k not in ("project_id", "department", "unit")
+        }
 
 
 def test_discovery_is_stable_and_origin_names_each_file(tmp_path: Path) -> None:

@@ -49,25 +49,50 @@ SCRIPT = "<script>alert('x')</script>"
 LONG = "为全面提升基层综合治理与信访维稳工作的规范化、标准化和信息化水平而开展的" * 3
 
 
-def ind(name: str, target: str, actual: str, unit: str | None, direction: str = "≥", level1: str = "产出指标",
-        weight: float = 5, **more) -> dict:
-    row = {"level1": level1, "level2": "数量指标", "name": name, "direction": direction, "target": target,
-           "actual": actual, "weight": weight, **more}
+def ind(
+    name: str,
+    target: str,
+    actual: str,
+    unit: str | None,
+    direction: str = "≥",
+    level1: str = "产出指标",
+    weight: float = 5,
+    **more,
+) -> dict:
+    row = {
+        "level1": level1,
+        "level2": "数量指标",
+        "name": name,
+        "direction": direction,
+        "target": target,
+        "actual": actual,
+        "weight": weight,
+        **more,
+    }
     if unit is not None:
         row["unit"] = unit
     return row
 
 
 def qualitative(name: str, level1: str = "效益指标", weight: float = 10) -> dict:
-    return {"level1": level1, "level2": "社会效益指标", "name": name, "direction": "定性", "target": "效果明显",
-            "actual": "达成年度指标", "weight": weight}
+    return {
+        "level1": level1,
+        "level2": "社会效益指标",
+        "name": name,
+        "direction": "定性",
+        "target": "效果明显",
+        "actual": "达成年度指标",
+        "weight": weight,
+    }
 
 
 def sixty() -> list[dict]:
     rows = []
     for i in range(60):
         level1 = ("产出指标", "效益指标", "满意度指标")[i % 3]
-        name = f"第{i + 1}项指标：" + ("乡镇综治中心规范化建设覆盖率及群众知晓度" if i % 4 == 0 else "宣传活动")
+        name = f"第{i + 1}项指标：" + (
+            "乡镇综治中心规范化建设覆盖率及群众知晓度" if i % 4 == 0 else "宣传活动"
+        )
         if i % 7 == 0:
             rows.append(ind(name, "100万元", f"{90 + i}万元", "万元", "≤", level1, 1.5))
         elif i % 11 == 0:
@@ -79,32 +104,53 @@ def sixty() -> list[dict]:
 
 # Each case: a project document (YAML shape) and which charts it must produce (None = returns None).
 CASES: dict[str, dict] = {
-    "only-qualitative": project_doc([qualitative("群众安全感提升"), qualitative("持续加大综治宣传", weight=5)]),
+    "only-qualitative": project_doc(
+        [qualitative("群众安全感提升"), qualitative("持续加大综治宣传", weight=5)]
+    ),
     "single-indicator": project_doc([ind("接待信访群众", "200人次", "146人次", "人次", weight=10)]),
     "sixty-indicators": project_doc(sixty()),
     "no-line-items": project_doc(
         [ind("宣传活动", "50篇次", "60篇次", "篇次")],
-        budget=[{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}]),
+        budget=[{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}],
+    ),
     "long-names": project_doc(
-        [ind(LONG, "100%", "70%", "%"), ind(LONG + "（成本）", "60万元", "66万元", "万元", "≤"),
-         qualitative(LONG)],
-        budget=[{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 104},
-                {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 104},
-                {"source": LONG, "initial": 40, "adjusted": 40, "executed": 52},
-                {"source": "印刷宣传资料", "initial": 60, "adjusted": 60, "executed": 52}],
-        name=LONG),
+        [
+            ind(LONG, "100%", "70%", "%"),
+            ind(LONG + "（成本）", "60万元", "66万元", "万元", "≤"),
+            qualitative(LONG),
+        ],
+        budget=[
+            {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 104},
+            {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 104},
+            {"source": LONG, "initial": 40, "adjusted": 40, "executed": 52},
+            {"source": "印刷宣传资料", "initial": 60, "adjusted": 60, "executed": 52},
+        ],
+        name=LONG,
+    ),
     "script-names": project_doc(
-        [ind(SCRIPT, "100%", "95%", "%"), ind("成本 $x$ <b>粗</b>\n第二行\t制表 😀 𠀀 \u200b", "10万元", "8万元", "万元", "≤"),
-         qualitative(SCRIPT)],
-        budget=[{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90},
-                {"source": SCRIPT, "initial": 100, "adjusted": 100, "executed": 90}],
-        name=SCRIPT, department=SCRIPT),
+        [
+            ind(SCRIPT, "100%", "95%", "%"),
+            ind("成本 $x$ <b>粗</b>\n第二行\t制表 😀 𠀀 \u200b", "10万元", "8万元", "万元", "≤"),
+            qualitative(SCRIPT),
+        ],
+        budget=[
+            {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90},
+            {"source": SCRIPT, "initial": 100, "adjusted": 100, "executed": 90},
+        ],
+        name=SCRIPT,
+        department=SCRIPT,
+    ),
     "contradiction-and-not-applicable": project_doc(
-        [ind("宣传活动", "50篇次", "40篇次", "篇次", weight=20),
-         ind("不适用的指标", "10次", "0次", "次", weight=10, applicable="否")],
-        budget=[{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90},
-                {"source": "当年财政拨款", "initial": 80, "adjusted": 80, "executed": 60},
-                {"source": "其他资金", "initial": 30, "adjusted": 30, "executed": 35}]),
+        [
+            ind("宣传活动", "50篇次", "40篇次", "篇次", weight=20),
+            ind("不适用的指标", "10次", "0次", "次", weight=10, applicable="否"),
+        ],
+        budget=[
+            {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90},
+            {"source": "当年财政拨款", "initial": 80, "adjusted": 80, "executed": 60},
+            {"source": "其他资金", "initial": 30, "adjusted": 30, "executed": 35},
+        ],
+    ),
 }
 NONE_EXPECTED = {("only-qualitative", "completion"), ("no-budget-rows", "budget")}
 
@@ -132,9 +178,13 @@ def no_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     with caplog.at_level(logging.DEBUG, logger="matplotlib.font_manager"), warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
-    failures = [r.getMessage() for r in caplog.records
-                if (r.name.startswith("matplotlib") and r.levelno >= logging.INFO)
-                or "not found" in r.getMessage() or "Falling back" in r.getMessage()]
+    failures = [
+        r.getMessage()
+        for r in caplog.records
+        if (r.name.startswith("matplotlib") and r.levelno >= logging.INFO)
+        or "not found" in r.getMessage()
+        or "Falling back" in r.getMessage()
+    ]
     assert not failures, failures
 
 
@@ -184,8 +234,15 @@ def test_sixty_indicators_grow_the_chart_up_to_the_cap(cards) -> None:
 def test_charts_ignore_the_callers_matplotlib_settings(cards) -> None:
     card = cards["seed"]
     plain = [chart(card) for chart in CHARTS.values()]
-    odd = {"font.family": ["serif"], "font.size": 20, "text.parse_math": True, "axes.grid": True,
-           "figure.facecolor": "black", "savefig.dpi": 300, "lines.linewidth": 5}
+    odd = {
+        "font.family": ["serif"],
+        "font.size": 20,
+        "text.parse_math": True,
+        "axes.grid": True,
+        "figure.facecolor": "black",
+        "savefig.dpi": 300,
+        "lines.linewidth": 5,
+    }
     with matplotlib.rc_context(odd):
         assert [chart(card) for chart in CHARTS.values()] == plain
         assert matplotlib.rcParams["font.size"] == 20  # and they leave the caller's settings alone
@@ -294,8 +351,9 @@ FRESH = textwrap.dedent("""
 def test_renders_on_a_machine_without_any_cjk_font(tmp_path: Path) -> None:
     env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONWARNINGS": "error"}
     env.pop("MPLBACKEND", None)
-    run = subprocess.run([sys.executable, "-c", FRESH, str(SEED)], capture_output=True, text=True, env=env,
-                         timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", FRESH, str(SEED)], capture_output=True, text=True, env=env, timeout=300
+    )
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
     out = json.loads(run.stdout)

@@ -48,8 +48,19 @@ def test_score_json_is_one_document_with_projects_and_errors(scored) -> None:
 def test_score_json_project_has_the_spec_keys(scored) -> None:
     _, doc = scored
     [p] = doc["projects"]
-    assert set(p) >= {"project_id", "name", "department", "year", "scheme", "total", "grade", "budget",
-                      "categories", "indicators", "findings"}
+    assert set(p) >= {
+        "project_id",
+        "name",
+        "department",
+        "year",
+        "scheme",
+        "total",
+        "grade",
+        "budget",
+        "categories",
+        "indicators",
+        "findings",
+    }
     assert set(p["budget"]) >= {"adjusted", "executed", "execution_rate", "score", "weight"}
     for c in p["categories"]:
         assert set(c) >= {"name", "weight", "score"}
@@ -94,8 +105,11 @@ def test_score_json_values_for_the_seed(scored) -> None:
 def test_score_json_numbers_are_json_numbers(scored) -> None:
     proc, doc = scored
     [p] = doc["projects"]
-    numbers = [p["year"], p["total"], *(p["budget"][k] for k in ("adjusted", "executed", "execution_rate",
-                                                                  "score", "weight"))]
+    numbers = [
+        p["year"],
+        p["total"],
+        *(p["budget"][k] for k in ("adjusted", "executed", "execution_rate", "score", "weight")),
+    ]
     numbers += [c[k] for c in p["categories"] for k in ("weight", "score")]
     numbers += [i[k] for i in p["indicators"] for k in ("weight", "score", "reported_score")]
     assert all(_is_number(x) for x in numbers), numbers
@@ -121,8 +135,9 @@ def test_score_keeps_numpy_blas_single_threaded(given: str | None, expected: str
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if given:
         env["OPENBLAS_NUM_THREADS"] = given
-    proc = subprocess.run([sys.executable, "-c", _BLAS_PROBE, str(SEED)], capture_output=True, text=True, env=env,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _BLAS_PROBE, str(SEED)], capture_output=True, text=True, env=env, timeout=120
+    )
     imported, setting = proc.stderr.split()[-2:]
     assert imported == "True" and setting == expected
 

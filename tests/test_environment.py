@@ -22,9 +22,17 @@ def test_environment_yml_mirrors_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = dict(_parse(s) for s in project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = dict(_parse(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip")))
+    conda = dict(
+        _parse(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip"))
+    )
     # Packages conda-forge does not carry come through the `pip:` list (the `-e .` line is the package itself).
-    pip = [s for d in env["dependencies"] if isinstance(d, dict) for s in d.get("pip", []) if not s.startswith("-")]
+    pip = [
+        s
+        for d in env["dependencies"]
+        if isinstance(d, dict)
+        for s in d.get("pip", [])
+        if not s.startswith("-")
+    ]
     conda.update(_parse(s) for s in pip)
     assert conda == wanted
 

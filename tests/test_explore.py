@@ -58,7 +58,9 @@ def sample() -> Portfolio:
 
 @pytest.fixture(scope="module")
 def scored() -> dict[str, Any]:
-    proc = subprocess.run([str(BIN / "evalcore"), "score", str(SAMPLE), "--json"], capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [str(BIN / "evalcore"), "score", str(SAMPLE), "--json"], capture_output=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     return json.loads(proc.stdout)
 
@@ -86,37 +88,107 @@ def test_projects_table_equals_score_json(sample: Portfolio, scored: dict[str, A
     assert scored["errors"] == [] and sample.errors.empty
     for row, d in zip(p.to_dict("records"), docs, strict=True):
         assert d["amount_unit"] == "万元"  # the sample is in 万元: no conversion
-        for col in ("name", "department", "unit", "year", "evaluation_type", "scheme", "total", "total_raw", "grade",
-                    "scale", "reported_total", "reported_grade", "amount_unit"):
+        for col in (
+            "name",
+            "department",
+            "unit",
+            "year",
+            "evaluation_type",
+            "scheme",
+            "total",
+            "total_raw",
+            "grade",
+            "scale",
+            "reported_total",
+            "reported_grade",
+            "amount_unit",
+        ):
             assert close(row[col], d[col]), (d["project_id"], col, row[col], d[col])
         for col in ("initial", "adjusted", "executed", "execution_rate", "initial_rate"):
             assert close(row[col], d["budget"][col]), (d["project_id"], col)
-        assert row["budget_basis"] == d["budget"]["basis"] and close(row["budget_score"], d["budget"]["score"])
+        assert row["budget_basis"] == d["budget"]["basis"] and close(
+            row["budget_score"], d["budget"]["score"]
+        )
         assert row["findings"] == len(d["findings"])
         assert row["finding_codes"].split() == [f["code"] for f in d["findings"]]
 
 
 def test_child_tables_equal_score_json_row_for_row(sample: Portfolio, scored: dict[str, Any]) -> None:
     docs = scored["projects"]
-    want_ind = [(d["project_id"], i["level1"], i["level2"], i["name"], i["category"], i["target"], i["actual"],
-                 i["weight"], i["score"], i["completion"], i["met"], i["applicable"], i["explanation"])
-                for d in docs for i in d["indicators"]]
-    got_ind = list(sample.indicators[["project_id", "level1", "level2", "name", "category", "target", "actual", "weight",
-                                      "score", "completion", "met", "applicable", "explanation"]].itertuples(index=False))
+    want_ind = [
+        (
+            d["project_id"],
+            i["level1"],
+            i["level2"],
+            i["name"],
+            i["category"],
+            i["target"],
+            i["actual"],
+            i["weight"],
+            i["score"],
+            i["completion"],
+            i["met"],
+            i["applicable"],
+            i["explanation"],
+        )
+        for d in docs
+        for i in d["indicators"]
+    ]
+    got_ind = list(
+        sample.indicators[
+            [
+                "project_id",
+                "level1",
+                "level2",
+                "name",
+                "category",
+                "target",
+                "actual",
+                "weight",
+                "score",
+                "completion",
+                "met",
+                "applicable",
+                "explanation",
+            ]
+        ].itertuples(index=False)
+    )
     assert len(got_ind) == len(want_ind) == 1246
     for g, w in zip(got_ind, want_ind, strict=True):
         assert all(close(a, b) for a, b in zip(g, w, strict=True)), (g, w)
-    want_b = [(d["project_id"], r["source"], r["role"], r["initial"], r["adjusted"], r["executed"], r["execution_rate"])
-              for d in docs for r in d["budget"]["rows"]]
-    got_b = list(sample.budget[["project_id", "source", "role", "initial", "adjusted", "executed",
-                                "execution_rate"]].itertuples(index=False))
-    assert len(got_b) == len(want_b) and all(close(a, b) for g, w in zip(got_b, want_b, strict=True)
-                                             for a, b in zip(g, w, strict=True))
+    want_b = [
+        (
+            d["project_id"],
+            r["source"],
+            r["role"],
+            r["initial"],
+            r["adjusted"],
+            r["executed"],
+            r["execution_rate"],
+        )
+        for d in docs
+        for r in d["budget"]["rows"]
+    ]
+    got_b = list(
+        sample.budget[
+            ["project_id", "source", "role", "initial", "adjusted", "executed", "execution_rate"]
+        ].itertuples(index=False)
+    )
+    assert len(got_b) == len(want_b) and all(
+        close(a, b) for g, w in zip(got_b, want_b, strict=True) for a, b in zip(g, w, strict=True)
+    )
     assert set(sample.budget["role"]) == {"total", "funding", "item"}
-    want_f = [(d["project_id"], f["code"], f["severity"], f["subject"], f["title"], f["message"])
-              for d in docs for f in d["findings"]]
-    got_f = [tuple(r) for r in sample.findings[["project_id", "code", "severity", "subject", "title",
-                                                "message"]].itertuples(index=False)]
+    want_f = [
+        (d["project_id"], f["code"], f["severity"], f["subject"], f["title"], f["message"])
+        for d in docs
+        for f in d["findings"]
+    ]
+    got_f = [
+        tuple(r)
+        for r in sample.findings[
+            ["project_id", "code", "severity", "subject", "title", "message"]
+        ].itertuples(index=False)
+    ]
     assert got_f == want_f and len(got_f) == 48
 
 
@@ -138,8 +210,9 @@ def test_variance_by_department_adds_up_to_the_projects(sample: Portfolio) -> No
         assert math.isclose(r.差额, r.全年 - r.执行, abs_tol=1e-9)
         assert math.isclose(r.执行率, r.执行 / r.全年)
         assert r.under_executed == (r.执行率 < UNDER_EXECUTED) and r.overspent == (r.执行 > r.全年 + 1e-6)
-    assert math.isclose(dv["全年"].sum(), p["adjusted"].sum()) and math.isclose(dv["差额"].sum(),
-                                                                               (p["adjusted"] - p["executed"]).sum())
+    assert math.isclose(dv["全年"].sum(), p["adjusted"].sum()) and math.isclose(
+        dv["差额"].sum(), (p["adjusted"] - p["executed"]).sum()
+    )
     s = sample.summary()
     assert math.isclose(s["execution_rate"], p["executed"].sum() / p["adjusted"].sum())  # type: ignore[arg-type]
 
@@ -147,20 +220,28 @@ def test_variance_by_department_adds_up_to_the_projects(sample: Portfolio) -> No
 def test_variance_by_project_and_item_and_their_flags(sample: Portfolio) -> None:
     pv = sample.variance("project")
     p = sample.projects
-    assert len(pv) == len(p) and list(pv["全年"]) == list(p["adjusted"]) and list(pv["执行率"]) == list(p["execution_rate"])
+    assert (
+        len(pv) == len(p)
+        and list(pv["全年"]) == list(p["adjusted"])
+        and list(pv["执行率"]) == list(p["execution_rate"])
+    )
     assert (pv["overspent"] == (p["executed"] > p["adjusted"] + 1e-6)).all()
     assert (pv["under_executed"] == (p["execution_rate"] < 0.9)).all()
     assert pv["under_executed"].sum() == 29 and pv["overspent"].sum() == 1  # 执行率 104% in the sample
     iv = sample.variance("item")
     items = sample.budget[sample.budget["role"] == "item"]
     assert len(iv) == len(items) == 105 and list(iv["item"]) == list(items["source"])
-    assert iv["overspent"].sum() == 5 and (iv.loc[iv["overspent"], "执行"] > iv.loc[iv["overspent"], "全年"]).all()
+    assert (
+        iv["overspent"].sum() == 5
+        and (iv.loc[iv["overspent"], "执行"] > iv.loc[iv["overspent"], "全年"]).all()
+    )
     names = dict(zip(p["project_id"], p["name"], strict=True))
     assert all(names[pid] == n for pid, n in zip(iv["project_id"], iv["name"], strict=True))
     # every R010 finding (支出明细超出预算) is an overspent item, and the other way round
     r010 = sample.findings[sample.findings["code"] == "R010"]
     assert sorted(zip(r010["project_id"], r010["subject"], strict=True)) == sorted(
-        zip(iv.loc[iv["overspent"], "project_id"], iv.loc[iv["overspent"], "item"], strict=True))
+        zip(iv.loc[iv["overspent"], "project_id"], iv.loc[iv["overspent"], "item"], strict=True)
+    )
     with pytest.raises(ValueError, match="by must be one of"):
         sample.variance("year")
 
@@ -184,7 +265,9 @@ def test_filter_is_a_masked_view_without_rescoring(sample: Portfolio) -> None:
         f.project(other)
     g = sample.filter(grade="良")
     assert set(g.projects["grade"]) == {"良"} and len(g) == 3
-    r = sample.filter(rate=(0.8, 0.95))  # bounds inclusive (a rate of 95% computed as 0.9500000000000001 is in)
+    r = sample.filter(
+        rate=(0.8, 0.95)
+    )  # bounds inclusive (a rate of 95% computed as 0.9500000000000001 is in)
     assert r.projects["execution_rate"].between(0.8 - 1e-9, 0.95 + 1e-9).all()
     assert len(r) == sample.projects["execution_rate"].between(0.8 - 1e-9, 0.95 + 1e-9).sum()
     both = sample.filter(rate=(None, 0.9)).filter(grade=["优", "良"])
@@ -199,14 +282,24 @@ def test_filter_is_a_masked_view_without_rescoring(sample: Portfolio) -> None:
     edited = f.projects  # an analyst's edits to a table never reach the portfolio or its other views
     edited["adjusted"] = 0.0
     edited["mine"] = 1
-    assert f.projects["adjusted"].sum() > 0 and "mine" not in f.projects and sample.projects["adjusted"].sum() > 0
+    assert (
+        f.projects["adjusted"].sum() > 0
+        and "mine" not in f.projects
+        and sample.projects["adjusted"].sum() > 0
+    )
 
 
 def test_amounts_are_in_wan_and_bad_inputs_are_kept_as_errors(tmp_path: Path) -> None:
-    yuan = _doc("yuan-001", amount_unit="元", department="乙局", budget=[
-        {"source": "年度资金总额", "initial": 1_000_000, "adjusted": 800_000, "executed": 760_000},
-        {"source": "当年财政拨款", "initial": 1_000_000, "adjusted": 800_000, "executed": 760_000},
-        {"source": "专家咨询费", "initial": 100_000, "adjusted": 100_000, "executed": 120_000}])
+    yuan = _doc(
+        "yuan-001",
+        amount_unit="元",
+        department="乙局",
+        budget=[
+            {"source": "年度资金总额", "initial": 1_000_000, "adjusted": 800_000, "executed": 760_000},
+            {"source": "当年财政拨款", "initial": 1_000_000, "adjusted": 800_000, "executed": 760_000},
+            {"source": "专家咨询费", "initial": 100_000, "adjusted": 100_000, "executed": 120_000},
+        ],
+    )
     yuan["indicators"][3].update(target="≤1000000元", actual="950000元", unit="元")
     wan = _doc("wan-001", department="乙局")
     _write(tmp_path / "乙局", yuan)
@@ -214,10 +307,16 @@ def test_amounts_are_in_wan_and_bad_inputs_are_kept_as_errors(tmp_path: Path) ->
     (tmp_path / "坏.yaml").write_text("project_id: bad-001\nname: [unclosed\n", encoding="utf-8")
     p = load_portfolio(tmp_path)
     row = p.projects.set_index("project_id").loc["yuan-001"]
-    assert row["amount_unit"] == "元" and row["adjusted"] == pytest.approx(80.0) and row["executed"] == pytest.approx(76.0)
+    assert (
+        row["amount_unit"] == "元"
+        and row["adjusted"] == pytest.approx(80.0)
+        and row["executed"] == pytest.approx(76.0)
+    )
     assert row["execution_rate"] == pytest.approx(0.95)
     dv = p.variance("department")
-    assert dv["全年"].iloc[0] == pytest.approx(80.0 + 100.0) and dv["执行"].iloc[0] == pytest.approx(76.0 + 95.0)
+    assert dv["全年"].iloc[0] == pytest.approx(80.0 + 100.0) and dv["执行"].iloc[0] == pytest.approx(
+        76.0 + 95.0
+    )
     item = p.variance("item")
     assert list(item["item"]) == ["专家咨询费"] and item["全年"].iloc[0] == pytest.approx(10.0)
     assert bool(item["overspent"].iloc[0]) and item["差额"].iloc[0] == pytest.approx(-2.0)
@@ -231,11 +330,19 @@ def test_amounts_are_in_wan_and_bad_inputs_are_kept_as_errors(tmp_path: Path) ->
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Portfolio:
     folder = tmp_path_factory.mktemp("hostile")
-    doc = _doc("x-001", name=HOSTILE, department=HOSTILE_DEPT, unit=HOSTILE, budget_note=HOSTILE, budget=[
-        {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 70},
-        {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 70},
-        {"source": HOSTILE, "initial": 10, "adjusted": 10, "executed": 12},
-        {"source": "<b>明细</b>", "initial": 10, "adjusted": 10, "executed": 5}])
+    doc = _doc(
+        "x-001",
+        name=HOSTILE,
+        department=HOSTILE_DEPT,
+        unit=HOSTILE,
+        budget_note=HOSTILE,
+        budget=[
+            {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 70},
+            {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 70},
+            {"source": HOSTILE, "initial": 10, "adjusted": 10, "executed": 12},
+            {"source": "<b>明细</b>", "initial": 10, "adjusted": 10, "executed": 5},
+        ],
+    )
     doc["indicators"][0]["name"] = HOSTILE
     _write(folder, doc)
     _write(folder, _doc("x-002", department="甲局"))
@@ -264,8 +371,12 @@ def test_cards_escape_input_and_replace_the_object_address(hostile: Portfolio) -
 
 
 def test_views_escape_input_and_draw_hostile_names(hostile: Portfolio) -> None:
-    for part in [*departments_view(hostile), *items_view(hostile), *project_view(hostile, "x-001"),
-                 *departments_view(hostile.filter(department=HOSTILE_DEPT))]:
+    for part in [
+        *departments_view(hostile),
+        *items_view(hostile),
+        *project_view(hostile, "x-001"),
+        *departments_view(hostile.filter(department=HOSTILE_DEPT)),
+    ]:
         if part.kind == "html":
             assert "<script>" not in str(part.payload) and "<img src=x" not in str(part.payload)
         else:
@@ -275,9 +386,13 @@ def test_views_escape_input_and_draw_hostile_names(hostile: Portfolio) -> None:
 
 
 def test_import_evalcore_stays_light() -> None:
-    code = "import sys, evalcore; print('pandas' in sys.modules, 'matplotlib' in sys.modules, " \
-           "hasattr(evalcore.model.Project, '_repr_html_'), evalcore.load_portfolio.__module__)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    code = (
+        "import sys, evalcore; print('pandas' in sys.modules, 'matplotlib' in sys.modules, "
+        "hasattr(evalcore.model.Project, '_repr_html_'), evalcore.load_portfolio.__module__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     assert out.split() == ["False", "False", "True", "evalcore.explore"]
     assert "load_portfolio" in evalcore.__all__
 
@@ -300,7 +415,8 @@ def test_a_filter_change_redraws_every_pane_from_the_filtered_view(sample: Portf
         assert f"主管部门 {dept}" in pane._fallback_text
     assert dept in panes["departments"].outputs[0]["data"]["text/html"]
     assert ex.drill_department.options == (dept,) and ex.drill_project.value in set(
-        sample.filter(department=dept).projects["project_id"])
+        sample.filter(department=dept).projects["project_id"]
+    )
     assert "ec-evaluation" in ex._drill_project_pane.outputs[0]["data"]["text/html"]
     ex.grade.value = ("良",)  # no 良 project in that department
     assert "没有符合条件的项目" in panes["rates"].outputs[0]["data"]["text/html"]
@@ -318,7 +434,9 @@ def test_a_filter_change_redraws_every_pane_from_the_filtered_view(sample: Portf
 
 def test_notebook_is_written_by_its_script(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))  # the script imports the notebooks' shared builder
-    script = runpy.run_path(str(ROOT / "scripts" / "make_explore_notebook.py"))  # not as __main__: writes nothing
+    script = runpy.run_path(
+        str(ROOT / "scripts" / "make_explore_notebook.py")
+    )  # not as __main__: writes nothing
     assert script["build"]() == nbformat.read(NOTEBOOK, as_version=4)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -331,21 +449,36 @@ def test_make_lab_opens_the_notebooks_in_the_project_environment() -> None:
     rule = re.search(r"^lab: setup ## (.+)\n\t(.+)$", text, re.M)
     assert rule and "JupyterLab" in rule.group(1)
     assert rule.group(2).startswith("$(BIN)/jupyter lab") and "notebooks/explore.ipynb" in rule.group(2)
-    assert "--ip=127.0.0.1" in rule.group(2) and " lab " in re.search(r"^\.PHONY:(.*)$", text, re.M).group(1) + " "  # type: ignore[union-attr]
+    assert (
+        "--ip=127.0.0.1" in rule.group(2)
+        and " lab " in re.search(r"^\.PHONY:(.*)$", text, re.M).group(1) + " "
+    )  # type: ignore[union-attr]
 
 
 def _outputs(nb: nbformat.NotebookNode) -> tuple[list[dict], list[dict]]:
     """Cell outputs, and the outputs held by Output widgets (their saved state)."""
     cells = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    widgets = [o for m in state.values() if m.get("model_name") == "OutputModel" for o in m["state"].get("outputs", [])]
+    state = (
+        nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    )
+    widgets = [
+        o
+        for m in state.values()
+        if m.get("model_name") == "OutputModel"
+        for o in m["state"].get("outputs", [])
+    ]
     return cells, widgets
 
 
 def _run(tmp_path: Path, data: Path) -> nbformat.NotebookNode:
     out = tmp_path / "explore-out.ipynb"
-    proc = subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(out), "-p", "data_path", str(data),
-                           "--no-progress-bar"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(BIN / "papermill"), str(NOTEBOOK), str(out), "-p", "data_path", str(data), "--no-progress-bar"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return nbformat.read(out, as_version=4)
 
@@ -359,10 +492,19 @@ def _check_clean_and_complete(nb: nbformat.NotebookNode, projects: int) -> None:
         assert "warning" not in text.lower(), text[:500]
     html = "".join(o.get("data", {}).get("text/html", "") for o in cells)
     assert "ec-portfolio" in html and f'<div class="ec-v">{projects}</div>' in html  # the portfolio card
-    for section in ("departments", "departments-table", "rates", "items", "scatter", "drill-department",
-                    "drill-indicators"):
+    for section in (
+        "departments",
+        "departments-table",
+        "rates",
+        "items",
+        "scatter",
+        "drill-department",
+        "drill-indicators",
+    ):
         assert f'data-section="{section}"' in html, section  # the default view, readable without widgets
-        assert any(f'data-section="{section}"' in o.get("data", {}).get("text/html", "") for o in widgets), section
+        assert any(f'data-section="{section}"' in o.get("data", {}).get("text/html", "") for o in widgets), (
+            section
+        )
     assert html.count('<img src="data:image/png;base64,') == 3
     assert sum("image/png" in o.get("data", {}) for o in widgets) == 3
     assert "ec-evaluation" in html and "筛选：全部项目" in html
@@ -374,7 +516,9 @@ def test_notebook_headless_over_the_sample(tmp_path: Path, sample: Portfolio) ->
     nb = _run(tmp_path, SAMPLE)
     _check_clean_and_complete(nb, len(sample))
     html = "".join(o.get("data", {}).get("text/html", "") for o in _outputs(nb)[0])
-    assert "28,027.00" in html and "江城市人力资源和社会保障局" in html  # the sample's 全年预算, its largest department
+    assert (
+        "28,027.00" in html and "江城市人力资源和社会保障局" in html
+    )  # the sample's 全年预算, its largest department
 
 
 def test_notebook_headless_over_2000_synthetic_projects(tmp_path: Path) -> None:
@@ -384,5 +528,10 @@ def test_notebook_headless_over_2000_synthetic_projects(tmp_path: Path) -> None:
     assert write_synthetic(data, 2000, seed=11, fmt="tables") == 2000
     nb = _run(tmp_path, data)
     _check_clean_and_complete(nb, 2000)
-    first = next(o for c in nb.cells for o in c.get("outputs", []) if "<Portfolio" in o.get("data", {}).get("text/plain", ""))
+    first = next(
+        o
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "<Portfolio" in o.get("data", {}).get("text/plain", "")
+    )
     assert "<Portfolio 2000 个项目" in first["data"]["text/plain"]

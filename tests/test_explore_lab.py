@@ -46,8 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 PORTFOLIO = ROOT / "data" / "portfolio"
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 MIN_PROJECTS = 30
 MIN_DEPARTMENTS = 3
 SERVER_START_S = 90  # bound on `jupyter lab` answering /api/status
@@ -70,8 +75,9 @@ class LabInputs:
 def _small_portfolio(target: Path) -> dict[str, set[str]]:
     """Copy the largest departments of the sample portfolio (by project count, ties by name) until
     there are at least MIN_PROJECTS projects in at least MIN_DEPARTMENTS departments."""
-    folders = sorted((d for d in PORTFOLIO.iterdir() if d.is_dir()),
-                     key=lambda d: (-sum(1 for _ in d.iterdir()), d.name))
+    folders = sorted(
+        (d for d in PORTFOLIO.iterdir() if d.is_dir()), key=lambda d: (-sum(1 for _ in d.iterdir()), d.name)
+    )
     total = 0
     for n, folder in enumerate(folders):
         if total >= MIN_PROJECTS and n >= MIN_DEPARTMENTS:
@@ -131,8 +137,10 @@ class LabServer:
 # no news or update prompt (their toasts would cover the page; the update check would go to PyPI).
 USER_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                         "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -143,11 +151,19 @@ def _free_port() -> int:
 
 
 def _isolated_env(base: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER", "JPY_", "IPYTHON")) and k not in ("PYTHONSTARTUP",)}
-    dirs = {"JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "runtime",
-            "IPYTHONDIR": "ipython", "JUPYTERLAB_SETTINGS_DIR": "config/lab/user-settings",
-            "JUPYTERLAB_WORKSPACES_DIR": "config/lab/workspaces"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "JPY_", "IPYTHON")) and k not in ("PYTHONSTARTUP",)
+    }
+    dirs = {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "IPYTHONDIR": "ipython",
+        "JUPYTERLAB_SETTINGS_DIR": "config/lab/user-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "config/lab/workspaces",
+    }
     for var, sub in dirs.items():
         (base / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(base / sub)
@@ -206,24 +222,41 @@ def lab_server(lab_inputs: LabInputs, tmp_path_factory: pytest.TempPathFactory) 
     base = tmp_path_factory.mktemp("lab-home")
     env = _isolated_env(base)
     port, token = _free_port(), secrets.token_hex(24)
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={lab_inputs.root}",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={lab_inputs.root}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     server = LabServer(f"http://127.0.0.1:{port}", token, port, base / "server.log")
     with server.log.open("wb") as log:
         try:
-            proc = subprocess.Popen(cmd, cwd=lab_inputs.root, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=lab_inputs.root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         except OSError as e:
             pytest.fail(f"cannot start jupyter lab ({' '.join(cmd[:3])}): {e}")
     try:
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited with {proc.returncode} before answering:\n{server.log_tail()}")
+                pytest.fail(
+                    f"jupyter lab exited with {proc.returncode} before answering:\n{server.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(server.url("/api/status"), timeout=2) as r:
                     if r.status == 200 and "started" in json.loads(r.read()):
@@ -231,16 +264,27 @@ def lab_server(lab_inputs: LabInputs, tmp_path_factory: pytest.TempPathFactory) 
             except (OSError, ValueError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not answer {server.base}/api/status within {SERVER_START_S} s:\n"
-                            f"{server.log_tail()}")
+                pytest.fail(
+                    f"jupyter lab did not answer {server.base}/api/status within {SERVER_START_S} s:\n"
+                    f"{server.log_tail()}"
+                )
             time.sleep(0.25)
         with urllib.request.urlopen(server.url("/api/kernelspecs"), timeout=10) as r:
             specs = json.loads(r.read())
         assert "python3" in specs["kernelspecs"], f"no python3 kernelspec: {specs}"
         # ... and it is this environment's (sys.prefix/share/jupyter), not one from a home folder
-        found = subprocess.run([sys.executable, "-c", "from jupyter_client.kernelspec import find_kernel_specs;"
-                                "print(find_kernel_specs()['python3'])"],
-                               env=env, capture_output=True, text=True, timeout=30)
+        found = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from jupyter_client.kernelspec import find_kernel_specs;"
+                "print(find_kernel_specs()['python3'])",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         where = Path(found.stdout.strip() or "?")
         assert where.is_relative_to(Path(sys.prefix) / "share" / "jupyter"), (where, found.stderr[-2000:])
         yield server
@@ -335,12 +379,15 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
 
             page.goto(lab_server.url(f"/lab/tree/{lab_inputs.notebook}"), wait_until="domcontentloaded")
             try:
-                page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for(state="visible",
-                                                                                         timeout=60_000)
+                page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for(
+                    state="visible", timeout=60_000
+                )
                 # the kernel connected and idle in the front end (the status bar's kernel item says so
                 # only then; running cells before that opens the Select Kernel dialog instead)
-                page.locator(f'.jp-StatusBar-TextItem[title="Change kernel for {lab_inputs.notebook}"]',
-                             has_text=re.compile(r"\| Idle$")).wait_for(state="visible", timeout=60_000)
+                page.locator(
+                    f'.jp-StatusBar-TextItem[title="Change kernel for {lab_inputs.notebook}"]',
+                    has_text=re.compile(r"\| Idle$"),
+                ).wait_for(state="visible", timeout=60_000)
             except PlaywrightTimeout:
                 _fail("the notebook did not open with a connected, idle kernel within 60 s", page, lab_server)
             dialogs = page.locator(".jp-Dialog")
@@ -350,7 +397,9 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
 
             # Run → Run All Cells
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-content .lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            page.locator(
+                ".lm-Menu-content .lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")
+            ).click()
             try:
                 # finished (or stopped at an error): nothing queued or running, some cell has run
                 page.wait_for_function(
@@ -360,11 +409,18 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
                       const ind = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
                       return p.some(t => /^\\[\\d+\\]:$/.test(t)) && !p.includes('[*]:')
                         && ind && ind.dataset.status === 'idle';
-                    }""", timeout=RUN_ALL_S * 1000, polling=250)
+                    }""",
+                    timeout=RUN_ALL_S * 1000,
+                    polling=250,
+                )
             except PlaywrightTimeout:
                 dialog = dialogs.first.inner_text() if dialogs.count() else "none"
-                _fail(f"the {lab_inputs.code_cells} code cells did not all run within {RUN_ALL_S} s", page,
-                      lab_server, f"dialog: {dialog!r}")
+                _fail(
+                    f"the {lab_inputs.code_cells} code cells did not all run within {RUN_ALL_S} s",
+                    page,
+                    lab_server,
+                    f"dialog: {dialog!r}",
+                )
             seen.prompts = page.evaluate(STATE_JS)["prompts"]
             if not all(re.fullmatch(r"\[\d+\]:", p) for p in seen.prompts):
                 _fail(f"Run All Cells stopped before the end: prompts {seen.prompts}", page, lab_server)
@@ -373,13 +429,18 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
 
             # the explorer's widgets: the filter Dropdown (the one offering 全部) and the table
             select = page.locator(".jp-Notebook .widget-dropdown select").filter(
-                has=page.locator("option", has_text=re.compile(f"^{ALL}$")))
+                has=page.locator("option", has_text=re.compile(f"^{ALL}$"))
+            )
             try:
                 select.wait_for(state="visible", timeout=30_000)
                 page.wait_for_function(f"() => ({TABLE_JS})().rows !== null", timeout=30_000, polling=250)
             except PlaywrightTimeout:
-                _fail("the explorer's department Dropdown or the departments table was not rendered", page,
-                      lab_server, f"console: {seen.console[-20:]}")
+                _fail(
+                    "the explorer's department Dropdown or the departments table was not rendered",
+                    page,
+                    lab_server,
+                    f"console: {seen.console[-20:]}",
+                )
             assert select.count() == 1, f"{select.count()} department Dropdowns offer {ALL}"
             seen.before = page.evaluate(TABLE_JS)["rows"]
 
@@ -391,7 +452,9 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
                     f"""([before, dept]) => JSON.stringify(({TABLE_JS})().rows) !== before
                           && ({STATUS_JS})().some(t => t.includes('主管部门 ' + dept) && t.includes('重绘'))""",
                     arg=[json.dumps(seen.before, ensure_ascii=False), seen.department],
-                    timeout=REDRAW_S * 1000, polling=250)
+                    timeout=REDRAW_S * 1000,
+                    polling=250,
+                )
             except PlaywrightTimeout:
                 pass  # recorded as it shows; the tests below say what did not change
             seen.timings["changed"] = time.monotonic() - start
@@ -410,7 +473,9 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
 
 def test_all_cells_run_in_jupyterlab_without_error(observed: Observed, lab_inputs: LabInputs) -> None:
     assert len(observed.prompts) == lab_inputs.code_cells
-    assert [int(p[1:-2]) for p in observed.prompts] == list(range(1, lab_inputs.code_cells + 1)), observed.prompts
+    assert [int(p[1:-2]) for p in observed.prompts] == list(range(1, lab_inputs.code_cells + 1)), (
+        observed.prompts
+    )
     for moment in (observed.errors_after_run, observed.errors_after_change):
         assert moment["stderr"] == [], moment["stderr"]
         assert not moment["traceback"], "an error or traceback shows in an output"
@@ -418,8 +483,9 @@ def test_all_cells_run_in_jupyterlab_without_error(observed: Observed, lab_input
     assert [m for m in observed.console if m.startswith("error")] == [], observed.console
 
 
-def test_changing_the_department_redraws_the_table_with_only_its_projects(observed: Observed,
-                                                                         lab_inputs: LabInputs) -> None:
+def test_changing_the_department_redraws_the_table_with_only_its_projects(
+    observed: Observed, lab_inputs: LabInputs
+) -> None:
     dept, ids = observed.department, lab_inputs.projects[observed.department]
     every_dept = set(lab_inputs.projects)
     # before: the whole portfolio, one row per department
@@ -427,8 +493,9 @@ def test_changing_the_department_redraws_the_table_with_only_its_projects(observ
     assert head[0] == "主管部门", head
     assert {r[0] for r in rows} == every_dept, rows
     # after: the chosen department's projects, and nothing else
-    context = (f"department {dept!r} chosen; table unchanged after {REDRAW_S} s\n"
-               f"server log:\n{observed.server_log}")
+    context = (
+        f"department {dept!r} chosen; table unchanged after {REDRAW_S} s\nserver log:\n{observed.server_log}"
+    )
     assert observed.after is not None, "the departments table disappeared after the change"
     assert observed.after != observed.before, context
     head, *rows = observed.after
@@ -443,11 +510,13 @@ def test_changing_the_department_redraws_the_table_with_only_its_projects(observ
     assert any(headline in label for label in observed.labels_after), observed.labels_after
 
 
-def test_jupyterlab_asks_nothing_of_any_host_but_the_local_server(observed: Observed,
-                                                                  lab_server: LabServer) -> None:
+def test_jupyterlab_asks_nothing_of_any_host_but_the_local_server(
+    observed: Observed, lab_server: LabServer
+) -> None:
     local = (f"http://127.0.0.1:{lab_server.port}/", f"ws://127.0.0.1:{lab_server.port}/")
     assert observed.requests, "no request was seen at all: the recorder is broken"
     assert observed.websockets, "no kernel websocket was seen: the recorder is broken"
-    outside = [u for u in observed.requests + observed.websockets
-               if not u.startswith((*local, "data:", "blob:"))]
+    outside = [
+        u for u in observed.requests + observed.websockets if not u.startswith((*local, "data:", "blob:"))
+    ]
     assert outside == [], outside

@@ -59,8 +59,9 @@ EVALCORE = shutil.which("evalcore", path=str(Path(sys.executable).parent)) or "e
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "EVALCORE_DEBUG"}
-    return subprocess.run([EVALCORE, *map(str, args)], capture_output=True, text=True, env=env, timeout=300,
-                          cwd=cwd)
+    return subprocess.run(
+        [EVALCORE, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, cwd=cwd
+    )
 
 
 def write_yaml(path: Path, doc: dict) -> Path:
@@ -112,14 +113,39 @@ INJECTED = {
         {"source": "@场地租赁", "initial": 40, "adjusted": 40, "executed": 20},
     ],
     "indicators": [
-        {"level1": "产出指标", "level2": "@数量指标", "name": '=HYPERLINK("http://x","y")', "direction": "=",
-         "target": "=8个", "actual": "8个", "weight": 50, "reported_score": 50},
-        {"level1": "效益指标", "level2": "-社会效益指标", "name": "+1+1", "direction": "定性",
-         "target": "=效果明显", "actual": "+达成年度指标", "weight": 30, "reported_score": 30,
-         "deviation_reason": "-2+3 原因"},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "@SUM(A1)", "direction": "≥",
-         "target": "≥90%", "actual": "85%", "unit": "%", "weight": 10, "reported_score": 9,
-         "deviation_reason": "=1+1"},
+        {
+            "level1": "产出指标",
+            "level2": "@数量指标",
+            "name": '=HYPERLINK("http://x","y")',
+            "direction": "=",
+            "target": "=8个",
+            "actual": "8个",
+            "weight": 50,
+            "reported_score": 50,
+        },
+        {
+            "level1": "效益指标",
+            "level2": "-社会效益指标",
+            "name": "+1+1",
+            "direction": "定性",
+            "target": "=效果明显",
+            "actual": "+达成年度指标",
+            "weight": 30,
+            "reported_score": 30,
+            "deviation_reason": "-2+3 原因",
+        },
+        {
+            "level1": "满意度指标",
+            "level2": "服务对象满意度指标",
+            "name": "@SUM(A1)",
+            "direction": "≥",
+            "target": "≥90%",
+            "actual": "85%",
+            "unit": "%",
+            "weight": 10,
+            "reported_score": 9,
+            "deviation_reason": "=1+1",
+        },
     ],
 }
 #: The input texts above, each as the form must still show it (readable, not evaluated).
@@ -140,8 +166,13 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict:
     scored = run_cli("score", *paths, "--json")
     assert scored.returncode == 0, scored.stderr
     doc = json.loads(scored.stdout)
-    return {"proc": proc, "path": out, "json": {p["project_id"]: p for p in doc["projects"]},
-            "order": [p["project_id"] for p in doc["projects"]], "wb": openpyxl.load_workbook(out)}
+    return {
+        "proc": proc,
+        "path": out,
+        "json": {p["project_id"]: p for p in doc["projects"]},
+        "order": [p["project_id"] for p in doc["projects"]],
+        "wb": openpyxl.load_workbook(out),
+    }
 
 
 # ------------------------------------------------------------------------------------------ summary
@@ -175,17 +206,32 @@ def test_summary_sheet_values_equal_score_json(exported: dict) -> None:
     assert list(rows) == exported["order"]  # the order of score --json
     for pid, p in exported["json"].items():
         r = rows[pid]
-        for key in ("name", "department", "year", "scheme", "amount_unit", "total", "grade", "reported_total",
-                    "reported_grade"):
+        for key in (
+            "name",
+            "department",
+            "year",
+            "scheme",
+            "amount_unit",
+            "total",
+            "grade",
+            "reported_total",
+            "reported_grade",
+        ):
             assert r[key] == p[key], (pid, key)
         for key in ("adjusted", "executed", "execution_rate"):
             assert r[key] == pytest.approx(p["budget"][key], abs=1e-12), (pid, key)
         assert r["finding_codes"] == " ".join(sorted({f["code"] for f in p["findings"]})) or (
-            r["finding_codes"] is None and not p["findings"])
+            r["finding_codes"] is None and not p["findings"]
+        )
         if p["reported_total"] is not None:
             assert r["difference"] == pytest.approx(p["reported_total"] - p["total"], abs=1e-6)
     seed = rows["nc-scjg-2019-zzxf"]
-    assert (seed["total"], seed["grade"], seed["reported_total"], seed["reported_grade"]) == (80.13, "良", 90.1, "优")
+    assert (seed["total"], seed["grade"], seed["reported_total"], seed["reported_grade"]) == (
+        80.13,
+        "良",
+        90.1,
+        "优",
+    )
     assert seed["difference"] == pytest.approx(9.97) and seed["finding_codes"] == "R001 R004"
 
 
@@ -234,8 +280,21 @@ def test_project_sheet_is_laid_out_as_the_standard_form(exported: dict) -> None:
     # budget block: the four standard rows under their column headers, 复核 | 自评 | 差异 side by side
     head, _ = _find(ws, "年初预算数", col=3)
     assert [ws.cell(head, c).value for c in range(3, 11)] == [
-        "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "复核得分", "自评得分", "差异（自评−复核）"]
-    assert [ws.cell(head + k, 2).value for k in range(1, 5)] == ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"]
+        "年初预算数",
+        "全年预算数(A)",
+        "全年执行数(B)",
+        "分值",
+        "执行率(B/A)",
+        "复核得分",
+        "自评得分",
+        "差异（自评−复核）",
+    ]
+    assert [ws.cell(head + k, 2).value for k in range(1, 5)] == [
+        "年度资金总额",
+        "其中：当年财政拨款",
+        "上年结转资金",
+        "其他资金",
+    ]
     total = [ws.cell(head + 1, c) for c in range(3, 9)]
     assert [c.value for c in total] == [60, 60, 53, 10, pytest.approx(53 / 60), pytest.approx(8.8333333)]
     assert [c.number_format for c in total[3:]] == ["General", "0.00%", "0.00"]
@@ -248,8 +307,17 @@ def test_project_sheet_is_laid_out_as_the_standard_form(exported: dict) -> None:
     # indicators: header, 一级/二级 merged down their runs, scores side by side
     h, _ = _find(ws, "一级指标", col=2)
     assert [ws.cell(h, c).value for c in range(2, 12)] == [
-        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "复核得分", "自评得分", "差异（自评−复核）",
-        "偏差原因分析及改进措施"]
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "复核得分",
+        "自评得分",
+        "差异（自评−复核）",
+        "偏差原因分析及改进措施",
+    ]
     first = h + 1
     assert {f"B{first}:B{first + 5}", f"B{first + 6}:B{first + 8}", f"B{first + 9}:B{first + 10}"} <= merged
     assert {f"C{first}:C{first + 1}", f"C{first + 2}:C{first + 3}", f"C{first + 7}:C{first + 8}"} <= merged
@@ -312,18 +380,28 @@ def test_export_read_back_gives_the_same_scores(exported: dict) -> None:
         assert b["total"] == b["form_total"] == p["total"], pid
         assert b["reported_total"] == b["form_reported_total"] == p["reported_total"], pid
         assert (b["grade"], b["reported_grade"]) == (p["grade"], p["reported_grade"])
-        assert b["budget"]["score"] == same(p["budget"]["score"]) and b["budget"]["weight"] == p["budget"]["weight"]
+        assert (
+            b["budget"]["score"] == same(p["budget"]["score"])
+            and b["budget"]["weight"] == p["budget"]["weight"]
+        )
         assert b["budget"]["reported_score"] == p["budget"]["reported_score"]
-        want = sorted((_indicator_key(i), i["weight"], same(i["score"]), i["reported_score"], i["applicable"])
-                      for i in p["indicators"])
-        got = sorted((_indicator_key(i), i["weight"], i["score"], i["reported_score"], i["applicable"])
-                     for i in b["indicators"])
+        want = sorted(
+            (_indicator_key(i), i["weight"], same(i["score"]), i["reported_score"], i["applicable"])
+            for i in p["indicators"]
+        )
+        got = sorted(
+            (_indicator_key(i), i["weight"], i["score"], i["reported_score"], i["applicable"])
+            for i in b["indicators"]
+        )
         assert got == want, pid
         by_key = {_indicator_key(i): i for i in b["indicators"]}
         for i in p["indicators"]:
             r = by_key[_indicator_key(i)]
-            assert (r["target"], r["actual"], r["deviation_reason"]) == (i["target"], i["actual"],
-                                                                         i["deviation_reason"])
+            assert (r["target"], r["actual"], r["deviation_reason"]) == (
+                i["target"],
+                i["actual"],
+                i["deviation_reason"],
+            )
 
 
 def test_export_is_byte_deterministic(tmp_path: Path) -> None:
@@ -342,8 +420,10 @@ def _fill_template(path: Path, doc: dict) -> None:
         key = labels.get(row[0].value)
         if key is not None:
             row[1].value = doc.get(key)
-    for sheet, fields, rows in ((SHEET_BUDGET, BUDGET_FIELDS, doc["budget"]),
-                                (SHEET_INDICATORS, INDICATOR_FIELDS, doc["indicators"])):
+    for sheet, fields, rows in (
+        (SHEET_BUDGET, BUDGET_FIELDS, doc["budget"]),
+        (SHEET_INDICATORS, INDICATOR_FIELDS, doc["indicators"]),
+    ):
         ws = wb[sheet]
         ws.delete_rows(2, ws.max_row)
         columns = {c.value: c.column for c in ws[1]}
@@ -354,7 +434,10 @@ def _fill_template(path: Path, doc: dict) -> None:
                     continue
                 cell = ws.cell(row=r, column=columns[f.label])
                 if isinstance(value, str) and value.endswith("%") and f.key == "actual":
-                    cell.value, cell.number_format = float(value[:-1]) / 100, "0%"  # Excel turns 95% into 0.95
+                    cell.value, cell.number_format = (
+                        float(value[:-1]) / 100,
+                        "0%",
+                    )  # Excel turns 95% into 0.95
                 elif isinstance(value, str) and value.startswith("="):
                     cell.value = value  # typed as '=95% in Excel: text, kept text by quotePrefix
                     cell.data_type, cell.quotePrefix = "s", True
@@ -375,7 +458,11 @@ def test_template_filled_in_scores_and_exports_back_the_same(tmp_path: Path) -> 
     assert scored.returncode == 0, scored.stderr
     (p,) = json.loads(scored.stdout)["projects"]
     assert p["project_id"] == "jc-test-2019-0001" and len(p["indicators"]) == 7
-    assert (p["total"], p["grade"], p["findings"]) == (96.5, "优", [])  # 9.5 + 18 + 15 + 5 + 10 + 19 + 10 + 10
+    assert (p["total"], p["grade"], p["findings"]) == (
+        96.5,
+        "优",
+        [],
+    )  # 9.5 + 18 + 15 + 5 + 10 + 19 + 10 + 10
     out = tmp_path / "自评表.xlsx"
     assert run_cli("export", template, "--xlsx", out).returncode == 0
     back = read_export(out)["jc-test-2019-0001"]
@@ -422,7 +509,7 @@ def test_no_formula_cell_from_input_text_anywhere_in_the_workbook(injected: dict
                 assert not re.search(rb"<f[ >]", z.read(name)), name
     shown = {restore_cell(t) for t in texts}
     assert INJECTED_TEXTS <= shown  # every text still there, readable
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in texts and "'=8个" in texts and "'@SUM(A1)" in texts
+    assert '\'=HYPERLINK("http://x","y")' in texts and "'=8个" in texts and "'@SUM(A1)" in texts
     errors = wb[ERRORS_SHEET]
     assert errors["A2"].value == "'=1+1"  # the bad project's id, neutralised too
 
@@ -431,7 +518,9 @@ def test_summary_csv_of_a_real_batch_has_no_cell_a_spreadsheet_would_evaluate(in
     from evalcore.pipeline.batch import run_batch
 
     base = injected["base"]
-    result = run_batch(base / "data", base / "reports", params_dir=base / "parameters", workers=1, index=False)
+    result = run_batch(
+        base / "data", base / "reports", params_dir=base / "parameters", workers=1, index=False
+    )
     assert [m["status"] for m in result.manifest] == ["done"], result.manifest
     text = (base / "reports" / "summary.csv").read_text(encoding="utf-8-sig")
     header, row = list(csv.reader(io.StringIO(text)))
@@ -471,12 +560,15 @@ def test_sheet_names_are_valid_and_unique() -> None:
 # ------------------------------------------------------------------------------------------ usage
 
 
-@pytest.mark.parametrize("args", [
-    ("export", SEED),  # no --xlsx
-    ("export", "--xlsx", "out.xlsx"),  # no PATH
-    ("export", SEED, "--xlsx", "out.csv"),  # not an .xlsx name
-    ("export", SEED, "--xlsx", "out.xlsx", "--scheme", "no-such-scheme"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", SEED),  # no --xlsx
+        ("export", "--xlsx", "out.xlsx"),  # no PATH
+        ("export", SEED, "--xlsx", "out.csv"),  # not an .xlsx name
+        ("export", SEED, "--xlsx", "out.xlsx", "--scheme", "no-such-scheme"),
+    ],
+)
 def test_usage_errors_exit_2_and_write_nothing(args: tuple, tmp_path: Path) -> None:
     proc = run_cli(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr

@@ -49,39 +49,93 @@ HOSTILE_DEPT = '"><img src=x onerror="window.__xss=1">卫健委'
 # ------------------------------------------------------------------------------------ fixtures
 
 
-def _row(pid: str, name: str, dept: str, adjusted: float, executed: float, total: float, grade: str,
-         codes: str = "", reported: float | None = None, unit: str = "万元", status: str = "done",
-         html: str | None = "auto") -> dict[str, Any]:
-    return {"project_id": pid, "name": name, "department": dept, "year": 2019, "scheme": "self-2020",
-            "adjusted": adjusted, "executed": executed, "execution_rate": executed / adjusted if adjusted else None,
-            "total": total, "grade": grade, "reported_total": reported, "reported_grade": None if reported is None else "优",
-            "findings": len(codes.split()), "finding_codes": codes, "amount_unit": unit, "status": status,
-            "html": (f"{dept}/{pid}.html" if html == "auto" else html) if status != "failed" else None}
+def _row(
+    pid: str,
+    name: str,
+    dept: str,
+    adjusted: float,
+    executed: float,
+    total: float,
+    grade: str,
+    codes: str = "",
+    reported: float | None = None,
+    unit: str = "万元",
+    status: str = "done",
+    html: str | None = "auto",
+) -> dict[str, Any]:
+    return {
+        "project_id": pid,
+        "name": name,
+        "department": dept,
+        "year": 2019,
+        "scheme": "self-2020",
+        "adjusted": adjusted,
+        "executed": executed,
+        "execution_rate": executed / adjusted if adjusted else None,
+        "total": total,
+        "grade": grade,
+        "reported_total": reported,
+        "reported_grade": None if reported is None else "优",
+        "findings": len(codes.split()),
+        "finding_codes": codes,
+        "amount_unit": unit,
+        "status": status,
+        "html": (f"{dept}/{pid}.html" if html == "auto" else html) if status != "failed" else None,
+    }
 
 
 ROWS = [
     _row("a-1", "综治信访", "市场监管局", 60, 53, 80.13, "良", "R001 R004", 90.1),
     _row("a-2", HOSTILE, "市场监管局", 1200, 1100, 91.5, "优", "R004", 95),
     _row("b-1", "校园安全", "教育局", 5.5, 5.5, 76.3, "中", "R009"),
-    _row("b-2", "教师培训 & 研修", "教育局", 2_000_000, 1_500_000, 58.2, "差", "R001 R004 R012", 70, unit="元"),
+    _row(
+        "b-2", "教师培训 & 研修", "教育局", 2_000_000, 1_500_000, 58.2, "差", "R001 R004 R012", 70, unit="元"
+    ),
     _row("c-1", "疫苗接种", HOSTILE_DEPT, 0, 0, 88.0, "良"),  # no budget: no execution rate
     _row("c-2", "基层医疗", HOSTILE_DEPT, 300, 310, 95.0, "优", "R009 R010", 95, status="failed"),
 ]
 MANIFEST = [
-    {"project_id": "c-2", "name": "基层医疗", "department": HOSTILE_DEPT, "html": f"{HOSTILE_DEPT}/c-2.html",
-     "status": "failed", "seconds": 3.2,
-     "error": "第 5 个单元格出错：ValueError: <b>bad</b> value\nTraceback (most recent call last):\n  File \"x.py\"",
-     "notebook": None},
-    {"project_id": None, "status": "invalid", "where": {"file": "/data/坏文件.yaml", "row": 4},
-     "error": "/data/坏文件.yaml 第 4 行：YAML 无法解析\n  in \"<unicode string>\", line 4"},
-    {"project_id": "d-9", "name": "<img src=x onerror=alert(2)>", "department": "财政局", "status": "invalid",
-     "error": "Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'budget'"},
-    *[{"project_id": r["project_id"], "name": r["name"], "department": r["department"], "html": r["html"],
-       "status": "done", "seconds": 1.0} for r in ROWS if r["status"] == "done"],
+    {
+        "project_id": "c-2",
+        "name": "基层医疗",
+        "department": HOSTILE_DEPT,
+        "html": f"{HOSTILE_DEPT}/c-2.html",
+        "status": "failed",
+        "seconds": 3.2,
+        "error": '第 5 个单元格出错：ValueError: <b>bad</b> value\nTraceback (most recent call last):\n  File "x.py"',
+        "notebook": None,
+    },
+    {
+        "project_id": None,
+        "status": "invalid",
+        "where": {"file": "/data/坏文件.yaml", "row": 4},
+        "error": '/data/坏文件.yaml 第 4 行：YAML 无法解析\n  in "<unicode string>", line 4',
+    },
+    {
+        "project_id": "d-9",
+        "name": "<img src=x onerror=alert(2)>",
+        "department": "财政局",
+        "status": "invalid",
+        "error": "Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'budget'",
+    },
+    *[
+        {
+            "project_id": r["project_id"],
+            "name": r["name"],
+            "department": r["department"],
+            "html": r["html"],
+            "status": "done",
+            "seconds": 1.0,
+        }
+        for r in ROWS
+        if r["status"] == "done"
+    ],
 ]
 
 
-def write_folder(out: Path, rows: list[dict] = ROWS, manifest: list[dict] = MANIFEST, reports: bool = True) -> Path:
+def write_folder(
+    out: Path, rows: list[dict] = ROWS, manifest: list[dict] = MANIFEST, reports: bool = True
+) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_bytes(orjson.dumps({"projects": rows}))
     (out / "manifest.json").write_bytes(orjson.dumps({"projects": manifest}))
@@ -117,7 +171,10 @@ def test_headline_numbers_are_the_sums_and_counts_of_the_rows(index: PortfolioIn
     assert h.grades == {"优": 2, "良": 2, "中": 1, "差": 1}
     assert h.with_findings == 5
     assert (h.failed, h.invalid) == (1, 2)
-    stats = {d["data-stat"]: d.find(class_="value").get_text() for d in soup(index.headline()).select("[data-stat]")}
+    stats = {
+        d["data-stat"]: d.find(class_="value").get_text()
+        for d in soup(index.headline()).select("[data-stat]")
+    }
     assert stats["projects"] == "6"
     assert stats["adjusted"] == f"{adjusted:,.2f}" == "1,765.50"
     assert stats["executed"] == f"{executed:,.2f}"
@@ -164,9 +221,12 @@ def test_table_lists_every_project_with_its_figures_and_a_relative_link(index: P
 
 
 def test_no_link_to_a_report_that_is_not_there_or_not_inside_the_folder(tmp_path: Path) -> None:
-    rows = [_row("x-1", "缺", "局", 1, 1, 90, "优"), _row("x-2", "外", "局", 1, 1, 90, "优", html="../../etc/passwd"),
-            _row("x-3", "绝对", "局", 1, 1, 90, "优", html="/etc/passwd"),
-            _row("x-4", "脚本", "局", 1, 1, 90, "优", html="javascript:alert(1)")]
+    rows = [
+        _row("x-1", "缺", "局", 1, 1, 90, "优"),
+        _row("x-2", "外", "局", 1, 1, 90, "优", html="../../etc/passwd"),
+        _row("x-3", "绝对", "局", 1, 1, 90, "优", html="/etc/passwd"),
+        _row("x-4", "脚本", "局", 1, 1, 90, "优", html="javascript:alert(1)"),
+    ]
     out = write_folder(tmp_path / "out", rows, [], reports=False)
     (out / "局").mkdir()
     (out / "局" / "x-9.html").write_text("x", encoding="utf-8")
@@ -189,7 +249,10 @@ def test_failures_are_listed_with_a_one_line_reason_and_no_traceback(index: Port
     page = soup(index.failures())
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in page.select("table.failures tbody tr")]
     assert len(rows) == 3
-    assert rows[0][:2] == ["报告生成失败", "c-2"] and rows[0][4] == "第 5 个单元格出错：ValueError: <b>bad</b> value"
+    assert (
+        rows[0][:2] == ["报告生成失败", "c-2"]
+        and rows[0][4] == "第 5 个单元格出错：ValueError: <b>bad</b> value"
+    )
     invalid = {r[2]: r for r in rows[1:]}
     assert invalid["坏文件.yaml"][4] == "/data/坏文件.yaml 第 4 行：YAML 无法解析"
     assert invalid["<img src=x onerror=alert(2)>"][4] == "KeyError: 'budget'"
@@ -202,8 +265,17 @@ def test_a_failed_run_links_its_audit_notebook_when_it_is_in_the_folder(tmp_path
     out = tmp_path / "out"
     audit = out / "局" / "z-1.failed.ipynb"
     elsewhere = tmp_path / "z-2.failed.ipynb"
-    entries = [{"project_id": pid, "name": pid, "department": "局", "status": "failed", "error": "内核意外退出",
-                "notebook": str(nb)} for pid, nb in (("z-1", audit), ("z-2", elsewhere))]
+    entries = [
+        {
+            "project_id": pid,
+            "name": pid,
+            "department": "局",
+            "status": "failed",
+            "error": "内核意外退出",
+            "notebook": str(nb),
+        }
+        for pid, nb in (("z-1", audit), ("z-2", elsewhere))
+    ]
     write_folder(out, [], entries)
     audit.parent.mkdir(parents=True)
     for nb in (audit, elsewhere):
@@ -219,20 +291,28 @@ def test_no_failures_says_so(tmp_path: Path) -> None:
     assert index.headline_figures().failed == 0
 
 
-@pytest.mark.parametrize(("recorded", "shown"), [
-    ("第 3 个单元格出错：KeyError: 'x'\nTraceback (most recent call last):\n  File y", "第 3 个单元格出错：KeyError: 'x'"),
-    ("Traceback (most recent call last):\n  File \"a\", line 2\nValueError: 坏", "ValueError: 坏"),
-    ("\x1b[0;31mValueError\x1b[0m: 颜色", "ValueError: 颜色"),
-    ("", "（未记录原因）"),
-    (None, "（未记录原因）"),
-    ("  \n 内核意外退出 \n", "内核意外退出"),
-    ("长" * 500, "长" * 299 + "…"),
-])
+@pytest.mark.parametrize(
+    ("recorded", "shown"),
+    [
+        (
+            "第 3 个单元格出错：KeyError: 'x'\nTraceback (most recent call last):\n  File y",
+            "第 3 个单元格出错：KeyError: 'x'",
+        ),
+        ('Traceback (most recent call last):\n  File "a", line 2\nValueError: 坏', "ValueError: 坏"),
+        ("\x1b[0;31mValueError\x1b[0m: 颜色", "ValueError: 颜色"),
+        ("", "（未记录原因）"),
+        (None, "（未记录原因）"),
+        ("  \n 内核意外退出 \n", "内核意外退出"),
+        ("长" * 500, "长" * 299 + "…"),
+    ],
+)
 def test_one_line(recorded: str | None, shown: str) -> None:
     assert one_line(recorded) == shown
 
 
-def test_charts_are_deterministic_pngs_with_no_font_warning(index: PortfolioIndex, caplog: pytest.LogCaptureFixture) -> None:
+def test_charts_are_deterministic_pngs_with_no_font_warning(
+    index: PortfolioIndex, caplog: pytest.LogCaptureFixture
+) -> None:
     with warnings.catch_warnings(record=True) as seen, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
         first = index.charts()
@@ -248,7 +328,9 @@ def test_charts_are_deterministic_pngs_with_no_font_warning(index: PortfolioInde
         assert data.startswith(b"\x89PNG") and Image.open(io.BytesIO(data)).size[0] == 960
 
 
-def test_findings_chart_names_each_code_by_its_spec_meaning(index: PortfolioIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_findings_chart_names_each_code_by_its_spec_meaning(
+    index: PortfolioIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     drawn: list[str] = []
     from matplotlib.axes import Axes
 
@@ -299,9 +381,14 @@ def seed_tree(base: Path) -> Path:
     """Six seed copies in three departments (one named with a script tag, budgets whose text order is
     not their number order) and one YAML that does not parse."""
     seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
-    specs = [("p-001", "市场监管局", "综治信访", 60, 53), ("p-002", "市场监管局", HOSTILE, 1200, 1200),
-             ("p-003", "教育局", "校园安全", 5.5, 2.5), ("p-004", "教育局", "教师培训 & 研修", 300, 290),
-             ("p-005", "卫生 & 健康委", "疫苗接种", 80, 80), ("p-006", "卫生 & 健康委", "基层医疗", 45, 30)]
+    specs = [
+        ("p-001", "市场监管局", "综治信访", 60, 53),
+        ("p-002", "市场监管局", HOSTILE, 1200, 1200),
+        ("p-003", "教育局", "校园安全", 5.5, 2.5),
+        ("p-004", "教育局", "教师培训 & 研修", 300, 290),
+        ("p-005", "卫生 & 健康委", "疫苗接种", 80, 80),
+        ("p-006", "卫生 & 健康委", "基层医疗", 45, 30),
+    ]
     data = base / "data"
     data.mkdir()
     for pid, dept, name, adjusted, executed in specs:
@@ -312,7 +399,9 @@ def seed_tree(base: Path) -> Path:
         for ind in doc["indicators"]:
             if ind["name"] == "控制在成本内":
                 ind["target"], ind["actual"] = f"{adjusted}万元", f"{executed}万元"
-        (data / f"{pid}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (data / f"{pid}.yaml").write_text(
+            yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     (data / "broken.yaml").write_text("project_id: bad-1\nname: 坏\nbudget: [1\n", encoding="utf-8")
     return data
 
@@ -326,10 +415,17 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = run_batch(data, out, params_dir=base / "params", workers=2)
         first = (out / "index.html").read_bytes()
-        pipeline_portfolio.render_index(out, key=pipeline_portfolio.index_key(out))  # a second render, as a batch does it
+        pipeline_portfolio.render_index(
+            out, key=pipeline_portfolio.index_key(out)
+        )  # a second render, as a batch does it
     summary = orjson.loads((out / "summary.json").read_bytes())["projects"]
-    return {"out": out, "result": result, "summary": summary, "first": first,
-            "html": (out / "index.html").read_text(encoding="utf-8")}
+    return {
+        "out": out,
+        "result": result,
+        "summary": summary,
+        "first": first,
+        "html": (out / "index.html").read_text(encoding="utf-8"),
+    }
 
 
 def test_batch_publishes_the_index_and_its_notebook(batch: dict[str, Any]) -> None:
@@ -390,8 +486,20 @@ def test_index_is_escaped_offline_and_has_only_its_own_script(batch: dict[str, A
 
 def test_the_table_script_reads_the_page_and_never_writes_markup() -> None:
     text, digest = pipeline_portfolio.script()
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function(",
-                 "setTimeout(", "fetch(", "XMLHttpRequest", "import(", "src", "href"):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+        "setTimeout(",
+        "fetch(",
+        "XMLHttpRequest",
+        "import(",
+        "src",
+        "href",
+    ):
         assert sink not in text, sink
     assert "</" not in text and len(base64.b64decode(digest)) == 32
 
@@ -401,7 +509,9 @@ def test_index_is_byte_identical_across_renders_with_source_date_epoch(batch: di
     assert "2023-11-14 22:13 UTC" in batch["html"]
 
 
-def test_a_failed_index_run_is_a_report_error_and_keeps_the_previous_index(batch: dict[str, Any], tmp_path: Path) -> None:
+def test_a_failed_index_run_is_a_report_error_and_keeps_the_previous_index(
+    batch: dict[str, Any], tmp_path: Path
+) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nb.cells.insert(len(nb.cells) - 1, new_code_cell('raise RuntimeError("坏了")'))
     broken = tmp_path / "portfolio.ipynb"
@@ -415,13 +525,28 @@ def test_a_failed_index_run_is_a_report_error_and_keeps_the_previous_index(batch
         pipeline_portfolio.render_index(out, notebook=broken)
     assert err.value.notebook == out.resolve() / ".failed" / "index.ipynb" and err.value.notebook.is_file()
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
-    assert not (out / "index.ipynb").exists() and [p.name for p in out.glob(".*")] == [".failed"]  # audit only
+    assert not (out / "index.ipynb").exists() and [p.name for p in out.glob(".*")] == [
+        ".failed"
+    ]  # audit only
 
 
 def test_papermill_by_hand_as_the_notebook_says(batch: dict[str, Any], tmp_path: Path) -> None:
     executed = tmp_path / "out.ipynb"
-    proc = subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p", "reports_dir", str(batch["out"]),
-                           "--no-progress-bar"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOK),
+            str(executed),
+            "-p",
+            "reports_dir",
+            str(batch["out"]),
+            "--no-progress-bar",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     outputs = [o for c in nbformat.read(executed, as_version=4).cells for o in c.get("outputs", [])]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
@@ -442,8 +567,10 @@ def test_index_filters_and_sorts_offline_in_chromium(batch: dict[str, Any]) -> N
     url = (batch["out"] / "index.html").resolve().as_uri()
     ids = "() => [...document.querySelectorAll('#pf-table tbody tr')].filter(r => !r.hidden).map(r => r.querySelector('.pid').textContent)"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu",
-                                                                           "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             page = browser.new_page()
             page.on("request", lambda r: seen["requests"].append(r.url))
@@ -451,7 +578,9 @@ def test_index_filters_and_sorts_offline_in_chromium(batch: dict[str, Any]) -> N
             page.on("pageerror", lambda e: seen["errors"].append(str(e)))
             page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
             page.goto(url, wait_until="load")
-            assert page.is_visible("#pf-filters")  # the script ran (CSP hash accepted) and showed the controls
+            assert page.is_visible(
+                "#pf-filters"
+            )  # the script ran (CSP hash accepted) and showed the controls
             every = page.evaluate(ids)
             assert sorted(every) == [f"p-00{n}" for n in range(1, 7)]
 
@@ -463,7 +592,9 @@ def test_index_filters_and_sorts_offline_in_chromium(batch: dict[str, Any]) -> N
             assert sorted(page.evaluate(ids)) == ["p-005", "p-006"]
             page.select_option("#pf-dept", "")
 
-            page.click("#pf-table thead button:has-text('全年预算')")  # ascending, as numbers: 5.5 < 45 < … < 1200
+            page.click(
+                "#pf-table thead button:has-text('全年预算')"
+            )  # ascending, as numbers: 5.5 < 45 < … < 1200
             assert page.evaluate(ids) == ["p-003", "p-006", "p-001", "p-005", "p-004", "p-002"]
             assert page.get_attribute("#pf-table thead th:nth-child(3)", "aria-sort") == "ascending"
             page.click("#pf-table thead button:has-text('全年预算')")

@@ -49,8 +49,9 @@ NUMBER_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "number", "unit", "comparator"), NUMBER_CASES,
-                         ids=[c[0] for c in NUMBER_CASES])
+@pytest.mark.parametrize(
+    ("raw", "number", "unit", "comparator"), NUMBER_CASES, ids=[c[0] for c in NUMBER_CASES]
+)
 def test_numeric_targets_parse_to_number_unit_and_comparator(raw, number, unit, comparator) -> None:
     q = parse_quantity(raw)
     assert q.kind == "number"
@@ -144,10 +145,19 @@ def test_none_written_as_a_word_is_zero(raw) -> None:
 SCHEME = get_scheme("self-2020")
 
 
-def _row(target: str, actual: str, unit: str | None = None, direction: str = "≥", weight: float = 10,
-         row: int = 5) -> RawRow:
-    values = {"level1": "产出指标", "level2": "数量指标", "name": "测试指标", "direction": direction,
-              "target": target, "actual": actual, "unit": unit, "weight": weight}
+def _row(
+    target: str, actual: str, unit: str | None = None, direction: str = "≥", weight: float = 10, row: int = 5
+) -> RawRow:
+    values = {
+        "level1": "产出指标",
+        "level2": "数量指标",
+        "name": "测试指标",
+        "direction": direction,
+        "target": target,
+        "actual": actual,
+        "unit": unit,
+        "weight": weight,
+    }
     keys = ["level1", "level2", "name", "direction", "target", "actual", "unit", "weight"]
     columns = dict(zip(keys, "ABCDEFGH", strict=True))
     return RawRow(values, "单位自评.xlsx", "绩效指标", row, columns)
@@ -171,12 +181,15 @@ def test_wan_yuan_target_and_yuan_actual_are_converted() -> None:
     assert ind.actual_value == pytest.approx(53)
 
 
-@pytest.mark.parametrize(("target", "actual", "twin_actual", "direction"), [
-    ("≤53万元", "530000元", "53万元", "≤"),
-    ("≤53万元", "600000元", "60万元", "≤"),
-    ("≥100万元", "800000元", "80万元", "≥"),
-    ("530000元", "53万元", "530000元", "≤"),
-])
+@pytest.mark.parametrize(
+    ("target", "actual", "twin_actual", "direction"),
+    [
+        ("≤53万元", "530000元", "53万元", "≤"),
+        ("≤53万元", "600000元", "60万元", "≤"),
+        ("≥100万元", "800000元", "80万元", "≥"),
+        ("530000元", "53万元", "530000元", "≤"),
+    ],
+)
 def test_money_in_different_units_scores_as_in_the_same_unit(target, actual, twin_actual, direction) -> None:
     converted = _score(_row(target, actual, direction=direction))
     same_unit = _score(_row(target, twin_actual, direction=direction))
@@ -213,8 +226,19 @@ def test_person_times_against_percent_is_refused_with_row_field_and_both_units()
 
 
 def test_unit_conflict_in_yaml_names_the_yaml_path() -> None:
-    row = RawRow({"level1": "产出指标", "level2": "质量指标", "name": "覆盖面", "direction": "≥",
-                  "target": "100%", "actual": "70人次", "weight": 8}, "p.yaml", path="indicators[2]")
+    row = RawRow(
+        {
+            "level1": "产出指标",
+            "level2": "质量指标",
+            "name": "覆盖面",
+            "direction": "≥",
+            "target": "100%",
+            "actual": "70人次",
+            "weight": 8,
+        },
+        "p.yaml",
+        path="indicators[2]",
+    )
     with pytest.raises(InputError) as info:
         build_indicator(row, "p-1")
     assert info.value.where.path == "indicators[2].actual"
@@ -229,8 +253,32 @@ def test_target_unit_contradicting_the_unit_column_is_refused() -> None:
 
 
 # The plain shape is read by a shortcut in parse_quantity; it must mean what the general parse says.
-_PLAIN_UNITS = st.sampled_from(["", "%", "个", "人次", "万元", "元", "公里", "km", "次", "百分比", "天", "年", "月份",
-                                "以上", "个以内", "亿元", "无", "户", "㎡", "％", "万人次", "日"])
+_PLAIN_UNITS = st.sampled_from(
+    [
+        "",
+        "%",
+        "个",
+        "人次",
+        "万元",
+        "元",
+        "公里",
+        "km",
+        "次",
+        "百分比",
+        "天",
+        "年",
+        "月份",
+        "以上",
+        "个以内",
+        "亿元",
+        "无",
+        "户",
+        "㎡",
+        "％",
+        "万人次",
+        "日",
+    ]
+)
 
 
 @example(cmp="", number="2019", unit="年")
@@ -238,8 +286,11 @@ _PLAIN_UNITS = st.sampled_from(["", "%", "个", "人次", "万元", "元", "公�
 @example(cmp="", number="30", unit="日")
 @example(cmp="≥", number="95", unit="以上")
 @example(cmp="", number="1" * 16, unit="个")
-@given(cmp=st.sampled_from(["", "≥", "≤", ">", "<", "="]),
-       number=st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,16})?", fullmatch=True), unit=_PLAIN_UNITS)
+@given(
+    cmp=st.sampled_from(["", "≥", "≤", ">", "<", "="]),
+    number=st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,16})?", fullmatch=True),
+    unit=_PLAIN_UNITS,
+)
 def test_plain_shape_reads_as_the_general_parse(cmp: str, number: str, unit: str) -> None:
     raw = f"{cmp}{number}{unit}"
     assert parse_quantity.__wrapped__(raw) == parse_general(raw)

@@ -42,8 +42,17 @@ NOTEBOOK = ROOT / "notebooks" / "evaluation.ipynb"
 PROJECT_ID, DEPARTMENT = "nc-scjg-2019-zzxf", "南昌市市场监督管理局"
 BIN = Path(sys.executable).parent
 EPOCH, EPOCH_TEXT = 1_700_000_000, "2023-11-14 22:13:20 UTC"
-SECTIONS = ["项目基本情况", "评分总览", "指标分析", "预算执行与偏差", "复核发现", "综合评价结论", "结果应用建议",
-            "项目支出绩效自评表", "来源与版本"]
+SECTIONS = [
+    "项目基本情况",
+    "评分总览",
+    "指标分析",
+    "预算执行与偏差",
+    "复核发现",
+    "综合评价结论",
+    "结果应用建议",
+    "项目支出绩效自评表",
+    "来源与版本",
+]
 MAX_BYTES = 250 * 1024
 
 
@@ -76,7 +85,9 @@ class Node:
         return found[0]
 
     def text(self, skip: frozenset[str] = frozenset({"style", "script"})) -> str:
-        return "".join(c if isinstance(c, str) else ("" if c.tag in skip else c.text(skip)) for c in self.children)
+        return "".join(
+            c if isinstance(c, str) else ("" if c.tag in skip else c.text(skip)) for c in self.children
+        )
 
 
 class _TreeBuilder(HTMLParser):
@@ -132,8 +143,11 @@ def facts_table(doc: Node, cls: str) -> dict[str, str]:
 def leftovers(out: Path) -> list[Path]:
     """Temp files of an interrupted write (`.<name>.*.tmp`, `.<id>.*.ipynb`): there must be none.
     (`.failed/` holds the audit notebooks of failed runs, kept on purpose.)"""
-    return sorted(p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".failed"
-                  and ".failed" not in p.relative_to(out).parts[:-1])
+    return sorted(
+        p
+        for p in out.rglob("*")
+        if p.name.startswith(".") and p.name != ".failed" and ".failed" not in p.relative_to(out).parts[:-1]
+    )
 
 
 def assert_inside(out: Path, *paths: Path) -> None:
@@ -164,22 +178,50 @@ def kernel_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def run_cli(*args: str | Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k != "EVALCORE_DEBUG"} | env
-    return subprocess.run([str(BIN / "evalcore"), *map(str, args)], capture_output=True, text=True, env=environ,
-                           timeout=180)
+    return subprocess.run(
+        [str(BIN / "evalcore"), *map(str, args)], capture_output=True, text=True, env=environ, timeout=180
+    )
 
 
-def ind(name: str, target: str, actual: str, unit: str | None, direction: str = "≥", level1: str = "产出指标",
-        level2: str = "数量指标", weight: float = 5, **more: object) -> dict:
-    row = {"level1": level1, "level2": level2, "name": name, "direction": direction, "target": target,
-           "actual": actual, "weight": weight, **more}
+def ind(
+    name: str,
+    target: str,
+    actual: str,
+    unit: str | None,
+    direction: str = "≥",
+    level1: str = "产出指标",
+    level2: str = "数量指标",
+    weight: float = 5,
+    **more: object,
+) -> dict:
+    row = {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "direction": direction,
+        "target": target,
+        "actual": actual,
+        "weight": weight,
+        **more,
+    }
     if unit is not None:
         row["unit"] = unit
     return row
 
 
-def qual(name: str, level1: str = "效益指标", level2: str = "社会效益指标", weight: float = 10, **more: object) -> dict:
-    return {"level1": level1, "level2": level2, "name": name, "direction": "定性", "target": "效果明显",
-            "actual": "达成年度指标", "weight": weight, **more}
+def qual(
+    name: str, level1: str = "效益指标", level2: str = "社会效益指标", weight: float = 10, **more: object
+) -> dict:
+    return {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "direction": "定性",
+        "target": "效果明显",
+        "actual": "达成年度指标",
+        "weight": weight,
+        **more,
+    }
 
 
 # ------------------------------------------------------------------------------ the seed report
@@ -285,7 +327,10 @@ def test_seed_run_writes_the_report_and_the_executed_notebook(seed) -> None:
     rendered, _, _ = seed
     out = rendered.html.parents[1]
     assert rendered.html == out / DEPARTMENT / f"{PROJECT_ID}.html"
-    assert sorted(p.name for p in rendered.html.parent.iterdir()) == [f"{PROJECT_ID}.html", f"{PROJECT_ID}.ipynb"]
+    assert sorted(p.name for p in rendered.html.parent.iterdir()) == [
+        f"{PROJECT_ID}.html",
+        f"{PROJECT_ID}.ipynb",
+    ]
     assert (rendered.project_id, rendered.department) == (PROJECT_ID, DEPARTMENT)
     nb = nbformat.read(rendered.notebook, as_version=4)
     assert "80.13" in str([c.get("outputs") for c in nb.cells])
@@ -339,42 +384,79 @@ def sixty() -> list[dict]:
 
 EDGE_CASES: dict[str, tuple[dict, list[str]]] = {  # name → (project, texts the report must show)
     "only-qualitative": (
-        project_doc([qual("群众安全感提升", weight=30), qual("持续加大综治宣传", level2="可持续影响指标", weight=20),
-                     qual("群众满意", "满意度指标", "服务对象满意度指标", weight=10)]),
-        ["群众安全感提升", "群众满意"]),
+        project_doc(
+            [
+                qual("群众安全感提升", weight=30),
+                qual("持续加大综治宣传", level2="可持续影响指标", weight=20),
+                qual("群众满意", "满意度指标", "服务对象满意度指标", weight=10),
+            ]
+        ),
+        ["群众安全感提升", "群众满意"],
+    ),
     "single-indicator": (
         project_doc([ind("接待信访群众", "200人次", "146人次", "人次", weight=10)]),
-        ["146人次 ÷ 200人次 = 73.0%"]),
+        ["146人次 ÷ 200人次 = 73.0%"],
+    ),
     "sixty-indicators": (project_doc(sixty()), ["第1项指标", "第60项指标"]),
     "no-line-items": (
-        project_doc([ind("宣传活动", "50篇次", "60篇次", "篇次")],
-                    budget=[{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}]),
-        ["未填报支出明细"]),
+        project_doc(
+            [ind("宣传活动", "50篇次", "60篇次", "篇次")],
+            budget=[{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}],
+        ),
+        ["未填报支出明细"],
+    ),
     "category-nothing-itemised": (  # nothing under 效益指标 at all
-        project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次", weight=50),
-                     ind("满意度", "90%", "95%", "%", level1="满意度指标", level2="服务对象满意度指标", weight=10)]),
-        ["效益指标"]),
+        project_doc(
+            [
+                ind("宣传活动", "50篇次", "50篇次", "篇次", weight=50),
+                ind("满意度", "90%", "95%", "%", level1="满意度指标", level2="服务对象满意度指标", weight=10),
+            ]
+        ),
+        ["效益指标"],
+    ),
     "long-names-and-reasons": (
-        project_doc([ind(LONG, "100%", "70%", "%", deviation_reason="原因：" + LONG),
-                     qual(LONG + "（定性）", deviation_reason=LONG)],
-                    budget=[{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 104},
-                            {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 104},
-                            {"source": LONG, "initial": 40, "adjusted": 40, "executed": 52},
-                            {"source": "印刷宣传资料", "initial": 60, "adjusted": 60, "executed": 52}],
-                    name=LONG, department="部门" + LONG, unit=LONG, project_id="id-" + "长" * 300,
-                    goal_planned=LONG, goal_actual=LONG),
-        [LONG, "原因：" + LONG]),
+        project_doc(
+            [
+                ind(LONG, "100%", "70%", "%", deviation_reason="原因：" + LONG),
+                qual(LONG + "（定性）", deviation_reason=LONG),
+            ],
+            budget=[
+                {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 104},
+                {"source": "当年财政拨款", "initial": 100, "adjusted": 100, "executed": 104},
+                {"source": LONG, "initial": 40, "adjusted": 40, "executed": 52},
+                {"source": "印刷宣传资料", "initial": 60, "adjusted": 60, "executed": 52},
+            ],
+            name=LONG,
+            department="部门" + LONG,
+            unit=LONG,
+            project_id="id-" + "长" * 300,
+            goal_planned=LONG,
+            goal_actual=LONG,
+        ),
+        [LONG, "原因：" + LONG],
+    ),
     # ids are often the Chinese project name: 80 characters of it are 240 bytes of a 255-byte file name
     "long-chinese-project-id": (
-        project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="综治信访" * 75, department="综治" * 100),
-        ["综治信访" * 75]),
+        project_doc(
+            [ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="综治信访" * 75, department="综治" * 100
+        ),
+        ["综治信访" * 75],
+    ),
     "not-applicable-indicator": (
-        project_doc([ind("宣传活动", "50篇次", "40篇次", "篇次", weight=20),
-                     ind("不适用的指标", "10次", "0次", "次", weight=10, applicable="否")]),
-        ["不适用的指标", "不适用"]),
+        project_doc(
+            [
+                ind("宣传活动", "50篇次", "40篇次", "篇次", weight=20),
+                ind("不适用的指标", "10次", "0次", "次", weight=10, applicable="否"),
+            ]
+        ),
+        ["不适用的指标", "不适用"],
+    ),
     "path-traversal-ids": (
-        project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="../../etc/x", department="../a/b"),
-        ["../../etc/x", "../a/b"]),
+        project_doc(
+            [ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="../../etc/x", department="../a/b"
+        ),
+        ["../../etc/x", "../a/b"],
+    ),
 }
 
 
@@ -406,8 +488,10 @@ def test_edge_case_renders_inside_out(case: str, tmp_path: Path, exporter) -> No
         rows = page.find("table", cls="indicators").find("tbody").find_all("tr")
         assert len(rows) == 60
     if case == "category-nothing-itemised":
-        rows = {tr.find_all("td")[0].text(): [td.text() for td in tr.find_all("td")]
-                for tr in page.find("table", cls="categories").find("tbody").find_all("tr")}
+        rows = {
+            tr.find_all("td")[0].text(): [td.text() for td in tr.find_all("td")]
+            for tr in page.find("table", cls="categories").find("tbody").find_all("tr")
+        }
         assert rows["效益指标"][1:4] == ["30", "0", "0.00"], rows["效益指标"]
     if case == "path-traversal-ids":
         assert rendered.html.relative_to(out) == Path("_a_b") / "_.._etc_x.html"
@@ -448,7 +532,8 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("case", list(FAILURES))
 def test_failed_run_is_a_report_error_with_an_audit_notebook_and_no_html(
-        case: str, broken: dict[str, Path], tmp_path: Path, kernel_tmp: Path) -> None:
+    case: str, broken: dict[str, Path], tmp_path: Path, kernel_tmp: Path
+) -> None:
     _, timeout, cause = FAILURES[case]
     out = tmp_path / "out"
     children = child_pids()
@@ -465,7 +550,9 @@ def test_failed_run_is_a_report_error_with_an_audit_notebook_and_no_html(
     assert list(out.rglob("*.html")) == []
     assert leftovers(out) == []
     failed = out / DEPARTMENT / ".failed" / f"{PROJECT_ID}.ipynb"
-    assert failed.is_file(), f"no audit notebook; ReportError points at {exc.notebook}; out holds {leftovers(out)}"
+    assert failed.is_file(), (
+        f"no audit notebook; ReportError points at {exc.notebook}; out holds {leftovers(out)}"
+    )
     assert exc.notebook == failed and str(failed) in str(exc)
     audit = nbformat.read(failed, as_version=4)
     assert any(c.get("id") == "injected-failure" for c in audit.cells)
@@ -490,11 +577,19 @@ def test_one_projects_audit_name_never_touches_another_projects_files(tmp_path: 
     """Audit notebooks once lived at `<id>.failed.ipynb`, the name of project `x.failed`'s executed
     notebook: a good run of `x` (which clears its stale audit notebook) must not delete that file."""
     out = tmp_path / "out"
-    other = render_project(write_doc(tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")],
-                                                           project_id="x.failed")), out, exporter=exporter)
+    other = render_project(
+        write_doc(
+            tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="x.failed")
+        ),
+        out,
+        exporter=exporter,
+    )
     assert other.notebook.name == "x.failed.ipynb"
-    render_project(write_doc(tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="x")),
-                   out, exporter=exporter)
+    render_project(
+        write_doc(tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次")], project_id="x")),
+        out,
+        exporter=exporter,
+    )
     assert other.html.is_file()
     assert other.notebook.is_file(), "the good run of project x deleted project x.failed's executed notebook"
 
@@ -514,8 +609,12 @@ def test_export_failure_is_a_report_error(tmp_path: Path) -> None:
     assert leftovers(out) == []
 
 
-def test_invalid_input_is_an_input_error_before_any_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_doc(tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次", weight="十分")]), "bad")
+def test_invalid_input_is_an_input_error_before_any_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_doc(
+        tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次", weight="十分")]), "bad"
+    )
 
     def no_kernel(*a: object, **kw: object) -> None:
         raise AssertionError("a kernel was started for an invalid input")
@@ -531,8 +630,9 @@ def test_invalid_input_is_an_input_error_before_any_kernel(tmp_path: Path, monke
 
 def test_unfinished_notebook_is_refused() -> None:
     """What papermill calls success after `sys.exit()` when the kernel records no error: cells never run."""
-    nb = nbformat.v4.new_notebook(cells=[new_code_cell("report.header()", execution_count=1),
-                                         new_code_cell("report.provenance()")])
+    nb = nbformat.v4.new_notebook(
+        cells=[new_code_cell("report.header()", execution_count=1), new_code_cell("report.provenance()")]
+    )
     with pytest.raises(ReportError, match="未执行完") as info:
         check_complete(nb, "p-1", Path("p-1.failed.ipynb"))
     assert info.value.project == "p-1"
@@ -551,7 +651,9 @@ def test_cli_report_writes_the_html_and_prints_its_path(tmp_path: Path) -> None:
 
 
 def test_cli_report_bad_input_exits_1_with_one_line(tmp_path: Path) -> None:
-    path = write_doc(tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次", weight="十分")]), "bad")
+    path = write_doc(
+        tmp_path, project_doc([ind("宣传活动", "50篇次", "50篇次", "篇次", weight="十分")]), "bad"
+    )
     proc = run_cli("report", path, "--out", tmp_path / "out")
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
@@ -580,12 +682,27 @@ def test_cli_report_unknown_scheme_exits_2(tmp_path: Path) -> None:
 
 def test_papermill_by_hand_as_the_notebook_says(tmp_path: Path) -> None:
     out = tmp_path / "OUT.ipynb"
-    proc = subprocess.run([str(BIN / "papermill"), "notebooks/evaluation.ipynb", str(out),
-                           "-p", "project_path", "data/seed/nc-scjg-2019-zzxf.yaml"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            "notebooks/evaluation.ipynb",
+            str(out),
+            "-p",
+            "project_path",
+            "data/seed/nc-scjg-2019-zzxf.yaml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
-    shown = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
-                    for o in c.outputs)
+    shown = "".join(
+        str(o.get("data", {}).get("text/html", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     assert "80.13" in shown
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")

@@ -32,8 +32,13 @@ from evalcore.pipeline.render import make_exporter, render_project
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 # Every payload bumps this sentinel if it ever runs; alert() would open a dialog.
 XSS = "window.__xss=(window.__xss||0)+1"
@@ -42,7 +47,7 @@ PAYLOADS: dict[str, str] = {
     "department": f'市场监管局<img src=x onerror="{XSS};alert(3)">',
     "unit": f'"><svg onload="{XSS};alert(4)">实施单位',
     "goal_planned": f'<a href="javascript:{XSS};alert(5)">javascript:alert(5)</a> 预期目标',
-    "goal_actual": f"'><iframe src=\"javascript:{XSS}\"></iframe>实际完成",
+    "goal_actual": f'\'><iframe src="javascript:{XSS}"></iframe>实际完成',
     "indicator_name": f'<img src=x onerror="{XSS};alert(6)">综治宣传活动',
     "qualitative_target": f'效果明显<b onmouseover="{XSS}">"><svg onload=alert(7)>',
     "qualitative_actual": f'达成年度指标<img src=x onerror="{XSS};alert(8)">',
@@ -71,8 +76,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     hostile = base / "hostile.yaml"
     hostile.write_text(yaml.safe_dump(hostile_doc(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     exporter = make_exporter()
-    return {name: render_project(src, base / "out" / name, exporter=exporter).html
-            for name, src in (("seed", SEED), ("hostile", hostile))}
+    return {
+        name: render_project(src, base / "out" / name, exporter=exporter).html
+        for name, src in (("seed", SEED), ("hostile", hostile))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -201,21 +208,36 @@ def test_chinese_page_without_code(opened: dict[str, dict[str, Any]], name: str)
     assert s["inputs"] == 0
     assert not re.search(r"\b(In|Out)\s*\[[\s\d*]*\]:?", s["text"]), "a code prompt is visible"
     assert "import " not in s["text"] and "evalcore." not in s["text"], "code is visible"
-    for heading in ("项目基本情况", "评分总览", "指标分析", "预算执行与偏差", "复核发现", "综合评价结论",
-                    "结果应用建议", "项目支出绩效自评表"):
+    for heading in (
+        "项目基本情况",
+        "评分总览",
+        "指标分析",
+        "预算执行与偏差",
+        "复核发现",
+        "综合评价结论",
+        "结果应用建议",
+        "项目支出绩效自评表",
+    ):
         assert heading in s["text"]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_fits_a4_width_in_print(opened: dict[str, dict[str, Any]], name: str) -> None:
     """Long unbroken text (a URL, a code, a payload) must wrap, not push a table past the printed page."""
-    assert opened[name]["print_overflow"] == [], f"wider than A4 ({A4_CONTENT_PX}px) in print, cut off on paper"
+    assert opened[name]["print_overflow"] == [], (
+        f"wider than A4 ({A4_CONTENT_PX}px) in print, cut off on paper"
+    )
 
 
 def test_seed_shows_its_facts(opened: dict[str, dict[str, Any]]) -> None:
     s = opened["seed"]
     assert "2019年度综治信访" in s["title"]
-    for text in ("南昌市市场监督管理局", "80.13", "146人次 ÷ 200人次 = 73.0%；10 × 73.0% = 7.30", "不能解决的协调信访局"):
+    for text in (
+        "南昌市市场监督管理局",
+        "80.13",
+        "146人次 ÷ 200人次 = 73.0%；10 × 73.0% = 7.30",
+        "不能解决的协调信访局",
+    ):
         assert text in s["text"]
 
 

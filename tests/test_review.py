@@ -39,8 +39,18 @@ def test_all_twelve_codes_are_defined() -> None:
 
 
 def test_r001_category_itemises_more_than_its_weight(load_doc, clean_doc) -> None:
-    clean_doc["indicators"].append({"level1": "产出指标", "level2": "数量指标", "name": "印发材料", "direction": "≥",
-                                    "target": "1000份", "actual": "1000份", "weight": 5, "reported_score": 5})
+    clean_doc["indicators"].append(
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "印发材料",
+            "direction": "≥",
+            "target": "1000份",
+            "actual": "1000份",
+            "weight": 5,
+            "reported_score": 5,
+        }
+    )
     clean_doc["reported_total"] = 101.5  # the sum of the reported scores, and the recomputed total
     ev, codes = _review(load_doc, clean_doc)
     assert codes == {"R001"}
@@ -192,8 +202,9 @@ def test_r007_far_below_target(load_doc, clean_doc) -> None:
 
 
 def test_r007_not_raised_with_a_reason(load_doc, clean_doc) -> None:
-    indicator_named(clean_doc, "培训人次").update(actual="300人次", reported_score=20,
-                                                    deviation_reason="上级追加培训任务")
+    indicator_named(clean_doc, "培训人次").update(
+        actual="300人次", reported_score=20, deviation_reason="上级追加培训任务"
+    )
     clean_doc["reported_total"] = 98.5
     _, codes = _review(load_doc, clean_doc)
     assert codes == set()

@@ -43,8 +43,20 @@ from evalcore.errors import InputError
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 CASE_KEYS = {"name", "reference", "scheme", "input", "output", "fill"}
-OUTPUT_KEYS = {"scores", "budget_score", "execution_rate", "initial_rate", "total", "grade", "not_applicable",
-               "levels", "explanations", "budget_explanation", "findings", "error"}
+OUTPUT_KEYS = {
+    "scores",
+    "budget_score",
+    "execution_rate",
+    "initial_rate",
+    "total",
+    "grade",
+    "not_applicable",
+    "levels",
+    "explanations",
+    "budget_explanation",
+    "findings",
+    "error",
+}
 SCORE_TOL = 0.005 + 1e-9  # expected scores are written to the hundredth
 RATE_TOL = 0.00005 + 1e-12
 SELF_2020_INDICATOR_WEIGHTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
@@ -68,8 +80,17 @@ def _fill(indicators: list[dict]) -> list[dict]:
     for level1, weight in SELF_2020_INDICATOR_WEIGHTS.items():
         have = sum(float(r["weight"]) for r in rows if r["level1"] == level1)
         if weight - have > 1e-9:
-            rows.append({"level1": level1, "level2": "补足", "name": f"补足-{level1}", "direction": "定性",
-                         "target": "达成年度指标", "actual": "达成年度指标", "weight": weight - have})
+            rows.append(
+                {
+                    "level1": level1,
+                    "level2": "补足",
+                    "name": f"补足-{level1}",
+                    "direction": "定性",
+                    "target": "达成年度指标",
+                    "actual": "达成年度指标",
+                    "weight": weight - have,
+                }
+            )
     return rows
 
 
@@ -77,7 +98,9 @@ def _scheme(spec: Any, tmp_path: Path) -> evalcore.schemes.Scheme | str | None:
     if spec is None or isinstance(spec, str):
         return spec
     assert set(spec) <= {"base", "set"}, f"scheme: only base and set are known, got {sorted(spec)}"
-    return evalcore.load_scheme(write_scheme(tmp_path, scheme_doc(spec.get("base", "self-2020"), spec.get("set"))))
+    return evalcore.load_scheme(
+        write_scheme(tmp_path, scheme_doc(spec.get("base", "self-2020"), spec.get("set")))
+    )
 
 
 def _project(case: dict, tmp_path: Path) -> evalcore.model.Project:
@@ -121,9 +144,12 @@ def _check(case: dict, tmp_path: Path) -> None:
     card = ev.card
     scored = {s.indicator.name: s for s in card.indicators}
     for name, expected in (out.get("scores") or {}).items():
-        assert name in scored, f"「{name}」 was not scored (not applicable: {[i.name for i in card.not_applicable]})"
+        assert name in scored, (
+            f"「{name}」 was not scored (not applicable: {[i.name for i in card.not_applicable]})"
+        )
         assert scored[name].score == pytest.approx(expected, abs=SCORE_TOL), (
-            f"「{name}」: {scored[name].explanation.text}")
+            f"「{name}」: {scored[name].explanation.text}"
+        )
     for name in out.get("not_applicable") or []:
         assert name in {i.name for i in card.not_applicable}
         assert name not in scored
@@ -132,7 +158,9 @@ def _check(case: dict, tmp_path: Path) -> None:
     for name, text in (out.get("explanations") or {}).items():
         assert text in scored[name].explanation.text
     if "budget_score" in out:
-        assert card.budget.score == pytest.approx(out["budget_score"], abs=SCORE_TOL), card.budget.explanation.text
+        assert card.budget.score == pytest.approx(out["budget_score"], abs=SCORE_TOL), (
+            card.budget.explanation.text
+        )
     if "execution_rate" in out:
         assert card.budget.execution_rate == pytest.approx(out["execution_rate"], abs=RATE_TOL)
     if "initial_rate" in out:

@@ -42,13 +42,25 @@ def test_builtin_read_without_pydantic_equals_the_validated_scheme(scheme_id: st
     assert repr(read) == repr(validated)  # 10 and 10.0 compare equal; their reprs (and JSON) do not
 
 
-@pytest.mark.parametrize("changes", [
-    {},
-    {"quantitative.reverse_formula": "ratio", "quantitative.over_achievement.deduct": True},
-    {"budget_execution.floor": 0.6, "budget_execution.floor_score": 0.5, "budget_execution.explain_below": 0.9},
-    {"budget_execution": None, "categories[0].weight": 10, "rounding.whole_points": True, "rounding.decimals": 0},
-    {"categories[2].catch_all": True, "evaluation_types": ["self", "finance"], "grades[0].min": 95},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"quantitative.reverse_formula": "ratio", "quantitative.over_achievement.deduct": True},
+        {
+            "budget_execution.floor": 0.6,
+            "budget_execution.floor_score": 0.5,
+            "budget_execution.explain_below": 0.9,
+        },
+        {
+            "budget_execution": None,
+            "categories[0].weight": 10,
+            "rounding.whole_points": True,
+            "rounding.decimals": 0,
+        },
+        {"categories[2].catch_all": True, "evaluation_types": ["self", "finance"], "grades[0].min": 95},
+    ],
+)
 def test_reading_as_data_and_validating_agree_on_valid_files(tmp_path: Path, changes: dict) -> None:
     from evalcore.schemes import Scheme, _build
 
@@ -62,10 +74,14 @@ def test_scoring_with_builtin_schemes_does_not_import_pydantic(tmp_path: Path) -
     """pydantic's import and schema building cost ~0.14 s per command; only a user's scheme
     file, which must be validated, needs it."""
     user = write_scheme(tmp_path, scheme_doc())
-    code = ("import sys\nimport evalcore.pipeline.score_stream\nfrom evalcore.schemes import get_scheme\n"
-            "get_scheme('self-2020'); get_scheme('dept-2020'); print('pydantic' in sys.modules)\n"
-            f"get_scheme({str(user)!r}); print('pydantic' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    code = (
+        "import sys\nimport evalcore.pipeline.score_stream\nfrom evalcore.schemes import get_scheme\n"
+        "get_scheme('self-2020'); get_scheme('dept-2020'); print('pydantic' in sys.modules)\n"
+        f"get_scheme({str(user)!r}); print('pydantic' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     assert out.split() == ["False", "True"]
 
 
@@ -75,7 +91,12 @@ def test_builtin_ids_list_both() -> None:
 
 def test_self_2020_weights() -> None:
     s = evalcore.get_scheme("self-2020")
-    assert {c.name: c.weight for c in s.categories} == {"预算执行率": 10, "产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert {c.name: c.weight for c in s.categories} == {
+        "预算执行率": 10,
+        "产出指标": 50,
+        "效益指标": 30,
+        "满意度指标": 10,
+    }
     assert s.budget_execution is not None and s.budget_execution.weight == 10
     assert s.quantitative.reverse_formula == "linear"
     assert s.quantitative.over_achievement.deduct is False
@@ -99,26 +120,97 @@ def test_unknown_scheme_id_is_a_scheme_error() -> None:
 # ------------------------------------------------------------------- dept-2020 on a 决策/过程/产出/效益 project
 
 DEPT_INDICATORS = [
-    {"level1": "决策", "level2": "项目立项", "name": "立项规范性", "direction": "定性", "target": "符合相关规定",
-     "actual": "符合相关规定", "weight": 5},                                                        # 5
-    {"level1": "决策", "level2": "绩效目标", "name": "绩效目标合理性", "direction": "定性", "target": "合理",
-     "actual": "基本符合", "weight": 5},                                                            # 5 × 80% = 4
-    {"level1": "决策", "level2": "资金投入", "name": "资金到位率", "direction": "≥", "target": "100%",
-     "actual": "90%", "weight": 5},                                                                # 5 × 90% = 4.5
-    {"level1": "过程", "level2": "资金管理", "name": "资金使用合规性", "direction": "定性", "target": "合规",
-     "actual": "达成年度指标", "weight": 10, "reported_score": 9},                                  # 9 ∈ [8, 10]
-    {"level1": "过程", "level2": "组织实施", "name": "管理制度健全性", "direction": "定性", "target": "健全",
-     "actual": "制度健全", "weight": 10},                                                           # 10
-    {"level1": "产出", "level2": "数量", "name": "培训人次", "direction": "≥", "target": "500人次",
-     "actual": "400人次", "weight": 20},                                                           # 20 × 80% = 16
-    {"level1": "产出", "level2": "时效", "name": "完成及时性", "direction": "时限", "target": "年底前完成",
-     "actual": "已按期完成", "weight": 5},                                                          # 5
-    {"level1": "产出", "level2": "成本", "name": "培训成本", "direction": "≤", "target": "50万元",
-     "actual": "55万元", "weight": 10},                                                            # 10 × (1 − 10%) = 9
-    {"level1": "效益", "level2": "社会效益", "name": "基层能力提升", "direction": "定性", "target": "效果明显",
-     "actual": "效果明显", "weight": 15},                                                           # 15
-    {"level1": "满意度指标", "level2": "服务对象满意度", "name": "参训满意度", "direction": "≥", "target": "90%",
-     "actual": "81%", "weight": 10},                                                               # 10 × 90% = 9
+    {
+        "level1": "决策",
+        "level2": "项目立项",
+        "name": "立项规范性",
+        "direction": "定性",
+        "target": "符合相关规定",
+        "actual": "符合相关规定",
+        "weight": 5,
+    },  # 5
+    {
+        "level1": "决策",
+        "level2": "绩效目标",
+        "name": "绩效目标合理性",
+        "direction": "定性",
+        "target": "合理",
+        "actual": "基本符合",
+        "weight": 5,
+    },  # 5 × 80% = 4
+    {
+        "level1": "决策",
+        "level2": "资金投入",
+        "name": "资金到位率",
+        "direction": "≥",
+        "target": "100%",
+        "actual": "90%",
+        "weight": 5,
+    },  # 5 × 90% = 4.5
+    {
+        "level1": "过程",
+        "level2": "资金管理",
+        "name": "资金使用合规性",
+        "direction": "定性",
+        "target": "合规",
+        "actual": "达成年度指标",
+        "weight": 10,
+        "reported_score": 9,
+    },  # 9 ∈ [8, 10]
+    {
+        "level1": "过程",
+        "level2": "组织实施",
+        "name": "管理制度健全性",
+        "direction": "定性",
+        "target": "健全",
+        "actual": "制度健全",
+        "weight": 10,
+    },  # 10
+    {
+        "level1": "产出",
+        "level2": "数量",
+        "name": "培训人次",
+        "direction": "≥",
+        "target": "500人次",
+        "actual": "400人次",
+        "weight": 20,
+    },  # 20 × 80% = 16
+    {
+        "level1": "产出",
+        "level2": "时效",
+        "name": "完成及时性",
+        "direction": "时限",
+        "target": "年底前完成",
+        "actual": "已按期完成",
+        "weight": 5,
+    },  # 5
+    {
+        "level1": "产出",
+        "level2": "成本",
+        "name": "培训成本",
+        "direction": "≤",
+        "target": "50万元",
+        "actual": "55万元",
+        "weight": 10,
+    },  # 10 × (1 − 10%) = 9
+    {
+        "level1": "效益",
+        "level2": "社会效益",
+        "name": "基层能力提升",
+        "direction": "定性",
+        "target": "效果明显",
+        "actual": "效果明显",
+        "weight": 15,
+    },  # 15
+    {
+        "level1": "满意度指标",
+        "level2": "服务对象满意度",
+        "name": "参训满意度",
+        "direction": "≥",
+        "target": "90%",
+        "actual": "81%",
+        "weight": 10,
+    },  # 10 × 90% = 9
 ]
 DEPT_BUDGET = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 95}]  # 5 × 95% = 4.75
 
@@ -172,18 +264,48 @@ grades:
 """
 DISTRICT_PROJECT = project_doc(
     [
-        {"level1": "年度目标", "name": "年度总体目标完成情况", "direction": "定性", "target": "全面完成",
-         "actual": "基本完成", "weight": 20},                                              # 20 × 80% = 16
-        {"level1": "产出指标", "name": "新建站点", "direction": "≥", "target": "10个", "actual": "10个",
-         "weight": 20},                                                                   # 20
-        {"level1": "产出指标", "name": "质量达标率", "direction": "≥", "target": "95%", "actual": "76%",
-         "weight": 15},                                                                   # 15 × 80% = 12
-        {"level1": "效益指标", "name": "带动收入", "direction": "≥", "target": "200万元", "actual": "150万元",
-         "weight": 15},                                                                   # 15 × 75% = 11.25
-        {"level1": "满意度指标", "name": "群众满意度", "direction": "≥", "target": "90%", "actual": "90%",
-         "weight": 10},                                                                   # 10
+        {
+            "level1": "年度目标",
+            "name": "年度总体目标完成情况",
+            "direction": "定性",
+            "target": "全面完成",
+            "actual": "基本完成",
+            "weight": 20,
+        },  # 20 × 80% = 16
+        {
+            "level1": "产出指标",
+            "name": "新建站点",
+            "direction": "≥",
+            "target": "10个",
+            "actual": "10个",
+            "weight": 20,
+        },  # 20
+        {
+            "level1": "产出指标",
+            "name": "质量达标率",
+            "direction": "≥",
+            "target": "95%",
+            "actual": "76%",
+            "weight": 15,
+        },  # 15 × 80% = 12
+        {
+            "level1": "效益指标",
+            "name": "带动收入",
+            "direction": "≥",
+            "target": "200万元",
+            "actual": "150万元",
+            "weight": 15,
+        },  # 15 × 75% = 11.25
+        {
+            "level1": "满意度指标",
+            "name": "群众满意度",
+            "direction": "≥",
+            "target": "90%",
+            "actual": "90%",
+            "weight": 10,
+        },  # 10
     ],
-    [{"source": "年度资金总额", "initial": 200, "adjusted": 200, "executed": 170}],            # 20 × 85% = 17
+    [{"source": "年度资金总额", "initial": 200, "adjusted": 200, "executed": 170}],  # 20 × 85% = 17
 )
 # 17 + 16 + (20 + 12 + 11.25) + 10 = 86.25 → 良
 
@@ -208,14 +330,33 @@ grades:
 """
 FREE_PROJECT = project_doc(
     [
-        {"level1": "产出指标", "name": "完成数量", "direction": "≥", "target": "100个", "actual": "75个",
-         "weight": 40},                                                                   # 40 × 75% = 30
-        {"level1": "效益指标", "name": "社会效益", "direction": "定性", "target": "效果明显", "actual": "达成年度指标",
-         "weight": 35, "reported_score": 33},                                             # 33 ∈ [28, 35]
-        {"level1": "满意度指标", "name": "满意度", "direction": "≥", "target": "100%", "actual": "60%",
-         "weight": 15},                                                                   # 15 × 60% = 9
+        {
+            "level1": "产出指标",
+            "name": "完成数量",
+            "direction": "≥",
+            "target": "100个",
+            "actual": "75个",
+            "weight": 40,
+        },  # 40 × 75% = 30
+        {
+            "level1": "效益指标",
+            "name": "社会效益",
+            "direction": "定性",
+            "target": "效果明显",
+            "actual": "达成年度指标",
+            "weight": 35,
+            "reported_score": 33,
+        },  # 33 ∈ [28, 35]
+        {
+            "level1": "满意度指标",
+            "name": "满意度",
+            "direction": "≥",
+            "target": "100%",
+            "actual": "60%",
+            "weight": 15,
+        },  # 15 × 60% = 9
     ],
-    [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 80}],             # 10 × 80% = 8
+    [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 80}],  # 10 × 80% = 8
 )
 # 8 + 30 + 33 + 9 = 80 → 良 (the lower bound is included)
 
@@ -253,9 +394,13 @@ def test_free_variant_budget_10_plus_90(load_doc, tmp_path: Path) -> None:
     for given in (scheme, str(path)):
         ev = evalcore.evaluate(p, given)
         assert {s.indicator.name: s.category for s in ev.card.indicators} == {
-            "完成数量": "绩效指标", "社会效益": "绩效指标", "满意度": "绩效指标"}
+            "完成数量": "绩效指标",
+            "社会效益": "绩效指标",
+            "满意度": "绩效指标",
+        }
         assert {s.indicator.name: s.score for s in ev.card.indicators} == pytest.approx(
-            {"完成数量": 30, "社会效益": 33, "满意度": 9})
+            {"完成数量": 30, "社会效益": 33, "满意度": 9}
+        )
         cats = {c.name: c.score for c in ev.card.categories}
         assert cats == pytest.approx({"预算执行率": 8, "绩效指标": 72})
         assert ev.total == 80
@@ -264,6 +409,7 @@ def test_free_variant_budget_10_plus_90(load_doc, tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------- every option, by how much
+
 
 def _total(load_doc, scheme, indicators, budget=None) -> float:
     return evalcore.evaluate(load_doc(project_doc(indicators, budget)), scheme).card.total_raw
@@ -274,26 +420,58 @@ def _filled(*rows: dict) -> list[dict]:
     need = {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
     for r in rows:
         need[r["level1"]] -= r["weight"]
-    fill = [{"level1": k, "name": f"补足{k}", "direction": "定性", "target": "达成", "actual": "达成年度指标",
-             "weight": v} for k, v in need.items() if v > 0]
+    fill = [
+        {
+            "level1": k,
+            "name": f"补足{k}",
+            "direction": "定性",
+            "target": "达成",
+            "actual": "达成年度指标",
+            "weight": v,
+        }
+        for k, v in need.items()
+        if v > 0
+    ]
     return [*rows, *fill]
 
 
 def test_option_reverse_formula(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "产出指标", "name": "成本", "direction": "≤", "target": "100万元", "actual": "125万元",
-                    "weight": 10})
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "成本",
+            "direction": "≤",
+            "target": "100万元",
+            "actual": "125万元",
+            "weight": 10,
+        }
+    )
     linear = _total(load_doc, evalcore.get_scheme("self-2020"), rows)
-    ratio = _total(load_doc, evalcore.load_scheme(scheme_file(set={"quantitative.reverse_formula": "ratio"})), rows)
+    ratio = _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"quantitative.reverse_formula": "ratio"})), rows
+    )
     assert linear == pytest.approx(97.5)  # 10 + 10 × (1 − 25%) + 80
     assert ratio == pytest.approx(98.0)  # 10 + 10 × 100 ÷ 125 + 80
     assert ratio - linear == pytest.approx(0.5)
 
 
 def test_option_band_edges_80_50(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "效益指标", "name": "效果", "direction": "定性", "target": "效果明显",
-                    "actual": "未达成年度指标且效果较差", "weight": 10})
+    rows = _filled(
+        {
+            "level1": "效益指标",
+            "name": "效果",
+            "direction": "定性",
+            "target": "效果明显",
+            "actual": "未达成年度指标且效果较差",
+            "weight": 10,
+        }
+    )
     base = _total(load_doc, evalcore.get_scheme("self-2020"), rows)
-    edges = {"qualitative.levels[1].min": 0.5, "qualitative.levels[2].max": 0.5, "qualitative.levels[2].default": 0.5}
+    edges = {
+        "qualitative.levels[1].min": 0.5,
+        "qualitative.levels[2].max": 0.5,
+        "qualitative.levels[2].default": 0.5,
+    }
     s8050 = evalcore.load_scheme(scheme_file(set=edges))
     low = _total(load_doc, s8050, rows)
     assert base == pytest.approx(96)  # 10 + 80 + 10 × 60%
@@ -302,19 +480,43 @@ def test_option_band_edges_80_50(load_doc, scheme_file) -> None:
 
 
 def test_option_default_point(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "效益指标", "name": "效果", "direction": "定性", "target": "效果明显",
-                    "actual": "部分达成年度指标并具有一定效果", "weight": 10})
+    rows = _filled(
+        {
+            "level1": "效益指标",
+            "name": "效果",
+            "direction": "定性",
+            "target": "效果明显",
+            "actual": "部分达成年度指标并具有一定效果",
+            "weight": 10,
+        }
+    )
     top = _total(load_doc, evalcore.get_scheme("self-2020"), rows)
-    mid = _total(load_doc, evalcore.load_scheme(scheme_file(set={"qualitative.levels[1].default": 0.7})), rows)
+    mid = _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"qualitative.levels[1].default": 0.7})), rows
+    )
     assert top == pytest.approx(98)  # 10 + 80 + 10 × 80%
     assert mid == pytest.approx(97)  # 10 + 80 + 10 × 70%
 
 
 def test_option_whole_points(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "产出指标", "name": "数量", "direction": "≥", "target": "200人次", "actual": "146人次",
-                    "weight": 10},
-                   {"level1": "满意度指标", "name": "满意度", "direction": "≥", "target": "100%", "actual": "90%",
-                    "weight": 5})
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "数量",
+            "direction": "≥",
+            "target": "200人次",
+            "actual": "146人次",
+            "weight": 10,
+        },
+        {
+            "level1": "满意度指标",
+            "name": "满意度",
+            "direction": "≥",
+            "target": "100%",
+            "actual": "90%",
+            "weight": 5,
+        },
+    )
     budget = [{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}]
     p = load_doc(project_doc(rows, budget))
     two = evalcore.evaluate(p, "self-2020")
@@ -323,8 +525,9 @@ def test_option_whole_points(load_doc, scheme_file) -> None:
     assert two.total == 95.63
     # each score to a whole point first: 9 + 7 + 40 + 30 + 5 + 5 = 96
     assert whole.total == 96
-    assert {s.indicator.name: s.score for s in whole.card.indicators if not s.indicator.name.startswith("补足")} == {
-        "数量": 7, "满意度": 5}
+    assert {
+        s.indicator.name: s.score for s in whole.card.indicators if not s.indicator.name.startswith("补足")
+    } == {"数量": 7, "满意度": 5}
     assert whole.card.budget.score == 9
     assert whole.total - two.total == pytest.approx(0.37)
 
@@ -332,29 +535,56 @@ def test_option_whole_points(load_doc, scheme_file) -> None:
 def test_whole_points_explanation_shows_the_rounded_score(load_doc, scheme_file) -> None:
     """The explanation carries the result (SPEC): under whole points 7.3 counts as 7, so the text must
     not end with `= 7.30` while the card holds 7."""
-    rows = _filled({"level1": "产出指标", "name": "接待信访群众", "direction": "≥", "target": "200人次",
-                    "actual": "146人次", "weight": 10})
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "接待信访群众",
+            "direction": "≥",
+            "target": "200人次",
+            "actual": "146人次",
+            "weight": 10,
+        }
+    )
     budget = [{"source": "年度资金总额", "initial": 60, "adjusted": 60, "executed": 53}]
-    ev = evalcore.evaluate(load_doc(project_doc(rows, budget)),
-                           evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True})))
+    ev = evalcore.evaluate(
+        load_doc(project_doc(rows, budget)),
+        evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True})),
+    )
     (s,) = [s for s in ev.card.indicators if s.indicator.name == "接待信访群众"]
     assert s.score == 7
     assert "146人次 ÷ 200人次 = 73.0%" in s.explanation.text
     assert not s.explanation.text.endswith("7.30"), s.explanation.text
     assert s.explanation.text.rstrip("分").endswith(("7", "7.00")), s.explanation.text
     assert ev.card.budget.score == 9
-    assert ev.card.budget.explanation.text.rstrip("分").endswith(("9", "9.00")), ev.card.budget.explanation.text
+    assert ev.card.budget.explanation.text.rstrip("分").endswith(("9", "9.00")), (
+        ev.card.budget.explanation.text
+    )
 
 
 def test_whole_points_never_lift_a_score_above_its_weight(load_doc, scheme_file) -> None:
     """满意度 5 split into 2.5 + 2.5, both fully achieved: rounding each to a whole point must not
     give 3 of 2.5 (DOMAIN: scores never exceed the weight)."""
-    rows = _filled({"level1": "满意度指标", "name": "群众满意度", "direction": "≥", "target": "90%", "actual": "95%",
-                    "weight": 2.5},
-                   {"level1": "满意度指标", "name": "企业满意度", "direction": "≥", "target": "90%", "actual": "95%",
-                    "weight": 2.5})
-    ev = evalcore.evaluate(load_doc(project_doc(rows)),
-                           evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True})))
+    rows = _filled(
+        {
+            "level1": "满意度指标",
+            "name": "群众满意度",
+            "direction": "≥",
+            "target": "90%",
+            "actual": "95%",
+            "weight": 2.5,
+        },
+        {
+            "level1": "满意度指标",
+            "name": "企业满意度",
+            "direction": "≥",
+            "target": "90%",
+            "actual": "95%",
+            "weight": 2.5,
+        },
+    )
+    ev = evalcore.evaluate(
+        load_doc(project_doc(rows)), evalcore.load_scheme(scheme_file(set={"rounding.whole_points": True}))
+    )
     for s in ev.card.indicators:
         assert 0 <= s.score <= s.weight, (s.indicator.name, s.weight, s.score)
     assert ev.total <= 100
@@ -362,15 +592,35 @@ def test_whole_points_never_lift_a_score_above_its_weight(load_doc, scheme_file)
 
 
 def test_option_over_achievement_deduction(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "产出指标", "name": "数量", "direction": "≥", "target": "200人次", "actual": "300人次",
-                    "weight": 10, "deviation_reason": "目标设定偏低"})
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "数量",
+            "direction": "≥",
+            "target": "200人次",
+            "actual": "300人次",
+            "weight": 10,
+            "deviation_reason": "目标设定偏低",
+        }
+    )
     off = _total(load_doc, evalcore.get_scheme("self-2020"), rows)
-    on = _total(load_doc, evalcore.load_scheme(
-        scheme_file(set={"quantitative.over_achievement.deduct": True})), rows)
+    on = _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"quantitative.over_achievement.deduct": True})), rows
+    )
     assert off == pytest.approx(100)
     assert on == pytest.approx(95)  # 10 × (1 − 50%) = 5: five points off
-    stricter = _total(load_doc, evalcore.load_scheme(scheme_file(
-        set={"quantitative.over_achievement.deduct": True, "quantitative.over_achievement.threshold": 1.6})), rows)
+    stricter = _total(
+        load_doc,
+        evalcore.load_scheme(
+            scheme_file(
+                set={
+                    "quantitative.over_achievement.deduct": True,
+                    "quantitative.over_achievement.threshold": 1.6,
+                }
+            )
+        ),
+        rows,
+    )
     assert stricter == pytest.approx(100)  # 150% is under a 160% threshold: no deduction
 
 
@@ -378,29 +628,55 @@ def test_option_budget_floor(load_doc, scheme_file) -> None:
     rows = _filled()
     budget = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 55}]
     without = _total(load_doc, evalcore.get_scheme("self-2020"), rows, budget)
-    floor = _total(load_doc, evalcore.load_scheme(scheme_file(set={"budget_execution.floor": 0.6})), rows, budget)
+    floor = _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"budget_execution.floor": 0.6})), rows, budget
+    )
     assert without == pytest.approx(95.5)  # 10 × 55% + 90
     assert floor == pytest.approx(90)  # below 60%: 0 + 90
     above = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 65}]
-    assert _total(load_doc, evalcore.load_scheme(scheme_file(set={"budget_execution.floor": 0.6})), rows,
-                  above) == pytest.approx(96.5)  # 65% ≥ 60%: the floor does not bite
+    assert _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"budget_execution.floor": 0.6})), rows, above
+    ) == pytest.approx(96.5)  # 65% ≥ 60%: the floor does not bite
 
 
 def test_option_deadline_late_fraction(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "产出指标", "name": "时限", "direction": "时限", "target": "2019年6月30日前",
-                    "actual": "2019年9月完成", "weight": 5})
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "时限",
+            "direction": "时限",
+            "target": "2019年6月30日前",
+            "actual": "2019年9月完成",
+            "weight": 5,
+        }
+    )
     zero = _total(load_doc, evalcore.get_scheme("self-2020"), rows)
-    half = _total(load_doc, evalcore.load_scheme(scheme_file(set={"quantitative.deadline_late_fraction": 0.5})), rows)
+    half = _total(
+        load_doc, evalcore.load_scheme(scheme_file(set={"quantitative.deadline_late_fraction": 0.5})), rows
+    )
     assert zero == pytest.approx(95)
     assert half == pytest.approx(97.5)
 
 
 def test_option_grades(load_doc, scheme_file) -> None:
-    rows = _filled({"level1": "产出指标", "name": "数量", "direction": "≥", "target": "100个", "actual": "85个",
-                    "weight": 50})  # 42.5 → total 92.5
+    rows = _filled(
+        {
+            "level1": "产出指标",
+            "name": "数量",
+            "direction": "≥",
+            "target": "100个",
+            "actual": "85个",
+            "weight": 50,
+        }
+    )  # 42.5 → total 92.5
     p = load_doc(project_doc(rows))
     assert evalcore.evaluate(p, "self-2020").grade == "优"
-    strict = [{"name": "优", "min": 95}, {"name": "良", "min": 85}, {"name": "中", "min": 60}, {"name": "差", "min": 0}]
+    strict = [
+        {"name": "优", "min": 95},
+        {"name": "良", "min": 85},
+        {"name": "中", "min": 60},
+        {"name": "差", "min": 0},
+    ]
     ev = evalcore.evaluate(p, evalcore.load_scheme(scheme_file(set={"grades": strict})))
     assert ev.total == 92.5 and ev.grade == "良"
 
@@ -444,19 +720,30 @@ def test_bad_scheme_bad_value(tmp_path: Path) -> None:
     assert "'linear' 或 'ratio'" in err.message and "quadratic" in err.message
 
 
-@pytest.mark.parametrize("changes, key, words", [
-    ({"categories[1].weight": "五十"}, "categories[1].weight", ["应为数值", "五十"]),
-    ({"categories[1].weight": 160}, "categories[1].weight", ["应不大于 100", "160"]),
-    ({"quantitative.over_achievement.threshold": 0.5}, "quantitative.over_achievement.threshold", ["应大于 1"]),
-    ({"rounding.decimals": 1.5}, "rounding.decimals", ["应为整数"]),
-    ({"rounding.whole_points": "也许"}, "rounding.whole_points", ["true 或 false", "也许"]),
-    ({"categories": "产出"}, "categories", ["应为列表"]),
-])
-def test_bad_scheme_values_are_explained_in_chinese(tmp_path: Path, changes: dict, key: str, words: list[str]) -> None:
+@pytest.mark.parametrize(
+    "changes, key, words",
+    [
+        ({"categories[1].weight": "五十"}, "categories[1].weight", ["应为数值", "五十"]),
+        ({"categories[1].weight": 160}, "categories[1].weight", ["应不大于 100", "160"]),
+        (
+            {"quantitative.over_achievement.threshold": 0.5},
+            "quantitative.over_achievement.threshold",
+            ["应大于 1"],
+        ),
+        ({"rounding.decimals": 1.5}, "rounding.decimals", ["应为整数"]),
+        ({"rounding.whole_points": "也许"}, "rounding.whole_points", ["true 或 false", "也许"]),
+        ({"categories": "产出"}, "categories", ["应为列表"]),
+    ],
+)
+def test_bad_scheme_values_are_explained_in_chinese(
+    tmp_path: Path, changes: dict, key: str, words: list[str]
+) -> None:
     err = _error(tmp_path, scheme_doc(set=changes))
     assert err.key == key
     assert all(w in err.message for w in words), err.message
-    assert not any(c.isascii() and c.isalpha() for c in err.message.replace("true", "").replace("false", "")), err.message
+    assert not any(
+        c.isascii() and c.isalpha() for c in err.message.replace("true", "").replace("false", "")
+    ), err.message
 
 
 def test_bad_scheme_missing_key(tmp_path: Path) -> None:
@@ -504,6 +791,8 @@ def test_project_naming_a_missing_scheme_is_an_input_error(load_doc) -> None:
 
 def test_bad_scheme_floor_score_above_floor(tmp_path: Path) -> None:
     """Spending more must never earn less: a floor score above the floor rate is refused."""
-    err = _error(tmp_path, scheme_doc(set={"budget_execution.floor": 0.6, "budget_execution.floor_score": 0.8}))
+    err = _error(
+        tmp_path, scheme_doc(set={"budget_execution.floor": 0.6, "budget_execution.floor_score": 0.8})
+    )
     assert err.key == "budget_execution.floor_score", err.key
     assert "floor" in err.message

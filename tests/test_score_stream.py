@@ -81,13 +81,18 @@ def test_pool_output_copied_into_a_real_file_is_the_same_document(portfolio: Pat
     assert set(spool_root.glob("evalcore-score-*")) <= before  # the spool is gone with the run
 
 
-def test_spool_writes_every_buffer_in_order_even_after_short_writes(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    parts = [f"项目{n}".encode() * (n % 5) for n in range(3000)]  # more buffers than one writev takes, some empty
+def test_spool_writes_every_buffer_in_order_even_after_short_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = [
+        f"项目{n}".encode() * (n % 5) for n in range(3000)
+    ]  # more buffers than one writev takes, some empty
     real_writev = os.writev
     for short in (False, True):
         if short:  # the kernel may write less than asked: here at most 10 bytes a call
-            monkeypatch.setattr(os, "writev", lambda fd, bufs: real_writev(fd, [bytes(memoryview(b"".join(bufs))[:10])]))
+            monkeypatch.setattr(
+                os, "writev", lambda fd, bufs: real_writev(fd, [bytes(memoryview(b"".join(bufs))[:10])])
+            )
         target = tmp_path / f"spool-{short}"
         fd = os.open(target, os.O_WRONLY | os.O_CREAT)
         try:
@@ -136,7 +141,9 @@ def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_pa
 
     direct = _stream([portfolio], 1)
     table_files.prefetch([portfolio])
-    assert set(table_files._PREFETCHED) == {portfolio / f"{s}.csv" for s in ("projects", "budget", "indicators")}
+    assert set(table_files._PREFETCHED) == {
+        portfolio / f"{s}.csv" for s in ("projects", "budget", "indicators")
+    }
     assert _stream([portfolio], 1) == direct and not table_files._PREFETCHED  # taken, not read again
 
     broken = tmp_path / "broken"
@@ -147,7 +154,9 @@ def test_prefetched_tables_read_as_the_tables_themselves(portfolio: Path, tmp_pa
     assert doc["projects"] == [] and "indicators.csv" in doc["errors"][0]["message"]
 
 
-def test_prefetch_parses_every_file_before_tidying_any(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prefetch_parses_every_file_before_tidying_any(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Tidying runs Python (and imports pyarrow.compute), which waits for the GIL while the CLI
     imports the rules; the GIL-free parses go first so that they overlap the imports."""
     from evalcore.inputs import table_files
@@ -157,16 +166,25 @@ def test_prefetch_parses_every_file_before_tidying_any(portfolio: Path, monkeypa
     monkeypatch.setattr(table_files, "_parse", lambda p: calls.append(f"parse {p.stem}") or parse(p))
     monkeypatch.setattr(table_files, "_finish", lambda t: calls.append("tidy") or finish(t))
     table_files.prefetch([portfolio])
-    tables = [table_files.read_table_file(portfolio / f"{s}.csv") for s in ("projects", "budget", "indicators")]
+    tables = [
+        table_files.read_table_file(portfolio / f"{s}.csv") for s in ("projects", "budget", "indicators")
+    ]
     assert calls == ["parse projects", "parse budget", "parse indicators", "tidy", "tidy", "tidy"]
-    assert [t.table.num_rows for t in tables] == [table_files._read_now(portfolio / f"{s}.csv").table.num_rows
-                                                 for s in ("projects", "budget", "indicators")]
+    assert [t.table.num_rows for t in tables] == [
+        table_files._read_now(portfolio / f"{s}.csv").table.num_rows
+        for s in ("projects", "budget", "indicators")
+    ]
+
 
 def test_arrow_without_pandas_leaves_pandas_importable() -> None:
-    code = ("import sys\nfrom evalcore.inputs.table_files import arrow_without_pandas\nimport pyarrow as pa\n"
-            "arrow_without_pandas(); pa.array(['x']); print('pandas' in sys.modules)\n"
-            "import pandas; print(pandas.__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    code = (
+        "import sys\nfrom evalcore.inputs.table_files import arrow_without_pandas\nimport pyarrow as pa\n"
+        "arrow_without_pandas(); pa.array(['x']); print('pandas' in sys.modules)\n"
+        "import pandas; print(pandas.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     assert out.split() == ["False", "pandas"]
 
 
@@ -190,9 +208,11 @@ print(*faults)
 def test_workers_reuse_the_memory_each_chunk_frees() -> None:
     """glibc hands the top of the heap back to the OS; a worker then faults the same memory in
     again for every chunk. In a worker, after the first chunk, the memory is already there."""
+
     def faults(mode: str) -> list[int]:
-        out = subprocess.run([sys.executable, "-c", _CHURN, mode], capture_output=True, text=True, timeout=60,
-                             check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _CHURN, mode], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
         return [int(x) for x in out.split()]
 
     default, kept = faults("default"), faults("keep")

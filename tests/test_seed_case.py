@@ -18,17 +18,17 @@ from evalcore.presentation.records import evaluation_record
 
 # name → (weight, score), in the order of the report, all worked out from DOMAIN.md
 ITEMISED = [
-    ("综治宣传活动", 10, 10.0),                         # 50篇次 ≥ 50篇次
-    ("接待信访群众", 10, 7.3),                          # 10 × 146 ÷ 200
-    ("活动覆盖面", 8, 5.6),                             # 8 × 70 ÷ 100
-    ("信访案件办结率", 7, 4.9),                         # 7 × 70 ÷ 100
-    ("年底前完成综治信访", 5, 5.0),                     # on time
-    ("控制在成本内", 10, 10.0),                         # 53万元 ≤ 60万元
+    ("综治宣传活动", 10, 10.0),  # 50篇次 ≥ 50篇次
+    ("接待信访群众", 10, 7.3),  # 10 × 146 ÷ 200
+    ("活动覆盖面", 8, 5.6),  # 8 × 70 ÷ 100
+    ("信访案件办结率", 7, 4.9),  # 7 × 70 ÷ 100
+    ("年底前完成综治信访", 5, 5.0),  # on time
+    ("控制在成本内", 10, 10.0),  # 53万元 ≤ 60万元
     ("为南昌市建设和社会稳定做出了积极贡献", 10, 10.0),  # 定性 达成, 10 ∈ [8, 10]
     ("持续加大综治宣传教育", 5, 5.0),
     ("持续提升信访工作效果，稳定南昌", 5, 5.0),
-    ("挂点社区满意度（培训人员）", 5, 4.5),              # 5 × 90 ÷ 100
-    ("上访群众满意度（社区群众）", 5, 4.0),              # 5 × 80 ÷ 100
+    ("挂点社区满意度（培训人员）", 5, 4.5),  # 5 × 90 ÷ 100
+    ("上访群众满意度（社区群众）", 5, 4.0),  # 5 × 80 ÷ 100
 ]
 
 
@@ -40,7 +40,12 @@ def seed() -> evalcore.Evaluation:
 def test_seed_loads_as_one_self_evaluation() -> None:
     p = evalcore.load_project(SEED)
     assert (p.project_id, p.year, p.evaluation_type, p.scheme, p.amount_unit) == (
-        "nc-scjg-2019-zzxf", 2019, "self", "self-2020", "万元")
+        "nc-scjg-2019-zzxf",
+        2019,
+        "self",
+        "self-2020",
+        "万元",
+    )
     assert p.reported_total == 90.1 and p.reported_grade == "优"
 
 
@@ -117,9 +122,18 @@ def test_record_shows_both_totals(seed: evalcore.Evaluation) -> None:
 def test_with_the_missing_benefit_points_itemised_the_total_is_90_13(tmp_path) -> None:
     doc = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     doc = copy.deepcopy(doc)
-    doc["indicators"].append({"level1": "效益指标", "level2": "经济效益指标", "name": "群众来访问题解决",
-                              "direction": "定性", "target": "效果明显", "actual": "达成年度指标", "weight": 10,
-                              "reported_score": 10})
+    doc["indicators"].append(
+        {
+            "level1": "效益指标",
+            "level2": "经济效益指标",
+            "name": "群众来访问题解决",
+            "direction": "定性",
+            "target": "效果明显",
+            "actual": "达成年度指标",
+            "weight": 10,
+            "reported_score": 10,
+        }
+    )
     path = tmp_path / "seed-complete.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     ev = evalcore.evaluate(evalcore.load_project(path))

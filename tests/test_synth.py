@@ -29,8 +29,11 @@ def labelled() -> tuple[list[dict], dict[str, str | None]]:
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _number(text: str) -> float:
@@ -49,8 +52,12 @@ def test_counts_ids_and_departments() -> None:
     departments = Counter(p["department"] for p in projects)
     assert len(departments) >= 25
     assert all("江城市" in d for d in departments)
-    assert {"江城市教育局", "江城市卫生健康委员会", "江城市交通运输局", "共青团江城市委员会"} <= set(departments)
-    assert len(synthesize(120, seed=5)) == 120 and len({p["department"] for p in synthesize(120, seed=5)}) >= 25
+    assert {"江城市教育局", "江城市卫生健康委员会", "江城市交通运输局", "共青团江城市委员会"} <= set(
+        departments
+    )
+    assert (
+        len(synthesize(120, seed=5)) == 120 and len({p["department"] for p in synthesize(120, seed=5)}) >= 25
+    )
     assert synthesize(0) == []
 
 
@@ -70,8 +77,17 @@ def test_indicators_fit_the_department() -> None:
     assert "高标准农田建设面积" in names["江城市农业农村局"]
     assert "低保对象救助人数" in names["江城市民政局"]
     assert not names["江城市教育局"] & names["江城市交通运输局"] - {
-        "开展项目督导检查", "组织业务培训", "印发工作方案和管理制度", "资金使用合规率", "项目档案资料完整率",
-        "资金拨付及时率", "任务按期完成率", "工程验收合格率", "项目总成本", "项目支出控制在预算内"}
+        "开展项目督导检查",
+        "组织业务培训",
+        "印发工作方案和管理制度",
+        "资金使用合规率",
+        "项目档案资料完整率",
+        "资金拨付及时率",
+        "任务按期完成率",
+        "工程验收合格率",
+        "项目总成本",
+        "项目支出控制在预算内",
+    }
 
 
 def test_every_project_has_the_indicator_mix_of_a_real_form(labelled) -> None:
@@ -95,7 +111,10 @@ def test_every_project_has_the_indicator_mix_of_a_real_form(labelled) -> None:
     assert sum(i["target"].endswith("%") for i in every) > len(projects)
     assert any(i["target"] == "≥95%" for i in every)
     qualitative = [i for i in every if i["direction"] == "定性"]
-    assert Counter(i["actual"] for i in qualitative).keys() == {"达成年度指标", "部分达成年度指标并具有一定效果"}
+    assert Counter(i["actual"] for i in qualitative).keys() == {
+        "达成年度指标",
+        "部分达成年度指标并具有一定效果",
+    }
     assert Counter(i["actual"] for i in qualitative)["达成年度指标"] > 0.9 * len(qualitative)
     assert any(i["target"] in ("效果明显", "持续提升") for i in qualitative)
 
@@ -112,8 +131,14 @@ def test_budgets_are_plausible_and_skewed(labelled) -> None:
     sources = Counter(r["source"] for p in projects for r in p["budget"])
     assert sources["年度资金总额"] == len(projects) and sources["当年财政拨款"] == len(projects)
     assert sources["上年结转资金"] > 50
-    items = [p for p in projects if any(r["source"] not in ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
-                                        for r in p["budget"])]
+    items = [
+        p
+        for p in projects
+        if any(
+            r["source"] not in ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
+            for r in p["budget"]
+        )
+    ]
     assert 0.15 < len(items) / len(projects) < 0.5
 
 
@@ -238,7 +263,9 @@ def test_seed_yaml_and_workbook_are_the_same_project() -> None:
 
 
 def test_script_regenerates_the_sample_data_byte_for_byte(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("make_sample_data", ROOT / "scripts" / "make_sample_data.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_data", ROOT / "scripts" / "make_sample_data.py"
+    )
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     (tmp_path / "seed").mkdir()

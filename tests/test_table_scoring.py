@@ -75,20 +75,26 @@ def _first_difference(x: Any, y: Any, path: str = "") -> str | None:
 
 def _explain(fast: bytes, ref: bytes) -> str:
     """A readable account of a mismatch: the first differing project (or the errors) and the field."""
-    at = next((i for i, (c, d) in enumerate(zip(fast, ref, strict=False)) if c != d), min(len(fast), len(ref)))
-    where = f"bytes differ at offset {at}: {fast[max(0, at - 80):at + 80]!r} vs {ref[max(0, at - 80):at + 80]!r}"
+    at = next(
+        (i for i, (c, d) in enumerate(zip(fast, ref, strict=False)) if c != d), min(len(fast), len(ref))
+    )
+    where = f"bytes differ at offset {at}: {fast[max(0, at - 80) : at + 80]!r} vs {ref[max(0, at - 80) : at + 80]!r}"
     try:
         a, b = json.loads(fast), json.loads(ref)
     except ValueError as exc:
         return f"not JSON ({exc}); {where}"
-    lines = [f"columnar: {len(a['projects'])} projects, {len(a['errors'])} errors; "
-             f"reference: {len(b['projects'])} projects, {len(b['errors'])} errors"]
+    lines = [
+        f"columnar: {len(a['projects'])} projects, {len(a['errors'])} errors; "
+        f"reference: {len(b['projects'])} projects, {len(b['errors'])} errors"
+    ]
     for i, (p, q) in enumerate(zip(a["projects"], b["projects"], strict=False)):
         if orjson.dumps(p) != orjson.dumps(q):
-            lines += [f"first differing project #{i} ({p.get('project_id')} / {q.get('project_id')}):",
-                      f"  {_first_difference(p, q)}",
-                      f"  columnar : {orjson.dumps(p).decode()[:3000]}",
-                      f"  reference: {orjson.dumps(q).decode()[:3000]}"]
+            lines += [
+                f"first differing project #{i} ({p.get('project_id')} / {q.get('project_id')}):",
+                f"  {_first_difference(p, q)}",
+                f"  columnar : {orjson.dumps(p).decode()[:3000]}",
+                f"  reference: {orjson.dumps(q).decode()[:3000]}",
+            ]
             return "\n".join(lines)
     if len(a["projects"]) != len(b["projects"]):
         short, long_ = sorted((a["projects"], b["projects"]), key=len)
@@ -226,8 +232,17 @@ def indicator_row(tables: Tables, pid: str, **cells: str) -> dict[str, str]:
     """A new indicator row of project pid (every column present, blanks by default)."""
     header = tables["indicators"][0]
     row = dict.fromkeys(header, "")
-    row.update(project_id=pid, level1="产出指标", level2="数量指标", name="新增指标", direction="≥",
-               target="≥10个", actual="10个", unit="个", weight="0")
+    row.update(
+        project_id=pid,
+        level1="产出指标",
+        level2="数量指标",
+        name="新增指标",
+        direction="≥",
+        target="≥10个",
+        actual="10个",
+        unit="个",
+        weight="0",
+    )
     row.update(cells)
     return row
 
@@ -236,7 +251,7 @@ def insert_rows(tables: Tables, stem: str, pid: str, new: list[dict[str, str]]) 
     """Put new rows right after the last row of pid (or at the end)."""
     rows = tables[stem][1]
     last = max((i for i, r in enumerate(rows) if r["project_id"] == pid), default=len(rows) - 1)
-    rows[last + 1:last + 1] = new
+    rows[last + 1 : last + 1] = new
 
 
 # -------------------------------------------------------------------------------------- synthetic
@@ -253,8 +268,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_synthetic_portfolio_serial(synthetic: dict[int, Path], seed: int, small_chunks: Callable,
-                                    routes: Counter) -> None:
+def test_synthetic_portfolio_serial(
+    synthetic: dict[int, Path], seed: int, small_chunks: Callable, routes: Counter
+) -> None:
     small_chunks(37, 10**9)  # several chunks, no pool (so the counter sees every chunk)
     doc = assert_same([synthetic[seed]], workers=1)
     assert len(doc["projects"]) == 300 and doc["errors"] == []
@@ -277,8 +293,9 @@ def test_synthetic_portfolio_parallel(synthetic: dict[int, Path], seed: int, sma
     assert _doc([synthetic[seed]], 2, True) == _doc([synthetic[seed]], 1, True)
 
 
-def test_parallel_path_really_used(synthetic: dict[int, Path], small_chunks: Callable,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_path_really_used(
+    synthetic: dict[int, Path], small_chunks: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The monkeypatched thresholds are read at call time: with workers=2 a pool is made."""
     small_chunks(23, 7)
     made: list[int] = []
@@ -422,34 +439,127 @@ def _edit_negative_actual(t: Tables, pid: str) -> None:
 
 
 def _edit_zero_target_equal(t: Tables, pid: str) -> None:
-    new = [indicator_row(t, pid, name="安全事故发生次数", direction="=", target="0次", actual="0次", unit="次",
-                         weight="0", reported_score="0"),
-           indicator_row(t, pid, name="投诉次数", direction="=", target="=0", actual="2次", unit="次", weight="0"),
-           indicator_row(t, pid, name="违规次数", direction="=", target="0", actual="无", unit="", weight="0")]
+    new = [
+        indicator_row(
+            t,
+            pid,
+            name="安全事故发生次数",
+            direction="=",
+            target="0次",
+            actual="0次",
+            unit="次",
+            weight="0",
+            reported_score="0",
+        ),
+        indicator_row(
+            t, pid, name="投诉次数", direction="=", target="=0", actual="2次", unit="次", weight="0"
+        ),
+        indicator_row(t, pid, name="违规次数", direction="=", target="0", actual="无", unit="", weight="0"),
+    ]
     insert_rows(t, "indicators", pid, new)
 
 
 def _edit_reverse_over(t: Tables, pid: str) -> None:
-    new = [indicator_row(t, pid, level2="成本指标", name="单位成本", direction="≤", target="≤90万元",
-                         actual="120万元", unit="万元", weight="0", reported_score="0"),
-           indicator_row(t, pid, level2="成本指标", name="人均成本", direction="<", target="<100元",
-                         actual="1.5万元", unit="元", weight="0"),
-           indicator_row(t, pid, level2="成本指标", name="控制成本", direction="反向", target="控制在50万元以内",
-                         actual="49万元", unit="", weight="0")]
+    new = [
+        indicator_row(
+            t,
+            pid,
+            level2="成本指标",
+            name="单位成本",
+            direction="≤",
+            target="≤90万元",
+            actual="120万元",
+            unit="万元",
+            weight="0",
+            reported_score="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level2="成本指标",
+            name="人均成本",
+            direction="<",
+            target="<100元",
+            actual="1.5万元",
+            unit="元",
+            weight="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level2="成本指标",
+            name="控制成本",
+            direction="反向",
+            target="控制在50万元以内",
+            actual="49万元",
+            unit="",
+            weight="0",
+        ),
+    ]
     insert_rows(t, "indicators", pid, new)
 
 
 def _edit_qualitative_deadline(t: Tables, pid: str) -> None:
-    new = [indicator_row(t, pid, level1="效益指标", level2="社会效益指标", name="宣传效果", direction="定性",
-                         target="效果明显", actual="效果不明显", unit="", weight="0"),
-           indicator_row(t, pid, level1="效益指标", level2="社会效益指标", name="群众获得感", direction="定性指标",
-                         target="有所提升", actual="", unit="", weight="0", reported_score="0"),
-           indicator_row(t, pid, level2="时效指标", name="完成时间", direction="时限", target="次年6月底前",
-                         actual="未按期完成，2025年3月完成", unit="", weight="0"),
-           indicator_row(t, pid, level2="时效指标", name="建设周期", direction="时限", target="≤12个月",
-                         actual="14个月", unit="个月", weight="0"),
-           indicator_row(t, pid, level2="时效指标", name="完成时限", direction="时效", target="2月30日前",
-                         actual="正在推进", unit="", weight="0")]
+    new = [
+        indicator_row(
+            t,
+            pid,
+            level1="效益指标",
+            level2="社会效益指标",
+            name="宣传效果",
+            direction="定性",
+            target="效果明显",
+            actual="效果不明显",
+            unit="",
+            weight="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level1="效益指标",
+            level2="社会效益指标",
+            name="群众获得感",
+            direction="定性指标",
+            target="有所提升",
+            actual="",
+            unit="",
+            weight="0",
+            reported_score="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level2="时效指标",
+            name="完成时间",
+            direction="时限",
+            target="次年6月底前",
+            actual="未按期完成，2025年3月完成",
+            unit="",
+            weight="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level2="时效指标",
+            name="建设周期",
+            direction="时限",
+            target="≤12个月",
+            actual="14个月",
+            unit="个月",
+            weight="0",
+        ),
+        indicator_row(
+            t,
+            pid,
+            level2="时效指标",
+            name="完成时限",
+            direction="时效",
+            target="2月30日前",
+            actual="正在推进",
+            unit="",
+            weight="0",
+        ),
+    ]
     insert_rows(t, "indicators", pid, new)
 
 
@@ -468,15 +578,21 @@ def _budget_row(t: Tables, pid: str, **cells: str) -> dict[str, str]:
 
 
 def _edit_item_overspent(t: Tables, pid: str) -> None:
-    insert_rows(t, "budget", pid, [_budget_row(t, pid, source="专项宣传活动", initial="", adjusted="10",
-                                               executed="15")])
+    insert_rows(
+        t,
+        "budget",
+        pid,
+        [_budget_row(t, pid, source="专项宣传活动", initial="", adjusted="10", executed="15")],
+    )
 
 
 def _edit_total_contradicts(t: Tables, pid: str) -> None:
     total = rows_of(t, "budget", pid)[0]
     assert total["source"] == "年度资金总额"
     total["adjusted"] = str(float(total["adjusted"]) + 7)
-    insert_rows(t, "budget", pid, [_budget_row(t, pid, source="其中：上年结转", initial="", adjusted="", executed="")])
+    insert_rows(
+        t, "budget", pid, [_budget_row(t, pid, source="其中：上年结转", initial="", adjusted="", executed="")]
+    )
 
 
 def _edit_budget_blank_source(t: Tables, pid: str) -> None:
@@ -491,13 +607,20 @@ def _edit_duplicate_id(t: Tables, pid: str) -> None:
 
 def _edit_orphans(t: Tables, pid: str) -> None:
     insert_rows(t, "indicators", pid, [indicator_row(t, "ghost-1"), indicator_row(t, " ghost-2 ")])
-    insert_rows(t, "budget", pid, [_budget_row(t, "ghost-1", source="年度资金总额", adjusted="1", executed="1")])
+    insert_rows(
+        t, "budget", pid, [_budget_row(t, "ghost-1", source="年度资金总额", adjusted="1", executed="1")]
+    )
 
 
 def _edit_apostrophe(t: Tables, pid: str) -> None:
-    new = [indicator_row(t, pid, name="新增设备", direction="=", target="'=8个", actual="8个", unit="个", weight="0"),
-           indicator_row(t, pid, name="'+新增", direction="=", target="'=8个", actual="'-1个", unit="个",
-                         weight="0")]
+    new = [
+        indicator_row(
+            t, pid, name="新增设备", direction="=", target="'=8个", actual="8个", unit="个", weight="0"
+        ),
+        indicator_row(
+            t, pid, name="'+新增", direction="=", target="'=8个", actual="'-1个", unit="个", weight="0"
+        ),
+    ]
     insert_rows(t, "indicators", pid, new)
 
 
@@ -507,8 +630,8 @@ def _edit_quotes_tabs(t: Tables, pid: str) -> None:
     facts["name"] = f"{facts['name']}{awkward}"
     facts["budget_note"] = awkward
     r = rows_of(t, "indicators", pid)[0]
-    r["name"] = f'{r["name"]}{awkward}'
-    r["deviation_reason"] = f'原因{awkward}\n第二行'
+    r["name"] = f"{r['name']}{awkward}"
+    r["deviation_reason"] = f"原因{awkward}\n第二行"
     r2 = rows_of(t, "indicators", pid)[1]
     r2["level2"] = f"\t{r2['level2']} "
 
@@ -552,7 +675,9 @@ def _edit_unknown_level1(t: Tables, pid: str) -> None:
 
 def _edit_aliases(t: Tables, pid: str) -> None:
     for r in rows_of(t, "indicators", pid):
-        r["level1"] = {"产出指标": " 产出 ", "效益指标": "效益", "满意度指标": "满意度 指标"}.get(r["level1"], r["level1"])
+        r["level1"] = {"产出指标": " 产出 ", "效益指标": "效益", "满意度指标": "满意度 指标"}.get(
+            r["level1"], r["level1"]
+        )
 
 
 def _edit_bad_applicable(t: Tables, pid: str) -> None:
@@ -578,7 +703,9 @@ def _edit_weights_zero(t: Tables, pid: str) -> None:
 
 
 def _edit_funding_blank(t: Tables, pid: str) -> None:
-    insert_rows(t, "budget", pid, [_budget_row(t, pid, source="其他资金", initial="", adjusted="", executed="")])
+    insert_rows(
+        t, "budget", pid, [_budget_row(t, pid, source="其他资金", initial="", adjusted="", executed="")]
+    )
 
 
 def _edit_unit_spelling(t: Tables, pid: str) -> None:
@@ -640,14 +767,17 @@ def test_awkward_portfolio_parallel(awkward_folder: Path, small_chunks: Callable
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_each_edit_alone(base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter,
-                         edit: str) -> None:
+def test_each_edit_alone(
+    base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter, edit: str
+) -> None:
     """One edited project among plain neighbours, in a 4-project chunk (project #1 of 4)."""
     small_chunks(4, 10**9)
     t = awkward(base_tables, [edit])
     keep = set(_ids(base_tables)[:8])
     for stem in STEMS:
-        t[stem][1][:] = [r for r in t[stem][1] if r["project_id"] in keep or r["project_id"].strip().startswith("ghost")]
+        t[stem][1][:] = [
+            r for r in t[stem][1] if r["project_id"] in keep or r["project_id"].strip().startswith("ghost")
+        ]
     doc = assert_same([write_csv(t, tmp_path / "tables")], workers=1)
     assert len(doc["projects"]) + len(doc["errors"]) >= 7
     assert _columnar_count(routes) >= 4, routes  # the plain neighbours were scored column by column
@@ -656,25 +786,55 @@ def test_each_edit_alone(base_tables: Tables, tmp_path: Path, small_chunks: Call
 def _two_projects(folder: Path, b_facts: dict[str, str], b_target: str) -> Path:
     """Project a is plain; project b (made non-plain by b_facts) has one 时限 row with b_target."""
     header = ["project_id", "name", "department", "year", "scheme"]
-    facts = [{"project_id": "a", "name": "甲", "department": "某局", "year": "2024", "scheme": ""},
-             {"project_id": "b", "name": "乙", "department": "某局", "year": "2024", "scheme": "", **b_facts}]
-    budget = [{"project_id": pid, "source": "年度资金总额", "adjusted": "100", "executed": "100"} for pid in "ab"]
+    facts = [
+        {"project_id": "a", "name": "甲", "department": "某局", "year": "2024", "scheme": ""},
+        {"project_id": "b", "name": "乙", "department": "某局", "year": "2024", "scheme": "", **b_facts},
+    ]
+    budget = [
+        {"project_id": pid, "source": "年度资金总额", "adjusted": "100", "executed": "100"} for pid in "ab"
+    ]
     ind_header = ["project_id", "level1", "level2", "name", "direction", "target", "actual", "weight"]
     indicators = [
-        {"project_id": "a", "level1": "产出指标", "level2": "数量指标", "name": "培训", "direction": "≥",
-         "target": "≥10个", "actual": "10个", "weight": "50"},
-        {"project_id": "b", "level1": "产出指标", "level2": "时效指标", "name": "完成时间", "direction": "时限",
-         "target": b_target, "actual": "按时完成", "weight": "50"},
+        {
+            "project_id": "a",
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "培训",
+            "direction": "≥",
+            "target": "≥10个",
+            "actual": "10个",
+            "weight": "50",
+        },
+        {
+            "project_id": "b",
+            "level1": "产出指标",
+            "level2": "时效指标",
+            "name": "完成时间",
+            "direction": "时限",
+            "target": b_target,
+            "actual": "按时完成",
+            "weight": "50",
+        },
     ]
-    return write_csv({"projects": (header, facts), "budget": (list(budget[0]), budget),
-                      "indicators": (ind_header, indicators)}, folder)
+    return write_csv(
+        {
+            "projects": (header, facts),
+            "budget": (list(budget[0]), budget),
+            "indicators": (ind_header, indicators),
+        },
+        folder,
+    )
 
 
-@pytest.mark.parametrize("b_facts", [{"name": ""}, {"scheme": "dept-2020"}, {"year": "２０２４"}],
-                         ids=["blank-name", "second-scheme", "fullwidth-year"])
+@pytest.mark.parametrize(
+    "b_facts",
+    [{"name": ""}, {"scheme": "dept-2020"}, {"year": "２０２４"}],
+    ids=["blank-name", "second-scheme", "fullwidth-year"],
+)
 @pytest.mark.parametrize("b_target", ["按期完成", "年底前完成", ""], ids=["text", "relative", "blank"])
-def test_deadline_row_of_a_reference_project_next_to_a_plain_one(tmp_path: Path, small_chunks: Callable,
-                                                                 b_facts: dict[str, str], b_target: str) -> None:
+def test_deadline_row_of_a_reference_project_next_to_a_plain_one(
+    tmp_path: Path, small_chunks: Callable, b_facts: dict[str, str], b_target: str
+) -> None:
     """A 时限 row whose deadline depends on the project year (text, relative or blank target), in a
     project that takes the reference path, shares its chunk with a plain project."""
     small_chunks(5, 10**9)
@@ -686,25 +846,41 @@ def test_deadline_row_of_a_reference_project_next_to_a_plain_one(tmp_path: Path,
 def _tiny(folder: Path, budget: list[tuple[str, str, str, str]], indicators: list[tuple[str, ...]]) -> Path:
     """Projects a, b, c (plain facts); budget rows (pid, source, adjusted, executed); indicator rows
     (pid, direction, target, actual, weight, reported_score)."""
-    facts = [{"project_id": pid, "name": name, "department": "某局", "year": "2024"}
-             for pid, name in (("a", "甲"), ("b", "乙"), ("c", "丙"))]
+    facts = [
+        {"project_id": pid, "name": name, "department": "某局", "year": "2024"}
+        for pid, name in (("a", "甲"), ("b", "乙"), ("c", "丙"))
+    ]
     b_rows = [dict(zip(("project_id", "source", "adjusted", "executed"), r, strict=True)) for r in budget]
     keys = ("project_id", "direction", "target", "actual", "weight", "reported_score")
-    i_rows = [{"level1": "产出指标", "level2": "数量指标", "name": f"指标{i}",
-               **dict(zip(keys, r, strict=True))} for i, r in enumerate(indicators)]
-    return write_csv({"projects": (list(facts[0]), facts), "budget": (list(b_rows[0]), b_rows),
-                      "indicators": (list(i_rows[0]), i_rows)}, folder)
+    i_rows = [
+        {"level1": "产出指标", "level2": "数量指标", "name": f"指标{i}", **dict(zip(keys, r, strict=True))}
+        for i, r in enumerate(indicators)
+    ]
+    return write_csv(
+        {
+            "projects": (list(facts[0]), facts),
+            "budget": (list(b_rows[0]), b_rows),
+            "indicators": (list(i_rows[0]), i_rows),
+        },
+        folder,
+    )
 
 
 PLAIN_BUDGET = [(pid, "年度资金总额", "100", "100") for pid in "abc"]
 
 
-def test_a_project_whose_budget_scoring_fails_is_an_error_not_a_crash(tmp_path: Path, small_chunks: Callable) -> None:
+def test_a_project_whose_budget_scoring_fails_is_an_error_not_a_crash(
+    tmp_path: Path, small_chunks: Callable
+) -> None:
     """Funding rows of 1e308 (they would add up to infinity): the reference refuses project b with a
     located input error and scores a and c; the columnar path must write the same document."""
     small_chunks(5, 10**9)
-    budget = [PLAIN_BUDGET[0], ("b", "当年财政拨款", "1e308", "1e308"), ("b", "上年结转资金", "1e308", "1e308"),
-              PLAIN_BUDGET[2]]
+    budget = [
+        PLAIN_BUDGET[0],
+        ("b", "当年财政拨款", "1e308", "1e308"),
+        ("b", "上年结转资金", "1e308", "1e308"),
+        PLAIN_BUDGET[2],
+    ]
     rows = [(pid, "≥", "≥10个", "10个", "50", "") for pid in "abc"]
     doc = assert_same([_tiny(tmp_path / "tables", budget, rows)], workers=1)
     assert [p["project_id"] for p in doc["projects"]] == ["a", "c"]
@@ -726,14 +902,25 @@ def test_a_failed_portfolio_leaves_no_trace(tmp_path: Path, small_chunks: Callab
     assert [p["project_id"] for p in doc["projects"]] == ["a", "b"]
 
 
-@pytest.mark.parametrize("rows", [
-    # 分值 -0 and 0 on two rows with the same cells otherwise
-    [("a", "≥", "≥10个", "10个", "10", ""), ("b", "≥", "≥10个", "10个", "10", ""),
-     ("c", "≥", "≥10个", "10个", "-0", ""), ("c", "≥", "≥10个", "10个", "0", "")],
-    # 自评得分 0 and -0 on qualitative rows in the lowest band (min 0), in two projects
-    [("a", "定性", "达成", "未达成年度指标", "13", "0"), ("b", "定性", "达成", "未达成年度指标", "13", "-0"),
-     ("c", "≥", "≥10个", "10个", "10", "")],
-], ids=["weight", "reported"])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # 分值 -0 and 0 on two rows with the same cells otherwise
+        [
+            ("a", "≥", "≥10个", "10个", "10", ""),
+            ("b", "≥", "≥10个", "10个", "10", ""),
+            ("c", "≥", "≥10个", "10个", "-0", ""),
+            ("c", "≥", "≥10个", "10个", "0", ""),
+        ],
+        # 自评得分 0 and -0 on qualitative rows in the lowest band (min 0), in two projects
+        [
+            ("a", "定性", "达成", "未达成年度指标", "13", "0"),
+            ("b", "定性", "达成", "未达成年度指标", "13", "-0"),
+            ("c", "≥", "≥10个", "10个", "10", ""),
+        ],
+    ],
+    ids=["weight", "reported"],
+)
 def test_minus_zero_cells(tmp_path: Path, small_chunks: Callable, rows: list[tuple[str, ...]]) -> None:
     """`-0` is a number (float -0.0), printed as -0.0; a row's score must not depend on whether a
     row with `0` in the same place was scored before it."""
@@ -760,20 +947,25 @@ def whole_point_scheme(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_whole_point_scheme_override(awkward_folder: Path, whole_point_scheme: Path, small_chunks: Callable) -> None:
+def test_whole_point_scheme_override(
+    awkward_folder: Path, whole_point_scheme: Path, small_chunks: Callable
+) -> None:
     small_chunks(5, 10**9)
     scheme = load_scheme(whole_point_scheme)
     assert scheme.rounding.whole_points
     doc = assert_same([awkward_folder], workers=1, scheme=scheme)
     assert doc["projects"] and {p["scheme"] for p in doc["projects"]} == {"self-2020-whole"}
     # whole points: every indicator score is an integer
-    assert all(float(i["score"]).is_integer() for p in doc["projects"] for i in p["indicators"] if i["applicable"])
+    assert all(
+        float(i["score"]).is_integer() for p in doc["projects"] for i in p["indicators"] if i["applicable"]
+    )
     doc2 = assert_same([awkward_folder], workers=1, scheme=get_scheme(str(whole_point_scheme)))
     assert doc2 == doc
 
 
-def test_whole_point_scheme_named_in_column(base_tables: Tables, whole_point_scheme: Path, tmp_path: Path,
-                                            small_chunks: Callable, routes: Counter) -> None:
+def test_whole_point_scheme_named_in_column(
+    base_tables: Tables, whole_point_scheme: Path, tmp_path: Path, small_chunks: Callable, routes: Counter
+) -> None:
     """A user's scheme file named in the 评分方案 column of some projects, next to self-2020 ones."""
     small_chunks(5, 10**9)
     t = awkward(base_tables)
@@ -787,17 +979,26 @@ def test_whole_point_scheme_named_in_column(base_tables: Tables, whole_point_sch
     assert _columnar_count(routes) >= 5, routes
 
 
-def test_chinese_headers_and_rows_out_of_order(base_tables: Tables, tmp_path: Path, small_chunks: Callable,
-                                                routes: Counter) -> None:
+def test_chinese_headers_and_rows_out_of_order(
+    base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter
+) -> None:
     """Headers as the template writes them (项目编号, 分值, …), budget and indicator rows of the
     projects interleaved (the reader regroups them, stably), optional columns dropped."""
     small_chunks(5, 10**9)
     t = awkward(base_tables)
-    labels = {stem: {f.key: f.label for f in fields}
-              for stem, fields in (("projects", PROJECT_FIELDS), ("budget", BUDGET_FIELDS),
-                                   ("indicators", INDICATOR_FIELDS))}
-    dropped = {"projects": {"unit", "amount_unit", "budget_note"}, "budget": {"initial"},
-               "indicators": {"applicable"}}
+    labels = {
+        stem: {f.key: f.label for f in fields}
+        for stem, fields in (
+            ("projects", PROJECT_FIELDS),
+            ("budget", BUDGET_FIELDS),
+            ("indicators", INDICATOR_FIELDS),
+        )
+    }
+    dropped = {
+        "projects": {"unit", "amount_unit", "budget_note"},
+        "budget": {"initial"},
+        "indicators": {"applicable"},
+    }
     out: Tables = {}
     for stem, (header, rows) in t.items():
         keep = [k for k in header if k not in dropped[stem] and k != "project_id"]
@@ -816,19 +1017,44 @@ def test_many_distinct_cells_in_one_chunk(tmp_path: Path, small_chunks: Callable
     small_chunks(10_000, 10**9)
     n, per = 1000, 5
     spellings = ["≥", ">=", "不低于", "大于等于", "正向"]
-    facts = [{"project_id": f"m-{k:04d}", "name": "项目", "department": "某局", "year": "2024"} for k in range(n)]
-    budget = [{"project_id": f"m-{k:04d}", "source": "年度资金总额", "adjusted": "100", "executed": f"{90 + k % 10}"}
-              for k in range(n)]
+    facts = [
+        {"project_id": f"m-{k:04d}", "name": "项目", "department": "某局", "year": "2024"} for k in range(n)
+    ]
+    budget = [
+        {
+            "project_id": f"m-{k:04d}",
+            "source": "年度资金总额",
+            "adjusted": "100",
+            "executed": f"{90 + k % 10}",
+        }
+        for k in range(n)
+    ]
     indicators = []
     for k in range(n):
         for j in range(per):
             i = k * per + j
-            indicators.append({"project_id": f"m-{k:04d}", "level1": "产出指标", "level2": "数量指标", "name": f"指标{j}",
-                               "direction": spellings[i % 5], "target": f"≥{1000 + i}", "actual": f"{1100 + 2 * i}",
-                               "unit": f"单位{i}", "weight": f"{10 + i / 10_000:.4f}",
-                               "reported_score": f"{5 + i / 100_000:.5f}"})
-    folder = write_csv({"projects": (list(facts[0]), facts), "budget": (list(budget[0]), budget),
-                        "indicators": (list(indicators[0]), indicators)}, tmp_path / "tables")
+            indicators.append(
+                {
+                    "project_id": f"m-{k:04d}",
+                    "level1": "产出指标",
+                    "level2": "数量指标",
+                    "name": f"指标{j}",
+                    "direction": spellings[i % 5],
+                    "target": f"≥{1000 + i}",
+                    "actual": f"{1100 + 2 * i}",
+                    "unit": f"单位{i}",
+                    "weight": f"{10 + i / 10_000:.4f}",
+                    "reported_score": f"{5 + i / 100_000:.5f}",
+                }
+            )
+    folder = write_csv(
+        {
+            "projects": (list(facts[0]), facts),
+            "budget": (list(budget[0]), budget),
+            "indicators": (list(indicators[0]), indicators),
+        },
+        tmp_path / "tables",
+    )
     doc = assert_same([folder], workers=1)
     assert len(doc["projects"]) == n and doc["errors"] == []
     assert _columnar_count(routes) == n, routes
@@ -852,7 +1078,9 @@ def test_gbk_csv(base_tables: Tables, tmp_path: Path, small_chunks: Callable, ro
     assert _doc([utf8], 1, True).replace(b"/utf8", b"/gbk") == _doc([folder], 1, True)
 
 
-def test_parquet_text_columns(base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter) -> None:
+def test_parquet_text_columns(
+    base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter
+) -> None:
     small_chunks(5, 7)
     folder = write_parquet(awkward(base_tables), tmp_path / "pq")
     assert not list(folder.glob("*.csv"))
@@ -870,21 +1098,30 @@ def test_parquet_text_with_nulls(base_tables: Tables, tmp_path: Path, small_chun
     table = pq.read_table(folder / "indicators.parquet")
     reasons = table.column("deviation_reason").to_pylist()
     reasons = [None if not v else v for v in reasons]
-    table = table.set_column(table.column_names.index("deviation_reason"), "deviation_reason",
-                             pa.array(reasons, pa.string()))
+    table = table.set_column(
+        table.column_names.index("deviation_reason"), "deviation_reason", pa.array(reasons, pa.string())
+    )
     pq.write_table(table, folder / "indicators.parquet")
     doc = assert_same([folder], workers=1)
     assert doc["projects"]
     assert assert_same([folder], workers=2) == doc
 
 
-TYPED = {"weight": pa.float64(), "reported_score": pa.float64(), "year": pa.int64(), "reported_total": pa.float64(),
-         "initial": pa.float64(), "adjusted": pa.float64(), "executed": pa.float64()}
+TYPED = {
+    "weight": pa.float64(),
+    "reported_score": pa.float64(),
+    "year": pa.int64(),
+    "reported_total": pa.float64(),
+    "initial": pa.float64(),
+    "adjusted": pa.float64(),
+    "executed": pa.float64(),
+}
 
 
 @pytest.mark.parametrize("edited", [False, True], ids=["plain", "awkward"])
-def test_parquet_typed_columns(base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter,
-                               edited: bool) -> None:
+def test_parquet_typed_columns(
+    base_tables: Tables, tmp_path: Path, small_chunks: Callable, routes: Counter, edited: bool
+) -> None:
     small_chunks(5, 7)
     folder = write_parquet(awkward(base_tables) if edited else _copy(base_tables), tmp_path / "pq", TYPED)
     assert pq.read_schema(folder / "indicators.parquet").field("weight").type == pa.float64()
@@ -899,8 +1136,9 @@ def test_parquet_typed_columns(base_tables: Tables, tmp_path: Path, small_chunks
         assert [p["total"] for p in doc["projects"]] == [p["total"] for p in as_csv["projects"]]
 
 
-def test_several_folders_and_a_repeated_id_across_them(base_tables: Tables, tmp_path: Path,
-                                                      small_chunks: Callable) -> None:
+def test_several_folders_and_a_repeated_id_across_them(
+    base_tables: Tables, tmp_path: Path, small_chunks: Callable
+) -> None:
     small_chunks(5, 7)
     a = write_csv(awkward(base_tables), tmp_path / "a")
     t = _copy(base_tables)
@@ -915,9 +1153,39 @@ def test_several_folders_and_a_repeated_id_across_them(base_tables: Tables, tmp_
 # ----------------------------------------------------------------------------- random portfolios
 
 DIRECTIONS = ["≥", "≤", "=", ">", "<", "定性", "时限", "正向", "x", "", " ≥ "]
-VALUES = ["≥95%", "98.5%", "≤90万元", "85万元", "0次", "=100%", "2024年12月31日前", "按期完成", "达成年度指标",
-          "效果不明显", "无", "", "≥200人次", "70%", "120人次", "≥７０％", "'=8个", "8个", "-3", "0", "100",
-          "2025年3月完成", "年底前完成", "延期完成", "部分达成", "≥0", "1,200", "≤12个月", "14个月", "95", "abc"]
+VALUES = [
+    "≥95%",
+    "98.5%",
+    "≤90万元",
+    "85万元",
+    "0次",
+    "=100%",
+    "2024年12月31日前",
+    "按期完成",
+    "达成年度指标",
+    "效果不明显",
+    "无",
+    "",
+    "≥200人次",
+    "70%",
+    "120人次",
+    "≥７０％",
+    "'=8个",
+    "8个",
+    "-3",
+    "0",
+    "100",
+    "2025年3月完成",
+    "年底前完成",
+    "延期完成",
+    "部分达成",
+    "≥0",
+    "1,200",
+    "≤12个月",
+    "14个月",
+    "95",
+    "abc",
+]
 UNITS = ["", "%", "万元", "人次", "次", "个", "个月", "元", "无"]
 WEIGHTS = ["10", "5.5", "0", "", "abc", "20", "10.0", " 7 ", "-1", "1e1", "十"]
 LEVEL1 = ["产出指标", "效益指标", "满意度指标", "产出", " 效益 ", "其他", "", "决策"]
@@ -948,31 +1216,49 @@ def plain_indicator(draw: st.DrawFn) -> dict[str, str]:
     else:
         t, a = draw(st.integers(0, 200)), draw(st.integers(0, 300))
         target, actual = f"{kind}{t}{unit}", f"{a}{unit}"
-    return {"level1": draw(st.sampled_from(LEVEL1[:3])), "level2": "数量指标",
-            "name": draw(st.sampled_from(["培训人次", "合格率", "成本", "满意度"])), "direction": kind,
-            "target": target, "actual": actual, "unit": unit, "weight": str(draw(st.integers(0, 30))),
-            "reported_score": draw(reported), "deviation_reason": draw(st.sampled_from(REASONS)),
-            "applicable": ""}
+    return {
+        "level1": draw(st.sampled_from(LEVEL1[:3])),
+        "level2": "数量指标",
+        "name": draw(st.sampled_from(["培训人次", "合格率", "成本", "满意度"])),
+        "direction": kind,
+        "target": target,
+        "actual": actual,
+        "unit": unit,
+        "weight": str(draw(st.integers(0, 30))),
+        "reported_score": draw(reported),
+        "deviation_reason": draw(st.sampled_from(REASONS)),
+        "applicable": "",
+    }
 
 
 @st.composite
 def awkward_indicator(draw: st.DrawFn) -> dict[str, str]:
-    return {"level1": draw(_mostly(st.sampled_from(LEVEL1[:3]), LEVEL1)),
-            "level2": draw(st.sampled_from(["数量指标", "质量指标", "", "社会效益指标"])),
-            "name": draw(_mostly(st.sampled_from(["培训人次", "合格率", "成本"]), ["", '名"称\t', " 满意度 "])),
-            "direction": draw(st.sampled_from(DIRECTIONS)), "target": draw(st.sampled_from(VALUES)),
-            "actual": draw(st.sampled_from(VALUES)), "unit": draw(st.sampled_from(UNITS)),
-            "weight": draw(_mostly(st.integers(0, 30).map(str), WEIGHTS)), "reported_score": draw(reported),
-            "deviation_reason": draw(st.sampled_from(REASONS)),
-            "applicable": draw(_mostly(st.just(""), APPLICABLE))}
+    return {
+        "level1": draw(_mostly(st.sampled_from(LEVEL1[:3]), LEVEL1)),
+        "level2": draw(st.sampled_from(["数量指标", "质量指标", "", "社会效益指标"])),
+        "name": draw(_mostly(st.sampled_from(["培训人次", "合格率", "成本"]), ["", '名"称\t', " 满意度 "])),
+        "direction": draw(st.sampled_from(DIRECTIONS)),
+        "target": draw(st.sampled_from(VALUES)),
+        "actual": draw(st.sampled_from(VALUES)),
+        "unit": draw(st.sampled_from(UNITS)),
+        "weight": draw(_mostly(st.integers(0, 30).map(str), WEIGHTS)),
+        "reported_score": draw(reported),
+        "deviation_reason": draw(st.sampled_from(REASONS)),
+        "applicable": draw(_mostly(st.just(""), APPLICABLE)),
+    }
 
 
 @st.composite
 def budget_rows(draw: st.DrawFn, first: bool) -> dict[str, str]:
     amount = _mostly(st.integers(0, 300).map(str), AMOUNTS)
     source = draw(st.just("年度资金总额") if first else st.sampled_from(SOURCES))
-    return {"source": source, "initial": draw(amount), "adjusted": draw(amount), "executed": draw(amount),
-            "reported_score": draw(reported)}
+    return {
+        "source": source,
+        "initial": draw(amount),
+        "adjusted": draw(amount),
+        "executed": draw(amount),
+        "reported_score": draw(reported),
+    }
 
 
 @st.composite
@@ -981,27 +1267,39 @@ def portfolios(draw: st.DrawFn) -> Tables:
     projects, budget, indicators = [], [], []
     for k in range(n):
         pid = f"p-{k:02d}"
-        projects.append({
-            "project_id": pid, "name": draw(_mostly(st.just("项目甲"), ["", 'x"y\\z\t'])),
-            "department": draw(_mostly(st.just("某局"), ["", " 某委 "])),
-            "unit": draw(st.sampled_from(["", "某中心"])),
-            "year": draw(_mostly(st.just("2024"), ["2024年", "2019", "二〇二四", "２０２４", "24", ""])),
-            "evaluation_type": draw(_mostly(st.sampled_from(["", "self"]),
-                                            ["单位自评", "部门评价", "finance", "bogus"])),
-            "scheme": draw(_mostly(st.just(""), ["self-2020", "dept-2020", "nope"])),
-            "amount_unit": draw(_mostly(st.sampled_from(["", "万元"]), ["元", "美元", " 万元 "])),
-            "reported_total": draw(st.one_of(st.just(""), st.integers(0, 1100).map(lambda x: f"{x / 10:g}"),
-                                             st.sampled_from(["abc", " 90 ", "-0"]))),
-            "reported_grade": draw(st.sampled_from(["", "优", "良", "中", "差", "优秀"])),
-            "budget_note": draw(st.sampled_from(["", "执行率偏低原因：采购延期"])),
-        })
+        projects.append(
+            {
+                "project_id": pid,
+                "name": draw(_mostly(st.just("项目甲"), ["", 'x"y\\z\t'])),
+                "department": draw(_mostly(st.just("某局"), ["", " 某委 "])),
+                "unit": draw(st.sampled_from(["", "某中心"])),
+                "year": draw(_mostly(st.just("2024"), ["2024年", "2019", "二〇二四", "２０２４", "24", ""])),
+                "evaluation_type": draw(
+                    _mostly(st.sampled_from(["", "self"]), ["单位自评", "部门评价", "finance", "bogus"])
+                ),
+                "scheme": draw(_mostly(st.just(""), ["self-2020", "dept-2020", "nope"])),
+                "amount_unit": draw(_mostly(st.sampled_from(["", "万元"]), ["元", "美元", " 万元 "])),
+                "reported_total": draw(
+                    st.one_of(
+                        st.just(""),
+                        st.integers(0, 1100).map(lambda x: f"{x / 10:g}"),
+                        st.sampled_from(["abc", " 90 ", "-0"]),
+                    )
+                ),
+                "reported_grade": draw(st.sampled_from(["", "优", "良", "中", "差", "优秀"])),
+                "budget_note": draw(st.sampled_from(["", "执行率偏低原因：采购延期"])),
+            }
+        )
         rows = draw(st.integers(1, 4))
         budget += [{"project_id": pid, **draw(budget_rows(first=j == 0))} for j in range(rows)]
         rows = draw(st.integers(1, 6))
         row = st.one_of(plain_indicator(), plain_indicator(), awkward_indicator())
         indicators += [{"project_id": pid, **draw(row)} for _ in range(rows)]
-    return {"projects": (list(projects[0]), projects), "budget": (list(budget[0]), budget),
-            "indicators": (list(indicators[0]), indicators)}
+    return {
+        "projects": (list(projects[0]), projects),
+        "budget": (list(budget[0]), budget),
+        "indicators": (list(indicators[0]), indicators),
+    }
 
 
 def test_random_portfolios(small_chunks: Callable, routes: Counter) -> None:

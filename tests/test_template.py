@@ -36,7 +36,9 @@ def wb(template: Path) -> openpyxl.Workbook:
 
 def _validations(ws) -> dict[str, tuple[str, str]]:
     """{range: (type, formula1)} of a sheet's data validations."""
-    return {str(r): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges}
+    return {
+        str(r): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges
+    }
 
 
 def _column(fields, key: str) -> str:
@@ -55,8 +57,11 @@ def test_headers_are_the_field_labels(wb: openpyxl.Workbook) -> None:
 
 
 def test_every_header_carries_a_note_saying_required_or_not(wb: openpyxl.Workbook) -> None:
-    cells = [*wb[SHEET_BUDGET][1], *wb[SHEET_INDICATORS][1],
-             *(row[0] for row in wb[SHEET_PROJECT].iter_rows(min_row=2, max_col=1))]
+    cells = [
+        *wb[SHEET_BUDGET][1],
+        *wb[SHEET_INDICATORS][1],
+        *(row[0] for row in wb[SHEET_PROJECT].iter_rows(min_row=2, max_col=1)),
+    ]
     fields = {f.label: f for f in (*BUDGET_FIELDS, *INDICATOR_FIELDS, *PROJECT_FIELDS)}
     for cell in cells:
         assert cell.comment is not None, cell.coordinate
@@ -81,8 +86,19 @@ def test_direction_and_applicable_columns_have_drop_down_lists(wb: openpyxl.Work
 
 def test_instructions_explain_units_targets_levels_and_the_example(wb: openpyxl.Workbook) -> None:
     text = "\n".join(str(v) for (v,) in wb[SHEET_GUIDE].iter_rows(values_only=True) if v)
-    for phrase in ("万元", "≥200人次", "≥70%", "12月31日前", "达成年度指标", "部分达成年度指标并具有一定效果",
-                   "未达成年度指标且效果较差", "年度资金总额", "当年财政拨款", "示例", "覆盖"):
+    for phrase in (
+        "万元",
+        "≥200人次",
+        "≥70%",
+        "12月31日前",
+        "达成年度指标",
+        "部分达成年度指标并具有一定效果",
+        "未达成年度指标且效果较差",
+        "年度资金总额",
+        "当年财政拨款",
+        "示例",
+        "覆盖",
+    ):
         assert phrase in text, phrase
 
 

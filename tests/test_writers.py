@@ -65,8 +65,10 @@ def test_workbook_round_trips_through_openpyxl(seed: dict, tmp_path: Path) -> No
     for f in PROJECT_FIELDS:
         assert _same(by_label[f.label], seed.get(f.key)), f.key
 
-    for sheet, fields, rows in ((SHEET_BUDGET, BUDGET_FIELDS, seed["budget"]),
-                                (SHEET_INDICATORS, INDICATOR_FIELDS, seed["indicators"])):
+    for sheet, fields, rows in (
+        (SHEET_BUDGET, BUDGET_FIELDS, seed["budget"]),
+        (SHEET_INDICATORS, INDICATOR_FIELDS, seed["indicators"]),
+    ):
         read = list(wb[sheet].iter_rows(values_only=True))
         assert read[0] == tuple(f.label for f in fields)
         assert len(read) - 1 == len(rows)
@@ -185,13 +187,25 @@ def test_tables_reject_unknown_format(seed: dict, tmp_path: Path) -> None:
         write_tables([seed], tmp_path, fmt="xls")
 
 
-@given(st.lists(st.text(alphabet=st.characters(codec="gb18030", exclude_categories=("Cs", "Cc")), max_size=30),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="gb18030", exclude_categories=("Cs", "Cc")), max_size=30),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_csv_text_round_trips_in_any_gb18030_text(names: list[str]) -> None:
     import tempfile
 
-    projects = [{"project_id": f"p{i}", "name": n, "budget": [], "indicators": [
-        {"name": n, "target": n, "weight": 1}]} for i, n in enumerate(names)]
+    projects = [
+        {
+            "project_id": f"p{i}",
+            "name": n,
+            "budget": [],
+            "indicators": [{"name": n, "target": n, "weight": 1}],
+        }
+        for i, n in enumerate(names)
+    ]
     with tempfile.TemporaryDirectory() as d:
         write_tables(projects, Path(d), encoding="gb18030")
         rows = _read_csv(Path(d) / "projects.csv", "gb18030")
@@ -212,15 +226,25 @@ def test_project_files_land_in_department_folders_and_load(seed: dict, tmp_path:
         out = tmp_path / fmt
         paths = write_project_files([seed, second], out, fmt)
         assert [p.relative_to(out).as_posix() for p in paths] == [
-            f"南昌市市场监督管理局/nc-scjg-2019-zzxf.{fmt}", f"南昌市教育局/nc-2.{fmt}"]
+            f"南昌市市场监督管理局/nc-scjg-2019-zzxf.{fmt}",
+            f"南昌市教育局/nc-2.{fmt}",
+        ]
         result = load_paths([out])
         assert result.errors == []
         assert sorted(p.project_id for p in result.projects) == ["nc-2", "nc-scjg-2019-zzxf"]
 
 
 def test_hostile_ids_and_departments_stay_inside_the_output(seed: dict, tmp_path: Path) -> None:
-    evil = [{**copy.deepcopy(seed), "project_id": pid, "department": dept} for pid, dept in (
-        ("../../etc/passwd", ".."), ("a/b", "x\\y"), ("a_b", "x\\y"), ("CON", "部门\n二"), ("", None))]
+    evil = [
+        {**copy.deepcopy(seed), "project_id": pid, "department": dept}
+        for pid, dept in (
+            ("../../etc/passwd", ".."),
+            ("a/b", "x\\y"),
+            ("a_b", "x\\y"),
+            ("CON", "部门\n二"),
+            ("", None),
+        )
+    ]
     paths = write_project_files(evil, tmp_path, "yaml")
     assert len(set(paths)) == len(evil)  # a/b and a_b sanitise alike but must not overwrite
     for p in paths:

@@ -59,7 +59,10 @@ LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 CATEGORY_WEIGHTS = (50, 30, 10)  # self-2020; 预算执行率 10 is scored from the budget rows
 BUDGET_WEIGHT = 10
 LEVEL2_BENEFIT = {
-    "社会": "社会效益指标", "经济": "经济效益指标", "生态": "生态效益指标", "可持续": "可持续影响指标",
+    "社会": "社会效益指标",
+    "经济": "经济效益指标",
+    "生态": "生态效益指标",
+    "可持续": "可持续影响指标",
 }
 ACHIEVED, PARTIAL = "达成年度指标", "部分达成年度指标并具有一定效果"
 GRADES = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
@@ -154,9 +157,21 @@ class _Maker:
                 return m * resolution
         return None
 
-    def quantitative(self, name: str, level2: str, direction: str, target: float, unit: str, weight: int,
-                     resolution: float, p_short: float, reasons: tuple[str, ...], hi: float = 1.2,
-                     cap: float | None = None, show_cmp: bool = True) -> _Ind:
+    def quantitative(
+        self,
+        name: str,
+        level2: str,
+        direction: str,
+        target: float,
+        unit: str,
+        weight: int,
+        resolution: float,
+        p_short: float,
+        reasons: tuple[str, ...],
+        hi: float = 1.2,
+        cap: float | None = None,
+        show_cmp: bool = True,
+    ) -> _Ind:
         reason = ""
         score: float = weight
         if direction == "=" and target == 0:
@@ -190,15 +205,24 @@ class _Maker:
                 lo_units, hi_units = round(target / resolution), math.floor(top / resolution + 1e-9)
                 actual, met = self.rng.randint(lo_units, max(lo_units, hi_units)) * resolution, True
         cmp = direction if show_cmp else ""
-        row = {"level1": "", "level2": level2, "name": name, "direction": direction,
-               "target": f"{cmp}{fmt(target)}{unit}", "actual": f"{fmt(actual)}{unit}", "unit": unit,
-               "weight": weight, "reported_score": score}
+        row = {
+            "level1": "",
+            "level2": level2,
+            "name": name,
+            "direction": direction,
+            "target": f"{cmp}{fmt(target)}{unit}",
+            "actual": f"{fmt(actual)}{unit}",
+            "unit": unit,
+            "weight": weight,
+            "reported_score": score,
+        }
         if reason:
             row["deviation_reason"] = reason
         return _Ind(row, kind, met, score)
 
-    def from_spec(self, spec: str, level2: str, weight: int, p_short: float,
-                  reasons: tuple[str, ...]) -> _Ind:
+    def from_spec(
+        self, spec: str, level2: str, weight: int, p_short: float, reasons: tuple[str, ...]
+    ) -> _Ind:
         name, target_spec = spec.split("|")
         direction, text, target, unit = _parse_spec(target_spec)
         if "." in text or (direction in ("≤", "<") and target < 2):
@@ -206,16 +230,27 @@ class _Maker:
         else:
             resolution = 0.1 if unit == "%" else 1
         cap = 100.0 if unit == "%" and direction not in ("≤", "<") else None
-        return self.quantitative(name, level2, direction, target, unit, weight, resolution, p_short, reasons,
-                                 hi=1.25, cap=cap)
+        return self.quantitative(
+            name, level2, direction, target, unit, weight, resolution, p_short, reasons, hi=1.25, cap=cap
+        )
 
     def count(self, spec: str, weight: int) -> _Ind:
         parts = spec.split("|")
         name, unit, lo, hi = parts[0], parts[1], float(parts[2]), float(parts[3])
         direction = parts[4] if len(parts) > 4 else "≥"
         target = _nice(lo * (hi / lo) ** self.random())
-        return self.quantitative(name, "数量指标", direction, target, unit, weight, 1, 0.08, REASONS_COUNT,
-                                 show_cmp=self.random() < 0.7)
+        return self.quantitative(
+            name,
+            "数量指标",
+            direction,
+            target,
+            unit,
+            weight,
+            1,
+            0.08,
+            REASONS_COUNT,
+            show_cmp=self.random() < 0.7,
+        )
 
     # ---------------------------------------------------------- other rules
 
@@ -238,17 +273,32 @@ class _Maker:
                 actual = f"{target}完成"
             else:
                 actual = f"{year}年{month - self.rng.randint(0, 2)}月{self.rng.randint(1, 28)}日完成"
-        row = {"level1": "", "level2": "时效指标", "name": f"{short}完成时间", "direction": "时限",
-               "target": target, "actual": actual, "weight": weight, "reported_score": score}
+        row = {
+            "level1": "",
+            "level2": "时效指标",
+            "name": f"{short}完成时间",
+            "direction": "时限",
+            "target": target,
+            "actual": actual,
+            "weight": weight,
+            "reported_score": score,
+        }
         if reason:
             row["deviation_reason"] = reason
         return _Ind(row, "deadline", met, score)
 
     def cost(self, short: str, weight: int, adjusted: float, executed: float) -> _Ind:
         name = self.choice(("项目总成本", "项目支出控制在预算内", f"{short}成本控制"))
-        row = {"level1": "", "level2": "成本指标", "name": name, "direction": "≤",
-               "target": f"≤{fmt(adjusted)}万元", "actual": f"{fmt(executed)}万元", "unit": "万元",
-               "weight": weight}
+        row = {
+            "level1": "",
+            "level2": "成本指标",
+            "name": name,
+            "direction": "≤",
+            "target": f"≤{fmt(adjusted)}万元",
+            "actual": f"{fmt(executed)}万元",
+            "unit": "万元",
+            "weight": weight,
+        }
         score: float = weight
         met = executed <= adjusted
         if not met:  # only the over-100% defect gets here; the overrun is a multiple of 1%
@@ -262,8 +312,16 @@ class _Maker:
         level2 = LEVEL2_BENEFIT[group]
         if target[0] in "≥≤=":
             return self.from_spec(f"{name}|{target}", level2, weight, 0.06, REASONS_RATE)
-        row = {"level1": "", "level2": level2, "name": name, "direction": "定性", "target": target,
-               "actual": ACHIEVED, "weight": weight, "reported_score": weight}
+        row = {
+            "level1": "",
+            "level2": level2,
+            "name": name,
+            "direction": "定性",
+            "target": target,
+            "actual": ACHIEVED,
+            "weight": weight,
+            "reported_score": weight,
+        }
         if self.random() < 0.05:
             score = round(weight * self.choice((0.6, 0.7, 0.75)), 2)
             row.update(actual=PARTIAL, reported_score=score, deviation_reason=REASONS_QUALITATIVE[0])
@@ -272,8 +330,19 @@ class _Maker:
 
     def satisfaction(self, name: str, weight: int) -> _Ind:
         target = self.choice((85, 90, 90, 95))
-        return self.quantitative(name, "服务对象满意度指标", "≥", target, "%", weight, 0.1, 0.12,
-                                 REASONS_SATISFACTION, hi=1.2, cap=100.0)
+        return self.quantitative(
+            name,
+            "服务对象满意度指标",
+            "≥",
+            target,
+            "%",
+            weight,
+            0.1,
+            0.12,
+            REASONS_SATISFACTION,
+            hi=1.2,
+            cap=100.0,
+        )
 
 
 def _nice(v: float) -> float:
@@ -296,8 +365,9 @@ def _split_yuan(total: int, shares: list[float], quantum: int = 1000) -> list[in
     return [p * quantum for p in parts]
 
 
-def _budget(m: _Maker, defect: str | None, with_items: bool,
-            kind: Kind) -> tuple[list[dict], int, float, float, str]:
+def _budget(
+    m: _Maker, defect: str | None, with_items: bool, kind: Kind
+) -> tuple[list[dict], int, float, float, str]:
     """Budget rows in 万元 built in whole 元, so rows add up exactly and 10 × rate has two decimals.
 
     Returns rows, rate in thousandths, adjusted and executed totals (万元), and a budget note.
@@ -336,8 +406,12 @@ def _budget(m: _Maker, defect: str | None, with_items: bool,
         ini_parts = _split_yuan(ini_y, shares)
 
     def row(source: str, ini: int, adj: int, exe: int) -> dict:
-        return {"source": source, "initial": ini / YUAN_PER_WAN, "adjusted": adj / YUAN_PER_WAN,
-                "executed": exe / YUAN_PER_WAN}
+        return {
+            "source": source,
+            "initial": ini / YUAN_PER_WAN,
+            "adjusted": adj / YUAN_PER_WAN,
+            "executed": exe / YUAN_PER_WAN,
+        }
 
     exe_y = adj_y * k // 1000
     total = row("年度资金总额", ini_y, adj_y, exe_y)
@@ -345,8 +419,10 @@ def _budget(m: _Maker, defect: str | None, with_items: bool,
     if defect == "total_row_zeros":
         total.update(initial=0.0, adjusted=0.0, executed=0.0)
     rows = [total]
-    rows += [row(n, i, a, a * k // 1000) for n, i, a in zip(names[::-1], ini_parts[::-1], adj_parts[::-1],
-                                                            strict=True)]
+    rows += [
+        row(n, i, a, a * k // 1000)
+        for n, i, a in zip(names[::-1], ini_parts[::-1], adj_parts[::-1], strict=True)
+    ]
     if with_items:
         pool = kind.items if len(kind.items) >= 2 else GENERIC_ITEMS
         count = min(len(pool), m.rng.randint(2, 4))
@@ -390,9 +466,14 @@ def _goals(year: int, stem: str, inds: list[_Ind], benefits: list[str]) -> tuple
     plan = "、".join(f"{i.row['name']}{i.row['target'].lstrip('≥=')}" for i in outputs if i.kind == "count")
     rates = [i for i in outputs if i.kind in ("rate", "reverse", "zero")]
     quality = "，".join(
-        i.row["name"] + (f"控制在{i.row['target'].lstrip('≤')}以内" if i.kind == "reverse"
-                         else f"达到{i.row['target'].lstrip('≥=')}")
-        for i in rates[:1])
+        i.row["name"]
+        + (
+            f"控制在{i.row['target'].lstrip('≤')}以内"
+            if i.kind == "reverse"
+            else f"达到{i.row['target'].lstrip('≥=')}"
+        )
+        for i in rates[:1]
+    )
     planned = f"{year}年实施{stem}，计划{plan}" + (f"，{quality}" if quality else "")
     planned += f"，{year}年12月31日前完成全部任务"
     planned += ("，" + "，".join(benefits[:2]) if benefits else "") + "。"
@@ -401,13 +482,17 @@ def _goals(year: int, stem: str, inds: list[_Ind], benefits: list[str]) -> tuple
     actual = f"项目按计划组织实施，实际完成{done}" if done else "项目按计划组织实施"
     if rates:
         actual += f"，{rates[0].row['name']}{rates[0].row['actual']}"
-    actual += (f"；{'、'.join(short[:2])}未达到年度目标，已分析原因并提出改进措施，年度绩效目标基本实现。"
-               if short else "，年度绩效目标全面完成。")
+    actual += (
+        f"；{'、'.join(short[:2])}未达到年度目标，已分析原因并提出改进措施，年度绩效目标基本实现。"
+        if short
+        else "，年度绩效目标全面完成。"
+    )
     return planned, actual
 
 
-def _make_project(m: _Maker, dept: Department, kind: Kind, qualifier: str, pid: str, city: str,
-                  defect: str | None) -> _Draft:
+def _make_project(
+    m: _Maker, dept: Department, kind: Kind, qualifier: str, pid: str, city: str, defect: str | None
+) -> _Draft:
     year = m.year
     rng = m.rng
     with_items = defect == "item_overspent" or (defect != "execution_over_100" and m.random() < 0.3)
@@ -422,8 +507,7 @@ def _make_project(m: _Maker, dept: Department, kind: Kind, qualifier: str, pid: 
     if m.random() < 0.5:
         qualities.append(m.choice(EXTRA_QUALITY))
     timeliness = [m.choice(EXTRA_TIMELINESS)] if m.random() < 0.5 else []
-    importances = ([1.3] * len(quantities) + [1.0] * len(qualities) + [0.6] * (1 + len(timeliness))
-                   + [0.8])
+    importances = [1.3] * len(quantities) + [1.0] * len(qualities) + [0.6] * (1 + len(timeliness)) + [0.8]
     w = m.split(CATEGORY_WEIGHTS[0], importances)
     wi = iter(w)
     inds = [m.count(q, next(wi)) for q in quantities]
@@ -454,8 +538,14 @@ def _make_project(m: _Maker, dept: Department, kind: Kind, qualifier: str, pid: 
     unit = m.choice(dept.units).format(city=city) if dept.units and m.random() < 0.3 else dept_name
     phrases = [_phrase(i.row["name"], i.row["target"]) for i in benefits if i.kind == "qualitative"]
     project = {
-        "project_id": pid, "name": f"{year}年{qualifier}{kind.stem}", "department": dept_name, "unit": unit,
-        "year": year, "evaluation_type": "self", "scheme": "self-2020", "amount_unit": "万元",
+        "project_id": pid,
+        "name": f"{year}年{qualifier}{kind.stem}",
+        "department": dept_name,
+        "unit": unit,
+        "year": year,
+        "evaluation_type": "self",
+        "scheme": "self-2020",
+        "amount_unit": "万元",
     }
     if note:
         project["budget_note"] = note
@@ -497,8 +587,11 @@ def _apply_defect(m: _Maker, d: _Draft, defect: str) -> str | None:
         i.row.pop("deviation_reason", None)
         i.row["reported_score"] = i.score = i.row["weight"]
     elif defect == "met_but_marked_down":
-        i = _pick(m, inds, lambda i: i.met and i.kind in ("count", "rate", "cost")
-                  and not i.row.get("deviation_reason"))
+        i = _pick(
+            m,
+            inds,
+            lambda i: i.met and i.kind in ("count", "rate", "cost") and not i.row.get("deviation_reason"),
+        )
         if i is None:
             return None
         i.row.pop("deviation_reason", None)
@@ -544,15 +637,36 @@ Labels = dict[str, str | None]
 
 
 @overload
-def synthesize(projects: int, seed: int = ..., *, year: int = ..., city: str = ..., city_code: str = ...,
-               with_labels: Literal[False] = ...) -> list[dict]: ...
+def synthesize(
+    projects: int,
+    seed: int = ...,
+    *,
+    year: int = ...,
+    city: str = ...,
+    city_code: str = ...,
+    with_labels: Literal[False] = ...,
+) -> list[dict]: ...
 @overload
-def synthesize(projects: int, seed: int = ..., *, year: int = ..., city: str = ..., city_code: str = ...,
-               with_labels: Literal[True]) -> tuple[list[dict], Labels]: ...
+def synthesize(
+    projects: int,
+    seed: int = ...,
+    *,
+    year: int = ...,
+    city: str = ...,
+    city_code: str = ...,
+    with_labels: Literal[True],
+) -> tuple[list[dict], Labels]: ...
 
 
-def synthesize(projects: int, seed: int = 0, *, year: int = 2024, city: str = "江城市", city_code: str = "jc",
-               with_labels: bool = False) -> list[dict] | tuple[list[dict], Labels]:
+def synthesize(
+    projects: int,
+    seed: int = 0,
+    *,
+    year: int = 2024,
+    city: str = "江城市",
+    city_code: str = "jc",
+    with_labels: bool = False,
+) -> list[dict] | tuple[list[dict], Labels]:
     """`projects` project dicts (the YAML shape), sorted by project_id.
 
     Every department appears before any repeats, so 35 or more projects cover all departments.

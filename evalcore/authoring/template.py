@@ -45,7 +45,7 @@ _FALLBACK_NOTES = {
     "executed": "全年实际支出数",
     "level1": "单位自评：产出指标 / 效益指标 / 满意度指标",
     "level2": "如 数量指标、质量指标、时效指标、成本指标、社会效益指标、经济效益指标、生态效益指标、"
-              "可持续影响指标、服务对象满意度指标",
+    "可持续影响指标、服务对象满意度指标",
     "name_indicator": "三级指标名称，如「资助学生人数」「疫苗接种率」",
     "actual": "实际完成的数值和单位，如 146人次、70%、85万元、2024年11月30日完成；定性指标填 达成年度指标 等",
     "weight": "本指标分值；产出、效益、满意度各类指标分值之和分别为 50、30、10（自评默认方案）",
@@ -73,9 +73,19 @@ EXAMPLE_PROJECT: dict = {
         {"source": "当年财政拨款", "initial": 20, "adjusted": 20, "executed": 19},
     ],
     "indicators": [
-        {"level1": "产出指标", "level2": "数量指标", "name": "健康讲座受众人次", "direction": "≥",
-         "target": "≥2000人次", "actual": "2150人次", "unit": "人次", "weight": 10, "reported_score": 10,
-         "deviation_reason": "", "applicable": "是"},
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "健康讲座受众人次",
+            "direction": "≥",
+            "target": "≥2000人次",
+            "actual": "2150人次",
+            "unit": "人次",
+            "weight": 10,
+            "reported_score": 10,
+            "deviation_reason": "",
+            "applicable": "是",
+        },
     ],
 }
 
@@ -149,21 +159,33 @@ def _annotate_headers(ws: Worksheet, fields: tuple[Field, ...], overrides: dict[
         ws.cell(row=1, column=col).comment = _comment(_note(f, overrides.get(f.key, f.key)))
 
 
-def _list_validation(ws: Worksheet, fields: tuple[Field, ...], key: str, choices: tuple[str, ...],
-                     title: str) -> None:
+def _list_validation(
+    ws: Worksheet, fields: tuple[Field, ...], key: str, choices: tuple[str, ...], title: str
+) -> None:
     col = get_column_letter([f.key for f in fields].index(key) + 1)
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle=title,
-                        error=f"请从下拉列表选择：{'、'.join(choices)}")
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error=f"请从下拉列表选择：{'、'.join(choices)}",
+    )
     dv.add(f"{col}2:{col}{VALIDATION_LAST_ROW}")
     ws.add_data_validation(dv)
 
 
 def _number_validation(ws: Worksheet, fields: tuple[Field, ...], key: str) -> None:
     col = get_column_letter([f.key for f in fields].index(key) + 1)
-    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                        showErrorMessage=True, errorTitle="请填写数字",
-                        error="请填写不小于 0 的数字，不要带单位")
+    dv = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请填写数字",
+        error="请填写不小于 0 的数字，不要带单位",
+    )
     dv.add(f"{col}2:{col}{VALIDATION_LAST_ROW}")
     ws.add_data_validation(dv)
 

@@ -92,8 +92,11 @@ def ordered_project(project: dict) -> dict:
 
     def ordered(row: dict, keys: tuple[str, ...]) -> dict:
         out = {k: cell_value(row[k]) for k in keys if row.get(k) is not None}
-        out.update((k, cell_value(v)) for k, v in row.items() if k not in out and k not in keys
-                   and v is not None and not isinstance(v, list | dict))
+        out.update(
+            (k, cell_value(v))
+            for k, v in row.items()
+            if k not in out and k not in keys and v is not None and not isinstance(v, list | dict)
+        )
         return {k: v for k, v in out.items() if v is not None and v != ""}
 
     result = ordered(project, PROJECT_KEYS)
@@ -109,8 +112,14 @@ _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def yaml_text(project: dict) -> str:
     """Rows come out as one flow mapping per line, like the hand-written seed file."""
-    return yaml.dump(ordered_project(project), Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False,
-                     default_flow_style=None, width=1_000_000)
+    return yaml.dump(
+        ordered_project(project),
+        Dumper=_YAML_DUMPER,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=1_000_000,
+    )
 
 
 def write_yaml(project: dict, path: Path) -> None:
@@ -234,7 +243,9 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
         for r in p.get("budget") or ():
             b_rows.append([pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in BUDGET_KEYS]])
         for r in p.get("indicators") or ():
-            i_rows.append([pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in INDICATOR_KEYS]])
+            i_rows.append(
+                [pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in INDICATOR_KEYS]]
+            )
     return {
         TABLE_PROJECTS: (PROJECT_KEYS, p_rows),
         TABLE_BUDGET: (("project_id", *BUDGET_KEYS), b_rows),
@@ -278,8 +289,12 @@ def write_tables(projects: Iterable[dict], folder: Path, fmt: str = "csv", encod
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(header)
                 # text opened in Excel must not become a formula (`=8个`, `@SUM(…)`): the reader undoes it
-                writer.writerows([[safe(v) if v.__class__ is str and v[:1] in triggers else v for v in row]
-                                  for row in rows])
+                writer.writerows(
+                    [
+                        [safe(v) if v.__class__ is str and v[:1] in triggers else v for v in row]
+                        for row in rows
+                    ]
+                )
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq

@@ -75,12 +75,17 @@ def open_source(path: Path) -> list[RawProject] | TablePortfolio:
         return TablePortfolio(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise InputError(Where(str(path)), f"不支持的文件类型「{path.suffix}」",
-                         ".yaml、.xlsx，或含 projects/budget/indicators 表格的文件夹")
+        raise InputError(
+            Where(str(path)),
+            f"不支持的文件类型「{path.suffix}」",
+            ".yaml、.xlsx，或含 projects/budget/indicators 表格的文件夹",
+        )
     return reader(path)
 
 
-def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[list[RawProject] | TablePortfolio | InputError]:
+def iter_sources(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[list[RawProject] | TablePortfolio | InputError]:
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -112,8 +117,12 @@ class DuplicateGuard:
 
     def check(self, project_id: str, origin: str, where: Where | None) -> InputError | None:
         if project_id in self.seen:
-            return InputError(where or Where(origin), f"项目编号「{project_id}」重复",
-                              f"唯一的项目编号（已在 {self.seen[project_id]} 中出现）", project_id=project_id)
+            return InputError(
+                where or Where(origin),
+                f"项目编号「{project_id}」重复",
+                f"唯一的项目编号（已在 {self.seen[project_id]} 中出现）",
+                project_id=project_id,
+            )
         self.seen[project_id] = origin
         return None
 
@@ -130,7 +139,9 @@ def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project |
             yield exc
             continue
         except Exception as exc:  # a bug must not cost the other projects their scores
-            yield ProjectError(str(raw.facts.values.get("project_id") or "") or None, raw.facts.where(None, "project"), exc)
+            yield ProjectError(
+                str(raw.facts.values.get("project_id") or "") or None, raw.facts.where(None, "project"), exc
+            )
             continue
         dup = guard.check(project.project_id, project.origin, project.where)
         yield dup if dup else project
@@ -156,5 +167,15 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     return result.projects[0]
 
 
-__all__ = ["READERS", "DuplicateGuard", "LoadResult", "discover", "iter_projects", "iter_raw",
-           "iter_sources", "load_paths", "load_project", "open_source"]
+__all__ = [
+    "READERS",
+    "DuplicateGuard",
+    "LoadResult",
+    "discover",
+    "iter_projects",
+    "iter_raw",
+    "iter_sources",
+    "load_paths",
+    "load_project",
+    "open_source",
+]

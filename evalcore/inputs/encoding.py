@@ -15,7 +15,7 @@ from charset_normalizer import from_bytes
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Raises UnicodeDecodeError if nothing fits."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     try:

@@ -84,23 +84,59 @@ class RawProject:
 
 
 _DIRECTION_WORDS = {
-    "≥": "≥", ">=": "≥", "≧": "≥", "正向": "≥", "正向指标": "≥", "大于等于": "≥", "不低于": "≥",
-    ">": ">", "大于": ">",
-    "=": "=", "==": "=", "等于": "=",
-    "≤": "≤", "<=": "≤", "≦": "≤", "反向": "≤", "反向指标": "≤", "小于等于": "≤", "不高于": "≤",
-    "<": "<", "小于": "<",
-    "定性": QUALITATIVE, "定性指标": QUALITATIVE,
-    "时限": DEADLINE, "时效": DEADLINE, "时限指标": DEADLINE,
+    "≥": "≥",
+    ">=": "≥",
+    "≧": "≥",
+    "正向": "≥",
+    "正向指标": "≥",
+    "大于等于": "≥",
+    "不低于": "≥",
+    ">": ">",
+    "大于": ">",
+    "=": "=",
+    "==": "=",
+    "等于": "=",
+    "≤": "≤",
+    "<=": "≤",
+    "≦": "≤",
+    "反向": "≤",
+    "反向指标": "≤",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "<": "<",
+    "小于": "<",
+    "定性": QUALITATIVE,
+    "定性指标": QUALITATIVE,
+    "时限": DEADLINE,
+    "时效": DEADLINE,
+    "时限指标": DEADLINE,
 }
 _BOOL_WORDS = {
-    "是": True, "适用": True, "yes": True, "y": True, "true": True, "1": True, "√": True,
-    "否": False, "不适用": False, "no": False, "n": False, "false": False, "0": False, "×": False,
+    "是": True,
+    "适用": True,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "√": True,
+    "否": False,
+    "不适用": False,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "×": False,
 }
 _TOTAL_SPELLINGS = {TOTAL_SOURCE, "资金总额", "合计", "总计", "年度资金合计", "项目资金总额"}
 _FUNDING_SPELLINGS = {
-    "当年财政拨款": "当年财政拨款", "财政拨款": "当年财政拨款", "本年财政拨款": "当年财政拨款",
-    "上年结转资金": "上年结转资金", "上年结转": "上年结转资金", "结转资金": "上年结转资金",
-    "其他资金": "其他资金", "其他": "其他资金",
+    "当年财政拨款": "当年财政拨款",
+    "财政拨款": "当年财政拨款",
+    "本年财政拨款": "当年财政拨款",
+    "上年结转资金": "上年结转资金",
+    "上年结转": "上年结转资金",
+    "结转资金": "上年结转资金",
+    "其他资金": "其他资金",
+    "其他": "其他资金",
 }
 
 
@@ -128,23 +164,39 @@ def _required_text(row: RawRow, key: str, kind: str, pid: str | None) -> str:
     return t
 
 
-def _number(row: RawRow, key: str, kind: str, pid: str | None, *, required: bool,
-            minimum: float | None = None, maximum: float | None = None, what: str = "数字") -> float | None:
+def _number(
+    row: RawRow,
+    key: str,
+    kind: str,
+    pid: str | None,
+    *,
+    required: bool,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    what: str = "数字",
+) -> float | None:
     raw = row.values.get(key)
     try:
         value = parse_number_cell(raw)
     except (ValueError, TypeError):
-        raise InputError(row.where(key, kind), f"「{raw}」不是数字", f"{what}，如 10", project_id=pid) from None
+        raise InputError(
+            row.where(key, kind), f"「{raw}」不是数字", f"{what}，如 10", project_id=pid
+        ) from None
     if value is None:
         if required:
             raise InputError(row.where(key, kind), "缺少必填数值", what, project_id=pid)
         return None
     if minimum is not None and value < minimum:
-        raise InputError(row.where(key, kind), f"数值为负数（{raw}）", f"不小于 {minimum:g} 的{what}",
-                         project_id=pid)
+        raise InputError(
+            row.where(key, kind), f"数值为负数（{raw}）", f"不小于 {minimum:g} 的{what}", project_id=pid
+        )
     if maximum is not None and value >= maximum:
-        raise InputError(row.where(key, kind), f"数值过大（{raw}），超出任何项目预算的范围",
-                         f"小于 {maximum:.0e} 的{what}（按金额单位计）", project_id=pid)
+        raise InputError(
+            row.where(key, kind),
+            f"数值过大（{raw}），超出任何项目预算的范围",
+            f"小于 {maximum:.0e} 的{what}（按金额单位计）",
+            project_id=pid,
+        )
     return value
 
 
@@ -165,12 +217,26 @@ def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
     if role == ROLE_FUNDING and all(_text(row, k) == "" for k in ("initial", "adjusted", "executed")):
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
         return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, row.where(None, "budget"), initial_given=False)
-    adjusted = _number(row, "adjusted", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额")
-    executed = _number(row, "executed", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额")
-    initial = _number(row, "initial", "budget", pid, required=False, minimum=0, maximum=MAX_AMOUNT, what="金额")
+    adjusted = _number(
+        row, "adjusted", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额"
+    )
+    executed = _number(
+        row, "executed", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额"
+    )
+    initial = _number(
+        row, "initial", "budget", pid, required=False, minimum=0, maximum=MAX_AMOUNT, what="金额"
+    )
     reported = _number(row, "reported_score", "budget", pid, required=False, what="得分")
-    return BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
-                     reported, row.where(None, "budget"), initial_given=initial is not None)
+    return BudgetRow(
+        spelled,
+        role,
+        adjusted if initial is None else initial,
+        adjusted,
+        executed,
+        reported,
+        row.where(None, "budget"),
+        initial_given=initial is not None,
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -188,7 +254,12 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     if direction_raw:
         direction = normalize_direction(direction_raw)
         if direction is None:
-            return ("error", "direction", f"未知的指标性质「{direction_raw}」", "≥、>、=、≤、<、定性、时限 之一")
+            return (
+                "error",
+                "direction",
+                f"未知的指标性质「{direction_raw}」",
+                "≥、>、=、≤、<、定性、时限 之一",
+            )
     elif target.comparator:
         direction = target.comparator
     else:
@@ -201,21 +272,38 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
             # the usual row: one unit everywhere (or none written on the actual) — nothing to convert
             return ("ok", direction, target, actual, column_unit, target.number, actual.number)
         if target.unit and column_unit and not compatible(target.unit, column_unit):
-            return ("error", "target", f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
-                    "与度量单位相同或可换算的单位")
+            return (
+                "error",
+                "target",
+                f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
+                "与度量单位相同或可换算的单位",
+            )
         unit = target.unit or column_unit or actual.unit
         target_value = target.number
         if actual.kind == "number":
             a_unit = actual.unit or column_unit or unit
             if not compatible(a_unit, unit):
-                return ("error", "actual", f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
-                        f"以「{unit}」或可换算的单位填写")
+                return (
+                    "error",
+                    "actual",
+                    f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
+                    f"以「{unit}」或可换算的单位填写",
+                )
             actual_value = convert(actual.number, a_unit, unit)  # type: ignore[arg-type]
     return ("ok", direction, target, actual, unit, target_value, actual_value)
 
 
-_INDICATOR_CELLS = ("level1", "level2", "name", "direction", "target", "actual", "unit", "deviation_reason",
-                    "applicable")
+_INDICATOR_CELLS = (
+    "level1",
+    "level2",
+    "name",
+    "direction",
+    "target",
+    "actual",
+    "unit",
+    "deviation_reason",
+    "applicable",
+)
 
 
 def build_indicator(row: RawRow, pid: str | None) -> Indicator:
@@ -224,7 +312,8 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     that also produce the located errors."""
     v = row.values
     level1, level2, name, direction_raw, target_raw, actual_raw, unit_raw, reason, applicable_raw = [
-        x.strip() if type(x) is str else _as_text(x) for x in map(v.get, _INDICATOR_CELLS)]
+        x.strip() if type(x) is str else _as_text(x) for x in map(v.get, _INDICATOR_CELLS)
+    ]
     if not level1 or not name:
         _required_text(row, "level1" if not level1 else "name", "indicator", pid)
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
@@ -253,10 +342,25 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     if applicable_raw:
         applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())  # type: ignore[assignment]
         if applicable is None:
-            raise InputError(row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否",
-                             project_id=pid)
-    return Indicator(level1, level2, name, direction, target, actual, unit, weight,  # type: ignore[arg-type]
-                     target_value, actual_value, reported, reason, applicable, row.where(None))
+            raise InputError(
+                row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否", project_id=pid
+            )
+    return Indicator(
+        level1,
+        level2,
+        name,
+        direction,
+        target,
+        actual,
+        unit,
+        weight,  # type: ignore[arg-type]
+        target_value,
+        actual_value,
+        reported,
+        reason,
+        applicable,
+        row.where(None),
+    )
 
 
 def build_project(raw: RawProject) -> Project:
@@ -272,17 +376,29 @@ def build_project(raw: RawProject) -> Project:
         if not 1900 <= year <= 2100:
             raise ValueError(year_text)
     except (ValueError, OverflowError):
-        raise InputError(f.where("year", "project"), f"「{year_text}」不是年份" if year_text else "缺少年度",
-                         "1900–2100 之间的四位数年份，如 2019", project_id=pid) from None
+        raise InputError(
+            f.where("year", "project"),
+            f"「{year_text}」不是年份" if year_text else "缺少年度",
+            "1900–2100 之间的四位数年份，如 2019",
+            project_id=pid,
+        ) from None
     etype_raw = _text(f, "evaluation_type") or "self"
     etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
     if etype is None:
-        raise InputError(f.where("evaluation_type", "project"), f"未知的评价类型「{etype_raw}」",
-                         "单位自评、部门评价、财政评价（self / department / finance）之一", project_id=pid)
+        raise InputError(
+            f.where("evaluation_type", "project"),
+            f"未知的评价类型「{etype_raw}」",
+            "单位自评、部门评价、财政评价（self / department / finance）之一",
+            project_id=pid,
+        )
     amount_unit = normalize_text(_text(f, "amount_unit")) or "万元"
     if amount_unit not in ("万元", "元"):
-        raise InputError(f.where("amount_unit", "project"), f"未知的金额单位「{amount_unit}」", "万元 或 元",
-                         project_id=pid)
+        raise InputError(
+            f.where("amount_unit", "project"),
+            f"未知的金额单位「{amount_unit}」",
+            "万元 或 元",
+            project_id=pid,
+        )
     reported_total = _number(f, "reported_total", "project", pid, required=False, what="得分")
     budget = [build_budget_row(r, pid) for r in raw.budget]
     if not budget:
@@ -291,10 +407,22 @@ def build_project(raw: RawProject) -> Project:
     if not indicators:
         raise InputError(raw.indicators_where, "没有绩效指标", "至少一行三级指标", project_id=pid)
     return Project(
-        project_id=pid, name=name, department=department, unit=_text(f, "unit") or department, year=year,
-        evaluation_type=etype, scheme=_text(f, "scheme") or None, amount_unit=amount_unit,
-        goal_planned=_text(f, "goal_planned"), goal_actual=_text(f, "goal_actual"),
-        reported_total=reported_total, reported_grade=_text(f, "reported_grade") or None,
-        budget_note=_text(f, "budget_note"), budget=budget, indicators=indicators, origin=raw.origin,
-        where=f.where("project_id", "project"), scheme_where=f.where("scheme", "project"),
+        project_id=pid,
+        name=name,
+        department=department,
+        unit=_text(f, "unit") or department,
+        year=year,
+        evaluation_type=etype,
+        scheme=_text(f, "scheme") or None,
+        amount_unit=amount_unit,
+        goal_planned=_text(f, "goal_planned"),
+        goal_actual=_text(f, "goal_actual"),
+        reported_total=reported_total,
+        reported_grade=_text(f, "reported_grade") or None,
+        budget_note=_text(f, "budget_note"),
+        budget=budget,
+        indicators=indicators,
+        origin=raw.origin,
+        where=f.where("project_id", "project"),
+        scheme_where=f.where("scheme", "project"),
     )

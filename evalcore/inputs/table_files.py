@@ -59,7 +59,9 @@ def _parse(path: Path) -> TableFile | pa.Table:
         try:
             table = pq.read_table(path)
         except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(Where(str(path)), f"无法读取 Parquet（{str(exc).splitlines()[0]}）", "Parquet 表格") from None
+            raise InputError(
+                Where(str(path)), f"无法读取 Parquet（{str(exc).splitlines()[0]}）", "Parquet 表格"
+            ) from None
         return TableFile(table, np.arange(2, table.num_rows + 2, dtype=np.int64))
     return _read_csv(path)
 
@@ -76,8 +78,10 @@ def _read_csv(path: Path) -> pa.Table:
         with path.open("rb") as fh:
             head = fh.read(_HEAD)
     except OSError as exc:
-        raise InputError(Where(str(path)), f"无法读取文件（{exc.strerror or exc}）", "可读取的 CSV 文件") from None
-    body = head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head
+        raise InputError(
+            Where(str(path)), f"无法读取文件（{exc.strerror or exc}）", "可读取的 CSV 文件"
+        ) from None
+    body = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
     end = body.find(b"\n")
     if end >= 0 and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -122,15 +126,22 @@ def _arrow_csv(path: Path, source: str | pa.BufferReader, header: str, quoted: b
             # 1 MB blocks: a budget table of a few MB is parsed on both cores too (4 MB took one)
             read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=quoted),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowTypeError as exc:
-        raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
+        raise InputError(
+            Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格"
+        ) from None
     except pa.ArrowInvalid as exc:
         if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
             raise
-        raise InputError(Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格") from None
+        raise InputError(
+            Where(str(path)), f"无法读取表格（{str(exc).splitlines()[0]}）", "规范的 CSV 表格"
+        ) from None
 
 
 def _tidy(raw: pa.Table) -> TableFile:
@@ -164,8 +175,11 @@ def _may_be_quoted(column: pa.ChunkedArray) -> bool:
     """Whether some cell of the column starts with an apostrophe (most columns have none at all)."""
     import pyarrow.compute as pc
 
-    return (pa.types.is_string(column.type) and _contains(column, b"'")
-            and pc.any(pc.starts_with(column, "'")).as_py())
+    return (
+        pa.types.is_string(column.type)
+        and _contains(column, b"'")
+        and pc.any(pc.starts_with(column, "'")).as_py()
+    )
 
 
 def _unquote(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -195,9 +209,13 @@ def prefetch(paths: Iterable[str | os.PathLike[str]]) -> None:
     The read overlaps whatever the caller imports or prepares next (`score --json` imports the
     rules meanwhile). The folder is then opened as usual; `read_table_file` takes the prefetched
     result (or its InputError) instead of reading again."""
-    files = [f for given in paths if is_table_folder(Path(given))
-             for stem in (TABLE_PROJECTS, TABLE_BUDGET, TABLE_INDICATORS)
-             if (f := table_file(Path(given), stem)) is not None and f not in _PREFETCHED]
+    files = [
+        f
+        for given in paths
+        if is_table_folder(Path(given))
+        for stem in (TABLE_PROJECTS, TABLE_BUDGET, TABLE_INDICATORS)
+        if (f := table_file(Path(given), stem)) is not None and f not in _PREFETCHED
+    ]
     if not files:
         return
     futures: dict[Path, Future[TableFile]] = {f: Future() for f in files}

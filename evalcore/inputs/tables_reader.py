@@ -79,8 +79,11 @@ class _Table:
             required.insert(0, Field("project_id", "project_id"))
         for f in required:
             if f.key not in columns:
-                raise InputError(Where(self.file, row=1, field=f.label), f"缺少「{f.key}」列",
-                                 f"表头含 {f.key} 或「{f.label}」")
+                raise InputError(
+                    Where(self.file, row=1, field=f.label),
+                    f"缺少「{f.key}」列",
+                    f"表头含 {f.key} 或「{f.label}」",
+                )
         if "project_id" in keys:
             arrays[keys.index("project_id")] = _id_column(arrays[keys.index("project_id")])
         self.keys, self.columns = keys, columns
@@ -100,16 +103,23 @@ class _Table:
         is every position's id when each holds one: an export whose distinct ids are exactly
         those, in that order, needs no lookup per id."""
         column = self.table.column("project_id")  # text, see _id_column
-        encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()  # a null id is an orphan
+        encoded = pc.dictionary_encode(
+            column, null_encoding="encode"
+        ).combine_chunks()  # a null id is an orphan
         labels = encoded.dictionary.to_pylist()
         if in_order is not None and labels == in_order:
             mapped = np.arange(len(labels), dtype=np.int64)
         else:
-            mapped = np.fromiter((positions.get("" if v is None else v.strip(), n) for v in labels), dtype=np.int64,
-                                 count=len(labels))
+            mapped = np.fromiter(
+                (positions.get("" if v is None else v.strip(), n) for v in labels),
+                dtype=np.int64,
+                count=len(labels),
+            )
         codes = encoded.indices.to_numpy(zero_copy_only=False) if len(labels) else np.zeros(0, np.int64)
         row_pos = mapped[codes] if len(labels) else np.full(len(self), n, dtype=np.int64)
-        if len(row_pos) > 1 and not np.all(row_pos[1:] >= row_pos[:-1]):  # exports are usually in order already
+        if len(row_pos) > 1 and not np.all(
+            row_pos[1:] >= row_pos[:-1]
+        ):  # exports are usually in order already
             order = np.argsort(row_pos, kind="stable")
             self.table = self.table.take(pa.array(order))
             self.rownum = self.rownum[order]
@@ -120,8 +130,14 @@ class _Table:
         part = self.table.slice(start, stop - start).to_pydict()
         keys, file, columns = self.keys, self.file, self.columns
         numbers = self.rownum[start:stop].tolist()
-        return [RawRow(dict(zip(keys, values, strict=True)), file, None, r, columns)
-                for r, values in zip(numbers, zip(*part.values(), strict=True), strict=True)] if part else []
+        return (
+            [
+                RawRow(dict(zip(keys, values, strict=True)), file, None, r, columns)
+                for r, values in zip(numbers, zip(*part.values(), strict=True), strict=True)
+            ]
+            if part
+            else []
+        )
 
 
 class TablePortfolio:
@@ -132,12 +148,16 @@ class TablePortfolio:
         paths = {stem: table_file(folder, stem) for stem in (TABLE_PROJECTS, TABLE_BUDGET, TABLE_INDICATORS)}
         for stem, p in paths.items():
             if p is None:
-                raise InputError(Where(str(folder / f"{stem}.csv")), f"缺少表格 {stem}",
-                                 f"{stem}.csv 或 {stem}.parquet")
+                raise InputError(
+                    Where(str(folder / f"{stem}.csv")), f"缺少表格 {stem}", f"{stem}.csv 或 {stem}.parquet"
+                )
         self.projects = _Table(paths[TABLE_PROJECTS], PROJECT_FIELDS, keyed=False)  # type: ignore[arg-type]
         if "project_id" not in self.projects.columns:
-            raise InputError(Where(self.projects.file, row=1, field="项目编号"), "缺少「project_id」列",
-                             "表头含 project_id 或「项目编号」")
+            raise InputError(
+                Where(self.projects.file, row=1, field="项目编号"),
+                "缺少「project_id」列",
+                "表头含 project_id 或「项目编号」",
+            )
         self.budget = _Table(paths[TABLE_BUDGET], BUDGET_FIELDS, keyed=True)  # type: ignore[arg-type]
         self.indicators = _Table(paths[TABLE_INDICATORS], INDICATOR_FIELDS, keyed=True)  # type: ignore[arg-type]
         ids = self.projects.ids()
@@ -157,27 +177,40 @@ class TablePortfolio:
             self._skip.update(where)
             del positions[pid]
             rows = [int(self.projects.rownum[i]) for i in where]
-            self.errors.append(InputError(
-                Where(self.projects.file, row=rows[1], column=self.projects.columns["project_id"], field="项目编号"),
-                f"项目编号「{pid}」在 projects 表中重复（第 {'、'.join(map(str, rows))} 行），无法区分各自的预算与指标行，"
-                "这些项目均未评分", "唯一的项目编号", project_id=pid))
+            self.errors.append(
+                InputError(
+                    Where(
+                        self.projects.file,
+                        row=rows[1],
+                        column=self.projects.columns["project_id"],
+                        field="项目编号",
+                    ),
+                    f"项目编号「{pid}」在 projects 表中重复（第 {'、'.join(map(str, rows))} 行），无法区分各自的预算与指标行，"
+                    "这些项目均未评分",
+                    "唯一的项目编号",
+                    project_id=pid,
+                )
+            )
         self._n = n
         grouping = {**positions, **dict.fromkeys(repeats, n + 1)}  # repeated ids: kept apart, not orphans
         in_order = ids if len(positions) == n else None  # every project has its own, non-blank id
         self._budget_bounds = self.budget.group_by(grouping, n, in_order)
         self._indicator_bounds = self.indicators.group_by(grouping, n, in_order)
-        for table, bounds in ((self.budget, self._budget_bounds),
-                              (self.indicators, self._indicator_bounds)):
+        for table, bounds in ((self.budget, self._budget_bounds), (self.indicators, self._indicator_bounds)):
             start, stop = int(bounds[n]), int(bounds[n + 1])
             if stop > start:
                 orphans = table.rows(start, stop)
                 unknown = sorted({str(r.values.get("project_id") or "").strip() for r in orphans})
                 first = orphans[0]
-                self.errors.append(InputError(
-                    Where(first.file, row=first.row, column=first.columns.get("project_id")),
-                    f"{len(orphans)} 行的 project_id 在 projects 表中不存在（{'、'.join(u or '空' for u in unknown[:5])}"
-                    f"{' 等' if len(unknown) > 5 else ''}）", "projects 表中已有的项目编号",
-                    project_id=unknown[0] or None))
+                self.errors.append(
+                    InputError(
+                        Where(first.file, row=first.row, column=first.columns.get("project_id")),
+                        f"{len(orphans)} 行的 project_id 在 projects 表中不存在（{'、'.join(u or '空' for u in unknown[:5])}"
+                        f"{' 等' if len(unknown) > 5 else ''}）",
+                        "projects 表中已有的项目编号",
+                        project_id=unknown[0] or None,
+                    )
+                )
 
     def __len__(self) -> int:
         return self._n
@@ -185,8 +218,13 @@ class TablePortfolio:
     def project_where(self, position: int) -> Where:
         """Where the project_id of the project at `position` sits (as RawRow.where would say)."""
         t = self.projects
-        return Where(t.file, None, int(t.rownum[position]), t.columns.get("project_id"),
-                     field=by_key(PROJECT_FIELDS)["project_id"].label)
+        return Where(
+            t.file,
+            None,
+            int(t.rownum[position]),
+            t.columns.get("project_id"),
+            field=by_key(PROJECT_FIELDS)["project_id"].label,
+        )
 
     def raw_projects(self, start: int = 0, stop: int | None = None) -> Iterator[RawProject]:
         stop = self._n if stop is None else min(stop, self._n)
@@ -203,8 +241,9 @@ class TablePortfolio:
             pid = str(row.values.get("project_id") or "").strip()
             yield RawProject(
                 row,
-                budget[int(self._budget_bounds[p]) - b0:int(self._budget_bounds[p + 1]) - b0],
-                indicators[int(self._indicator_bounds[p]) - i0:int(self._indicator_bounds[p + 1]) - i0],
+                budget[int(self._budget_bounds[p]) - b0 : int(self._budget_bounds[p + 1]) - b0],
+                indicators[int(self._indicator_bounds[p]) - i0 : int(self._indicator_bounds[p + 1]) - i0],
                 str(self.folder),
                 Where(self.budget.file, field=f"project_id={pid}"),
-                Where(self.indicators.file, field=f"project_id={pid}"))
+                Where(self.indicators.file, field=f"project_id={pid}"),
+            )

@@ -64,8 +64,9 @@ def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]
             positions[key] = i
     for f in fields:
         if f.required and f.key not in positions:
-            raise InputError(Where(file, sheet, 1, field=f.label), f"缺少「{f.label}」列",
-                             f"表头含「{f.label}」")
+            raise InputError(
+                Where(file, sheet, 1, field=f.label), f"缺少「{f.label}」列", f"表头含「{f.label}」"
+            )
     columns = {k: get_column_letter(i + 1) for k, i in positions.items()}
     out = []
     above: dict[str, object] = {}
@@ -108,15 +109,22 @@ def read_workbook(path: Path) -> list[RawProject]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(Where(file), f"无法作为 Excel 工作簿打开（{type(exc).__name__}）", ".xlsx 格式的工作簿") from None
+        raise InputError(
+            Where(file), f"无法作为 Excel 工作簿打开（{type(exc).__name__}）", ".xlsx 格式的工作簿"
+        ) from None
     try:
         for sheet in (SHEET_PROJECT, SHEET_BUDGET, SHEET_INDICATORS):
             if sheet not in wb.sheetnames:
-                raise InputError(Where(file, sheet), f"缺少工作表「{sheet}」",
-                                 f"工作表 {SHEET_PROJECT}、{SHEET_BUDGET}、{SHEET_INDICATORS}")
+                raise InputError(
+                    Where(file, sheet),
+                    f"缺少工作表「{sheet}」",
+                    f"工作表 {SHEET_PROJECT}、{SHEET_BUDGET}、{SHEET_INDICATORS}",
+                )
         facts = _facts(wb[SHEET_PROJECT], file)
         budget = _table(wb[SHEET_BUDGET], file, SHEET_BUDGET, BUDGET_FIELDS)
         indicators = _table(wb[SHEET_INDICATORS], file, SHEET_INDICATORS, INDICATOR_FIELDS)
     finally:
         wb.close()
-    return [RawProject(facts, budget, indicators, file, Where(file, SHEET_BUDGET), Where(file, SHEET_INDICATORS))]
+    return [
+        RawProject(facts, budget, indicators, file, Where(file, SHEET_BUDGET), Where(file, SHEET_INDICATORS))
+    ]

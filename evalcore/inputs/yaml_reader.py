@@ -35,7 +35,9 @@ def _rows(doc: dict, key: str, index: dict[str, str], file: str, allowed: str) -
     for i, item in enumerate(items):
         path = f"{key}[{i}]"
         if not isinstance(item, dict):
-            raise InputError(Where(file, path=path), f"应为字段映射，实为「{item}」", "如 {source: 年度资金总额, ...}")
+            raise InputError(
+                Where(file, path=path), f"应为字段映射，实为「{item}」", "如 {source: 年度资金总额, ...}"
+            )
         rows.append(RawRow(_canon(item, index, file, path, allowed), file, path=path))
     return rows
 
@@ -48,7 +50,9 @@ def read_yaml(path: Path) -> list[RawProject]:
         mark = getattr(exc, "problem_mark", None)
         where = Where(file, row=mark.line + 1 if mark else None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(where, f"YAML 无法解析：{problem}", "合法的 YAML（注意缩进与冒号后的空格）") from None
+        raise InputError(
+            where, f"YAML 无法解析：{problem}", "合法的 YAML（注意缩进与冒号后的空格）"
+        ) from None
     except UnicodeDecodeError:
         raise InputError(Where(file), "文件不是 UTF-8 编码", "UTF-8 编码的 YAML 文件") from None
     if not isinstance(doc, dict):
@@ -62,5 +66,13 @@ def read_yaml(path: Path) -> list[RawProject]:
             facts.update(_canon({key: value}, _PROJECT_KEYS, file, "", "项目字段、budget、indicators"))
     budget = _rows(doc, lists.get("budget", "budget"), _BUDGET_KEYS, file, "预算执行字段")
     indicators = _rows(doc, lists.get("indicators", "indicators"), _INDICATOR_KEYS, file, "绩效指标字段")
-    return [RawProject(RawRow(facts, file, path=""), budget, indicators, file,
-                       Where(file, path="budget"), Where(file, path="indicators"))]
+    return [
+        RawProject(
+            RawRow(facts, file, path=""),
+            budget,
+            indicators,
+            file,
+            Where(file, path="budget"),
+            Where(file, path="indicators"),
+        )
+    ]

@@ -49,22 +49,47 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
     while True:
         attempts += 1
         try:
-            r = render_project(job["source"], out_dir, scheme=job["scheme"], timeout=timeout, exporter=_EXPORTER,
-                               notebook=Path(notebook) if notebook else None,
-                               html_path=Path(out_dir) / job["html"], key=job["key"], warm_charts=True)
-            return {"status": DONE, "seconds": time.perf_counter() - start, "attempts": attempts,
-                    "timings": r.timings}
+            r = render_project(
+                job["source"],
+                out_dir,
+                scheme=job["scheme"],
+                timeout=timeout,
+                exporter=_EXPORTER,
+                notebook=Path(notebook) if notebook else None,
+                html_path=Path(out_dir) / job["html"],
+                key=job["key"],
+                warm_charts=True,
+            )
+            return {
+                "status": DONE,
+                "seconds": time.perf_counter() - start,
+                "attempts": attempts,
+                "timings": r.timings,
+            }
         except ReportError as exc:
             if exc.kind == "kernel_start" and attempts == 1:
                 continue  # one retry: a kernel that fails to start is usually a transient port/IO issue
-            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
-                    "error": exc.cause, "notebook": str(exc.notebook) if exc.notebook else None}
+            return {
+                "status": FAILED,
+                "seconds": time.perf_counter() - start,
+                "attempts": attempts,
+                "error": exc.cause,
+                "notebook": str(exc.notebook) if exc.notebook else None,
+            }
         except InputError as exc:  # the input changed between plan and run
-            return {"status": INVALID, "seconds": time.perf_counter() - start, "attempts": attempts,
-                    "error": str(exc)}
+            return {
+                "status": INVALID,
+                "seconds": time.perf_counter() - start,
+                "attempts": attempts,
+                "error": str(exc),
+            }
         except Exception as exc:  # a bug in one report must not stop the batch
-            return {"status": FAILED, "seconds": time.perf_counter() - start, "attempts": attempts,
-                    "error": f"内部错误：{type(exc).__name__}: {exc}"}
+            return {
+                "status": FAILED,
+                "seconds": time.perf_counter() - start,
+                "attempts": attempts,
+                "error": f"内部错误：{type(exc).__name__}: {exc}",
+            }
 
 
 def remove_stale_temporaries(out_dir: Path) -> int:
@@ -80,7 +105,9 @@ def remove_stale_temporaries(out_dir: Path) -> int:
 WORKER_DIED = "工作进程意外退出（可能内存不足或被终止）"
 
 
-def _local(jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
+def _local(
+    jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook: str | None
+) -> Iterator[tuple[Job, dict]]:
     """A process pool, one kernel at a time per worker, at most `workers` jobs in flight.
 
     A worker that dies (OOM killer, segfault) breaks the pool and every job in flight with it:
@@ -102,8 +129,9 @@ def _local(jobs: list[Job], out_dir: Path, workers: int, timeout: int, notebook:
                 yield job, {"status": FAILED, "seconds": 0.0, "error": WORKER_DIED}
 
 
-def _pool_run(queue: deque[Job], workers: int, out_dir: Path, timeout: int, notebook: str | None,
-              suspects: list[Job]) -> Iterator[tuple[Job, dict]]:
+def _pool_run(
+    queue: deque[Job], workers: int, out_dir: Path, timeout: int, notebook: str | None, suspects: list[Job]
+) -> Iterator[tuple[Job, dict]]:
     """Run jobs from the queue until it is empty or the pool breaks (then the in-flight jobs are
     appended to `suspects` and the rest stay queued)."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_interrupt)
@@ -147,19 +175,35 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             proc.kill()
 
 
-def _dask(jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: str | None) -> Iterator[tuple[Job, dict]]:
+def _dask(
+    jobs: list[Job], out_dir: Path, address: str, timeout: int, notebook: str | None
+) -> Iterator[tuple[Job, dict]]:
     from distributed import Client
     from distributed import as_completed as dask_completed
 
     with Client(address, timeout="30s") as client:
-        futures = {client.submit(run_job, job.as_dict(), str(out_dir), timeout, notebook, pure=False,
-                                 key=f"evalcore-report-{job.key[:20]}-{i}"): job for i, job in enumerate(jobs)}
+        futures = {
+            client.submit(
+                run_job,
+                job.as_dict(),
+                str(out_dir),
+                timeout,
+                notebook,
+                pure=False,
+                key=f"evalcore-report-{job.key[:20]}-{i}",
+            ): job
+            for i, job in enumerate(jobs)
+        }
         try:
             for fut in dask_completed(futures):
                 try:
                     result = fut.result()
                 except Exception as exc:  # KilledWorker, a lost connection: that task failed, not the batch
-                    result = {"status": FAILED, "seconds": 0.0, "error": f"Dask 任务失败：{type(exc).__name__}: {exc}"}
+                    result = {
+                        "status": FAILED,
+                        "seconds": 0.0,
+                        "error": f"Dask 任务失败：{type(exc).__name__}: {exc}",
+                    }
                 yield futures[fut], result
         except BaseException:
             client.cancel(list(futures))
@@ -189,11 +233,24 @@ def write_manifest(out_dir: Path, entries: list[dict]) -> None:
     _atomic_write(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
 
 
-SUMMARY_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("department", "主管部门"), ("year", "年度"),
-                   ("scheme", "评分方案"), ("adjusted", "全年预算数"), ("executed", "全年执行数"),
-                   ("execution_rate", "预算执行率"), ("total", "复核得分"), ("grade", "等级"),
-                   ("reported_total", "自评得分"), ("reported_grade", "自评等级"), ("findings", "复核发现数"),
-                   ("finding_codes", "复核发现"), ("status", "报告状态"), ("html", "报告"))
+SUMMARY_COLUMNS = (
+    ("project_id", "项目编号"),
+    ("name", "项目名称"),
+    ("department", "主管部门"),
+    ("year", "年度"),
+    ("scheme", "评分方案"),
+    ("adjusted", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("execution_rate", "预算执行率"),
+    ("total", "复核得分"),
+    ("grade", "等级"),
+    ("reported_total", "自评得分"),
+    ("reported_grade", "自评等级"),
+    ("findings", "复核发现数"),
+    ("finding_codes", "复核发现"),
+    ("status", "报告状态"),
+    ("html", "报告"),
+)
 
 
 def _neutralise(value: object) -> object:
@@ -208,29 +265,51 @@ def write_summary(out_dir: Path, rows: list[dict]) -> None:
     w.writerow([label for _, label in SUMMARY_COLUMNS])
     for r in rows:
         w.writerow([_neutralise(r.get(k)) if r.get(k) is not None else "" for k, _ in SUMMARY_COLUMNS])
-    _atomic_write(out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig"))  # BOM: Excel opens Chinese intact
+    _atomic_write(
+        out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig")
+    )  # BOM: Excel opens Chinese intact
 
 
-def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLike[str], *, params_dir: str | os.PathLike[str],
-              workers: int | None = None, scheduler: str | None = None, force: bool = False, timeout: int = 120,
-              scheme: str | None = None, notebook: str | None = None,
-              on_plan: Callable[[Plan, int], None] | None = None,
-              on_result: Callable[[Job, dict], None] | None = None, index: bool = True) -> BatchResult:
+def run_batch(
+    data_dir: str | os.PathLike[str] | list,
+    out_dir: str | os.PathLike[str],
+    *,
+    params_dir: str | os.PathLike[str],
+    workers: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    timeout: int = 120,
+    scheme: str | None = None,
+    notebook: str | None = None,
+    on_plan: Callable[[Plan, int], None] | None = None,
+    on_result: Callable[[Job, dict], None] | None = None,
+    index: bool = True,
+) -> BatchResult:
     start = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     notebook = str(Path(notebook).resolve()) if notebook else None  # workers may run elsewhere
-    plan = plan_batch(data_dir, out, Path(params_dir), scheme=scheme, notebook=Path(notebook) if notebook else None)
+    plan = plan_batch(
+        data_dir, out, Path(params_dir), scheme=scheme, notebook=Path(notebook) if notebook else None
+    )
     todo = [j for j in plan.jobs if force or recorded_key(out / j.html) != j.key]
     todo_keys = {id(j) for j in todo}
     if on_plan:
         on_plan(plan, len(todo))
     entries: dict[str, dict] = {}
     for err in plan.errors:
-        d = err.as_dict() if isinstance(err, EvalcoreError) and hasattr(err, "as_dict") else {"message": str(err)}
-        entries[f"!{len(entries)}"] = {"project_id": d.get("project_id"), "status": INVALID, "error": d["message"],
-                                       "where": d.get("where")}
+        d = (
+            err.as_dict()
+            if isinstance(err, EvalcoreError) and hasattr(err, "as_dict")
+            else {"message": str(err)}
+        )
+        entries[f"!{len(entries)}"] = {
+            "project_id": d.get("project_id"),
+            "status": INVALID,
+            "error": d["message"],
+            "where": d.get("where"),
+        }
     for j in plan.jobs:
         if id(j) not in todo_keys:
             entries[j.html] = {**_entry(j), "status": SKIPPED, "seconds": 0.0}
@@ -252,8 +331,10 @@ def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLik
     manifest = list(entries.values())
     write_manifest(out, manifest)
     status = {j.html: entries[j.html]["status"] for j in plan.jobs}
-    rows = [{**j.summary, "status": status[j.html], "html": j.html if status[j.html] != FAILED else None}
-            for j in plan.jobs]
+    rows = [
+        {**j.summary, "status": status[j.html], "html": j.html if status[j.html] != FAILED else None}
+        for j in plan.jobs
+    ]
     write_summary(out, rows)
     result = BatchResult(manifest, time.perf_counter() - start, out)
     if index:
@@ -264,13 +345,27 @@ def run_batch(data_dir: str | os.PathLike[str] | list, out_dir: str | os.PathLik
             if force or recorded_key(out / "index.html") != key:
                 render_index(out, timeout=timeout, key=key)
         except ReportError as exc:  # the projects are done: say what failed, keep every other result
-            result.manifest.append({"project_id": None, "name": SUBJECT, "html": "index.html", "status": FAILED,
-                                    "error": exc.cause})
+            result.manifest.append(
+                {
+                    "project_id": None,
+                    "name": SUBJECT,
+                    "html": "index.html",
+                    "status": FAILED,
+                    "error": exc.cause,
+                }
+            )
             write_manifest(out, result.manifest)
     result.seconds = time.perf_counter() - start
     return result
 
 
 def _entry(job: Job) -> dict:
-    return {"project_id": job.project_id, "name": job.name, "department": job.department, "html": job.html,
-            "key": job.key, "source": job.origin, "parameters": job.parameters}
+    return {
+        "project_id": job.project_id,
+        "name": job.name,
+        "department": job.department,
+        "html": job.html,
+        "key": job.key,
+        "source": job.origin,
+        "parameters": job.parameters,
+    }

@@ -73,7 +73,11 @@ def code_digest(folder: Path = PACKAGE) -> str:
     even when the version string was not bumped (an upgrade, a local edit)."""
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
-        if p.suffix in (".py", ".yaml", ".tpl", ".j2", ".css", ".json") and p.is_file() and "__pycache__" not in p.parts:
+        if (
+            p.suffix in (".py", ".yaml", ".tpl", ".j2", ".css", ".json")
+            and p.is_file()
+            and "__pycache__" not in p.parts
+        ):
             h.update(str(p.relative_to(folder)).encode())
             h.update(_file_digest(str(p)).encode())
     return h.hexdigest()
@@ -81,35 +85,82 @@ def code_digest(folder: Path = PACKAGE) -> str:
 
 def project_doc(p: Project) -> dict[str, object]:
     """The project in the YAML shape (raw cells as read), for a table project's snapshot file."""
+
     def num(x: float | None) -> float | int | None:
         return None if x is None else (int(x) if float(x).is_integer() else x)
 
     doc: dict[str, object] = {
-        "project_id": p.project_id, "name": p.name, "department": p.department, "unit": p.unit, "year": p.year,
-        "evaluation_type": p.evaluation_type, "scheme": p.scheme, "amount_unit": p.amount_unit,
-        "goal_planned": p.goal_planned, "goal_actual": p.goal_actual, "reported_total": num(p.reported_total),
-        "reported_grade": p.reported_grade, "budget_note": p.budget_note,
+        "project_id": p.project_id,
+        "name": p.name,
+        "department": p.department,
+        "unit": p.unit,
+        "year": p.year,
+        "evaluation_type": p.evaluation_type,
+        "scheme": p.scheme,
+        "amount_unit": p.amount_unit,
+        "goal_planned": p.goal_planned,
+        "goal_actual": p.goal_actual,
+        "reported_total": num(p.reported_total),
+        "reported_grade": p.reported_grade,
+        "budget_note": p.budget_note,
     }
     doc = {k: v for k, v in doc.items() if v not in (None, "")}
-    doc["budget"] = [{k: v for k, v in {"source": r.source, "initial": num(r.initial) if r.initial_given else None,
-                                          "adjusted": num(r.adjusted), "executed": num(r.executed),
-                                          "reported_score": num(r.reported_score)}.items() if v is not None}
-                     for r in p.budget]
-    doc["indicators"] = [{k: v for k, v in {
-        "level1": i.level1, "level2": i.level2, "name": i.name, "direction": i.direction, "target": i.target.raw,
-        "actual": i.actual.raw, "unit": i.unit, "weight": num(i.weight), "reported_score": num(i.reported_score),
-        "deviation_reason": i.deviation_reason, "applicable": None if i.applicable else "否"}.items()
-        if v not in (None, "")} for i in p.indicators]
+    doc["budget"] = [
+        {
+            k: v
+            for k, v in {
+                "source": r.source,
+                "initial": num(r.initial) if r.initial_given else None,
+                "adjusted": num(r.adjusted),
+                "executed": num(r.executed),
+                "reported_score": num(r.reported_score),
+            }.items()
+            if v is not None
+        }
+        for r in p.budget
+    ]
+    doc["indicators"] = [
+        {
+            k: v
+            for k, v in {
+                "level1": i.level1,
+                "level2": i.level2,
+                "name": i.name,
+                "direction": i.direction,
+                "target": i.target.raw,
+                "actual": i.actual.raw,
+                "unit": i.unit,
+                "weight": num(i.weight),
+                "reported_score": num(i.reported_score),
+                "deviation_reason": i.deviation_reason,
+                "applicable": None if i.applicable else "否",
+            }.items()
+            if v not in (None, "")
+        }
+        for i in p.indicators
+    ]
     return doc
 
 
 def summary_row(ev: Evaluation) -> dict[str, object]:
     c, p, b = ev.card, ev.project, ev.card.budget
-    return {"project_id": p.project_id, "name": p.name, "department": p.department, "year": p.year,
-            "scheme": c.scheme.id, "adjusted": b.adjusted, "executed": b.executed, "execution_rate": b.execution_rate,
-            "total": c.total, "grade": c.grade, "reported_total": p.reported_total, "reported_grade": p.reported_grade,
-            "findings": len(ev.findings), "finding_codes": " ".join(sorted({f.code for f in ev.findings})),
-            "amount_unit": p.amount_unit}
+    return {
+        "project_id": p.project_id,
+        "name": p.name,
+        "department": p.department,
+        "year": p.year,
+        "scheme": c.scheme.id,
+        "adjusted": b.adjusted,
+        "executed": b.executed,
+        "execution_rate": b.execution_rate,
+        "total": c.total,
+        "grade": c.grade,
+        "reported_total": p.reported_total,
+        "reported_grade": p.reported_grade,
+        "findings": len(ev.findings),
+        "finding_codes": " ".join(sorted({f.code for f in ev.findings})),
+        "amount_unit": p.amount_unit,
+    }
 
 
 @dataclass
@@ -118,8 +169,14 @@ class Plan:
     errors: list[EvalcoreError]
 
 
-def plan_batch(data_dir: str | os.PathLike[str] | list, out_dir: Path, params_dir: Path, *,
-               scheme: str | None = None, notebook: Path | None = None) -> Plan:
+def plan_batch(
+    data_dir: str | os.PathLike[str] | list,
+    out_dir: Path,
+    params_dir: Path,
+    *,
+    scheme: str | None = None,
+    notebook: Path | None = None,
+) -> Plan:
     """Validate everything under data_dir and write one parameter file per project.
 
     Projects from portfolio tables get a YAML snapshot of their own rows under
@@ -172,6 +229,18 @@ def plan_batch(data_dir: str | os.PathLike[str] | list, out_dir: Path, params_di
         text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
         if not params.exists() or params.read_text(encoding="utf-8") != text:
             params.write_text(text, encoding="utf-8")
-        jobs.append(Job(p.project_id, p.name, p.department, str(source), p.origin, spec, h.hexdigest(),
-                        f"{dept}/{stem}.html", str(params), summary_row(ev)))
+        jobs.append(
+            Job(
+                p.project_id,
+                p.name,
+                p.department,
+                str(source),
+                p.origin,
+                spec,
+                h.hexdigest(),
+                f"{dept}/{stem}.html",
+                str(params),
+                summary_row(ev),
+            )
+        )
     return Plan(jobs, errors)

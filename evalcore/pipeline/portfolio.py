@@ -67,10 +67,17 @@ def index_key(out_dir: Path, notebook: Path | None = None) -> str:
 
     out = Path(out_dir)
     summary = orjson.loads((out / "summary.json").read_bytes())["projects"]
-    manifest = orjson.loads((out / "manifest.json").read_bytes())["projects"] if (out / "manifest.json").exists() else []
+    manifest = (
+        orjson.loads((out / "manifest.json").read_bytes())["projects"]
+        if (out / "manifest.json").exists()
+        else []
+    )
     rows = [{**r, "status": "failed" if r.get("status") == "failed" else "ok"} for r in summary]
-    failures = sorted((str(m.get("project_id")), str(m.get("error"))) for m in manifest
-                      if m.get("status") in ("failed", "invalid") and m.get("html") != "index.html")
+    failures = sorted(
+        (str(m.get("project_id")), str(m.get("error")))
+        for m in manifest
+        if m.get("status") in ("failed", "invalid") and m.get("html") != "index.html"
+    )
     h = hashlib.sha256(orjson.dumps([rows, failures], option=orjson.OPT_SORT_KEYS))
     h.update(__version__.encode())
     h.update(code_digest().encode())
@@ -80,8 +87,15 @@ def index_key(out_dir: Path, notebook: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def render_index(out_dir: Path, timeout: int = DEFAULT_TIMEOUT, notebook: Path | None = None, *,
-                 kernel_name: str = "python3", exporter=None, key: str | None = None) -> Path:  # type: ignore[no-untyped-def]
+def render_index(
+    out_dir: Path,
+    timeout: int = DEFAULT_TIMEOUT,
+    notebook: Path | None = None,
+    *,
+    kernel_name: str = "python3",
+    exporter=None,
+    key: str | None = None,
+) -> Path:  # type: ignore[no-untyped-def]
     """Write `<out>/index.html` (and the executed notebook `<out>/index.ipynb`) from the
     `summary.json` and `manifest.json` a batch left in out_dir; return the HTML path.
     Raises ReportError when the notebook run fails (the previous index, if any, stays)."""
@@ -94,13 +108,26 @@ def render_index(out_dir: Path, timeout: int = DEFAULT_TIMEOUT, notebook: Path |
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        nb = execute(notebook or find_notebook(NOTEBOOK), tmp, SUBJECT, {"reports_dir": str(out)}, timeout=timeout,
-                     kernel_name=kernel_name)
+        nb = execute(
+            notebook or find_notebook(NOTEBOOK),
+            tmp,
+            SUBJECT,
+            {"reports_dir": str(out)},
+            timeout=timeout,
+            kernel_name=kernel_name,
+        )
         text, digest = script()
         exporter = exporter or make_index_exporter()
-        body, _ = exporter.from_notebook_node(nb, resources={
-            "evalcore_title": TITLE, "language_code": "zh", "evalcore_key": key,
-            "evalcore_script": text, "evalcore_script_hash": digest})
+        body, _ = exporter.from_notebook_node(
+            nb,
+            resources={
+                "evalcore_title": TITLE,
+                "language_code": "zh",
+                "evalcore_key": key,
+                "evalcore_script": text,
+                "evalcore_script_hash": digest,
+            },
+        )
     except ReportError as exc:
         exc.notebook = _keep_failed(tmp, failed)
         raise

@@ -42,7 +42,12 @@ class ReportError(EvalcoreError):
     """A report could not be produced: names the project and the cause."""
 
     def __init__(self, project: str, cause: str, notebook: Path | None = None, kind: str = "run") -> None:
-        self.project, self.cause, self.notebook, self.kind = project, cause, notebook, kind  # kind: run | kernel_start
+        self.project, self.cause, self.notebook, self.kind = (
+            project,
+            cause,
+            notebook,
+            kind,
+        )  # kind: run | kernel_start
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -50,21 +55,30 @@ class ReportError(EvalcoreError):
         return f"项目「{self.project}」的报告生成失败：{self.cause}{where}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"message": str(self), "project_id": self.project, "cause": self.cause,
-                "notebook": str(self.notebook) if self.notebook else None}
+        return {
+            "message": str(self),
+            "project_id": self.project,
+            "cause": self.cause,
+            "notebook": str(self.notebook) if self.notebook else None,
+        }
 
 
 def find_notebook(name: str = "evaluation.ipynb") -> Path:
     """notebooks/<name> of the working tree, else of the checkout this package is installed from."""
     env = os.environ.get("EVALCORE_NOTEBOOKS")
-    for base in ([Path(env)] if env else []) + [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]:
+    for base in ([Path(env)] if env else []) + [
+        Path.cwd() / "notebooks",
+        Path(__file__).resolve().parents[2] / "notebooks",
+    ]:
         if (base / name).is_file():
             return base / name
     raise EvalcoreError(f"找不到笔记本 notebooks/{name}（可用环境变量 EVALCORE_NOTEBOOKS 指定其所在文件夹）")
 
 
-KEY_META = re.compile(rb'<meta[^>]*name="evalcore-key"[^>]*content="([0-9a-f]{64})"|'
-                      rb'<meta[^>]*content="([0-9a-f]{64})"[^>]*name="evalcore-key"')
+KEY_META = re.compile(
+    rb'<meta[^>]*name="evalcore-key"[^>]*content="([0-9a-f]{64})"|'
+    rb'<meta[^>]*content="([0-9a-f]{64})"[^>]*name="evalcore-key"'
+)
 
 
 def recorded_key(html: Path) -> str | None:
@@ -94,7 +108,7 @@ def safe_component(text: object) -> str:
     if len(raw) <= MAX_NAME_BYTES:
         return name
     digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:10]
-    return raw[:MAX_NAME_BYTES - 11].decode("utf-8", errors="ignore") + "-" + digest
+    return raw[: MAX_NAME_BYTES - 11].decode("utf-8", errors="ignore") + "-" + digest
 
 
 def make_exporter(template_name: str = "evalcore"):
@@ -109,8 +123,11 @@ def make_exporter(template_name: str = "evalcore"):
 
         def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
             if cell.get("cell_type") == "code":
-                cell.outputs = [o for o in cell.get("outputs", [])
-                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
             return cell, resources
 
     c = Config()
@@ -157,9 +174,13 @@ def check_complete(nb: nbformat.NotebookNode, project: str, notebook: Path) -> N
             continue
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                raise ReportError(project, f"第 {n} 个单元格出错：{out.get('ename')}: {out.get('evalue')}", notebook)
+                raise ReportError(
+                    project, f"第 {n} 个单元格出错：{out.get('ename')}: {out.get('evalue')}", notebook
+                )
         if cell.get("execution_count") is None:
-            raise ReportError(project, f"笔记本未执行完：第 {n} 个单元格没有运行（可能调用了 sys.exit 或被中断）", notebook)
+            raise ReportError(
+                project, f"笔记本未执行完：第 {n} 个单元格没有运行（可能调用了 sys.exit 或被中断）", notebook
+            )
 
 
 def kernel_manager_class(env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -193,9 +214,17 @@ def kernel_manager_class(env: dict[str, str] | None = None):  # type: ignore[no-
     return IPCKernelManager
 
 
-def execute(notebook: Path, output: Path, project: str, params: dict[str, object], *, timeout: int,
-            kernel_name: str = "python3", timings: dict[str, float] | None = None,
-            env: dict[str, str] | None = None) -> nbformat.NotebookNode:
+def execute(
+    notebook: Path,
+    output: Path,
+    project: str,
+    params: dict[str, object],
+    *,
+    timeout: int,
+    kernel_name: str = "python3",
+    timings: dict[str, float] | None = None,
+    env: dict[str, str] | None = None,
+) -> nbformat.NotebookNode:
     """papermill on any of our notebooks, with the failure modes it does not report turned into
     ReportError naming `project` (a project id, or 项目总览). `timings` receives kernel_start (until
     the kernel answered) and execution (the cells)."""
@@ -225,12 +254,24 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
                 nbformat.write(seen["nb"], str(output))
 
     try:
-        pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=kernel_name,
-                            progress_bar=False, log_output=False, execution_timeout=None, timeout_func=remaining,
-                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
-                            kernel_manager_class=kernel_manager_class(env), on_notebook_start=started)
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=params,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=None,
+            timeout_func=remaining,
+            start_timeout=START_TIMEOUT,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=kernel_manager_class(env),
+            on_notebook_start=started,
+        )
     except pm.PapermillExecutionError as exc:
-        raise ReportError(project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output) from None
+        raise ReportError(
+            project, f"第 {exc.cell_index} 个单元格出错：{exc.ename}: {exc.evalue}", output
+        ) from None
     except CellTimeoutError:
         audit()
         raise ReportError(project, f"笔记本执行超过 {timeout} 秒的时限，已中止", output) from None
@@ -238,7 +279,9 @@ def execute(notebook: Path, output: Path, project: str, params: dict[str, object
         audit()
         raise ReportError(project, "内核意外退出（可能内存不足或被终止）", output) from None
     except (RuntimeError, OSError) as exc:  # kernel failed to start / did not reply / launcher missing
-        raise ReportError(project, f"内核启动失败：{type(exc).__name__}: {exc}", output, kind="kernel_start") from None
+        raise ReportError(
+            project, f"内核启动失败：{type(exc).__name__}: {exc}", output, kind="kernel_start"
+        ) from None
     finally:
         if timings is not None:
             end, begin = time.perf_counter(), marks["begin"]
@@ -278,11 +321,20 @@ def _chart_cache(report, warm: bool):  # type: ignore[no-untyped-def]
         yield env
 
 
-def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                   scheme: Scheme | str | None = None, project_id: str | None = None,
-                   timeout: int = DEFAULT_TIMEOUT, kernel_name: str = "python3", exporter=None,
-                   notebook: Path | None = None, html_path: Path | None = None, key: str | None = None,
-                   warm_charts: bool = False) -> Rendered:
+def render_project(
+    project_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    scheme: Scheme | str | None = None,
+    project_id: str | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str = "python3",
+    exporter=None,
+    notebook: Path | None = None,
+    html_path: Path | None = None,
+    key: str | None = None,
+    warm_charts: bool = False,
+) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
     The HTML goes to `<out>/<department>/<project_id>.html` (both made safe as path components)
@@ -306,7 +358,11 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
             dest, stem = html_path.parent, html_path.name.removesuffix(".html")
         dest.mkdir(parents=True, exist_ok=True)
         # audit notebooks of failed runs live apart (`.failed/`): no project id can name one of them
-        html_path, nb_path, failed = dest / f"{stem}.html", dest / f"{stem}.ipynb", dest / ".failed" / f"{stem}.ipynb"
+        html_path, nb_path, failed = (
+            dest / f"{stem}.html",
+            dest / f"{stem}.ipynb",
+            dest / ".failed" / f"{stem}.ipynb",
+        )
         fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=dest)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -314,13 +370,22 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
         try:
             t1 = time.perf_counter()
             params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
-            nb = execute(notebook or find_notebook(), tmp, p.project_id, params, timeout=timeout, kernel_name=kernel_name,
-                         timings=timings, env=env)
+            nb = execute(
+                notebook or find_notebook(),
+                tmp,
+                p.project_id,
+                params,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                timings=timings,
+                env=env,
+            )
             timings["execute"] = time.perf_counter() - t1
             t2 = time.perf_counter()
             exporter = exporter or make_exporter()
-            body, _ = exporter.from_notebook_node(nb, resources={"evalcore_title": report.title,
-                                                                 "evalcore_key": key, "language_code": "zh"})
+            body, _ = exporter.from_notebook_node(
+                nb, resources={"evalcore_title": report.title, "evalcore_key": key, "language_code": "zh"}
+            )
             timings["export"] = time.perf_counter() - t2
         except ReportError as exc:
             exc.notebook = _keep_failed(tmp, failed)
@@ -329,7 +394,9 @@ def render_project(project_path: str | os.PathLike[str], out_dir: str | os.PathL
             tmp.unlink(missing_ok=True)
             raise
         except Exception as exc:  # the export (or anything unforeseen): still one error naming the project
-            raise ReportError(p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)) from None
+            raise ReportError(
+                p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)
+            ) from None
         try:
             _atomic_write(html_path, body.encode("utf-8"))
             os.chmod(tmp, _FILE_MODE)

@@ -53,7 +53,9 @@ def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]
             continue
         except Exception as exc:  # a bug must not cost the other projects their scores
             pid = str(raw.facts.values.get("project_id") or "") or None
-            items.append((None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict()))
+            items.append(
+                (None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict())
+            )
             continue
         try:
             payload: bytes | dict = orjson.dumps(evaluation_record(evaluate(project, scheme)))
@@ -81,8 +83,12 @@ def _score_chunk_now(bounds: tuple[int, int]) -> list[Item]:
     portfolio, scheme = _STATE["portfolio"], _STATE.get("scheme")
     assert isinstance(portfolio, TablePortfolio)
     if _STATE.get("columnar"):
-        return score_table_chunk(portfolio, *bounds, scheme,  # type: ignore[arg-type]
-                                 lambda raws: _score_raws(raws, scheme))  # type: ignore[arg-type]
+        return score_table_chunk(
+            portfolio,
+            *bounds,
+            scheme,  # type: ignore[arg-type]
+            lambda raws: _score_raws(raws, scheme),
+        )  # type: ignore[arg-type]
     return _score_raws(portfolio.raw_projects(*bounds), scheme)  # type: ignore[arg-type]
 
 
@@ -101,7 +107,9 @@ def _score_chunk_spooled(bounds: tuple[int, int]) -> tuple[str, list[Item]]:
         _write_all(fd, parts[:-1])  # payloads joined by commas, without copying them into one
     finally:
         os.close(fd)
-    return path, [(pid, origin, where, len(p) if isinstance(p, bytes) else p) for pid, origin, where, p in items]
+    return path, [
+        (pid, origin, where, len(p) if isinstance(p, bytes) else p) for pid, origin, where, p in items
+    ]
 
 
 _IOV_MAX = 512  # buffers per writev (Linux allows 1024)
@@ -112,7 +120,7 @@ def _write_all(fd: int, parts: list[bytes]) -> None:
     pending: list[bytes | memoryview] = list(parts)
     start = 0
     while start < len(pending):
-        written = os.writev(fd, pending[start:start + _IOV_MAX])
+        written = os.writev(fd, pending[start : start + _IOV_MAX])
         while start < len(pending) and written >= len(pending[start]):
             written -= len(pending[start])
             start += 1
@@ -201,15 +209,21 @@ def _payloads(path: str, meta: list[Item]) -> list[Item]:
     items, offset = [], 0
     for pid, origin, where, p in meta:
         if isinstance(p, int):
-            items.append((pid, origin, where, bytes(view[offset:offset + p])))
+            items.append((pid, origin, where, bytes(view[offset : offset + p])))
             offset += p + 1
         else:
             items.append((pid, origin, where, p))
     return items
 
 
-def write_scored_json(paths: Iterable[str | os.PathLike[str]], out: BinaryIO, scheme: Scheme | None = None,
-                      workers: int | None = None, *, columnar: bool = True) -> list[dict]:
+def write_scored_json(
+    paths: Iterable[str | os.PathLike[str]],
+    out: BinaryIO,
+    scheme: Scheme | None = None,
+    workers: int | None = None,
+    *,
+    columnar: bool = True,
+) -> list[dict]:
     """Write `{"projects": [...], "errors": [...]}` to out; return the error dicts.
 
     Table folders are scored by `table_scoring` (same bytes, without per-row objects) unless

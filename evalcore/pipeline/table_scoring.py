@@ -59,8 +59,19 @@ Reference = Callable[[Iterable[RawProject]], list[Item]]
 
 _MARGIN = 1e-3  # the pre-checks flag a little more than the review would: a flag only costs time
 _MEMO_LIMIT = 200_000  # distinct rows remembered per scheme before the memo starts over
-_FACTS = ("project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit",
-          "reported_total", "reported_grade", "budget_note")
+_FACTS = (
+    "project_id",
+    "name",
+    "department",
+    "unit",
+    "year",
+    "evaluation_type",
+    "scheme",
+    "amount_unit",
+    "reported_total",
+    "reported_grade",
+    "budget_note",
+)
 _BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
 _KEY = ("direction", "target", "actual", "unit", "weight", "reported_score")
 
@@ -72,8 +83,11 @@ class _Reference(Exception):
 def eligible(portfolio: TablePortfolio) -> bool:
     """Text columns without nulls (every CSV; Parquet written as text). Typed Parquet columns are
     read by the reference path, which knows how to print a float cell."""
-    return all(pa.types.is_string(c.type) and c.null_count == 0
-               for t in (portfolio.projects, portfolio.budget, portfolio.indicators) for c in t.table.columns)
+    return all(
+        pa.types.is_string(c.type) and c.null_count == 0
+        for t in (portfolio.projects, portfolio.budget, portfolio.indicators)
+        for c in t.table.columns
+    )
 
 
 def _number(raw: str) -> float | None:
@@ -154,30 +168,89 @@ def _row_entry(key: tuple, scheme: Scheme) -> tuple | None:
     if plain is not None:  # the usual numeric row, read without Quantity objects
         direction, comparator, target_value, actual_value, unit = plain
         score, completion, met, rule, formula, text, flags = numeric_values(
-            direction, comparator, target_value, actual_value, unit, weight, scheme)
-        mid = orjson.dumps(scored_fields(direction, target_raw, actual_raw, unit, weight, score, reported,
-                                         completion, met, None, rule, formula, text))[1:-1]
-        return (score, weight, reported, mid, completion, met, True, direction in _UPWARD,
-                unit is None or (NEGATIVE_ACTUAL in flags if flags else False),
-                (direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported),
-                (score, completion, met, rule, formula, text, flags))
+            direction, comparator, target_value, actual_value, unit, weight, scheme
+        )
+        mid = orjson.dumps(
+            scored_fields(
+                direction,
+                target_raw,
+                actual_raw,
+                unit,
+                weight,
+                score,
+                reported,
+                completion,
+                met,
+                None,
+                rule,
+                formula,
+                text,
+            )
+        )[1:-1]
+        return (
+            score,
+            weight,
+            reported,
+            mid,
+            completion,
+            met,
+            True,
+            direction in _UPWARD,
+            unit is None or (NEGATIVE_ACTUAL in flags if flags else False),
+            (direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported),
+            (score, completion, met, rule, formula, text, flags),
+        )
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
         return None
     _, direction, target, actual, unit, target_value, actual_value = meaning
     row = Indicator("", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported)
-    result: tuple | IndicatorScore = numeric_outcome(row, weight, scheme) or compute_indicator(row, weight, scheme, year)
+    result: tuple | IndicatorScore = numeric_outcome(row, weight, scheme) or compute_indicator(
+        row, weight, scheme, year
+    )
     if isinstance(result, IndicatorScore):
-        score, completion, met, level, flags = result.score, result.completion, result.met, result.level, result.flags
+        score, completion, met, level, flags = (
+            result.score,
+            result.completion,
+            result.met,
+            result.level,
+            result.flags,
+        )
         rule, formula, text = result.explanation.rule, result.explanation.formula, result.explanation.text
     else:
         (score, completion, met, rule, formula, text, flags), level = result, None
-    mid = orjson.dumps(scored_fields(direction, target.raw, actual.raw, unit, weight, score, reported, completion,
-                                     met, level, rule, formula, text))[1:-1]
+    mid = orjson.dumps(
+        scored_fields(
+            direction,
+            target.raw,
+            actual.raw,
+            unit,
+            weight,
+            score,
+            reported,
+            completion,
+            met,
+            level,
+            rule,
+            formula,
+            text,
+        )
+    )[1:-1]
     quantitative = direction in QUANTITATIVE
-    return (score, weight, reported, mid, completion, bool(met), quantitative, direction in _UPWARD,
-            (quantitative and target_value is not None and unit is None)
-            or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)), row, result)
+    return (
+        score,
+        weight,
+        reported,
+        mid,
+        completion,
+        bool(met),
+        quantitative,
+        direction in _UPWARD,
+        (quantitative and target_value is not None and unit is None)
+        or bool(flags and not _REVIEWED_FLAGS.isdisjoint(flags)),
+        row,
+        result,
+    )
 
 
 _UPWARD = frozenset(("≥", ">", "="))
@@ -199,11 +272,15 @@ def _remembered(memo: dict, raw: str, read: Callable[[str], object]) -> object:
     return out
 
 
-def _plain_cells(direction_raw: str, target_raw: str, actual_raw: str,
-                 unit_raw: str) -> tuple[str, str | None, float, float, str | None] | None:
+def _plain_cells(
+    direction_raw: str, target_raw: str, actual_raw: str, unit_raw: str
+) -> tuple[str, str | None, float, float, str | None] | None:
     """(direction, comparator, target, actual, unit) of the usual numeric row (`≥`, `≥8000个`,
     `8565个`, `个`), exactly what interpret makes of it by its one-unit shortcut; None otherwise."""
-    target, actual = _remembered(_PLAIN, target_raw, plain_number), _remembered(_PLAIN, actual_raw, plain_number)
+    target, actual = (
+        _remembered(_PLAIN, target_raw, plain_number),
+        _remembered(_PLAIN, actual_raw, plain_number),
+    )
     if target is None or actual is None:
         return None
     direction = _remembered(_DIRECTIONS, direction_raw, normalize_direction) if direction_raw else target[0]
@@ -219,10 +296,30 @@ class _RowStore:
     """The distinct rows one process has met under one scheme: an id per key, and per id the
     numbers as arrays (so a chunk gathers them with NumPy) and the JSON and objects as lists."""
 
-    _FIELDS = (("ok", bool), ("score", np.float64), ("weight", np.float64), ("has_reported", bool),
-               ("reported", np.float64), ("completion", np.float64), ("met", bool), ("quantitative", bool),
-               ("upward", bool), ("noted", bool))
-    _UNREAD = (False, 0.0, 0.0, False, 0.0, math.nan, False, False, False, True)  # only the reference reads it
+    _FIELDS = (
+        ("ok", bool),
+        ("score", np.float64),
+        ("weight", np.float64),
+        ("has_reported", bool),
+        ("reported", np.float64),
+        ("completion", np.float64),
+        ("met", bool),
+        ("quantitative", bool),
+        ("upward", bool),
+        ("noted", bool),
+    )
+    _UNREAD = (
+        False,
+        0.0,
+        0.0,
+        False,
+        0.0,
+        math.nan,
+        False,
+        False,
+        False,
+        True,
+    )  # only the reference reads it
 
     def __init__(self) -> None:
         self.index: dict[tuple, int] = {}
@@ -250,9 +347,33 @@ class _RowStore:
                     mids.append(b"")
                     rows.append((None, None))
                 else:
-                    score, weight, reported, mid, completion, met, quantitative, upward, noted, ind, result = entry
-                    new.append((True, score, weight, reported is not None, reported or 0.0,
-                                math.nan if completion is None else completion, met, quantitative, upward, noted))
+                    (
+                        score,
+                        weight,
+                        reported,
+                        mid,
+                        completion,
+                        met,
+                        quantitative,
+                        upward,
+                        noted,
+                        ind,
+                        result,
+                    ) = entry
+                    new.append(
+                        (
+                            True,
+                            score,
+                            weight,
+                            reported is not None,
+                            reported or 0.0,
+                            math.nan if completion is None else completion,
+                            met,
+                            quantitative,
+                            upward,
+                            noted,
+                        )
+                    )
                     mids.append(mid)
                     rows.append((ind, result))
             out.append(i)
@@ -264,16 +385,31 @@ class _RowStore:
     def may_be_reviewed(self, ids: np.ndarray, scheme: Scheme) -> tuple[np.ndarray, np.ndarray]:
         """Per row: could the review flag it (R002, R005, R011), and could it unless a deviation
         reason is given (R006, R007)? A superset of the review's indicator conditions."""
-        score, weight, reported, has_reported = self.score[ids], self.weight[ids], self.reported[ids], self.has_reported[ids]
+        score, weight, reported, has_reported = (
+            self.score[ids],
+            self.weight[ids],
+            self.reported[ids],
+            self.has_reported[ids],
+        )
         completion, q = self.completion[ids], scheme.quantitative
-        always = (has_reported & ((reported > weight) | (reported < 0)
-                                  | (np.abs(reported - score) > SCORE_TOLERANCE - _MARGIN))) | self.noted[ids]
+        always = (
+            has_reported
+            & ((reported > weight) | (reported < 0) | (np.abs(reported - score) > SCORE_TOLERANCE - _MARGIN))
+        ) | self.noted[ids]
         with np.errstate(invalid="ignore"):
-            unexplained = ((self.quantitative[ids] & self.met[ids] & has_reported
-                            & (reported < weight - SCORE_TOLERANCE + _MARGIN))
-                           | (self.upward[ids] & ~np.isnan(completion)
-                              & ((completion >= q.over_achievement.threshold - _MARGIN)
-                                 | (completion < q.far_below + _MARGIN))))
+            unexplained = (
+                self.quantitative[ids]
+                & self.met[ids]
+                & has_reported
+                & (reported < weight - SCORE_TOLERANCE + _MARGIN)
+            ) | (
+                self.upward[ids]
+                & ~np.isnan(completion)
+                & (
+                    (completion >= q.over_achievement.threshold - _MARGIN)
+                    | (completion < q.far_below + _MARGIN)
+                )
+            )
         return always, unexplained
 
 
@@ -283,17 +419,21 @@ class _Chunk:
     def __init__(self, portfolio: TablePortfolio, start: int, stop: int, override: Scheme | None) -> None:
         self.portfolio, self.start, self.n, self.override = portfolio, start, stop - start, override
         self.origin = str(portfolio.folder)
-        budget_bounds = portfolio._budget_bounds[start:stop + 1].astype(np.int64)
-        self.ind_bounds = portfolio._indicator_bounds[start:stop + 1].astype(np.int64)
+        budget_bounds = portfolio._budget_bounds[start : stop + 1].astype(np.int64)
+        self.ind_bounds = portfolio._indicator_bounds[start : stop + 1].astype(np.int64)
         facts = portfolio.projects.table
         present = [k for k in _FACTS if k in facts.column_names]
         data = facts.select(present).slice(start, self.n).to_pydict()
-        self.facts = list(zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True))  # a tuple per project
+        self.facts = list(
+            zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True)
+        )  # a tuple per project
         b0, b1 = int(budget_bounds[0]), int(budget_bounds[-1])
         self.budget_rows = (budget_bounds - b0).tolist()  # project k's rows: [k], [k + 1] (Python ints)
         budget = portfolio.budget.table
         # each distinct cell parsed once, then spread over the rows
-        self.budget = [_spread(_Coded(budget, k, b0, b1 - b0), _source if k == "source" else _amount) for k in _BUDGET]
+        self.budget = [
+            _spread(_Coded(budget, k, b0, b1 - b0), _source if k == "source" else _amount) for k in _BUDGET
+        ]
         self.schemes: dict[str, Scheme | None] = {}
         self.units: dict[str, str] = {}
 
@@ -315,8 +455,19 @@ class _Chunk:
         return scheme
 
     def _project(self, k: int) -> tuple[Project, Scheme]:
-        (pid, name, dept, unit, year_raw, etype_cell, named_raw, amount_raw, reported_total, reported_grade,
-         budget_note) = self.facts[k]
+        (
+            pid,
+            name,
+            dept,
+            unit,
+            year_raw,
+            etype_cell,
+            named_raw,
+            amount_raw,
+            reported_total,
+            reported_grade,
+            budget_note,
+        ) = self.facts[k]
         pid, name, dept = pid.strip(), name.strip(), dept.strip()
         if not (pid and name and dept):
             raise _Reference
@@ -333,9 +484,24 @@ class _Chunk:
         named = named_raw.strip() or None
         scheme = self._scheme(named, etype)
         # goal_planned / goal_actual are left blank: nothing in scoring, review or the record reads them
-        project = Project(pid, name, dept, unit.strip() or dept, int(year_text), etype, named, amount_unit,
-                          "", "", _number(reported_total), reported_grade.strip() or None, budget_note.strip(), [], [],
-                          self.origin)
+        project = Project(
+            pid,
+            name,
+            dept,
+            unit.strip() or dept,
+            int(year_text),
+            etype,
+            named,
+            amount_unit,
+            "",
+            "",
+            _number(reported_total),
+            reported_grade.strip() or None,
+            budget_note.strip(),
+            [],
+            [],
+            self.origin,
+        )
         project.budget = self._budget_rows(self.budget_rows[k], self.budget_rows[k + 1])
         return project, scheme
 
@@ -352,12 +518,26 @@ class _Chunk:
                 rows.append(BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, initial_given=False))
                 continue
             reported = reported_col[j]
-            if (adjusted is None or executed is None or _UNREADABLE in (adjusted, executed, initial, reported)
-                    or not (0 <= adjusted < MAX_AMOUNT and 0 <= executed < MAX_AMOUNT)
-                    or (initial is not None and not 0 <= initial < MAX_AMOUNT)):
+            if (
+                adjusted is None
+                or executed is None
+                or _UNREADABLE in (adjusted, executed, initial, reported)
+                or not (0 <= adjusted < MAX_AMOUNT and 0 <= executed < MAX_AMOUNT)
+                or (initial is not None and not 0 <= initial < MAX_AMOUNT)
+            ):
                 raise _Reference
-            rows.append(BudgetRow(spelled, role, adjusted if initial is None else initial, adjusted, executed,
-                                  reported, None, initial_given=initial is not None))
+            rows.append(
+                BudgetRow(
+                    spelled,
+                    role,
+                    adjusted if initial is None else initial,
+                    adjusted,
+                    executed,
+                    reported,
+                    None,
+                    initial_given=initial is not None,
+                )
+            )
         if not rows:
             raise _Reference
         return rows
@@ -395,15 +575,18 @@ class _Chunk:
                 items.append(item)
         return items
 
-    def _indicators(self, scheme: Scheme, projects: list[Project | None], budgets: list[BudgetScore | None]
-                    ) -> Callable[[int], Item | None]:
+    def _indicators(
+        self, scheme: Scheme, projects: list[Project | None], budgets: list[BudgetScore | None]
+    ) -> Callable[[int], Item | None]:
         """Score every row of the chunk at once; return what finishes project k (None: reference)."""
         n, table = self.n, self.portfolio.indicators.table
         i0, rows = int(self.ind_bounds[0]), int(self.ind_bounds[-1] - self.ind_bounds[0])
         counts = np.diff(self.ind_bounds)
         owner = np.repeat(np.arange(n), counts)  # project of each row
-        coded = {k: _Coded(table, k, i0, rows) for k in (*_KEY, "level1", "level2", "name", "deviation_reason",
-                                                          "applicable")}
+        coded = {
+            k: _Coded(table, k, i0, rows)
+            for k in (*_KEY, "level1", "level2", "name", "deviation_reason", "applicable")
+        }
         # only rows of projects that got this far are scored here (a project already sent to the
         # reference path may have a year no rule can use)
         live = np.nonzero(np.array([p is not None for p in projects], dtype=bool)[owner])[0]
@@ -415,25 +598,41 @@ class _Chunk:
         years = np.array([p.year if p else 0 for p in projects], dtype=np.int64)[owner[live]]
         year_values, year_codes = np.unique(years, return_inverse=True)
         key_cols = [coded[k] for k in _KEY]
-        first, group = _combine([c.codes[live] for c in key_cols] + [year_codes.reshape(-1)],
-                                [len(c.values) for c in key_cols] + [len(year_values)])
-        cells = [np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[live[first]]]
-                 for i, c in enumerate(key_cols)]  # direction/target/actual/unit stripped, as build_indicator does
-        ids = np.zeros(rows, dtype=np.int64)  # rows of projects on the reference path point at entry 0, unused
+        first, group = _combine(
+            [c.codes[live] for c in key_cols] + [year_codes.reshape(-1)],
+            [len(c.values) for c in key_cols] + [len(year_values)],
+        )
+        cells = [
+            np.array([v.strip() for v in c.values] if i < 4 else c.values, dtype=object)[c.codes[live[first]]]
+            for i, c in enumerate(key_cols)
+        ]  # direction/target/actual/unit stripped, as build_indicator does
+        ids = np.zeros(
+            rows, dtype=np.int64
+        )  # rows of projects on the reference path point at entry 0, unused
         ids[live] = store.ids(zip(*cells, years[first].tolist(), strict=True), scheme)[group]
         ok, score, weight = store.ok[ids], store.score[ids], store.weight[ids]
         has_reported, reported = store.has_reported[ids], store.reported[ids]
         always, unexplained = store.may_be_reviewed(ids, scheme)
 
         # per distinct cell: what a row needs beyond its key
-        level1, name, reason, applicable = coded["level1"], coded["name"], coded["deviation_reason"], coded["applicable"]
+        level1, name, reason, applicable = (
+            coded["level1"],
+            coded["name"],
+            coded["deviation_reason"],
+            coded["applicable"],
+        )
         cats = scheme.categories
         index = {c.name: i for i, c in enumerate(cats)}
         cat_of = [scheme.category_for(v.strip()) if v.strip() else None for v in level1.values]
         cat_code = np.array([index[c.name] if c is not None else -1 for c in cat_of], dtype=np.int64)
         named = np.array([bool(v.strip()) for v in name.values], dtype=bool)
-        applies = np.array([not v.strip() or _BOOL_WORDS.get(normalize_text(v.strip()).lower()) is True
-                            for v in applicable.values], dtype=bool)
+        applies = np.array(
+            [
+                not v.strip() or _BOOL_WORDS.get(normalize_text(v.strip()).lower()) is True
+                for v in applicable.values
+            ],
+            dtype=bool,
+        )
         no_reason = np.array([not v.strip() for v in reason.values], dtype=bool)
 
         row_cat = cat_code[level1.codes]
@@ -449,8 +648,17 @@ class _Chunk:
         unusual = np.zeros(n, dtype=bool)  # numbers too large to add up: the reference path reports them
         for k, b in enumerate(budgets):
             if b is not None:
-                unusual[k] = not all(math.isfinite(x) for x in (b.initial, b.adjusted, b.executed, b.score,
-                                                                b.execution_rate or 0.0, b.initial_rate or 0.0))
+                unusual[k] = not all(
+                    math.isfinite(x)
+                    for x in (
+                        b.initial,
+                        b.adjusted,
+                        b.executed,
+                        b.score,
+                        b.execution_rate or 0.0,
+                        b.initial_rate or 0.0,
+                    )
+                )
                 if b.category is not None:
                     cat_scores[k, index[b.category]] += b.score
                     cat_weights[k, index[b.category]] += b.weight
@@ -460,9 +668,11 @@ class _Chunk:
         parts = np.zeros(n)
         np.add.at(parts, owner, reported)
         score_rows, weight_rows = cat_scores.tolist(), cat_weights.tolist()
-        totals_raw = [sum(r) * 1.0 for r in score_rows]  # as score_project: sum() (compensated from Python 3.12)
+        totals_raw = [
+            sum(r) * 1.0 for r in score_rows
+        ]  # as score_project: sum() (compensated from Python 3.12)
         total_raw = np.array(totals_raw, dtype=np.float64)
-        factor = 10.0 ** scheme.rounding.decimals  # round_half_up, element-wise
+        factor = 10.0**scheme.rounding.decimals  # round_half_up, element-wise
         total = np.copysign(np.floor(np.abs(total_raw) * factor + 0.5 + 1e-9), total_raw) / factor
         bad |= unusual | ~np.isfinite(total_raw) | ~np.isfinite(cat_weights).all(axis=1)
         # R001 could flag a project whose itemised weights differ from the scheme's (a superset)
@@ -477,15 +687,29 @@ class _Chunk:
                 out = text[v] = orjson.dumps(v)
             return out
 
-        head_first, head_group = _combine([level1.codes, coded["level2"].codes, name.codes],
-                                          [len(level1.values), len(coded["level2"].values), len(name.values)])
+        head_first, head_group = _combine(
+            [level1.codes, coded["level2"].codes, name.codes],
+            [len(level1.values), len(coded["level2"].values), len(name.values)],
+        )
         l2 = coded["level2"]
         heads = []
         for j in head_first.tolist():
             c = cat_of[level1.codes[j]]
-            heads.append(b"".join((b'{"level1":', js(level1.values[level1.codes[j]].strip()), b',"level2":',
-                                   js(l2.values[l2.codes[j]].strip()), b',"name":', js(name.values[name.codes[j]].strip()),
-                                   b',"category":', js(c.name if c else ""), b",")))
+            heads.append(
+                b"".join(
+                    (
+                        b'{"level1":',
+                        js(level1.values[level1.codes[j]].strip()),
+                        b',"level2":',
+                        js(l2.values[l2.codes[j]].strip()),
+                        b',"name":',
+                        js(name.values[name.codes[j]].strip()),
+                        b',"category":',
+                        js(c.name if c else ""),
+                        b",",
+                    )
+                )
+            )
         tails = [b',"deviation_reason":' + js(v.strip()) + b',"applicable":true}' for v in reason.values]
         # every row as four pieces (name cells, key part, reason part, comma), joined once per project
         flat: list[bytes] = [b","] * (4 * rows)
@@ -511,29 +735,54 @@ class _Chunk:
                 grade = grades[t] = scheme.grade_for(t)
             cat_parts = list(zip(cat_names, cat_scheme_weights, weight_rows[k], score_rows[k], strict=True))
             findings = b"[]"
-            if flagged[k] or self._could_be_reviewed(project, scheme, b, None if missing[k] else part_sums[k], t):
-                card = self._card(project, scheme, b, range(lo, hi), store, ids, coded, cat_of, cat_parts,
-                                  totals_raw[k], t, grade)
+            if flagged[k] or self._could_be_reviewed(
+                project, scheme, b, None if missing[k] else part_sums[k], t
+            ):
+                card = self._card(
+                    project,
+                    scheme,
+                    b,
+                    range(lo, hi),
+                    store,
+                    ids,
+                    coded,
+                    cat_of,
+                    cat_parts,
+                    totals_raw[k],
+                    t,
+                    grade,
+                )
                 findings = orjson.dumps([f.as_dict() for f in review(card)])
-            head = orjson.dumps(project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts))
-            payload = b"".join([head[:-1], b',"indicators":[', *flat[4 * lo:4 * hi - 1], b'],"findings":', findings,
-                                b"}"])
+            head = orjson.dumps(
+                project_record(project, scheme.id, t, totals_raw[k], grade, 1.0, b, cat_parts)
+            )
+            payload = b"".join(
+                [head[:-1], b',"indicators":[', *flat[4 * lo : 4 * hi - 1], b'],"findings":', findings, b"}"]
+            )
             return project.project_id, project.origin, self.start + k, payload
 
         return finish
 
     @staticmethod
-    def _could_be_reviewed(project: Project, scheme: Scheme, b: BudgetScore, parts: float | None, total: float) -> bool:
+    def _could_be_reviewed(
+        project: Project, scheme: Scheme, b: BudgetScore, parts: float | None, total: float
+    ) -> bool:
         """A superset of the review's project-level conditions (R003, R004, R005/R002 on the budget,
         R008–R010, R012; R001 is checked for the whole chunk with NumPy): when it says no and no
         row is flagged, `review` would find nothing."""
         if b.contradictions or any(i.executed > i.adjusted + TOLERANCE - 1e-6 for i in b.items):
             return True
         rate, rule = b.execution_rate, scheme.budget_execution
-        if rate is not None and (rate > 1 or (rule and rule.explain_below is not None and rate < rule.explain_below + 1e-6)):
+        if rate is not None and (
+            rate > 1 or (rule and rule.explain_below is not None and rate < rule.explain_below + 1e-6)
+        ):
             return True
         r = b.reported_score
-        if r is not None and b.weight > 0 and (r > b.weight or r < 0 or abs(r - b.score) > SCORE_TOLERANCE - _MARGIN):
+        if (
+            r is not None
+            and b.weight > 0
+            and (r > b.weight or r < 0 or abs(r - b.score) > SCORE_TOLERANCE - _MARGIN)
+        ):
             return True
         reported = project.reported_total
         if reported is None:
@@ -551,9 +800,20 @@ class _Chunk:
         return False
 
     @staticmethod
-    def _card(project: Project, scheme: Scheme, budget: BudgetScore, rows: range, store: _RowStore, ids: np.ndarray,
-              coded: dict[str, _Coded], cat_of: list[Category | None],
-              cat_parts: list[tuple[str, float, float, float]], total_raw: float, total: float, grade: str) -> Scorecard:
+    def _card(
+        project: Project,
+        scheme: Scheme,
+        budget: BudgetScore,
+        rows: range,
+        store: _RowStore,
+        ids: np.ndarray,
+        coded: dict[str, _Coded],
+        cat_of: list[Category | None],
+        cat_parts: list[tuple[str, float, float, float]],
+        total_raw: float,
+        total: float,
+        grade: str,
+    ) -> Scorecard:
         """The Scorecard score_project would make, from what the chunk computed, for `review`
         (cat_of: the category of each distinct 一级指标 cell; a row without one is not here)."""
         lo, hi = rows.start, rows.stop
@@ -564,28 +824,71 @@ class _Chunk:
 
         scored = []
         for sid, level1, l1_code, level2, name, reason in zip(
-                ids[lo:hi].tolist(), cells("level1"), coded["level1"].codes[lo:hi].tolist(), cells("level2"),
-                cells("name"), cells("deviation_reason"), strict=True):
+            ids[lo:hi].tolist(),
+            cells("level1"),
+            coded["level1"].codes[lo:hi].tolist(),
+            cells("level2"),
+            cells("name"),
+            cells("deviation_reason"),
+            strict=True,
+        ):
             i, s = store.rows[sid]
             if not isinstance(s, IndicatorScore):  # first time in a card: made once, kept for the next
                 if isinstance(i, tuple):  # a plain row, read without Quantity objects
                     direction, target_raw, actual_raw, unit, weight, target_value, actual_value, reported = i
-                    i = Indicator("", "", "", direction, parse_quantity(target_raw), parse_quantity(actual_raw),
-                                  unit, weight, target_value, actual_value, reported)
+                    i = Indicator(
+                        "",
+                        "",
+                        "",
+                        direction,
+                        parse_quantity(target_raw),
+                        parse_quantity(actual_raw),
+                        unit,
+                        weight,
+                        target_value,
+                        actual_value,
+                        reported,
+                    )
                 s = numeric_score(i, i.weight, s)
                 store.rows[sid] = (i, s)
-            ind = Indicator(level1, level2, name, i.direction, i.target, i.actual, i.unit, i.weight, i.target_value,
-                            i.actual_value, i.reported_score, reason)
+            ind = Indicator(
+                level1,
+                level2,
+                name,
+                i.direction,
+                i.target,
+                i.actual,
+                i.unit,
+                i.weight,
+                i.target_value,
+                i.actual_value,
+                i.reported_score,
+                reason,
+            )
             category = cat_of[l1_code]
             assert category is not None
-            scored.append(IndicatorScore(ind, category.name, s.weight, s.score, s.completion, s.explanation, s.level,
-                                         s.met, s.flags))
-        categories = [CategoryScore(name, weight, itemised, score) for name, weight, itemised, score in cat_parts]
+            scored.append(
+                IndicatorScore(
+                    ind,
+                    category.name,
+                    s.weight,
+                    s.score,
+                    s.completion,
+                    s.explanation,
+                    s.level,
+                    s.met,
+                    s.flags,
+                )
+            )
+        categories = [
+            CategoryScore(name, weight, itemised, score) for name, weight, itemised, score in cat_parts
+        ]
         return Scorecard(project, scheme, budget, categories, scored, [], 1.0, total_raw, total, grade)
 
 
-def score_table_chunk(portfolio: TablePortfolio, start: int, stop: int, scheme: Scheme | None,
-                      reference: Reference) -> list[Item]:
+def score_table_chunk(
+    portfolio: TablePortfolio, start: int, stop: int, scheme: Scheme | None, reference: Reference
+) -> list[Item]:
     """Projects [start, stop) of the portfolio, in order; `reference` scores raw projects the
     reference way (build, evaluate, record) for those that are not plain."""
     return _Chunk(portfolio, start, stop, scheme).run(reference)

@@ -25,8 +25,16 @@ from .html import Cell, Markup, join, table, tag
 if TYPE_CHECKING:
     from ..explore import Portfolio
 
-__all__ = ["GRADE_COLOURS", "SEVERITY", "describe_filters", "evaluation_card", "money", "portfolio_card",
-           "project_card", "rate"]
+__all__ = [
+    "GRADE_COLOURS",
+    "SEVERITY",
+    "describe_filters",
+    "evaluation_card",
+    "money",
+    "portfolio_card",
+    "project_card",
+    "rate",
+]
 
 #: The same colours as the portfolio index (evalcore.presentation.portfolio), which imports
 #: matplotlib: repeated here so that a card needs nothing but markupsafe.
@@ -81,9 +89,17 @@ def grade_colour(grade: str | None) -> str:
 
 
 def _stat(label: str, value: object, note: object = "", colour: str | None = None) -> Markup:
-    return tag("div", join([tag("div", label, class_="ec-l"),
-                            tag("div", value, class_="ec-v", style=f"color:{colour}" if colour else None),
-                            tag("div", note, class_="ec-n") if note not in ("", None) else ""]), class_="ec-stat")
+    return tag(
+        "div",
+        join(
+            [
+                tag("div", label, class_="ec-l"),
+                tag("div", value, class_="ec-v", style=f"color:{colour}" if colour else None),
+                tag("div", note, class_="ec-n") if note not in ("", None) else "",
+            ]
+        ),
+        class_="ec-stat",
+    )
 
 
 def _card(parts: Iterable[object], kind: str) -> str:
@@ -119,33 +135,63 @@ def _budget_table(project: Project, unit: str) -> Markup:
     for r in project.budget:
         gap = r.adjusted - r.executed
         over = r.executed - r.adjusted > 0.005
-        rows.append([r.source, ROLE_LABELS.get(r.role, r.role), _num(money(r.initial)), _num(money(r.adjusted)),
-                     _num(money(r.executed), "num ec-over" if over else "num"), _num(money(gap)),
-                     _num(rate(r.executed / r.adjusted if r.adjusted > 0 else None))])
+        rows.append(
+            [
+                r.source,
+                ROLE_LABELS.get(r.role, r.role),
+                _num(money(r.initial)),
+                _num(money(r.adjusted)),
+                _num(money(r.executed), "num ec-over" if over else "num"),
+                _num(money(gap)),
+                _num(rate(r.executed / r.adjusted if r.adjusted > 0 else None)),
+            ]
+        )
     if not rows:
         return tag("p", "没有预算行。", class_="ec-note")
-    return table(_head([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
-                 rows, cls="ec-t")
+    return table(
+        _head([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
+        rows,
+        cls="ec-t",
+    )
 
 
 def _facts_line(p: Project, extra: str = "") -> Markup:
-    bits = [p.project_id, p.department, p.unit, f"{p.year}年度", *([extra] if extra else []), f"金额单位 {p.amount_unit}"]
+    bits = [
+        p.project_id,
+        p.department,
+        p.unit,
+        f"{p.year}年度",
+        *([extra] if extra else []),
+        f"金额单位 {p.amount_unit}",
+    ]
     return tag("p", " · ".join(str(b) for b in bits if b), class_="ec-sub")
 
 
 def project_card(project: Project) -> str:
     """An unscored project as read: facts, budget rows, indicators."""
     p = project
-    inds = [[i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, _num(format_number(i.weight))]
-            for i in p.indicators]
+    inds = [
+        [i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, _num(format_number(i.weight))]
+        for i in p.indicators
+    ]
     parts: list[object] = [
         tag("h3", p.name or p.project_id),
         _facts_line(p, f"评分方案 {p.scheme}" if p.scheme else ""),
         tag("h4", "预算执行"),
         _budget_table(p, p.amount_unit),
-        tag("details", join([tag("summary", f"绩效指标（{len(inds)} 项）"),
-                             table(_head(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6), inds,
-                                   cls="ec-t")])),
+        tag(
+            "details",
+            join(
+                [
+                    tag("summary", f"绩效指标（{len(inds)} 项）"),
+                    table(
+                        _head(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6),
+                        inds,
+                        cls="ec-t",
+                    ),
+                ]
+            ),
+        ),
         tag("p", "尚未评分：evalcore.evaluate(project) 给出得分、等级与复核发现。", class_="ec-note"),
     ]
     return _card(parts, "project")
@@ -169,12 +215,35 @@ def evaluation_card(ev: Evaluation) -> str:
         _stat("复核发现", len(ev.findings), "、".join(sorted({f.code for f in ev.findings})) or "无"),
     ]
     cats = [[k.name, _num(format_number(k.weight)), _num(score(k.score))] for k in c.categories]
-    findings = [[f.code, SEVERITY.get(f.severity, f.severity), CODES.get(f.code, ""), f.message] for f in ev.findings]
-    inds = [[s.indicator.level1, s.indicator.name, s.indicator.target.raw, s.indicator.actual.raw,
-             _num(format_number(s.weight)), _num(score(s.score)), _num(rate(s.completion, 1)), s.explanation.text]
-            for s in c.indicators]
-    inds += [[i.level1, i.name, i.target.raw, i.actual.raw, _num(format_number(i.weight)), _num("不适用"), _num("—"),
-              "不适用，剔除后按百分制折算"] for i in c.not_applicable]
+    findings = [
+        [f.code, SEVERITY.get(f.severity, f.severity), CODES.get(f.code, ""), f.message] for f in ev.findings
+    ]
+    inds = [
+        [
+            s.indicator.level1,
+            s.indicator.name,
+            s.indicator.target.raw,
+            s.indicator.actual.raw,
+            _num(format_number(s.weight)),
+            _num(score(s.score)),
+            _num(rate(s.completion, 1)),
+            s.explanation.text,
+        ]
+        for s in c.indicators
+    ]
+    inds += [
+        [
+            i.level1,
+            i.name,
+            i.target.raw,
+            i.actual.raw,
+            _num(format_number(i.weight)),
+            _num("不适用"),
+            _num("—"),
+            "不适用，剔除后按百分制折算",
+        ]
+        for i in c.not_applicable
+    ]
     parts: list[object] = [
         tag("h3", p.name or p.project_id),
         _facts_line(p),
@@ -184,11 +253,22 @@ def evaluation_card(ev: Evaluation) -> str:
         tag("h4", "预算执行"),
         _budget_table(p, p.amount_unit),
         tag("h4", f"复核发现（{len(findings)} 条）"),
-        table(["代码", "级别", "含义", "说明"], findings, cls="ec-t") if findings
+        table(["代码", "级别", "含义", "说明"], findings, cls="ec-t")
+        if findings
         else tag("p", "复核未发现问题。", class_="ec-note"),
-        tag("details", join([tag("summary", f"绩效指标（{len(inds)} 项）"),
-                             table(_head(["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4),
-                                   inds, cls="ec-t")])),
+        tag(
+            "details",
+            join(
+                [
+                    tag("summary", f"绩效指标（{len(inds)} 项）"),
+                    table(
+                        _head(["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4),
+                        inds,
+                        cls="ec-t",
+                    ),
+                ]
+            ),
+        ),
     ]
     return _card(parts, "evaluation")
 
@@ -201,15 +281,33 @@ def variance_rows(df, limit: int | None = None) -> list[list[object]]:  # type: 
     rows = []
     for r in (df if limit is None else df.head(limit)).itertuples(index=False):
         d = r._asdict()
-        rows.append([d["department"], _num(str(d["projects"])), _num(money(d["年初"])), _num(money(d["全年"])),
-                     _num(money(d["执行"]), "num ec-over" if d["overspent"] else "num"), _num(money(d["差额"])),
-                     _num(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
-                     _num(str(d["overspent_projects"])), _num(str(d["under_executed_projects"]))])
+        rows.append(
+            [
+                d["department"],
+                _num(str(d["projects"])),
+                _num(money(d["年初"])),
+                _num(money(d["全年"])),
+                _num(money(d["执行"]), "num ec-over" if d["overspent"] else "num"),
+                _num(money(d["差额"])),
+                _num(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
+                _num(str(d["overspent_projects"])),
+                _num(str(d["under_executed_projects"])),
+            ]
+        )
     return rows
 
 
-VARIANCE_HEAD = ["主管部门", "项目数", "年初预算", "全年预算", "全年执行", "差额（未执行）", "执行率", "超支项目",
-                 "执行率偏低项目"]
+VARIANCE_HEAD = [
+    "主管部门",
+    "项目数",
+    "年初预算",
+    "全年预算",
+    "全年执行",
+    "差额（未执行）",
+    "执行率",
+    "超支项目",
+    "执行率偏低项目",
+]
 
 
 def portfolio_card(portfolio: Portfolio) -> str:
@@ -218,11 +316,20 @@ def portfolio_card(portfolio: Portfolio) -> str:
 
     s = portfolio.summary()
     grades = s["grades"]
-    grade_text = join([tag("span", f"{g} {n}", style=f"color:{grade_colour(g)}")
-                       for g, n in grades.items()], Markup(" · ")) if grades else "—"  # type: ignore[attr-defined]
+    grade_text = (
+        join(
+            [tag("span", f"{g} {n}", style=f"color:{grade_colour(g)}") for g, n in grades.items()],
+            Markup(" · "),
+        )
+        if grades
+        else "—"
+    )  # type: ignore[attr-defined]
     years = s["years"]
-    sub = [f"{'、'.join(map(str, years))}年度" if years else "", "来源 " + "、".join(portfolio.sources),
-           describe_filters(portfolio.filters)]
+    sub = [
+        f"{'、'.join(map(str, years))}年度" if years else "",
+        "来源 " + "、".join(portfolio.sources),
+        describe_filters(portfolio.filters),
+    ]
     stats = [
         _stat("项目数", s["projects"], f"{s['departments']} 个主管部门"),
         _stat("年初预算（万元）", money(s["initial"])),  # type: ignore[arg-type]
@@ -235,7 +342,12 @@ def portfolio_card(portfolio: Portfolio) -> str:
         _stat("超支项目", s["overspent"], "执行 > 全年预算", "#c53030" if s["overspent"] else None),
         _stat("执行率偏低项目", s["under_executed"], f"执行率 < {rate(UNDER_EXECUTED, 0)}"),
         _stat("有复核发现的项目", s["with_findings"], f"共 {s['findings']} 条"),
-        _stat("输入错误", s["errors"], "未评分" if s["errors"] else "全部读入", "#c53030" if s["errors"] else None),
+        _stat(
+            "输入错误",
+            s["errors"],
+            "未评分" if s["errors"] else "全部读入",
+            "#c53030" if s["errors"] else None,
+        ),
     ]
     dv = portfolio.variance("department")
     parts: list[object] = [
@@ -247,9 +359,13 @@ def portfolio_card(portfolio: Portfolio) -> str:
         parts += [
             tag("h4", "按主管部门（全年预算由多到少）"),
             table(_head(VARIANCE_HEAD, 1), variance_rows(dv, TOP_DEPARTMENTS), cls="ec-t"),
-            tag("p", f"共 {len(dv)} 个主管部门" + (f"，列出前 {TOP_DEPARTMENTS} 个" if len(dv) > TOP_DEPARTMENTS else "")
-                + "；完整的表：portfolio.variance(\"department\")，按项目、按支出明细：by=\"project\"、by=\"item\"。",
-                class_="ec-note"),
+            tag(
+                "p",
+                f"共 {len(dv)} 个主管部门"
+                + (f"，列出前 {TOP_DEPARTMENTS} 个" if len(dv) > TOP_DEPARTMENTS else "")
+                + '；完整的表：portfolio.variance("department")，按项目、按支出明细：by="project"、by="item"。',
+                class_="ec-note",
+            ),
         ]
     else:
         parts.append(tag("p", "没有符合条件的项目。", class_="ec-note"))
@@ -257,6 +373,9 @@ def portfolio_card(portfolio: Portfolio) -> str:
     if len(errors):
         items = [tag("li", m) for m in errors["message"].head(MAX_ERRORS)]
         more = len(errors) - MAX_ERRORS
-        parts += [tag("h4", f"输入错误（{len(errors)} 个，未评分）"), tag("ul", join(items)),
-                  tag("p", f"另有 {more} 个：见 portfolio.errors。", class_="ec-note") if more > 0 else ""]
+        parts += [
+            tag("h4", f"输入错误（{len(errors)} 个，未评分）"),
+            tag("ul", join(items)),
+            tag("p", f"另有 {more} 个：见 portfolio.errors。", class_="ec-note") if more > 0 else "",
+        ]
     return _card(parts, "portfolio")

@@ -45,8 +45,11 @@ def chart_key(kind: str, ev) -> str:  # type: ignore[no-untyped-def]
 def _draw(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
     from . import charts
 
-    return {"category": charts.category_chart, "completion": charts.completion_chart,
-            "budget": charts.budget_chart}[kind](ev.card)
+    return {
+        "category": charts.category_chart,
+        "completion": charts.completion_chart,
+        "budget": charts.budget_chart,
+    }[kind](ev.card)
 
 
 def chart(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]

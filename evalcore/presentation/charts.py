@@ -121,8 +121,10 @@ def _register_font() -> Path:
     if not any(_same_file(entry.fname, path) for entry in manager.ttflist):
         manager.addfont(path)
     if not any(entry.name == FONT_FAMILY for entry in manager.ttflist):
-        raise RuntimeError(f"{path} registered but no face named {FONT_FAMILY!r}: matplotlib ≥ 3.11 reads every "
-                           f"face of a font collection, this is {matplotlib.__version__}")
+        raise RuntimeError(
+            f"{path} registered but no face named {FONT_FAMILY!r}: matplotlib ≥ 3.11 reads every "
+            f"face of a font collection, this is {matplotlib.__version__}"
+        )
     return path
 
 
@@ -146,7 +148,9 @@ _register_font()  # every import: matplotlib does not persist added fonts
 def _drawable_codepoints() -> frozenset[int]:
     """Code points the CJK face or DejaVu Sans can draw."""
     cjk = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False)
-    fallback = font_manager.findfont(font_manager.FontProperties(family=FALLBACK_FAMILY), fallback_to_default=False)
+    fallback = font_manager.findfont(
+        font_manager.FontProperties(family=FALLBACK_FAMILY), fallback_to_default=False
+    )
     points: set[int] = set()
     for found in (cjk, fallback):
         points.update(FT2Font(found, face_index=getattr(found, "face_index", 0)).get_charmap())
@@ -161,8 +165,11 @@ def _clean(text: object) -> str:
     spaces collapse, invisible format characters (zero-width space, soft hyphen) go, characters
     neither font has become □."""
     drawable = _drawable_codepoints()
-    chars = (" " if ch.isspace() or unicodedata.category(ch) == "Cc" else ch for ch in str(text)
-             if unicodedata.category(ch) != "Cf")
+    chars = (
+        " " if ch.isspace() or unicodedata.category(ch) == "Cc" else ch
+        for ch in str(text)
+        if unicodedata.category(ch) != "Cf"
+    )
     line = " ".join("".join(chars).split())
     return "".join(ch if ord(ch) in drawable else REPLACEMENT for ch in line)
 
@@ -256,8 +263,9 @@ def _subtitle(ax, text: str, lift: float = 0.0) -> None:
 
 def _legend(fig: Figure, handles: Iterable) -> None:
     handles = list(handles)
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handlelength=1.6,
-               columnspacing=1.6)
+    fig.legend(
+        handles=handles, loc="outside lower center", ncols=len(handles), handlelength=1.6, columnspacing=1.6
+    )
 
 
 # --------------------------------------------------------------------------------------- categories
@@ -281,7 +289,9 @@ def _draw_categories(card: Scorecard) -> Figure:
         note += f"；有不适用指标，总分已按百分制折算（× {format_number(card.scale, 4)}）"
     _subtitle(ax, note)
     if not cats:
-        ax.text(0.5, 0.5, "评分方案没有一级指标", transform=ax.transAxes, ha="center", va="center", color=MUTED)
+        ax.text(
+            0.5, 0.5, "评分方案没有一级指标", transform=ax.transAxes, ha="center", va="center", color=MUTED
+        )
         ax.set_axis_off()
         return fig
     top = max(max(c.weight, c.itemised_weight, c.score) for c in cats) or 1.0
@@ -290,8 +300,16 @@ def _draw_categories(card: Scorecard) -> Figure:
         ax.barh(y, c.weight, height=0.62, color=WEIGHT, edgecolor=WEIGHT_EDGE, linewidth=0.8)
         if c.weight - c.itemised_weight > 1e-9:
             unitemised_any = True
-            ax.barh(y, c.weight - c.itemised_weight, left=c.itemised_weight, height=0.62, color="white",
-                    edgecolor=UNITEMISED, linewidth=0.8, hatch="////")
+            ax.barh(
+                y,
+                c.weight - c.itemised_weight,
+                left=c.itemised_weight,
+                height=0.62,
+                color="white",
+                edgecolor=UNITEMISED,
+                linewidth=0.8,
+                hatch="////",
+            )
         ax.barh(y, c.score, height=0.36, color=EARNED)
         label = f"{pts(c.score)} / {format_number(c.weight)}"
         if abs(c.weight - c.itemised_weight) > 1e-9:  # the form itemises less (or more) than the weight
@@ -302,10 +320,14 @@ def _draw_categories(card: Scorecard) -> Figure:
     ax.set_xlim(0, top * 1.42)
     ax.set_xlabel("分")
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)
-    handles = [Patch(facecolor=EARNED, label="得分"),
-               Patch(facecolor=WEIGHT, edgecolor=WEIGHT_EDGE, label="分值")]
+    handles = [
+        Patch(facecolor=EARNED, label="得分"),
+        Patch(facecolor=WEIGHT, edgecolor=WEIGHT_EDGE, label="分值"),
+    ]
     if unitemised_any:
-        handles.append(Patch(facecolor="white", edgecolor=UNITEMISED, hatch="////", label="未细化到指标的分值"))
+        handles.append(
+            Patch(facecolor="white", edgecolor=UNITEMISED, hatch="////", label="未细化到指标的分值")
+        )
     _legend(fig, handles)
     return fig
 
@@ -346,9 +368,15 @@ def _draw_completion(rows: list) -> Figure:
         seen.add(s.met)
         clipped = c > COMPLETION_AXIS_CAP
         ax.barh(y, min(c, COMPLETION_AXIS_CAP), height=0.66, color=colours[s.met])
-        ax.text(min(c, COMPLETION_AXIS_CAP) + right * 0.012, y, pct(c) + (" ▶" if clipped else ""),
-                va="center", fontsize=7.5 if compact else 8.5, zorder=4,
-                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+        ax.text(
+            min(c, COMPLETION_AXIS_CAP) + right * 0.012,
+            y,
+            pct(c) + (" ▶" if clipped else ""),
+            va="center",
+            fontsize=7.5 if compact else 8.5,
+            zorder=4,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
         direction = s.indicator.direction
         suffix = f"（{direction}）" if direction in _REVERSE else ""
         name = _clean(s.indicator.name)
@@ -425,10 +453,18 @@ def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> 
         ax.barh(yy + bar / 2, executed, height=bar, color=OVERSPENT if overspent else EXECUTED)
         pad = span * 0.012
         ax.text(max(adjusted, 0) + pad, yy - bar / 2, format_number(adjusted), va="center", fontsize=size)
-        ax.text(max(executed, 0) + pad, yy + bar / 2, format_number(executed) + ("  超支" if overspent else ""),
-                va="center", fontsize=size, color=OVERSPENT if overspent else INK)
+        ax.text(
+            max(executed, 0) + pad,
+            yy + bar / 2,
+            format_number(executed) + ("  超支" if overspent else ""),
+            va="center",
+            fontsize=size,
+            color=OVERSPENT if overspent else INK,
+        )
     width, lines = (34, 1) if compact else (22, 2)
-    ax.set_yticks(ys, [_wrap(label, width, lines) for _g, label, _a, _e in rows], fontsize=size if compact else 9)
+    ax.set_yticks(
+        ys, [_wrap(label, width, lines) for _g, label, _a, _e in rows], fontsize=size if compact else 9
+    )
     ax.set_ylim(ys[-1] + 0.65, -0.65)
     ax.set_xlim(bottom - (span * 0.05 if bottom < 0 else 0), top + span * 0.2)
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)

@@ -122,7 +122,11 @@ Content = tuple[Part, ...]
 
 
 def _html(section: str, parts: Sequence[object], text: str) -> Part:
-    return Part("html", join([STYLE, tag("div", join(parts), class_="ec-card ec-explore", data_section=section)]), text)
+    return Part(
+        "html",
+        join([STYLE, tag("div", join(parts), class_="ec-card ec-explore", data_section=section)]),
+        text,
+    )
 
 
 def _note(text: str) -> Markup:
@@ -167,7 +171,9 @@ class _Canvas:
 _CANVAS = _Canvas()
 
 
-def _axes(kind: str, height: float, left: float, top: float = 0.66, bottom: float = 0.84, right: float = 0.25):  # type: ignore[no-untyped-def]
+def _axes(
+    kind: str, height: float, left: float, top: float = 0.66, bottom: float = 0.84, right: float = 0.25
+):  # type: ignore[no-untyped-def]
     """A figure of `height` inches and one axes with these margins (inches)."""
     fig = _CANVAS.figure(kind, height)
     w = _charts.WIDTH
@@ -182,8 +188,14 @@ def _label_margin(labels: Sequence[str], fontsize: float = 8.0) -> float:
 
 
 def _bottom_legend(fig: Figure, handles: Sequence[object]) -> None:
-    fig.legend(handles=list(handles), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=len(handles),
-               handlelength=1.6, columnspacing=1.6)
+    fig.legend(
+        handles=list(handles),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=len(handles),
+        handlelength=1.6,
+        columnspacing=1.6,
+    )
 
 
 def _row_labels(ax, y: np.ndarray, names: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
@@ -195,15 +207,30 @@ def _row_labels(ax, y: np.ndarray, names: Sequence[str]) -> None:  # type: ignor
         ax.text(-0.008, yy, name, transform=where, ha="right", va="center", fontsize=8)
 
 
-def _hbars(ax, y: np.ndarray, left: np.ndarray, width: np.ndarray, colour: str, rows: int, thickness: float,  # type: ignore[no-untyped-def]
-           zorder: float = 2) -> None:
+def _hbars(
+    ax,
+    y: np.ndarray,
+    left: np.ndarray,
+    width: np.ndarray,
+    colour: str,
+    rows: int,
+    thickness: float,  # type: ignore[no-untyped-def]
+    zorder: float = 2,
+) -> None:
     """Horizontal bars as one line collection (butt caps), `thickness` of a row high."""
     height_in = ax.get_position().height * ax.figure.get_figheight()
     points = height_in / max(rows, 1) * 72 * thickness
     keep = width > 0
     if keep.any():
-        ax.hlines(y[keep], left[keep], (left + width)[keep], colors=colour, linewidth=points, capstyle="butt",
-                  zorder=zorder)
+        ax.hlines(
+            y[keep],
+            left[keep],
+            (left + width)[keep],
+            colors=colour,
+            linewidth=points,
+            capstyle="butt",
+            zorder=zorder,
+        )
 
 
 def _png(fig: Figure) -> bytes:
@@ -212,7 +239,9 @@ def _png(fig: Figure) -> bytes:
     canvas = fig.canvas
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert(
+        "RGB"
+    )
     palette = image.quantize(128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, format="png", compress_level=3)
@@ -229,13 +258,19 @@ def _wan_formatter() -> FuncFormatter:
     return FuncFormatter(lambda x, _pos: f"{x:,.0f}")
 
 
-def money_chart(labels: Sequence[str], adjusted: np.ndarray, executed: np.ndarray, title: str, note: str) -> bytes:
+def money_chart(
+    labels: Sequence[str], adjusted: np.ndarray, executed: np.ndarray, title: str, note: str
+) -> bytes:
     """Each row one bar of its 全年预算: the executed part, the unspent gap (差额), and past the end of
     the budget any overspend; its 执行率 at the end."""
-    return _render(_draw_money, list(labels), np.asarray(adjusted, float), np.asarray(executed, float), title, note)
+    return _render(
+        _draw_money, list(labels), np.asarray(adjusted, float), np.asarray(executed, float), title, note
+    )
 
 
-def _draw_money(labels: list[str], adjusted: np.ndarray, executed: np.ndarray, title: str, note: str) -> Figure:
+def _draw_money(
+    labels: list[str], adjusted: np.ndarray, executed: np.ndarray, title: str, note: str
+) -> Figure:
     n = len(labels)
     names = [_wrap(_clean(s) or "（未填写）", 30, 1) for s in labels]
     fig, ax = _axes("money", _height(n, 0.25, 1.9), _label_margin(names))
@@ -286,32 +321,52 @@ def _draw_rates(labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.nda
     _hbars(ax, y, q1, np.maximum(q3 - q1, 0.002), BOX, n, 0.62)
     ax.vlines(med, y - 0.31, y + 0.31, color=EXECUTED, linewidth=1.8, zorder=3)
     size = 9 if len(xs) <= 500 else (4 if len(xs) <= 5000 else 1.5)
-    ax.scatter(np.clip(xs, 0, RATE_CAP), ys, s=size, color=POINT, alpha=0.45 if len(xs) <= 5000 else 0.25,
-               linewidths=0, zorder=4)
+    ax.scatter(
+        np.clip(xs, 0, RATE_CAP),
+        ys,
+        s=size,
+        color=POINT,
+        alpha=0.45 if len(xs) <= 5000 else 0.25,
+        linewidths=0,
+        zorder=4,
+    )
     ax.axvline(UNDER_EXECUTED, color="#c05621", linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
     ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
     _row_labels(ax, y, names)
     ax.set_ylim(n - 0.4, -0.6)
-    left = max(0.0, min(0.5, math.floor((float(np.nanmin(np.clip(xs, 0, RATE_CAP))) - 0.05) * 10) / 10)) if len(xs) else 0.0
+    left = (
+        max(0.0, min(0.5, math.floor((float(np.nanmin(np.clip(xs, 0, RATE_CAP))) - 0.05) * 10) / 10))
+        if len(xs)
+        else 0.0
+    )
     ax.set_xlim(left, RATE_CAP + 0.02)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)
     ax.set_xlabel("预算执行率（全年执行数 ÷ 全年预算数）")
-    _bottom_legend(fig, [Patch(facecolor=BOX, edgecolor="#7f9cbc", label="四分位区间"),
-                  Line2D([], [], color=EXECUTED, linewidth=1.8, label="中位数"),
-                  Line2D([], [], marker="o", linestyle="", markersize=4, color=POINT, label="项目"),
-                  Line2D([], [], color="#c05621", linestyle=(0, (4, 3)), label=f"{UNDER_EXECUTED:.0%}（执行率偏低）")])
+    _bottom_legend(
+        fig,
+        [
+            Patch(facecolor=BOX, edgecolor="#7f9cbc", label="四分位区间"),
+            Line2D([], [], color=EXECUTED, linewidth=1.8, label="中位数"),
+            Line2D([], [], marker="o", linestyle="", markersize=4, color=POINT, label="项目"),
+            Line2D(
+                [], [], color="#c05621", linestyle=(0, (4, 3)), label=f"{UNDER_EXECUTED:.0%}（执行率偏低）"
+            ),
+        ],
+    )
     return fig
 
 
-def scatter_chart(groups: Sequence[tuple[str, str, np.ndarray, np.ndarray]], bands: Sequence[tuple[str, float]],
-                  note: str) -> bytes:
+def scatter_chart(
+    groups: Sequence[tuple[str, str, np.ndarray, np.ndarray]], bands: Sequence[tuple[str, float]], note: str
+) -> bytes:
     """复核得分 against 执行率, one colour per grade (groups: grade, colour, rates, scores)."""
     return _render(_draw_scatter, list(groups), list(bands), note)
 
 
-def _draw_scatter(groups: list[tuple[str, str, np.ndarray, np.ndarray]], bands: list[tuple[str, float]],
-                  note: str) -> Figure:
+def _draw_scatter(
+    groups: list[tuple[str, str, np.ndarray, np.ndarray]], bands: list[tuple[str, float]], note: str
+) -> Figure:
     fig, ax = _axes("scatter", 4.6, 0.75)
     ax.set_title("复核得分与预算执行率")
     _subtitle(ax, note)
@@ -323,12 +378,29 @@ def _draw_scatter(groups: list[tuple[str, str, np.ndarray, np.ndarray]], bands: 
     handles = []
     for grade, colour, xs, ys in groups:
         ax.scatter(np.clip(xs, 0, RATE_CAP), ys, s=size, color=colour, alpha=alpha, linewidths=0, zorder=3)
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=6, color=colour,
-                              label=f"{_clean(grade) or '（无等级）'}（{len(xs)}）"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=6,
+                color=colour,
+                label=f"{_clean(grade) or '（无等级）'}（{len(xs)}）",
+            )
+        )
     for name, low in bands:
         if low > lo:
             ax.axhline(low, color="#a0aec0", linewidth=0.8, linestyle=(0, (2, 2)), zorder=1)
-            ax.text(RATE_CAP + 0.02, low, f" {_clean(name)} ≥ {low:g}", va="bottom", ha="right", fontsize=7.5, color=MUTED)
+            ax.text(
+                RATE_CAP + 0.02,
+                low,
+                f" {_clean(name)} ≥ {low:g}",
+                va="bottom",
+                ha="right",
+                fontsize=7.5,
+                color=MUTED,
+            )
     ax.axvline(UNDER_EXECUTED, color="#c05621", linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
     ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
     xs_all = [float(np.clip(x, 0, RATE_CAP).min()) for _g, _c, x, _y in groups if len(x)]
@@ -349,12 +421,18 @@ def _draw_scatter(groups: list[tuple[str, str, np.ndarray, np.ndarray]], bands: 
 
 def _headline(view: Portfolio) -> str:
     s = view.summary()
-    return (f"{describe_filters(view.filters)}：{s['projects']} 个项目，全年预算 {money(s['adjusted'])} 万元，"  # type: ignore[arg-type]
-            f"执行 {money(s['executed'])} 万元，差额 {money(s['gap'])} 万元，执行率 {rate(s['execution_rate'])}")  # type: ignore[arg-type]
+    return (
+        f"{describe_filters(view.filters)}：{s['projects']} 个项目，全年预算 {money(s['adjusted'])} 万元，"  # type: ignore[arg-type]
+        f"执行 {money(s['executed'])} 万元，差额 {money(s['gap'])} 万元，执行率 {rate(s['execution_rate'])}"
+    )  # type: ignore[arg-type]
 
 
 def _empty(section: str, view: Portfolio) -> Content:
-    return (_html(section, [_note(f"{describe_filters(view.filters)}：没有符合条件的项目。")], "没有符合条件的项目"),)
+    return (
+        _html(
+            section, [_note(f"{describe_filters(view.filters)}：没有符合条件的项目。")], "没有符合条件的项目"
+        ),
+    )
 
 
 def departments_view(view: Portfolio) -> Content:
@@ -371,30 +449,71 @@ def departments_view(view: Portfolio) -> Content:
         names = "、".join(top["department"])
         parts.append(tag("p", f"未执行的 {money(gap.sum())} 万元中，{names} 占 {rate(share, 1)}。"))
     if s["overspent"]:
-        parts.append(tag("p", f"{s['overspent']} 个项目执行数超过全年预算（超支），见下表与第三部分。", class_="ec-over"))
+        parts.append(
+            tag(
+                "p",
+                f"{s['overspent']} 个项目执行数超过全年预算（超支），见下表与第三部分。",
+                class_="ec-over",
+            )
+        )
     single = len(dv) == 1
     if single:
-        pv = view.variance("project").sort_values(["全年", "project_id"], ascending=[False, True], kind="stable")
+        pv = view.variance("project").sort_values(
+            ["全年", "project_id"], ascending=[False, True], kind="stable"
+        )
         shown = pv.head(MAX_BARS)
         note = f"{dv['department'].iloc[0]}的项目，按全年预算由多到少" + (
-            f"；另有 {len(pv) - MAX_BARS} 个项目未画出" if len(pv) > MAX_BARS else "")
-        png = money_chart(list(shown["name"]), shown["全年"].to_numpy(), shown["执行"].to_numpy(),
-                          "各项目全年预算的执行情况", _clean(note))
-        rows = [[r.name, r.project_id, _num(money(r.全年)), _num(money(r.执行), "num ec-over" if r.overspent else "num"),
-                 _num(money(r.差额)), _num(rate(r.执行率), "num ec-under" if r.under_executed else "num"), r.grade]
-                for r in shown.head(TOP * 2).itertuples(index=False)]
-        tbl = table(_head(["项目", "编号", "全年预算", "全年执行", "差额", "执行率", "等级"], 2), rows, cls="ec-t")
+            f"；另有 {len(pv) - MAX_BARS} 个项目未画出" if len(pv) > MAX_BARS else ""
+        )
+        png = money_chart(
+            list(shown["name"]),
+            shown["全年"].to_numpy(),
+            shown["执行"].to_numpy(),
+            "各项目全年预算的执行情况",
+            _clean(note),
+        )
+        rows = [
+            [
+                r.name,
+                r.project_id,
+                _num(money(r.全年)),
+                _num(money(r.执行), "num ec-over" if r.overspent else "num"),
+                _num(money(r.差额)),
+                _num(rate(r.执行率), "num ec-under" if r.under_executed else "num"),
+                r.grade,
+            ]
+            for r in shown.head(TOP * 2).itertuples(index=False)
+        ]
+        tbl = table(
+            _head(["项目", "编号", "全年预算", "全年执行", "差额", "执行率", "等级"], 2), rows, cls="ec-t"
+        )
     else:
         shown = dv.head(MAX_BARS)
-        note = "按全年预算由多到少" + (f"；另有 {len(dv) - MAX_BARS} 个部门未画出" if len(dv) > MAX_BARS else "")
-        png = money_chart(list(shown["department"]), shown["全年"].to_numpy(), shown["执行"].to_numpy(),
-                          "各主管部门全年预算的执行情况", note)
+        note = "按全年预算由多到少" + (
+            f"；另有 {len(dv) - MAX_BARS} 个部门未画出" if len(dv) > MAX_BARS else ""
+        )
+        png = money_chart(
+            list(shown["department"]),
+            shown["全年"].to_numpy(),
+            shown["执行"].to_numpy(),
+            "各主管部门全年预算的执行情况",
+            note,
+        )
         tbl = table(_head(VARIANCE_HEAD, 1), variance_rows(dv, MAX_BARS), cls="ec-t")
     head = _html("departments", parts, _headline(view))
     chart = Part("png", png, "各主管部门（或项目）全年预算：已执行、未执行（差额）与超支")
-    tail = _html("departments-table", [tag("h4", "预算执行偏差（万元）"), tbl,
-                                       _note("差额 = 全年预算 − 全年执行（正数为未执行，负数为超支）；"
-                                             f"执行率低于 {rate(UNDER_EXECUTED, 0)} 标为偏低。")], "预算执行偏差表")
+    tail = _html(
+        "departments-table",
+        [
+            tag("h4", "预算执行偏差（万元）"),
+            tbl,
+            _note(
+                "差额 = 全年预算 − 全年执行（正数为未执行，负数为超支）；"
+                f"执行率低于 {rate(UNDER_EXECUTED, 0)} 标为偏低。"
+            ),
+        ],
+        "预算执行偏差表",
+    )
     return (head, chart, tail)
 
 
@@ -408,9 +527,14 @@ def rates_view(view: Portfolio) -> Content:
     q = g.quantile([0.25, 0.5, 0.75]).unstack()
     q.columns = ["q1", "med", "q3"]
     iqr = q["q3"] - q["q1"]
-    bounds = pv[["department", "执行率"]].join(
-        (q["q1"] - 1.5 * iqr).rename("lo_fence"), on="department").join((q["q3"] + 1.5 * iqr).rename("hi_fence"), on="department")
-    inside = bounds[(bounds["执行率"] >= bounds["lo_fence"] - 1e-12) & (bounds["执行率"] <= bounds["hi_fence"] + 1e-12)]
+    bounds = (
+        pv[["department", "执行率"]]
+        .join((q["q1"] - 1.5 * iqr).rename("lo_fence"), on="department")
+        .join((q["q3"] + 1.5 * iqr).rename("hi_fence"), on="department")
+    )
+    inside = bounds[
+        (bounds["执行率"] >= bounds["lo_fence"] - 1e-12) & (bounds["执行率"] <= bounds["hi_fence"] + 1e-12)
+    ]
     w = inside.groupby("department", sort=False)["执行率"].agg(["min", "max"])
     q = q.join(w).sort_values(["med", "q1"], kind="stable")
     rest = max(0, len(q) - MAX_BARS)
@@ -418,7 +542,9 @@ def rates_view(view: Portfolio) -> Content:
     order = {d: k for k, d in enumerate(q.index)}
     shown = pv[pv["department"].isin(order)]
     ys = shown["department"].map(order).to_numpy(dtype=float)
-    jitter = (np.random.default_rng(0).random(len(ys)) - 0.5) * 0.5  # fixed seed: the same view, the same dots
+    jitter = (
+        np.random.default_rng(0).random(len(ys)) - 0.5
+    ) * 0.5  # fixed seed: the same view, the same dots
     n_low = int((pv["执行率"] < UNDER_EXECUTED).sum())
     clipped = int((pv["执行率"] > RATE_CAP).sum())
     note = f"由执行率中位数最低的部门起；{len(pv)} 个项目，{n_low} 个低于 {UNDER_EXECUTED:.0%}"
@@ -432,19 +558,44 @@ def rates_view(view: Portfolio) -> Content:
     stats = q[["q1", "med", "q3", "min", "max"]].to_numpy()
     png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note)
     worst = q.head(3)
-    text = "执行率中位数最低的部门：" + "、".join(f"{d}（{rate(m, 1)}）" for d, m in zip(worst.index, worst["med"], strict=True))
-    return (_html("rates", [_note(_headline(view)), tag("p", text)], text),
-            Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"))
+    text = "执行率中位数最低的部门：" + "、".join(
+        f"{d}（{rate(m, 1)}）" for d, m in zip(worst.index, worst["med"], strict=True)
+    )
+    return (
+        _html("rates", [_note(_headline(view)), tag("p", text)], text),
+        Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"),
+    )
 
 
 def _item_rows(df: pd.DataFrame, amount: str) -> list[list[object]]:
-    return [[r.department, r.name, r.item, _num(money(r.全年)), _num(money(r.执行)), _num(money(getattr(r, amount))),
-             _num(rate(r.执行率, 1))] for r in df.itertuples(index=False)]
+    return [
+        [
+            r.department,
+            r.name,
+            r.item,
+            _num(money(r.全年)),
+            _num(money(r.执行)),
+            _num(money(getattr(r, amount))),
+            _num(rate(r.执行率, 1)),
+        ]
+        for r in df.itertuples(index=False)
+    ]
 
 
 def _project_rows(df: pd.DataFrame, amount: str) -> list[list[object]]:
-    return [[r.department, r.name, r.project_id, _num(money(r.全年)), _num(money(r.执行)), _num(money(getattr(r, amount))),
-             _num(rate(r.执行率, 1)), r.grade] for r in df.itertuples(index=False)]
+    return [
+        [
+            r.department,
+            r.name,
+            r.project_id,
+            _num(money(r.全年)),
+            _num(money(r.执行)),
+            _num(money(getattr(r, amount))),
+            _num(rate(r.执行率, 1)),
+            r.grade,
+        ]
+        for r in df.itertuples(index=False)
+    ]
 
 
 def items_view(view: Portfolio) -> Content:
@@ -461,9 +612,16 @@ def items_view(view: Portfolio) -> Content:
     item_head = _head(["主管部门", "项目", "支出明细", "全年预算", "全年执行", "{}", "执行率"], 3)
     proj_head = _head(["主管部门", "项目", "编号", "全年预算", "全年执行", "{}", "执行率", "等级"], 3)
 
-    def block(title: str, df: pd.DataFrame, total: int, head: list[Cell], amount: str, rows_of, none: str) -> list[object]:  # type: ignore[no-untyped-def]
-        h = [Cell(c.value.replace("{}", "差额（未执行）" if amount == "差额" else "超支金额"), class_=c.attrs.get("class_"))
-             for c in head]
+    def block(
+        title: str, df: pd.DataFrame, total: int, head: list[Cell], amount: str, rows_of, none: str
+    ) -> list[object]:  # type: ignore[no-untyped-def]
+        h = [
+            Cell(
+                c.value.replace("{}", "差额（未执行）" if amount == "差额" else "超支金额"),
+                class_=c.attrs.get("class_"),
+            )
+            for c in head
+        ]
         if not total:
             return [tag("h4", title), _note(none)]
         more = f"（共 {total} 个，列出最大的 {min(TOP, total)} 个）"
@@ -471,15 +629,49 @@ def items_view(view: Portfolio) -> Content:
 
     n_items = int(iv.shape[0])
     parts: list[object] = [_note(_headline(view) + f"；支出明细 {n_items} 条。金额单位：万元。")]
-    parts += block(f"执行率低于 {UNDER_EXECUTED:.0%}、未执行金额最大的支出明细", under_i, int(iv["under_executed"].sum()),
-                   item_head, "差额", _item_rows, "没有执行率偏低的支出明细。")
-    parts += block("超支最多的支出明细", over_i, int(iv["overspent"].sum()), item_head, "超支", _item_rows,
-                   "没有超支的支出明细。")
-    parts += block(f"执行率低于 {UNDER_EXECUTED:.0%}、未执行金额最大的项目", under_p, int(pv["under_executed"].sum()),
-                   proj_head, "差额", _project_rows, "没有执行率偏低的项目。")
-    parts += block("超支最多的项目", over_p, int(pv["overspent"].sum()), proj_head, "超支", _project_rows,
-                   "没有超支的项目。")
-    return (_html("items", parts, f"执行不足 {int(iv['under_executed'].sum())} 条、超支 {int(iv['overspent'].sum())} 条支出明细"),)
+    parts += block(
+        f"执行率低于 {UNDER_EXECUTED:.0%}、未执行金额最大的支出明细",
+        under_i,
+        int(iv["under_executed"].sum()),
+        item_head,
+        "差额",
+        _item_rows,
+        "没有执行率偏低的支出明细。",
+    )
+    parts += block(
+        "超支最多的支出明细",
+        over_i,
+        int(iv["overspent"].sum()),
+        item_head,
+        "超支",
+        _item_rows,
+        "没有超支的支出明细。",
+    )
+    parts += block(
+        f"执行率低于 {UNDER_EXECUTED:.0%}、未执行金额最大的项目",
+        under_p,
+        int(pv["under_executed"].sum()),
+        proj_head,
+        "差额",
+        _project_rows,
+        "没有执行率偏低的项目。",
+    )
+    parts += block(
+        "超支最多的项目",
+        over_p,
+        int(pv["overspent"].sum()),
+        proj_head,
+        "超支",
+        _project_rows,
+        "没有超支的项目。",
+    )
+    return (
+        _html(
+            "items",
+            parts,
+            f"执行不足 {int(iv['under_executed'].sum())} 条、超支 {int(iv['overspent'].sum())} 条支出明细",
+        ),
+    )
 
 
 def _grade_colour(grade: str, order: Sequence[str]) -> str:
@@ -495,7 +687,11 @@ def scatter_view(view: Portfolio, bands: Sequence[tuple[str, float]]) -> Content
     has = p["execution_rate"].notna().to_numpy()
     if not has.any():
         return _empty("scatter", view)
-    rates, totals, grades = p["execution_rate"].to_numpy()[has], p["total"].to_numpy()[has], p["grade"].to_numpy()[has]
+    rates, totals, grades = (
+        p["execution_rate"].to_numpy()[has],
+        p["total"].to_numpy()[has],
+        p["grade"].to_numpy()[has],
+    )
     order = list(view.grade_order)
     groups = []
     for g in [*order, *sorted(set(grades) - set(order))]:
@@ -508,36 +704,66 @@ def scatter_view(view: Portfolio, bands: Sequence[tuple[str, float]]) -> Content
     if (~has).any():
         note += f"；{int((~has).sum())} 个项目全年预算为 0，未画出"
     low = rates < UNDER_EXECUTED
-    text = (f"执行率低于 {UNDER_EXECUTED:.0%} 的 {int(low.sum())} 个项目平均得分 {score(float(totals[low].mean())) if low.any() else '—'}，"
-            f"其余 {int((~low).sum())} 个平均 {score(float(totals[~low].mean())) if (~low).any() else '—'}。")
-    return (_html("scatter", [_note(_headline(view)), tag("p", text)], text),
-            Part("png", scatter_chart(groups, bands, note), "复核得分与预算执行率散点图，按等级着色"))
+    text = (
+        f"执行率低于 {UNDER_EXECUTED:.0%} 的 {int(low.sum())} 个项目平均得分 {score(float(totals[low].mean())) if low.any() else '—'}，"
+        f"其余 {int((~low).sum())} 个平均 {score(float(totals[~low].mean())) if (~low).any() else '—'}。"
+    )
+    return (
+        _html("scatter", [_note(_headline(view)), tag("p", text)], text),
+        Part("png", scatter_chart(groups, bands, note), "复核得分与预算执行率散点图，按等级着色"),
+    )
 
 
 RENDERERS: dict[str, Callable[..., Content]] = {
-    "departments": departments_view, "rates": rates_view, "items": items_view, "scatter": scatter_view,
+    "departments": departments_view,
+    "rates": rates_view,
+    "items": items_view,
+    "scatter": scatter_view,
 }
 
 
 def department_projects_view(view: Portfolio, department: str) -> Content:
     """The drill-down's middle level: one department's projects."""
     pv = view.variance("project")
-    pv = pv[pv["department"] == department].sort_values(["全年", "project_id"], ascending=[False, True], kind="stable")
+    pv = pv[pv["department"] == department].sort_values(
+        ["全年", "project_id"], ascending=[False, True], kind="stable"
+    )
     if not len(pv):
         return (_html("drill-department", [_note("没有符合条件的项目。")], "没有项目"),)
     findings = view.projects.set_index("project_id")["findings"]
-    rows = [[r.name, r.project_id, _num(money(r.全年)), _num(money(r.执行), "num ec-over" if r.overspent else "num"),
-             _num(money(r.差额)), _num(rate(r.执行率), "num ec-under" if r.under_executed else "num"),
-             _num(score(r.total)), r.grade, _num(str(int(findings.get(r.project_id, 0))))]
-            for r in pv.head(MAX_DRILL_ROWS).itertuples(index=False)]
+    rows = [
+        [
+            r.name,
+            r.project_id,
+            _num(money(r.全年)),
+            _num(money(r.执行), "num ec-over" if r.overspent else "num"),
+            _num(money(r.差额)),
+            _num(rate(r.执行率), "num ec-under" if r.under_executed else "num"),
+            _num(score(r.total)),
+            r.grade,
+            _num(str(int(findings.get(r.project_id, 0)))),
+        ]
+        for r in pv.head(MAX_DRILL_ROWS).itertuples(index=False)
+    ]
     adjusted, executed = float(pv["全年"].sum()), float(pv["执行"].sum())
-    head = (f"{department}：{len(pv)} 个项目，全年预算 {money(adjusted)} 万元，执行 {money(executed)} 万元，"
-            f"执行率 {rate(executed / adjusted if adjusted > 0 else None)}")
-    parts: list[object] = [tag("h4", head),
-                           table(_head(["项目", "编号", "全年预算", "全年执行", "差额", "执行率", "复核得分", "等级", "复核发现"], 2),
-                                 rows, cls="ec-t")]
+    head = (
+        f"{department}：{len(pv)} 个项目，全年预算 {money(adjusted)} 万元，执行 {money(executed)} 万元，"
+        f"执行率 {rate(executed / adjusted if adjusted > 0 else None)}"
+    )
+    parts: list[object] = [
+        tag("h4", head),
+        table(
+            _head(
+                ["项目", "编号", "全年预算", "全年执行", "差额", "执行率", "复核得分", "等级", "复核发现"], 2
+            ),
+            rows,
+            cls="ec-t",
+        ),
+    ]
     if len(pv) > MAX_DRILL_ROWS:
-        parts.append(_note(f"列出全年预算最大的 {MAX_DRILL_ROWS} 个；完整的表：portfolio.variance(\"project\")。"))
+        parts.append(
+            _note(f'列出全年预算最大的 {MAX_DRILL_ROWS} 个；完整的表：portfolio.variance("project")。')
+        )
     return (_html("drill-department", parts, head),)
 
 
@@ -546,14 +772,47 @@ def project_view(view: Portfolio, project_id: str) -> Content:
     ev = view.project(project_id)
     inds = view.indicators_of(project_id)
     met_text = {True: "是", False: "否"}
-    rows = [[r.level1, r.level2, r.name, r.target, r.actual, _num(f"{r.weight:g}"),
-             _num("不适用" if not r.applicable else score(r.score)), _num(rate(r.completion, 1)),
-             met_text.get(r.met, "—") if r.met is not None else "—", r.explanation]
-            for r in inds.itertuples(index=False)]
-    ind_table = table(_head(["一级指标", "二级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "达到目标", "计算"], 5),
-                      rows, cls="ec-t")
+    rows = [
+        [
+            r.level1,
+            r.level2,
+            r.name,
+            r.target,
+            r.actual,
+            _num(f"{r.weight:g}"),
+            _num("不适用" if not r.applicable else score(r.score)),
+            _num(rate(r.completion, 1)),
+            met_text.get(r.met, "—") if r.met is not None else "—",
+            r.explanation,
+        ]
+        for r in inds.itertuples(index=False)
+    ]
+    ind_table = table(
+        _head(
+            [
+                "一级指标",
+                "二级指标",
+                "指标",
+                "目标值",
+                "实际值",
+                "分值",
+                "得分",
+                "完成率",
+                "达到目标",
+                "计算",
+            ],
+            5,
+        ),
+        rows,
+        cls="ec-t",
+    )
     card = Part("html", Markup(evaluation_card(ev)), f"{ev.project.name}（{project_id}）")
-    return (card, _html("drill-indicators", [tag("h4", f"绩效指标（{len(rows)} 项）"), ind_table], f"{len(rows)} 项指标"))
+    return (
+        card,
+        _html(
+            "drill-indicators", [tag("h4", f"绩效指标（{len(rows)} 项）"), ind_table], f"{len(rows)} 项指标"
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------- widgets
@@ -640,10 +899,17 @@ class Explorer:
         return [(g.name, float(g.min)) for g in self.portfolio.project(pid).scheme.grades]
 
     # -- selection and rendering (no widgets) --------------------------------------------------------
-    def select(self, department: str | None = None, grades: Sequence[str] | None = None,
-               rate: tuple[float | None, float | None] | None = None) -> Portfolio:
-        key: FilterKey = (department or None, tuple(grades) if grades else None,
-                          rate if rate and (rate[0] is not None or rate[1] is not None) else None)
+    def select(
+        self,
+        department: str | None = None,
+        grades: Sequence[str] | None = None,
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
+        key: FilterKey = (
+            department or None,
+            tuple(grades) if grades else None,
+            rate if rate and (rate[0] is not None or rate[1] is not None) else None,
+        )
         if key in self._views:
             self._views.move_to_end(key)
             return self._views[key]
@@ -686,20 +952,43 @@ class Explorer:
         present = set(self.portfolio.projects["grade"].unique())
         grades = [g for g in self.portfolio.grade_order if g in present]
         style = {"description_width": "5em"}
-        self.department = w.Dropdown(options=[("全部", "")] + [(d, d) for d in depts], value="", description="主管部门",
-                                     style=style, layout=w.Layout(width="22em"))
-        self.grade = w.SelectMultiple(options=grades, value=(), rows=min(4, max(2, len(grades))), description="等级",
-                                      style=style, layout=w.Layout(width="12em"))
-        self.rate = w.FloatRangeSlider(value=(0.0, RATE_CAP), min=0.0, max=RATE_CAP, step=0.01, description="执行率",
-                                       readout_format=".0%", continuous_update=False, style=style,
-                                       layout=w.Layout(width="30em"))
+        self.department = w.Dropdown(
+            options=[("全部", "")] + [(d, d) for d in depts],
+            value="",
+            description="主管部门",
+            style=style,
+            layout=w.Layout(width="22em"),
+        )
+        self.grade = w.SelectMultiple(
+            options=grades,
+            value=(),
+            rows=min(4, max(2, len(grades))),
+            description="等级",
+            style=style,
+            layout=w.Layout(width="12em"),
+        )
+        self.rate = w.FloatRangeSlider(
+            value=(0.0, RATE_CAP),
+            min=0.0,
+            max=RATE_CAP,
+            step=0.01,
+            description="执行率",
+            readout_format=".0%",
+            continuous_update=False,
+            style=style,
+            layout=w.Layout(width="30em"),
+        )
         reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
         self.status = w.Label(value=self._status(self.portfolio))
-        hint = w.Label(value=f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。")
+        hint = w.Label(
+            value=f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
+        )
         for control in (self.department, self.grade, self.rate):
             control.observe(self._on_change, names="value")
         reset.on_click(lambda _b: self.reset())
-        box = _cls("VBox")([w.HBox([self.department, self.grade, self.rate]), w.HBox([reset, self.status]), hint])
+        box = _cls("VBox")(
+            [w.HBox([self.department, self.grade, self.rate]), w.HBox([reset, self.status]), hint]
+        )
         box._fallback_text = f"筛选：{describe_filters({})}（在 JupyterLab 中运行可交互）"
         box._fallback_html = str(tag("p", box._fallback_text, class_="ec-note"))
         self._controls = box
@@ -711,13 +1000,18 @@ class Explorer:
             return None, None, None
         lo, hi = self.rate.value
         bounds = (None if lo <= 1e-9 else float(lo), None if hi >= RATE_CAP - 1e-9 else float(hi))
-        return (self.department.value or None, tuple(self.grade.value) or None,
-                bounds if bounds != (None, None) else None)
+        return (
+            self.department.value or None,
+            tuple(self.grade.value) or None,
+            bounds if bounds != (None, None) else None,
+        )
 
     def _status(self, view: Portfolio, seconds: float | None = None) -> str:
         s = view.summary()
-        text = (f"{describe_filters(view.filters)}：{s['projects']} 个项目，全年预算 {money(s['adjusted'])} 万元，"  # type: ignore[arg-type]
-                f"执行率 {rate(s['execution_rate'])}")  # type: ignore[arg-type]
+        text = (
+            f"{describe_filters(view.filters)}：{s['projects']} 个项目，全年预算 {money(s['adjusted'])} 万元，"  # type: ignore[arg-type]
+            f"执行率 {rate(s['execution_rate'])}"
+        )  # type: ignore[arg-type]
         return text + (f"（重绘 {seconds:.2f} 秒）" if seconds is not None else "")
 
     def section(self, name: str):  # type: ignore[no-untyped-def]
@@ -741,8 +1035,13 @@ class Explorer:
         self.drill_project = w.Dropdown(description="项目", style=style, layout=w.Layout(width="42em"))
         self._drill_dept_pane = _pane("部门的项目")
         self._drill_project_pane = _pane("项目")
-        box = _cls("VBox")([w.HBox([self.drill_department, self.drill_project]), self._drill_dept_pane,
-                            self._drill_project_pane])
+        box = _cls("VBox")(
+            [
+                w.HBox([self.drill_department, self.drill_project]),
+                self._drill_dept_pane,
+                self._drill_project_pane,
+            ]
+        )
         box._fallback_text = "逐级查看：主管部门 → 项目 → 指标"
         self._drill = box
         self.drill_department.observe(self._on_drill_department, names="value")
@@ -779,8 +1078,12 @@ class Explorer:
             self._quiet = False
         return self.refresh()
 
-    def set_filters(self, department: str | None = None, grades: Sequence[str] | None = (),
-                    rate: tuple[float | None, float | None] | None = None) -> Portfolio:
+    def set_filters(
+        self,
+        department: str | None = None,
+        grades: Sequence[str] | None = (),
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
         """Set all three controls and redraw once (a rate bound of None is the slider's end)."""
         self.controls()
         lo, hi = rate or (None, None)
@@ -814,7 +1117,9 @@ class Explorer:
             return
         _show(self._drill_dept_pane, self._drill_content("dept", view, dept), f"{dept}的项目")
         pv = view.variance("project")
-        pv = pv[pv["department"] == dept].sort_values(["全年", "project_id"], ascending=[False, True], kind="stable")
+        pv = pv[pv["department"] == dept].sort_values(
+            ["全年", "project_id"], ascending=[False, True], kind="stable"
+        )
         options = [(f"{n}（{pid}）", pid) for n, pid in zip(pv["name"], pv["project_id"], strict=True)]
         current = self.drill_project.value
         ids = [pid for _label, pid in options]
@@ -833,7 +1138,9 @@ class Explorer:
         self._drill_refresh_fallback()
 
     def _drill_refresh_fallback(self) -> None:
-        self._drill._fallback_html = self._drill_dept_pane._fallback_html + self._drill_project_pane._fallback_html
+        self._drill._fallback_html = (
+            self._drill_dept_pane._fallback_html + self._drill_project_pane._fallback_html
+        )
 
     def _on_drill_department(self, _change: object) -> None:
         if not self._quiet:
@@ -844,8 +1151,9 @@ class Explorer:
             self._drill_show_project()
 
 
-def open_explorer(data_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-                  scheme: object = None) -> Explorer:
+def open_explorer(
+    data_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], scheme: object = None
+) -> Explorer:
     """What `notebooks/explore.ipynb` calls first: the data (as given, else relative to the
     repository root, for JupyterLab's working directory notebooks/) loaded as a portfolio, and
     Chinese charts set up.

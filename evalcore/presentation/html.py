@@ -22,7 +22,9 @@ def esc(value: object) -> Markup:
 
 def tag(name: str, content: object = "", **attrs: object) -> Markup:
     """<name attrs>content</name>; attribute values and non-Markup content are escaped."""
-    attr = "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items() if v is not None)
+    attr = "".join(
+        f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items() if v is not None
+    )
     return Markup(f"<{name}{attr}>{esc(content)}</{name}>")
 
 
@@ -45,8 +47,14 @@ def _cell(c: object, header: bool = False) -> Markup:
     return tag("th" if header else "td", c)
 
 
-def table(headers: Sequence[object] | None, rows: Iterable[Sequence[object]], *, cls: str = "data",
-          caption: str | None = None, header_rows: Sequence[Sequence[object]] = ()) -> Markup:
+def table(
+    headers: Sequence[object] | None,
+    rows: Iterable[Sequence[object]],
+    *,
+    cls: str = "data",
+    caption: str | None = None,
+    header_rows: Sequence[Sequence[object]] = (),
+) -> Markup:
     out = [Markup(f'<table class="{esc(cls)}">')]
     if caption:
         out.append(tag("caption", caption))

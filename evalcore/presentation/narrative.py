@@ -46,15 +46,22 @@ def category_paragraph(cat: CategoryScore, unit_weight_note: bool = True) -> str
             text += f"{n} 项三级指标全部达成目标。"
         else:
             detail = "、".join(
-                f"「{s.indicator.name}」" + (f"（完成 {_pct(s.completion)}）" if s.completion is not None else "")
-                for s in missed[:4])
-            text += f"{n} 项三级指标中 {n - len(missed)} 项达成目标，未达成的有 {detail}" + \
-                    (f" 等 {len(missed)} 项" if len(missed) > 4 else "") + "。"
+                f"「{s.indicator.name}」"
+                + (f"（完成 {_pct(s.completion)}）" if s.completion is not None else "")
+                for s in missed[:4]
+            )
+            text += (
+                f"{n} 项三级指标中 {n - len(missed)} 项达成目标，未达成的有 {detail}"
+                + (f" 等 {len(missed)} 项" if len(missed) > 4 else "")
+                + "。"
+            )
     if cat.not_applicable:
         text += f"另有 {len(cat.not_applicable)} 项指标不适用，已剔除并按百分制折算。"
     if unit_weight_note and cat.itemised_weight + 1e-9 < cat.weight:
-        text += (f"该类只细化了 {fmt(cat.itemised_weight)} 分，未细化的 {fmt(cat.weight - cat.itemised_weight)} 分"
-                 "无从计分。")
+        text += (
+            f"该类只细化了 {fmt(cat.itemised_weight)} 分，未细化的 {fmt(cat.weight - cat.itemised_weight)} 分"
+            "无从计分。"
+        )
     elif cat.itemised_weight > cat.weight + 1e-9:
         text += f"该类指标分值合计 {fmt(cat.itemised_weight)} 分，超过方案分值 {fmt(cat.weight)} 分。"
     return text
@@ -66,22 +73,30 @@ def conclusion(ev: Evaluation) -> list[str]:
     name = p.name if str(p.year) in p.name else f"{p.name}（{p.year}年度）"
     out = [f"{name}项目复核得分 {c.total:.2f} 分，评价等级为「{c.grade}」。"]
     if b.execution_rate is not None:
-        out.append(f"全年预算 {fmt(b.adjusted)}{u}，执行 {fmt(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
-                   f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。")
+        out.append(
+            f"全年预算 {fmt(b.adjusted)}{u}，执行 {fmt(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
+            f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。"
+        )
     n = len(c.indicators)
     missed = unmet(c.indicators)
     if n:
-        out.append(f"共 {n} 项适用的三级指标，{n - len(missed)} 项达成目标" +
-                   (f"，{_names(missed)}未达成。" if missed else "，全部达成。"))
+        out.append(
+            f"共 {n} 项适用的三级指标，{n - len(missed)} 项达成目标"
+            + (f"，{_names(missed)}未达成。" if missed else "，全部达成。")
+        )
     if p.reported_total is not None:
         gap = p.reported_total - c.total
         if abs(gap) > 0.005:
-            out.append(f"单位自评 {fmt(p.reported_total)} 分{('（' + p.reported_grade + '）') if p.reported_grade else ''}，"
-                       f"比复核结果{'高' if gap > 0 else '低'} {abs(gap):.2f} 分，差异原因见“复核发现”。")
+            out.append(
+                f"单位自评 {fmt(p.reported_total)} 分{('（' + p.reported_grade + '）') if p.reported_grade else ''}，"
+                f"比复核结果{'高' if gap > 0 else '低'} {abs(gap):.2f} 分，差异原因见“复核发现”。"
+            )
         else:
             out.append(f"单位自评 {fmt(p.reported_total)} 分，与复核结果一致。")
     errors = sum(1 for f in ev.findings if f.severity == "error")
-    out.append(f"复核发现 {len(ev.findings)} 项问题（其中错误 {errors} 项）。" if ev.findings else "复核未发现问题。")
+    out.append(
+        f"复核发现 {len(ev.findings)} 项问题（其中错误 {errors} 项）。" if ev.findings else "复核未发现问题。"
+    )
     return out
 
 
@@ -91,27 +106,47 @@ def suggestions(ev: Evaluation) -> list[str]:
     codes = {f.code for f in ev.findings}
     out: list[str] = []
     if b.execution_rate is not None and b.execution_rate < LOW_EXECUTION:
-        out.append(f"预算执行率 {_pct(b.execution_rate, 2)}，低于 {_pct(LOW_EXECUTION, 0)}：建议结合实际支出需求"
-                   f"核减下年度预算（本年实际执行 {fmt(b.executed)}{u}），并加快支出进度。")
+        out.append(
+            f"预算执行率 {_pct(b.execution_rate, 2)}，低于 {_pct(LOW_EXECUTION, 0)}：建议结合实际支出需求"
+            f"核减下年度预算（本年实际执行 {fmt(b.executed)}{u}），并加快支出进度。"
+        )
     if b.execution_rate is not None and b.execution_rate > 1 + 1e-9:
-        out.append(f"执行数超过全年预算（执行率 {_pct(b.execution_rate, 2)}）：建议核实超支原因，规范预算调整程序。")
+        out.append(
+            f"执行数超过全年预算（执行率 {_pct(b.execution_rate, 2)}）：建议核实超支原因，规范预算调整程序。"
+        )
     if b.initial > 0 and b.adjusted < b.initial * (1 - BUDGET_CUT_NOTICE) and b.initial_rate is not None:
-        out.append(f"全年预算较年初预算调减 {_pct(1 - b.adjusted / b.initial)}，按年初预算口径执行率仅 "
-                   f"{_pct(b.initial_rate, 2)}：建议提高预算编制的准确性。")
+        out.append(
+            f"全年预算较年初预算调减 {_pct(1 - b.adjusted / b.initial)}，按年初预算口径执行率仅 "
+            f"{_pct(b.initial_rate, 2)}：建议提高预算编制的准确性。"
+        )
     overspent = [i for i in b.items if i.executed > i.adjusted + 0.005]
     if overspent:
-        out.append("支出明细" + "、".join(f"「{i.source}」" for i in overspent[:3]) +
-                   " 超出预算：建议核查超支事项并在下年度预算中据实安排。")
+        out.append(
+            "支出明细"
+            + "、".join(f"「{i.source}」" for i in overspent[:3])
+            + " 超出预算：建议核查超支事项并在下年度预算中据实安排。"
+        )
     missed = unmet(c.indicators)
     if missed:
-        out.append(f"{_names(missed)}未达成年度目标：建议分析原因、落实整改措施，并在下年度绩效目标中合理设定。")
-    high = [s for s in c.indicators if s.completion is not None and s.indicator.direction in ("≥", ">", "=")
-            and s.completion >= c.scheme.quantitative.over_achievement.threshold]
+        out.append(
+            f"{_names(missed)}未达成年度目标：建议分析原因、落实整改措施，并在下年度绩效目标中合理设定。"
+        )
+    high = [
+        s
+        for s in c.indicators
+        if s.completion is not None
+        and s.indicator.direction in ("≥", ">", "=")
+        and s.completion >= c.scheme.quantitative.over_achievement.threshold
+    ]
     if high:
-        out.append(f"{_names(high)}完成值超过目标 {_pct(c.scheme.quantitative.over_achievement.threshold - 1, 0)} 以上："
-                   "目标可能设定偏低，建议下年度提高目标值。")
+        out.append(
+            f"{_names(high)}完成值超过目标 {_pct(c.scheme.quantitative.over_achievement.threshold - 1, 0)} 以上："
+            "目标可能设定偏低，建议下年度提高目标值。"
+        )
     if "R001" in codes:
-        out.append("绩效指标分值与方案不符（部分分值未细化或合计不为 100 分）：建议按方案分值完整细化三级指标。")
+        out.append(
+            "绩效指标分值与方案不符（部分分值未细化或合计不为 100 分）：建议按方案分值完整细化三级指标。"
+        )
     if codes & {"R002", "R003", "R004", "R005", "R012"}:
         out.append("自评得分存在计算或填报错误：建议按复核结果更正自评表，并加强自评质量审核。")
     if "R008" in codes:

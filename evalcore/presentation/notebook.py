@@ -24,6 +24,7 @@ def resolve_input(project_path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def open_report(project_path: str | os.PathLike[str], scheme: Scheme | str | None = None,
-                project_id: str | None = None) -> ProjectReport:
+def open_report(
+    project_path: str | os.PathLike[str], scheme: Scheme | str | None = None, project_id: str | None = None
+) -> ProjectReport:
     return ProjectReport.from_path(resolve_input(project_path), scheme or None, project_id or None)

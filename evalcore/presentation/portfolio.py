@@ -146,11 +146,21 @@ class Headline(Totals):
 class PortfolioIndex:
     """A batch's output folder as an index. Build it with `PortfolioIndex.from_folder(out_dir)`."""
 
-    def __init__(self, rows: Sequence[dict], manifest: Sequence[dict] = (), out_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[dict],
+        manifest: Sequence[dict] = (),
+        out_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.out_dir = Path(out_dir) if out_dir is not None else None
-        self.rows = sorted((dict(r) for r in rows),
-                           key=lambda r: (str(r.get("department") or ""), str(r.get("project_id") or ""),
-                                          str(r.get("html") or "")))
+        self.rows = sorted(
+            (dict(r) for r in rows),
+            key=lambda r: (
+                str(r.get("department") or ""),
+                str(r.get("project_id") or ""),
+                str(r.get("html") or ""),
+            ),
+        )
         self.manifest = [dict(m) for m in manifest]
         self.grade_bands = self._grade_bands()
         self.grade_order = self._grade_order()
@@ -183,14 +193,18 @@ class PortfolioIndex:
 
     def _grade_order(self) -> list[str]:
         order = [name for name, _min in self.grade_bands]
-        extra = sorted({str(r.get("grade")) for r in self.rows if r.get("grade") not in (None, "")} - set(order))
+        extra = sorted(
+            {str(r.get("grade")) for r in self.rows if r.get("grade") not in (None, "")} - set(order)
+        )
         return order + extra
 
     def grade_colour(self, grade: str) -> str:
         if grade in GRADE_COLOURS:
             return GRADE_COLOURS[grade]
         others = [g for g in self.grade_order if g not in GRADE_COLOURS]
-        return OTHER_COLOURS[others.index(grade) % len(OTHER_COLOURS)] if grade in others else OTHER_COLOURS[-1]
+        return (
+            OTHER_COLOURS[others.index(grade) % len(OTHER_COLOURS)] if grade in others else OTHER_COLOURS[-1]
+        )
 
     def totals(self, rows: Iterable[dict] | None = None) -> Totals:
         rows = list(self.rows if rows is None else rows)
@@ -212,8 +226,14 @@ class PortfolioIndex:
         t = self.totals()
         counts = Counter(str(m.get("status")) for m in self.manifest)
         years = sorted({int(y) for y in (_num(r.get("year")) for r in self.rows) if y is not None})
-        return Headline(**t.__dict__, failed=counts.get(FAILED, 0), invalid=counts.get(INVALID, 0),
-                        years=tuple(years), departments=len(self.departments()), counts=dict(sorted(counts.items())))
+        return Headline(
+            **t.__dict__,
+            failed=counts.get(FAILED, 0),
+            invalid=counts.get(INVALID, 0),
+            years=tuple(years),
+            departments=len(self.departments()),
+            counts=dict(sorted(counts.items())),
+        )
 
     def departments(self) -> list[str]:
         return sorted({str(r.get("department") or "") for r in self.rows})
@@ -222,8 +242,16 @@ class PortfolioIndex:
         """Failed and invalid manifest entries, in a stable order (a parallel batch records them as
         they finish)."""
         bad = [m for m in self.manifest if m.get("status") in (FAILED, INVALID)]
-        return sorted(bad, key=lambda m: (0 if m.get("status") == FAILED else 1, str(m.get("department") or ""),
-                                          str(m.get("project_id") or ""), _where_file(m), one_line(m.get("error"))))
+        return sorted(
+            bad,
+            key=lambda m: (
+                0 if m.get("status") == FAILED else 1,
+                str(m.get("department") or ""),
+                str(m.get("project_id") or ""),
+                _where_file(m),
+                one_line(m.get("error")),
+            ),
+        )
 
     @property
     def title(self) -> str:
@@ -260,28 +288,50 @@ class PortfolioIndex:
         h = self.headline_figures()
 
         def stat(key: str, label: str, value: object, note: object = "", cls: str = "") -> Markup:
-            return tag("div", join([tag("div", label, class_="label"), tag("div", value, class_="value"),
-                                    tag("div", note, class_="note") if note != "" else ""]),
-                       class_=f"stat {cls}".strip(), data_stat=key)
+            return tag(
+                "div",
+                join(
+                    [
+                        tag("div", label, class_="label"),
+                        tag("div", value, class_="value"),
+                        tag("div", note, class_="note") if note != "" else "",
+                    ]
+                ),
+                class_=f"stat {cls}".strip(),
+                data_stat=key,
+            )
 
         grade_parts = [tag("span", f"{g} {n}", class_=GRADE_CLASS.get(g)) for g, n in h.grades.items()]
         failed_total = h.failed + h.invalid
-        failed_note: object = "全部生成" if not failed_total else join([
-            f"报告失败 {h.failed} · 输入无效 {h.invalid} · ", tag("a", "查看原因", href="#pf-failures")])
+        failed_note: object = (
+            "全部生成"
+            if not failed_total
+            else join(
+                [f"报告失败 {h.failed} · 输入无效 {h.invalid} · ", tag("a", "查看原因", href="#pf-failures")]
+            )
+        )
         stats = [
             stat("projects", "项目数", h.projects, f"{h.departments} 个主管部门"),
             stat("adjusted", "全年预算（万元）", _money(h.adjusted)),
             stat("executed", "全年执行（万元）", _money(h.executed)),
             stat("execution_rate", "总体预算执行率", _rate(h.execution_rate), "Σ执行数 ÷ Σ全年预算数"),
             stat("mean_score", "平均复核得分", _score(h.mean_score)),
-            stat("grades", "等级分布", join(grade_parts, Markup(" · ")) if grade_parts else "—", cls="grades"),
-            stat("with_findings", "有复核发现的项目", h.with_findings,
-                 _rate(h.with_findings / h.projects, 1) + " 的项目" if h.projects else ""),
+            stat(
+                "grades", "等级分布", join(grade_parts, Markup(" · ")) if grade_parts else "—", cls="grades"
+            ),
+            stat(
+                "with_findings",
+                "有复核发现的项目",
+                h.with_findings,
+                _rate(h.with_findings / h.projects, 1) + " 的项目" if h.projects else "",
+            ),
             stat("failed", "未生成报告", failed_total, failed_note, cls="bad" if failed_total else "ok"),
         ]
         html = tag("div", join(stats), class_="stats")
-        text = (f"{h.projects} 个项目，全年预算 {_money(h.adjusted)} 万元，执行 {_money(h.executed)} 万元，"
-                f"执行率 {_rate(h.execution_rate)}，平均得分 {_score(h.mean_score)}，未生成报告 {failed_total} 个")
+        text = (
+            f"{h.projects} 个项目，全年预算 {_money(h.adjusted)} 万元，执行 {_money(h.executed)} 万元，"
+            f"执行率 {_rate(h.execution_rate)}，平均得分 {_score(h.mean_score)}，未生成报告 {failed_total} 个"
+        )
         return Fragment(html, text)
 
     #: (header, sort as, right-aligned): "num" cells sort by their `data-v` as numbers (the grade by
@@ -301,33 +351,109 @@ class PortfolioIndex:
         if not self.rows:
             return Fragment(tag("p", "没有可列出的项目。", class_="callout"), "没有项目")
         head = join(
-            tag("th", tag("button", label, type="button", class_="sort", data_col=i, data_type=kind),
-                scope="col", aria_sort="none", class_="num" if right else None)
-            for i, (label, kind, right) in enumerate(self.COLUMNS))
+            tag(
+                "th",
+                tag("button", label, type="button", class_="sort", data_col=i, data_type=kind),
+                scope="col",
+                aria_sort="none",
+                class_="num" if right else None,
+            )
+            for i, (label, kind, right) in enumerate(self.COLUMNS)
+        )
         body = join(self._row(r) for r in self.rows)
         depts = self.departments()
         grades = [g for g in self.grade_order if any(str(r.get("grade")) == g for r in self.rows)]
-        controls = tag("div", join([
-            tag("label", join(["查找 ", _void("input", type="search", id="pf-q", autocomplete="off",
-                                             placeholder="项目名称、编号、部门或发现代码")])),
-            tag("label", join(["主管部门 ", tag("select", join([tag("option", "全部", value="")]
-                                                           + [tag("option", d, value=d) for d in depts]),
-                                            id="pf-dept")])),
-            tag("label", join(["等级 ", tag("select", join([tag("option", "全部", value="")]
-                                                        + [tag("option", g, value=g) for g in grades]),
-                                          id="pf-grade")])),
-            tag("span", f"共 {len(self.rows)} 个项目", id="pf-count", class_="count", aria_live="polite"),
-        ]), id="pf-filters", class_="filters", hidden="hidden")
-        note = tag("p", "点击表头排序；金额为全年预算数，以元填报的项目已折算为万元。项目名称链接到各自的评价报告。",
-                   class_="note")
-        table = join([Markup('<table class="data portfolio" id="pf-table">'), Markup("<thead><tr>"), head,
-                      Markup("</tr></thead><tbody>"), body, Markup("</tbody></table>")])
-        return Fragment(join([controls, note, tag("div", table, class_="scroll")]), f"{len(self.rows)} 个项目")
+        controls = tag(
+            "div",
+            join(
+                [
+                    tag(
+                        "label",
+                        join(
+                            [
+                                "查找 ",
+                                _void(
+                                    "input",
+                                    type="search",
+                                    id="pf-q",
+                                    autocomplete="off",
+                                    placeholder="项目名称、编号、部门或发现代码",
+                                ),
+                            ]
+                        ),
+                    ),
+                    tag(
+                        "label",
+                        join(
+                            [
+                                "主管部门 ",
+                                tag(
+                                    "select",
+                                    join(
+                                        [tag("option", "全部", value="")]
+                                        + [tag("option", d, value=d) for d in depts]
+                                    ),
+                                    id="pf-dept",
+                                ),
+                            ]
+                        ),
+                    ),
+                    tag(
+                        "label",
+                        join(
+                            [
+                                "等级 ",
+                                tag(
+                                    "select",
+                                    join(
+                                        [tag("option", "全部", value="")]
+                                        + [tag("option", g, value=g) for g in grades]
+                                    ),
+                                    id="pf-grade",
+                                ),
+                            ]
+                        ),
+                    ),
+                    tag(
+                        "span",
+                        f"共 {len(self.rows)} 个项目",
+                        id="pf-count",
+                        class_="count",
+                        aria_live="polite",
+                    ),
+                ]
+            ),
+            id="pf-filters",
+            class_="filters",
+            hidden="hidden",
+        )
+        note = tag(
+            "p",
+            "点击表头排序；金额为全年预算数，以元填报的项目已折算为万元。项目名称链接到各自的评价报告。",
+            class_="note",
+        )
+        table = join(
+            [
+                Markup('<table class="data portfolio" id="pf-table">'),
+                Markup("<thead><tr>"),
+                head,
+                Markup("</tr></thead><tbody>"),
+                body,
+                Markup("</tbody></table>"),
+            ]
+        )
+        return Fragment(
+            join([controls, note, tag("div", table, class_="scroll")]), f"{len(self.rows)} 个项目"
+        )
 
     def _row(self, r: dict) -> Markup:
         unit = r.get("amount_unit")
         adjusted = to_wan(r.get("adjusted"), unit)
-        rate, total, reported = _num(r.get("execution_rate")), _num(r.get("total")), _num(r.get("reported_total"))
+        rate, total, reported = (
+            _num(r.get("execution_rate")),
+            _num(r.get("total")),
+            _num(r.get("reported_total")),
+        )
         findings = int(_num(r.get("findings")) or 0)
         codes = " ".join(str(r.get("finding_codes") or "").split())
         grade = "" if r.get("grade") is None else str(r.get("grade"))
@@ -347,13 +473,32 @@ class PortfolioIndex:
             tag("td", _money(adjusted), data_v=_sort_value(adjusted), class_="num"),
             tag("td", _rate(rate), data_v=_sort_value(rate, 8), class_="num"),
             tag("td", _score(total), data_v=_sort_value(total), class_="num"),
-            tag("td", grade, data_v=str(self.grade_order.index(grade)) if grade in self.grade_order else "",
-                class_=GRADE_CLASS.get(grade)),
-            tag("td", join([_score(reported), tag("span", f"（{reported_grade}）", class_="muted")
-                            if reported_grade not in (None, "") else ""]),
-                data_v=_sort_value(reported), class_="num"),
-            tag("td", join([str(findings), tag("span", codes, class_="codes") if codes else ""]),
-                data_v=str(findings), class_="num", title=_code_titles(codes) or None),
+            tag(
+                "td",
+                grade,
+                data_v=str(self.grade_order.index(grade)) if grade in self.grade_order else "",
+                class_=GRADE_CLASS.get(grade),
+            ),
+            tag(
+                "td",
+                join(
+                    [
+                        _score(reported),
+                        tag("span", f"（{reported_grade}）", class_="muted")
+                        if reported_grade not in (None, "")
+                        else "",
+                    ]
+                ),
+                data_v=_sort_value(reported),
+                class_="num",
+            ),
+            tag(
+                "td",
+                join([str(findings), tag("span", codes, class_="codes") if codes else ""]),
+                data_v=str(findings),
+                class_="num",
+                title=_code_titles(codes) or None,
+            ),
         ]
         search = " ".join([name, pid, dept, codes, grade]).lower()
         return tag("tr", join(cells), data_dept=dept, data_grade=grade, data_search=search)
@@ -386,26 +531,46 @@ class PortfolioIndex:
             pid = m.get("project_id") or ""
             who = m.get("name") or (Path(_where_file(m)).name if _where_file(m) else "")
             log = self._failed_notebook(m)
-            rows.append(Markup("<tr>") + join([
-                tag("td", STATUS_LABELS.get(status, status), class_=f"status status-{status}"),
-                tag("td", pid or "—"),
-                tag("td", who or "—"),
-                tag("td", m.get("department") or "—"),
-                tag("td", one_line(m.get("error")), class_="reason"),
-                tag("td", tag("a", "执行记录", href=log) if log else "—"),
-            ]) + Markup("</tr>"))
-        head = join(tag("th", h, scope="col") for h in ("状态", "项目编号", "项目名称 / 文件", "主管部门", "原因", "执行记录"))
-        table = join([Markup('<table class="data failures">'), Markup("<thead><tr>"), head, Markup("</tr></thead><tbody>"),
-                      join(rows), Markup("</tbody></table>")])
+            rows.append(
+                Markup("<tr>")
+                + join(
+                    [
+                        tag("td", STATUS_LABELS.get(status, status), class_=f"status status-{status}"),
+                        tag("td", pid or "—"),
+                        tag("td", who or "—"),
+                        tag("td", m.get("department") or "—"),
+                        tag("td", one_line(m.get("error")), class_="reason"),
+                        tag("td", tag("a", "执行记录", href=log) if log else "—"),
+                    ]
+                )
+                + Markup("</tr>")
+            )
+        head = join(
+            tag("th", h, scope="col")
+            for h in ("状态", "项目编号", "项目名称 / 文件", "主管部门", "原因", "执行记录")
+        )
+        table = join(
+            [
+                Markup('<table class="data failures">'),
+                Markup("<thead><tr>"),
+                head,
+                Markup("</tr></thead><tbody>"),
+                join(rows),
+                Markup("</tbody></table>"),
+            ]
+        )
         n_failed = sum(1 for m in bad if m.get("status") == FAILED)
         advice = []
         if len(bad) - n_failed:
             advice.append("输入无效的项目须改正输入文件")
         if n_failed:
             advice.append("报告生成失败的项目可先查看执行记录")
-        intro = tag("p", f"{len(bad)} 个项目未生成报告：报告生成失败 {n_failed} 个，输入无效 {len(bad) - n_failed} 个。"
-                         f"{'，'.join(advice)}，再重新运行 evalcore batch（只重做未完成的项目）；其余项目不受影响。",
-                    class_="callout")
+        intro = tag(
+            "p",
+            f"{len(bad)} 个项目未生成报告：报告生成失败 {n_failed} 个，输入无效 {len(bad) - n_failed} 个。"
+            f"{'，'.join(advice)}，再重新运行 evalcore batch（只重做未完成的项目）；其余项目不受影响。",
+            class_="callout",
+        )
         return Fragment(tag("div", join([intro, table]), id="pf-failures"), f"{len(bad)} 个项目未生成报告")
 
     def _failed_notebook(self, m: dict) -> str | None:
@@ -437,7 +602,7 @@ def _void(name: str, **attrs: object) -> Markup:
 
 def _projects(doc: object, path: Path) -> list[dict]:
     if not isinstance(doc, dict) or not isinstance(doc.get("projects"), list):
-        raise EvalcoreError(f"{path}：不是批量输出文件（应为 {{\"projects\": [...]}}）")
+        raise EvalcoreError(f'{path}：不是批量输出文件（应为 {{"projects": [...]}}）')
     return [p for p in doc["projects"] if isinstance(p, dict)]
 
 
@@ -465,7 +630,9 @@ def _scores(index: PortfolioIndex) -> list[tuple[float, str]]:
     return [(s, str(r.get("grade") or "")) for r in index.rows if (s := _num(r.get("total"))) is not None]
 
 
-def _band_shading(ax, index: PortfolioIndex, lo: float, hi: float, axis: str = "x", labels: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _band_shading(
+    ax, index: PortfolioIndex, lo: float, hi: float, axis: str = "x", labels: bool = True
+) -> None:  # type: ignore[no-untyped-def]
     """Grade bands as light background spans, named at the top."""
     bands = index.grade_bands
     for k, (name, low) in enumerate(bands):
@@ -478,11 +645,28 @@ def _band_shading(ax, index: PortfolioIndex, lo: float, hi: float, axis: str = "
         if not labels or (b - a) < 3:  # a sliver at the edge of the axis: shaded, not named
             continue
         if axis == "x":
-            ax.text((a + b) / 2, 0.985, name, transform=ax.get_xaxis_transform(), ha="center", va="top",
-                    fontsize=9, color=index.grade_colour(name), zorder=4)
+            ax.text(
+                (a + b) / 2,
+                0.985,
+                name,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                fontsize=9,
+                color=index.grade_colour(name),
+                zorder=4,
+            )
         else:
-            ax.text(1.0, (a + b) / 2, f" {name}", transform=ax.get_yaxis_transform(), ha="left", va="center",
-                    fontsize=9, color=index.grade_colour(name))
+            ax.text(
+                1.0,
+                (a + b) / 2,
+                f" {name}",
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=9,
+                color=index.grade_colour(name),
+            )
 
 
 def _score_range(values: Iterable[float], index: PortfolioIndex) -> tuple[float, float]:
@@ -508,7 +692,9 @@ def _draw_histogram(index: PortfolioIndex, scores: list[tuple[float, str]]) -> F
     ax = fig.add_subplot()
     ax.set_title("复核得分分布")
     mean = statistics.fmean(s for s, _g in scores)
-    _subtitle(ax, f"{len(scores)} 个项目，平均 {mean:.2f} 分；每 5 分一档，颜色为等级；底色为评分方案的等级分数段")
+    _subtitle(
+        ax, f"{len(scores)} 个项目，平均 {mean:.2f} 分；每 5 分一档，颜色为等级；底色为评分方案的等级分数段"
+    )
     lo, hi = _score_range((s for s, _g in scores), index)
     width = 5.0
     edges = [lo + width * k for k in range(math.ceil((hi - lo) / width) + 1)]
@@ -530,7 +716,9 @@ def _draw_histogram(index: PortfolioIndex, scores: list[tuple[float, str]]) -> F
         if not any(row):
             continue
         present.append(g)
-        ax.bar(lefts, row, width=width * 0.92, bottom=bottom, align="edge", color=index.grade_colour(g), zorder=2)
+        ax.bar(
+            lefts, row, width=width * 0.92, bottom=bottom, align="edge", color=index.grade_colour(g), zorder=2
+        )
         bottom = [b + c for b, c in zip(bottom, row, strict=True)]
     top = max(bottom) or 1
     for x, n in zip(lefts, bottom, strict=True):
@@ -584,7 +772,9 @@ def _draw_grades_by_department(index: PortfolioIndex, groups: dict[str, list[dic
                 continue
             if g not in present:
                 present.append(g)
-            ax.barh(y, c, left=left, height=0.66, color=index.grade_colour(g), edgecolor="white", linewidth=0.6)
+            ax.barh(
+                y, c, left=left, height=0.66, color=index.grade_colour(g), edgecolor="white", linewidth=0.6
+            )
             if c / widest >= 0.06:
                 ax.text(left + c / 2, y, str(c), ha="center", va="center", fontsize=7.5, color="white")
             left += c
@@ -595,15 +785,20 @@ def _draw_grades_by_department(index: PortfolioIndex, groups: dict[str, list[dic
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)
     ax.set_xlabel("项目数")
-    order = [g for g in index.grade_order if g in present] + [g for g in present if g not in index.grade_order]
+    order = [g for g in index.grade_order if g in present] + [
+        g for g in present if g not in index.grade_order
+    ]
     _legend(fig, [Patch(facecolor=index.grade_colour(g), label=g or "（无等级）") for g in order])
     return fig
 
 
 def execution_vs_score(index: PortfolioIndex) -> bytes | None:
     """Each project as a point: budget execution rate against score, coloured by grade."""
-    points = [(rate, s, str(r.get("grade") or "")) for r in index.rows
-              if (rate := _num(r.get("execution_rate"))) is not None and (s := _num(r.get("total"))) is not None]
+    points = [
+        (rate, s, str(r.get("grade") or ""))
+        for r in index.rows
+        if (rate := _num(r.get("execution_rate"))) is not None and (s := _num(r.get("total"))) is not None
+    ]
     if not points:
         return None
     missing = len(index.rows) - len(points)
@@ -638,8 +833,17 @@ def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]],
         for marker in ("o", ">"):
             sel = [(x, y) for x, y, m in zip(xs, ys, markers, strict=True) if m == marker]
             if sel:
-                ax.scatter([x for x, _y in sel], [y for _x, y in sel], s=size, marker=marker, color=index.grade_colour(g),
-                           alpha=0.8, edgecolors="white", linewidths=0.5, zorder=3)
+                ax.scatter(
+                    [x for x, _y in sel],
+                    [y for _x, y in sel],
+                    s=size,
+                    marker=marker,
+                    color=index.grade_colour(g),
+                    alpha=0.8,
+                    edgecolors="white",
+                    linewidths=0.5,
+                    zorder=3,
+                )
     ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
     ax.set_xlim(left, right)
     ax.set_ylim(lo - 1, hi + 1)
@@ -647,8 +851,18 @@ def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]],
     ax.set_xlabel("预算执行率（全年执行数 ÷ 全年预算数）")
     ax.set_ylabel("复核得分（分）")
     ax.grid(True, color=GRID, linewidth=0.8)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=index.grade_colour(g),
-                      label=f"{g or '（无等级）'}（{sum(1 for _r, _s, gg in points if gg == g)}）") for g in present]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=7,
+            color=index.grade_colour(g),
+            label=f"{g or '（无等级）'}（{sum(1 for _r, _s, gg in points if gg == g)}）",
+        )
+        for g in present
+    ]
     _legend(fig, handles)
     return fig
 
@@ -656,8 +870,11 @@ def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]],
 def departments_by_score(index: PortfolioIndex) -> bytes | None:
     """Departments from the highest mean score down: a dot at the mean, a line from the lowest to
     the highest score."""
-    groups = {d: s for d, rows in _dept_groups(index).items()
-              if (s := [x for x in (_num(r.get("total")) for r in rows) if x is not None])}
+    groups = {
+        d: s
+        for d, rows in _dept_groups(index).items()
+        if (s := [x for x in (_num(r.get("total")) for r in rows) if x is not None])
+    }
     if not groups:
         return None
     return _render(_draw_department_ranking, index, groups)
@@ -679,10 +896,31 @@ def _draw_department_ranking(index: PortfolioIndex, groups: dict[str, list[float
     grade_of = _grader(index)
     for y, (_dept, values) in enumerate(shown):
         mean = statistics.fmean(values)
-        ax.plot([min(values), max(values)], [y, y], color="#a0aec0", linewidth=1.6, solid_capstyle="round", zorder=2)
-        ax.scatter([mean], [y], s=40, color=index.grade_colour(grade_of(mean)), zorder=3, edgecolors="white",
-                   linewidths=0.6)
-        ax.text(hi + (hi - lo) * 0.01, y, f"{mean:.2f}（{len(values)} 个）", va="center", fontsize=8, clip_on=False)
+        ax.plot(
+            [min(values), max(values)],
+            [y, y],
+            color="#a0aec0",
+            linewidth=1.6,
+            solid_capstyle="round",
+            zorder=2,
+        )
+        ax.scatter(
+            [mean],
+            [y],
+            s=40,
+            color=index.grade_colour(grade_of(mean)),
+            zorder=3,
+            edgecolors="white",
+            linewidths=0.6,
+        )
+        ax.text(
+            hi + (hi - lo) * 0.01,
+            y,
+            f"{mean:.2f}（{len(values)} 个）",
+            va="center",
+            fontsize=8,
+            clip_on=False,
+        )
     ax.set_yticks(range(n), [_wrap(_clean(d) or "（未填写）", 26, 1) for d, _v in shown], fontsize=8.5)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(lo, hi)

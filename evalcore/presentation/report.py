@@ -75,8 +75,12 @@ class ProjectReport:
         self.source = source
 
     @classmethod
-    def from_path(cls, project_path: str | os.PathLike[str], scheme: Scheme | str | None = None,
-                  project_id: str | None = None) -> ProjectReport:
+    def from_path(
+        cls,
+        project_path: str | os.PathLike[str],
+        scheme: Scheme | str | None = None,
+        project_id: str | None = None,
+    ) -> ProjectReport:
         """Exactly one project: a project file, or one `project_id` of a portfolio. Raises InputError."""
         result = load_paths([project_path])
         if result.errors:
@@ -85,8 +89,11 @@ class ProjectReport:
         if project_id is not None:
             projects = [p for p in projects if p.project_id == project_id]
         if len(projects) != 1:
-            raise InputError(Where(str(project_path)), f"包含 {len(projects)} 个项目",
-                             "恰好一个项目（或用 project_id 指定其中一个）")
+            raise InputError(
+                Where(str(project_path)),
+                f"包含 {len(projects)} 个项目",
+                "恰好一个项目（或用 project_id 指定其中一个）",
+            )
         return cls(evaluate(projects[0], scheme), str(project_path))
 
     # -- title --------------------------------------------------------------------------------
@@ -97,31 +104,58 @@ class ProjectReport:
     def header(self) -> Fragment:
         p, c = self.project, self.card
         kind = EVALUATION_TYPE_LABELS.get(p.evaluation_type, p.evaluation_type)
-        html = join([
-            tag("h1", self.title),
-            tag("p", f"{kind} · {p.year}年度 · 评分方案 {c.scheme.id}（{c.scheme.title}）", class_="subtitle"),
-        ])
+        html = join(
+            [
+                tag("h1", self.title),
+                tag(
+                    "p",
+                    f"{kind} · {p.year}年度 · 评分方案 {c.scheme.id}（{c.scheme.title}）",
+                    class_="subtitle",
+                ),
+            ]
+        )
         return Fragment(html, self.title)
 
     # -- 一、项目基本情况 -------------------------------------------------------------------------
     def basic_info(self) -> Fragment:
         p, b = self.project, self.card.budget
         u = p.amount_unit
-        facts = table(None, [
-            [Cell("项目名称", header=True), Cell(p.name, colspan=3)],
-            [Cell("项目编号", header=True), p.project_id, Cell("评价年度", header=True), p.year],
-            [Cell("主管部门", header=True), p.department, Cell("实施单位", header=True), p.unit],
-            [Cell("评价类型", header=True), EVALUATION_TYPE_LABELS.get(p.evaluation_type, p.evaluation_type),
-             Cell("评分方案", header=True), f"{self.card.scheme.id} {self.card.scheme.title}"],
-        ], cls="facts")
+        facts = table(
+            None,
+            [
+                [Cell("项目名称", header=True), Cell(p.name, colspan=3)],
+                [Cell("项目编号", header=True), p.project_id, Cell("评价年度", header=True), p.year],
+                [Cell("主管部门", header=True), p.department, Cell("实施单位", header=True), p.unit],
+                [
+                    Cell("评价类型", header=True),
+                    EVALUATION_TYPE_LABELS.get(p.evaluation_type, p.evaluation_type),
+                    Cell("评分方案", header=True),
+                    f"{self.card.scheme.id} {self.card.scheme.title}",
+                ],
+            ],
+            cls="facts",
+        )
         rows = self._budget_rows()
-        budget = table([f"资金来源（{u}）", "年初预算数", "全年预算数(A)", "全年执行数(B)", "执行率(B/A)", "按年初口径执行率"],
-                       rows, cls="data budget")
+        budget = table(
+            [
+                f"资金来源（{u}）",
+                "年初预算数",
+                "全年预算数(A)",
+                "全年执行数(B)",
+                "执行率(B/A)",
+                "按年初口径执行率",
+            ],
+            rows,
+            cls="data budget",
+        )
         note = ""
         if b.basis != "年度资金总额":
             note = f"注：执行率按{b.basis}计算。"
-        goals = table(["年度总体目标 · 预期目标", "实际完成情况"], [[p.goal_planned or "（未填写）", p.goal_actual or "（未填写）"]],
-                      cls="data goals")
+        goals = table(
+            ["年度总体目标 · 预期目标", "实际完成情况"],
+            [[p.goal_planned or "（未填写）", p.goal_actual or "（未填写）"]],
+            cls="data goals",
+        )
         parts = [tag("h3", "（一）项目概况"), facts, tag("h3", "（二）资金投入和使用情况"), budget]
         if note:
             parts.append(_p(note, "note"))
@@ -132,10 +166,17 @@ class ProjectReport:
         b, u = self.card.budget, self.project.amount_unit
         rows: list[list[object]] = []
 
-        def line(label: str, r: BudgetRow | None, initial: float, adjusted: float, executed: float) -> list[object]:
-            return [label, _money(initial, u), _money(adjusted, u), _money(executed, u),
-                    _rate(executed / adjusted if adjusted > 0 else None),
-                    _rate(executed / initial if initial > 0 else None)]
+        def line(
+            label: str, r: BudgetRow | None, initial: float, adjusted: float, executed: float
+        ) -> list[object]:
+            return [
+                label,
+                _money(initial, u),
+                _money(adjusted, u),
+                _money(executed, u),
+                _rate(executed / adjusted if adjusted > 0 else None),
+                _rate(executed / initial if initial > 0 else None),
+            ]
 
         if b.total_row is not None:
             r = b.total_row
@@ -149,36 +190,63 @@ class ProjectReport:
     # -- 二、评分总览 ---------------------------------------------------------------------------
     def overview(self) -> Fragment:
         c, p = self.card, self.project
-        big = join([
-            Markup('<div class="scorebox">'),
-            tag("div", "复核得分", class_="label"),
-            tag("div", f"{c.total:.2f}", class_="total"),
-            tag("div", c.grade, class_=f"grade grade-{'yldc'['优良中差'.index(c.grade)] if c.grade in '优良中差' else 'x'}"),
-            Markup("</div>"),
-        ])
+        big = join(
+            [
+                Markup('<div class="scorebox">'),
+                tag("div", "复核得分", class_="label"),
+                tag("div", f"{c.total:.2f}", class_="total"),
+                tag(
+                    "div",
+                    c.grade,
+                    class_=f"grade grade-{'yldc'['优良中差'.index(c.grade)] if c.grade in '优良中差' else 'x'}",
+                ),
+                Markup("</div>"),
+            ]
+        )
         boxes = [big]
         if p.reported_total is not None:
-            boxes.append(join([
-                Markup('<div class="scorebox reported">'),
-                tag("div", "单位自评", class_="label"),
-                tag("div", fmt(p.reported_total), class_="total"),
-                tag("div", p.reported_grade or "—", class_="grade"),
-                Markup("</div>"),
-            ]))
+            boxes.append(
+                join(
+                    [
+                        Markup('<div class="scorebox reported">'),
+                        tag("div", "单位自评", class_="label"),
+                        tag("div", fmt(p.reported_total), class_="total"),
+                        tag("div", p.reported_grade or "—", class_="grade"),
+                        Markup("</div>"),
+                    ]
+                )
+            )
         parts = [Markup('<div class="scores">'), *boxes, Markup("</div>")]
         r004 = next((f for f in self.ev.findings if f.code == "R004"), None)
         if r004 is not None:
             parts.append(_p(f"两者的差异：{r004.message}", "callout"))
         elif p.reported_total is not None:
             parts.append(_p("单位自评得分与复核得分一致。", "callout ok"))
-        rows = [[k.name, fmt(k.weight), fmt(k.itemised_weight), f"{k.score:.2f}",
-                 _rate(k.score / k.weight if k.weight else None, 1)] for k in c.categories]
-        total_row = ["合计", fmt(sum(k.weight for k in c.categories)), fmt(sum(k.itemised_weight for k in c.categories)),
-                     f"{c.sum_of_parts:.2f}", ""]
+        rows = [
+            [
+                k.name,
+                fmt(k.weight),
+                fmt(k.itemised_weight),
+                f"{k.score:.2f}",
+                _rate(k.score / k.weight if k.weight else None, 1),
+            ]
+            for k in c.categories
+        ]
+        total_row = [
+            "合计",
+            fmt(sum(k.weight for k in c.categories)),
+            fmt(sum(k.itemised_weight for k in c.categories)),
+            f"{c.sum_of_parts:.2f}",
+            "",
+        ]
         rows.append(total_row)
         if c.scale != 1:
-            rows.append([f"不适用指标剔除后按百分制折算（× {c.scale:.4f}）", "", "", f"{c.total_raw:.2f}", ""])
-        parts.append(table(["一级指标", "方案分值", "已细化分值", "得分", "得分率"], rows, cls="data categories"))
+            rows.append(
+                [f"不适用指标剔除后按百分制折算（× {c.scale:.4f}）", "", "", f"{c.total_raw:.2f}", ""]
+            )
+        parts.append(
+            table(["一级指标", "方案分值", "已细化分值", "得分", "得分率"], rows, cls="data categories")
+        )
         parts.append(img_png(chart("category", self.ev), "各一级指标得分与分值对比图"))
         return Fragment(join(parts), f"复核得分 {c.total:.2f} {c.grade}")
 
@@ -189,19 +257,70 @@ class ProjectReport:
         for s in c.indicators:
             i = s.indicator
             completion = _rate(s.completion, 1) if s.completion is not None else (s.level or "—")
-            rows.append([i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, completion,
-                         fmt(s.weight), f"{s.score:.2f}", "" if i.reported_score is None else fmt(i.reported_score),
-                         Cell(join([tag("span", s.explanation.rule, class_="rule"), Markup("<br>"), esc(s.explanation.text)]),
-                              class_="explain"),
-                         i.deviation_reason])
+            rows.append(
+                [
+                    i.level1,
+                    i.level2,
+                    i.name,
+                    i.direction,
+                    i.target.raw,
+                    i.actual.raw,
+                    completion,
+                    fmt(s.weight),
+                    f"{s.score:.2f}",
+                    "" if i.reported_score is None else fmt(i.reported_score),
+                    Cell(
+                        join(
+                            [
+                                tag("span", s.explanation.rule, class_="rule"),
+                                Markup("<br>"),
+                                esc(s.explanation.text),
+                            ]
+                        ),
+                        class_="explain",
+                    ),
+                    i.deviation_reason,
+                ]
+            )
         for i in c.not_applicable:
-            rows.append([i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, "不适用", fmt(i.weight),
-                         "—", "" if i.reported_score is None else fmt(i.reported_score), "不适用，剔除后按百分制折算",
-                         i.deviation_reason])
-        parts = [Markup('<div class="wide">'),
-                 table(["一级指标", "二级指标", "三级指标", "性质", "年度指标值", "实际完成值", "完成率/等级", "分值", "得分",
-                        "自评得分", "计算过程", "偏差原因分析及改进措施"], rows, cls="data indicators"),
-                 Markup("</div>")]
+            rows.append(
+                [
+                    i.level1,
+                    i.level2,
+                    i.name,
+                    i.direction,
+                    i.target.raw,
+                    i.actual.raw,
+                    "不适用",
+                    fmt(i.weight),
+                    "—",
+                    "" if i.reported_score is None else fmt(i.reported_score),
+                    "不适用，剔除后按百分制折算",
+                    i.deviation_reason,
+                ]
+            )
+        parts = [
+            Markup('<div class="wide">'),
+            table(
+                [
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "性质",
+                    "年度指标值",
+                    "实际完成值",
+                    "完成率/等级",
+                    "分值",
+                    "得分",
+                    "自评得分",
+                    "计算过程",
+                    "偏差原因分析及改进措施",
+                ],
+                rows,
+                cls="data indicators",
+            ),
+            Markup("</div>"),
+        ]
         png = chart("completion", self.ev)
         if png is not None:
             parts.append(img_png(png, "定量指标完成率图（虚线为目标 100%）"))
@@ -217,24 +336,64 @@ class ProjectReport:
         b, u = self.card.budget, self.project.amount_unit
         parts = [_p(f"预算执行率 = 全年执行数 ÷ 全年预算数：{b.explanation.text}。")]
         if b.initial_rate is not None and abs(b.initial - b.adjusted) > 0.005:
-            parts.append(_p(f"年初预算 {fmt(b.initial)}{u}，全年预算 {fmt(b.adjusted)}{u}；按年初口径执行率为 "
-                            f"{_rate(b.initial_rate)}。", "note"))
+            parts.append(
+                _p(
+                    f"年初预算 {fmt(b.initial)}{u}，全年预算 {fmt(b.adjusted)}{u}；按年初口径执行率为 "
+                    f"{_rate(b.initial_rate)}。",
+                    "note",
+                )
+            )
         for label, total, parts_sum in b.contradictions:
-            parts.append(_p(f"年度资金总额的{label}为 {fmt(total)}{u}，与分项合计 {fmt(parts_sum)}{u} 不一致，已按分项合计计分。",
-                            "callout"))
+            parts.append(
+                _p(
+                    f"年度资金总额的{label}为 {fmt(total)}{u}，与分项合计 {fmt(parts_sum)}{u} 不一致，已按分项合计计分。",
+                    "callout",
+                )
+            )
         parts.append(tag("h3", "按资金来源"))
-        parts.append(table([f"资金来源（{u}）", "年初预算数", "全年预算数", "全年执行数", "差额（执行 − 预算）", "执行率"],
-                           [self._variance_row(r) for r in ([b.total_row] if b.total_row else []) + b.funding]
-                           or [["（未分资金来源）", "", "", "", "", ""]], cls="data variance"))
+        parts.append(
+            table(
+                [
+                    f"资金来源（{u}）",
+                    "年初预算数",
+                    "全年预算数",
+                    "全年执行数",
+                    "差额（执行 − 预算）",
+                    "执行率",
+                ],
+                [self._variance_row(r) for r in ([b.total_row] if b.total_row else []) + b.funding]
+                or [["（未分资金来源）", "", "", "", "", ""]],
+                cls="data variance",
+            )
+        )
         parts.append(tag("h3", "按支出明细"))
         if b.items:
-            parts.append(table([f"支出明细（{u}）", "年初预算数", "全年预算数", "全年执行数", "差额（执行 − 预算）", "执行率"],
-                               [self._variance_row(r) for r in b.items], cls="data variance"))
+            parts.append(
+                table(
+                    [
+                        f"支出明细（{u}）",
+                        "年初预算数",
+                        "全年预算数",
+                        "全年执行数",
+                        "差额（执行 − 预算）",
+                        "执行率",
+                    ],
+                    [self._variance_row(r) for r in b.items],
+                    cls="data variance",
+                )
+            )
             over = [r for r in b.items if r.executed > r.adjusted + 0.005]
             if over:
-                parts.append(_ul([f"「{r.source}」执行 {fmt(r.executed)}{u}，超出预算 {fmt(r.executed - r.adjusted)}{u}"
-                                  f"（{_rate(r.executed / r.adjusted) if r.adjusted > 0 else '预算为 0'}）" for r in over],
-                                 "overspent"))
+                parts.append(
+                    _ul(
+                        [
+                            f"「{r.source}」执行 {fmt(r.executed)}{u}，超出预算 {fmt(r.executed - r.adjusted)}{u}"
+                            f"（{_rate(r.executed / r.adjusted) if r.adjusted > 0 else '预算为 0'}）"
+                            for r in over
+                        ],
+                        "overspent",
+                    )
+                )
             else:
                 parts.append(_p("各项支出明细均未超出预算。"))
         else:
@@ -247,17 +406,33 @@ class ProjectReport:
     def _variance_row(self, r: BudgetRow) -> list[object]:
         diff = r.executed - r.adjusted
         over = diff > 0.005
-        return [r.source, fmt(r.initial), fmt(r.adjusted), fmt(r.executed),
-                Cell(f"{'+' if diff > 0 else ''}{fmt(round(diff, 6))}", class_="over" if over else None),
-                _rate(r.executed / r.adjusted if r.adjusted > 0 else None)]
+        return [
+            r.source,
+            fmt(r.initial),
+            fmt(r.adjusted),
+            fmt(r.executed),
+            Cell(f"{'+' if diff > 0 else ''}{fmt(round(diff, 6))}", class_="over" if over else None),
+            _rate(r.executed / r.adjusted if r.adjusted > 0 else None),
+        ]
 
     # -- 五、复核发现 ---------------------------------------------------------------------------
     def findings(self) -> Fragment:
         if not self.ev.findings:
-            return Fragment(_p("复核未发现问题：指标分值、各项得分、总分、等级与预算数据相互一致。", "callout ok"), "无")
-        rows = [[f.code, Cell(_SEVERITY.get(f.severity, f.severity), class_=f"sev-{f.severity}"), CODES.get(f.code, ""),
-                 f.message] for f in self.ev.findings]
-        return Fragment(table(["代码", "级别", "类别", "说明"], rows, cls="data findings"), f"{len(rows)} 项发现")
+            return Fragment(
+                _p("复核未发现问题：指标分值、各项得分、总分、等级与预算数据相互一致。", "callout ok"), "无"
+            )
+        rows = [
+            [
+                f.code,
+                Cell(_SEVERITY.get(f.severity, f.severity), class_=f"sev-{f.severity}"),
+                CODES.get(f.code, ""),
+                f.message,
+            ]
+            for f in self.ev.findings
+        ]
+        return Fragment(
+            table(["代码", "级别", "类别", "说明"], rows, cls="data findings"), f"{len(rows)} 项发现"
+        )
 
     # -- 六、综合评价结论 / 七、结果应用建议 ------------------------------------------------------------
     def conclusion(self) -> Fragment:
@@ -278,27 +453,68 @@ class ProjectReport:
         ]
         budget_rows = ([b.total_row] if b.total_row else []) + b.funding
         span = len(budget_rows) + (1 if b.total_row is None else 0) + 1
-        rows.append([H(f"项目资金（{u}）", rowspan=span), H(""), H("年初预算数"), H("全年预算数(A)"), H("全年执行数(B)"),
-                     H("分值"), H("执行率(B/A)"), H("得分"), H("自评得分")])
+        rows.append(
+            [
+                H(f"项目资金（{u}）", rowspan=span),
+                H(""),
+                H("年初预算数"),
+                H("全年预算数(A)"),
+                H("全年执行数(B)"),
+                H("分值"),
+                H("执行率(B/A)"),
+                H("得分"),
+                H("自评得分"),
+            ]
+        )
         if b.total_row is None:  # the form always has a total line: computed from the sub-rows
-            rows.append([H(f"年度资金总额（{b.basis}）"), fmt(b.initial), fmt(b.adjusted), fmt(b.executed),
-                         fmt(b.weight), _rate(b.execution_rate), f"{b.score:.2f}",
-                         fmt(b.reported_score) if b.reported_score is not None else "—"])
+            rows.append(
+                [
+                    H(f"年度资金总额（{b.basis}）"),
+                    fmt(b.initial),
+                    fmt(b.adjusted),
+                    fmt(b.executed),
+                    fmt(b.weight),
+                    _rate(b.execution_rate),
+                    f"{b.score:.2f}",
+                    fmt(b.reported_score) if b.reported_score is not None else "—",
+                ]
+            )
         for n, r in enumerate(budget_rows):
             is_total = r is b.total_row
             label = r.source if is_total or n > (0 if b.total_row is None else 1) else f"其中：{r.source}"
-            rows.append([H(label), fmt(r.initial), fmt(r.adjusted), fmt(r.executed),
-                         fmt(b.weight) if is_total else "—",
-                         _rate(r.executed / r.adjusted if r.adjusted > 0 else None),
-                         f"{b.score:.2f}" if is_total else "—",
-                         fmt(r.reported_score) if r.reported_score is not None else "—"])
+            rows.append(
+                [
+                    H(label),
+                    fmt(r.initial),
+                    fmt(r.adjusted),
+                    fmt(r.executed),
+                    fmt(b.weight) if is_total else "—",
+                    _rate(r.executed / r.adjusted if r.adjusted > 0 else None),
+                    f"{b.score:.2f}" if is_total else "—",
+                    fmt(r.reported_score) if r.reported_score is not None else "—",
+                ]
+            )
         rows.append([H("年度总体目标", rowspan=2), H("预期目标", colspan=4), H("实际完成情况", colspan=4)])
         rows.append([Cell(p.goal_planned, colspan=4), Cell(p.goal_actual, colspan=4)])
         inds = [s for s in c.indicators]
-        rows.append([H("绩效指标", rowspan=len(inds) + len(c.not_applicable) + 1), H("一级指标"), H("二级指标"), H("三级指标"),
-                     H("年度指标值"), H("实际完成值"), H("分值"), H("得分"), H("偏差原因分析及改进措施")])
-        ordered = sorted([(s.indicator, s) for s in inds] + [(i, None) for i in c.not_applicable],
-                         key=lambda t: c.project.indicators.index(t[0]))
+        rows.append(
+            [
+                H("绩效指标", rowspan=len(inds) + len(c.not_applicable) + 1),
+                H("一级指标"),
+                H("二级指标"),
+                H("三级指标"),
+                H("年度指标值"),
+                H("实际完成值"),
+                H("分值"),
+                H("得分"),
+                H("偏差原因分析及改进措施"),
+            ]
+        )
+        ordered = sorted(
+            [(s.indicator, s) for s in inds] + [(i, None) for i in c.not_applicable],
+            key=lambda t: c.project.indicators.index(t[0]),
+        )
+
         def run_length(k: int, key) -> int:  # consecutive rows sharing key(row), from row k
             n = 1
             while k + n < len(ordered) and key(ordered[k + n][0]) == key(ordered[k][0]):
@@ -311,13 +527,27 @@ class ProjectReport:
                 row.append(Cell(i.level1, rowspan=run_length(k, lambda x: x.level1)))
             if k == 0 or (ordered[k - 1][0].level1, ordered[k - 1][0].level2) != (i.level1, i.level2):
                 row.append(Cell(i.level2, rowspan=run_length(k, lambda x: (x.level1, x.level2))))
-            row += [i.name, i.target.raw, i.actual.raw, fmt(i.weight), f"{s.score:.2f}" if s else "不适用",
-                    i.deviation_reason]
+            row += [
+                i.name,
+                i.target.raw,
+                i.actual.raw,
+                fmt(i.weight),
+                f"{s.score:.2f}" if s else "不适用",
+                i.deviation_reason,
+            ]
             rows.append(row)
         rows.append([H("总分", colspan=6), fmt(100), f"{c.total:.2f}", f"等级：{c.grade}"])
         caption = f"项目支出绩效自评表（{p.year}年度）"
-        return Fragment(join([Markup('<div class="wide">'), table(None, rows, cls="form", caption=caption),
-                              Markup("</div>")]), caption)
+        return Fragment(
+            join(
+                [
+                    Markup('<div class="wide">'),
+                    table(None, rows, cls="form", caption=caption),
+                    Markup("</div>"),
+                ]
+            ),
+            caption,
+        )
 
     # -- provenance -------------------------------------------------------------------------------
     def provenance(self) -> Fragment:
@@ -337,4 +567,6 @@ class ProjectReport:
             ["软件版本", f"Python {platform.python_version()} · " + " · ".join(versions)],
             ["生成时间", report_time().strftime("%Y-%m-%d %H:%M:%S UTC")],
         ]
-        return Fragment(table(None, [[Cell(k, header=True), v] for k, v in rows], cls="facts provenance"), "来源与版本")
+        return Fragment(
+            table(None, [[Cell(k, header=True), v] for k, v in rows], cls="facts provenance"), "来源与版本"
+        )

@@ -21,8 +21,12 @@ def _rate(x: float | None) -> str:
 def print_detail(console: Console, ev: Evaluation) -> None:
     c, p, b = ev.card, ev.card.project, ev.card.budget
     console.print(Text(f"{p.name}（{p.project_id}）", style="bold"))
-    console.print(Text(f"主管部门：{p.department}  实施单位：{p.unit}  年度：{p.year}  评分方案：{c.scheme.id}"))
-    reported = "" if p.reported_total is None else f"    自评 {fmt(p.reported_total)} 分 {p.reported_grade or ''}"
+    console.print(
+        Text(f"主管部门：{p.department}  实施单位：{p.unit}  年度：{p.year}  评分方案：{c.scheme.id}")
+    )
+    reported = (
+        "" if p.reported_total is None else f"    自评 {fmt(p.reported_total)} 分 {p.reported_grade or ''}"
+    )
     console.print(Text(f"复核总分 {c.total:.2f} 分  等级 {c.grade}{reported}", style="bold"))
     console.print(Text(f"预算执行率：{b.explanation.text}（年初口径执行率 {_rate(b.initial_rate)}）"))
     cats = Table(title="一级指标得分", show_lines=False)
@@ -36,8 +40,16 @@ def print_detail(console: Console, ev: Evaluation) -> None:
         t.add_column(h, overflow="fold", justify="right" if h in ("序号", "分值", "得分", "自评") else "left")
     for n, s in enumerate(c.indicators, start=1):
         i = s.indicator
-        t.add_row(str(n), i.name, i.direction, i.target.raw, i.actual.raw, fmt(s.weight), f"{s.score:.2f}",
-                  "" if i.reported_score is None else fmt(i.reported_score))
+        t.add_row(
+            str(n),
+            i.name,
+            i.direction,
+            i.target.raw,
+            i.actual.raw,
+            fmt(s.weight),
+            f"{s.score:.2f}",
+            "" if i.reported_score is None else fmt(i.reported_score),
+        )
     for i in c.not_applicable:
         t.add_row("—", i.name, i.direction, i.target.raw, i.actual.raw, fmt(i.weight), "不适用", "")
     console.print(t)
@@ -62,10 +74,20 @@ def print_findings(console: Console, ev: Evaluation) -> None:
 def print_summary(console: Console, evaluations: Sequence[Evaluation]) -> None:
     t = Table(title=f"评分结果（{len(evaluations)} 个项目）")
     for h in ("项目编号", "项目名称", "主管部门", "执行率", "复核总分", "等级", "自评总分", "复核发现"):
-        t.add_column(h, overflow="fold", justify="right" if h in ("执行率", "复核总分", "自评总分") else "left")
+        t.add_column(
+            h, overflow="fold", justify="right" if h in ("执行率", "复核总分", "自评总分") else "left"
+        )
     for ev in evaluations:
         p = ev.project
         codes = " ".join(sorted({f.code for f in ev.findings}))
-        t.add_row(p.project_id, p.name, p.department, _rate(ev.card.budget.execution_rate), f"{ev.total:.2f}",
-                  ev.grade, "" if p.reported_total is None else fmt(p.reported_total), codes or "无")
+        t.add_row(
+            p.project_id,
+            p.name,
+            p.department,
+            _rate(ev.card.budget.execution_rate),
+            f"{ev.total:.2f}",
+            ev.grade,
+            "" if p.reported_total is None else fmt(p.reported_total),
+            codes or "无",
+        )
     console.print(t)

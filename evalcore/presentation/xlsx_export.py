@@ -100,12 +100,23 @@ def _difference(reported: float | None, recomputed: float | None) -> float | Non
 def summary_values(ev: Evaluation) -> dict[str, object]:
     """One 汇总 row: the same figures as the project's `score --json` record."""
     c, p, b = ev.card, ev.project, ev.card.budget
-    return {"project_id": p.project_id, "name": p.name, "department": p.department, "year": p.year,
-            "scheme": c.scheme.id, "amount_unit": p.amount_unit, "adjusted": b.adjusted, "executed": b.executed,
-            "execution_rate": b.execution_rate, "total": c.total, "grade": c.grade,
-            "reported_total": p.reported_total, "reported_grade": p.reported_grade,
-            "difference": _difference(p.reported_total, c.total),
-            "finding_codes": " ".join(sorted({f.code for f in ev.findings}))}
+    return {
+        "project_id": p.project_id,
+        "name": p.name,
+        "department": p.department,
+        "year": p.year,
+        "scheme": c.scheme.id,
+        "amount_unit": p.amount_unit,
+        "adjusted": b.adjusted,
+        "executed": b.executed,
+        "execution_rate": b.execution_rate,
+        "total": c.total,
+        "grade": c.grade,
+        "reported_total": p.reported_total,
+        "reported_grade": p.reported_grade,
+        "difference": _difference(p.reported_total, c.total),
+        "finding_codes": " ".join(sorted({f.code for f in ev.findings})),
+    }
 
 
 def _link(cell, sheet: str) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +156,14 @@ def _errors_sheet(ws: Worksheet, errors: Iterable[object]) -> None:
         d = err.as_dict() if hasattr(err, "as_dict") else {"message": str(err)}  # type: ignore[union-attr]
         where = d.get("where") or {}
         place = where.get("column") or where.get("path")
-        row = (d.get("project_id"), where.get("file"), where.get("sheet"), where.get("row"), place, d["message"])
+        row = (
+            d.get("project_id"),
+            where.get("file"),
+            where.get("sheet"),
+            where.get("row"),
+            place,
+            d["message"],
+        )
         for col, value in enumerate(row, start=1):
             cell = put(ws, r, col, value)
             cell.border, cell.alignment = BORDER, LEFT_TOP
@@ -213,10 +231,30 @@ def _sheet_from_location(location: str | None) -> str | None:
 #: The form's columns A..K. The budget block and the indicator block use them differently, as on paper.
 COLS = 11
 WIDTHS = (12, 20, 16, 24, 16, 16, 11, 11, 11, 13, 40)
-_BUDGET_HEADERS = ("资金来源", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)",
-                   "复核得分", "自评得分", DIFF_LABEL, "计算过程")
-_INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "复核得分", "自评得分",
-                      DIFF_LABEL, "偏差原因分析及改进措施")
+_BUDGET_HEADERS = (
+    "资金来源",
+    "年初预算数",
+    "全年预算数(A)",
+    "全年执行数(B)",
+    "分值",
+    "执行率(B/A)",
+    "复核得分",
+    "自评得分",
+    DIFF_LABEL,
+    "计算过程",
+)
+_INDICATOR_HEADERS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "复核得分",
+    "自评得分",
+    DIFF_LABEL,
+    "偏差原因分析及改进措施",
+)
 LINE_HEIGHT = 15.0  # points per wrapped line (11 pt text)
 
 
@@ -241,12 +279,23 @@ class _Form:
         self.heights: dict[int, int] = {}  # row -> wrapped lines needed
         self.spacers: set[int] = set()  # blank rows between blocks: no borders
 
-    def cell(self, row: int, col: int, value: object, fmt: str | None = None, *, span: int = 1, down: int = 1,
-             style: str = "value"):  # type: ignore[no-untyped-def]
+    def cell(
+        self,
+        row: int,
+        col: int,
+        value: object,
+        fmt: str | None = None,
+        *,
+        span: int = 1,
+        down: int = 1,
+        style: str = "value",
+    ):  # type: ignore[no-untyped-def]
         """One value (through safe_cell), merged over `span` columns and `down` rows, styled."""
         c = put(self.ws, row, col, value, fmt)
         if span > 1 or down > 1:
-            self.ws.merge_cells(start_row=row, start_column=col, end_row=row + down - 1, end_column=col + span - 1)
+            self.ws.merge_cells(
+                start_row=row, start_column=col, end_row=row + down - 1, end_column=col + span - 1
+            )
         if style == "header":
             c.font, c.fill, c.alignment = BOLD, HEADER_FILL, CENTER
         elif style == "label":
@@ -258,7 +307,7 @@ class _Form:
         else:
             c.alignment = CENTER
         if isinstance(value, str) and down == 1:
-            width = sum(WIDTHS[col - 1:col - 1 + span])
+            width = sum(WIDTHS[col - 1 : col - 1 + span])
             self.heights[row] = max(self.heights.get(row, 1), _lines(value, width))
         return c
 
@@ -326,7 +375,9 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
             f.cell(row, 11, b.explanation.text, style="text")
         else:
             f.cell(row, 6, None)
-            f.cell(row, 7, rate if r is not None and rate is not None else ("—" if r is not None else None), RATE)
+            f.cell(
+                row, 7, rate if r is not None and rate is not None else ("—" if r is not None else None), RATE
+            )
             f.cell(row, 8, None)
             f.cell(row, 9, r.reported_score if r is not None else None, SCORE)
             f.cell(row, 10, None)
@@ -429,7 +480,13 @@ def _findings_block(f: _Form, ev: Evaluation) -> None:
     top = f.row
     f.cell(top, 1, f"复核发现（{len(ev.findings)} 项）", span=COLS, style="header")
     if not ev.findings:
-        f.cell(top + 1, 1, "复核未发现问题：指标分值、各项得分、总分、等级与预算数据相互一致。", span=COLS, style="text")
+        f.cell(
+            top + 1,
+            1,
+            "复核未发现问题：指标分值、各项得分、总分、等级与预算数据相互一致。",
+            span=COLS,
+            style="text",
+        )
         f.row = top + 2
         return
     for col, label, span in ((1, "代码", 1), (2, "级别", 1), (3, "类别", 2), (5, "说明", 7)):
@@ -505,8 +562,9 @@ def export_workbook_object(evaluations: Iterable[Evaluation], errors: Iterable[o
     return wb
 
 
-def export_workbook(evaluations: Iterable[Evaluation], path: str | os.PathLike[str],
-                    errors: Iterable[object] = ()) -> Path:
+def export_workbook(
+    evaluations: Iterable[Evaluation], path: str | os.PathLike[str], errors: Iterable[object] = ()
+) -> Path:
     """Write the 汇总 sheet and one standard form per project (and 输入问题 when `errors`) to `path`,
     atomically and byte-deterministically. Returns the path."""
     path = Path(path)
@@ -540,9 +598,15 @@ def _read_form(ws: Worksheet) -> dict[str, object]:
     head = _find_row(ws, 3, _BUDGET_HEADERS[1])
     if head is not None:
         v = [ws.cell(row=head + 1, column=col).value for col in range(1, COLS + 1)]
-        out["budget"] = {"initial": _number(v[2]), "adjusted": _number(v[3]), "executed": _number(v[4]),
-                         "weight": _number(v[5]), "execution_rate": _number(v[6]), "score": _number(v[7]),
-                         "reported_score": _number(v[8])}
+        out["budget"] = {
+            "initial": _number(v[2]),
+            "adjusted": _number(v[3]),
+            "executed": _number(v[4]),
+            "weight": _number(v[5]),
+            "execution_rate": _number(v[6]),
+            "score": _number(v[7]),
+            "reported_score": _number(v[8]),
+        }
     head = _find_row(ws, 4, _INDICATOR_HEADERS[2])
     indicators: list[dict[str, object]] = []
     if head is not None:
@@ -555,10 +619,20 @@ def _read_form(ws: Worksheet) -> dict[str, object]:
             for key, col in (("level1", 1), ("level2", 2)):  # merged down: empty below the run's first row
                 if v[col] is not None:
                     above[key] = restore_cell(v[col])
-            indicators.append({"level1": above.get("level1"), "level2": above.get("level2"),
-                               "name": restore_cell(v[3]), "target": restore_cell(v[4]), "actual": restore_cell(v[5]),
-                               "weight": _number(v[6]), "score": _number(v[7]), "applicable": v[7] != NOT_APPLICABLE,
-                               "reported_score": _number(v[8]), "deviation_reason": restore_cell(v[10]) or ""})
+            indicators.append(
+                {
+                    "level1": above.get("level1"),
+                    "level2": above.get("level2"),
+                    "name": restore_cell(v[3]),
+                    "target": restore_cell(v[4]),
+                    "actual": restore_cell(v[5]),
+                    "weight": _number(v[6]),
+                    "score": _number(v[7]),
+                    "applicable": v[7] != NOT_APPLICABLE,
+                    "reported_score": _number(v[8]),
+                    "deviation_reason": restore_cell(v[10]) or "",
+                }
+            )
     out["indicators"] = indicators
     return out
 

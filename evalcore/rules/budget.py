@@ -62,17 +62,23 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         if total_row is not None:
             # a blank 年初 defaults to 全年: not a contradiction anyone wrote
             check_initial = total_row.initial_given and all(r.initial_given for r in funding)
-            for (attr, label), given, summed in zip(_COLUMNS, (total_row.initial, total_row.adjusted,
-                                                               total_row.executed), sums, strict=True):
+            for (attr, label), given, summed in zip(
+                _COLUMNS, (total_row.initial, total_row.adjusted, total_row.executed), sums, strict=True
+            ):
                 if (attr != "initial" or check_initial) and abs(given - summed) > TOLERANCE:
                     contradictions.append((label, given, summed))
         if total_row is not None and not contradictions:
-            basis, (initial, adjusted, executed) = "年度资金总额", (total_row.initial, total_row.adjusted,
-                                                                 total_row.executed)
+            basis, (initial, adjusted, executed) = (
+                "年度资金总额",
+                (total_row.initial, total_row.adjusted, total_row.executed),
+            )
         else:
             basis, (initial, adjusted, executed) = "资金来源分项合计", sums
     elif total_row is not None:
-        basis, (initial, adjusted, executed) = "年度资金总额", (total_row.initial, total_row.adjusted, total_row.executed)
+        basis, (initial, adjusted, executed) = (
+            "年度资金总额",
+            (total_row.initial, total_row.adjusted, total_row.executed),
+        )
     else:
         basis, (initial, adjusted, executed) = "支出明细合计", _sums(items)
     rate = executed / adjusted if adjusted > 0 else None
@@ -90,21 +96,45 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     elif rule.floor is not None and rate < rule.floor:
         below_floor = True
         score = weight * rule.floor_score
-        text = (f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}，低于下限 {pct(rule.floor, 0)}；"
-                f"{w(weight)} × {pct(rule.floor_score, 0)} = {pts(score)}")
+        text = (
+            f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}，低于下限 {pct(rule.floor, 0)}；"
+            f"{w(weight)} × {pct(rule.floor_score, 0)} = {pts(score)}"
+        )
     else:
         score = weight * min(rate, 1.0)
         capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-        text = (f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}{capped}；"
-                f"{w(weight)} × {pct(min(rate, 1.0), 2)} = {pts(score)}")
+        text = (
+            f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}{capped}；"
+            f"{w(weight)} × {pct(min(rate, 1.0), 2)} = {pts(score)}"
+        )
     if basis != "年度资金总额" and rows:
         text = f"按{basis}计算：" + text
     formula = "全年执行数 ÷ 全年预算数；分值 × min(执行率, 100%)"
-    expl = Explanation("预算执行率", formula, text, {"initial": initial, "adjusted": adjusted, "executed": executed,
-                                                 "weight": weight, "basis": basis})
+    expl = Explanation(
+        "预算执行率",
+        formula,
+        text,
+        {"initial": initial, "adjusted": adjusted, "executed": executed, "weight": weight, "basis": basis},
+    )
     reported = total_row.reported_score if total_row is not None else None
     if reported is None:
         reported = next((r.reported_score for r in rows if r.reported_score is not None), None)
-    return BudgetScore(basis, initial, adjusted, executed, rate, initial_rate, weight, min(max(score, 0.0), weight),
-                       rule.category if rule else None, expl, u, total_row, funding, items, contradictions,
-                       reported, below_floor)
+    return BudgetScore(
+        basis,
+        initial,
+        adjusted,
+        executed,
+        rate,
+        initial_rate,
+        weight,
+        min(max(score, 0.0), weight),
+        rule.category if rule else None,
+        expl,
+        u,
+        total_row,
+        funding,
+        items,
+        contradictions,
+        reported,
+        below_floor,
+    )

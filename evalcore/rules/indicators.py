@@ -39,31 +39,44 @@ class IndicatorScore:
 RULE_POSITIVE, RULE_EQUAL = "正向指标", "等于型指标"
 FORMULA_POSITIVE = "实际值 ≥ 目标值 得满分；否则 分值 × 实际值 ÷ 目标值"
 RULE_REVERSE = {"linear": "反向指标（线性扣分）", "ratio": "反向指标（比例计分）"}
-FORMULA_REVERSE = {"linear": "实际值 ≤ 目标值 得满分；否则 分值 × max(0, 1 − (实际值 − 目标值) ÷ 目标值)",
-                   "ratio": "实际值 ≤ 目标值 得满分；否则 分值 × 目标值 ÷ 实际值"}
+FORMULA_REVERSE = {
+    "linear": "实际值 ≤ 目标值 得满分；否则 分值 × max(0, 1 − (实际值 − 目标值) ÷ 目标值)",
+    "ratio": "实际值 ≤ 目标值 得满分；否则 分值 × 目标值 ÷ 实际值",
+}
 
 
 def _cap(score: float, weight: float) -> float:
     return min(max(score, 0.0), weight)
 
 
-def _positive(direction: str, comparator: str | None, t: float, a: float, u: str | None, weight: float,
-              scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
+def _positive(
+    direction: str, comparator: str | None, t: float, a: float, u: str | None, weight: float, scheme: Scheme
+) -> tuple[float, float | None, bool, str, str, str, tuple]:
     flags: tuple[str, ...] = ()
     if a < 0:
         flags, a = (NEGATIVE_ACTUAL,), 0.0
     if direction == "=" and t == 0:
         met = a <= 0
-        text = (f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；"
-                + (f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"))
-        return (weight if met else 0.0), None, met, "等于型指标（零目标）", "实际 ≤ 0 得满分，否则 0 分", text, flags
+        text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；" + (
+            f"达到目标，得满分 {pts(weight)}" if met else f"未达到零目标，得 {pts(0)} 分"
+        )
+        return (
+            (weight if met else 0.0),
+            None,
+            met,
+            "等于型指标（零目标）",
+            "实际 ≤ 0 得满分，否则 0 分",
+            text,
+            flags,
+        )
     positive = direction in ("≥", ">") or (direction == DEADLINE and comparator != "=")
     rule = ("时限指标（按完成比例）" if direction == DEADLINE else RULE_POSITIVE) if positive else RULE_EQUAL
     formula = FORMULA_POSITIVE
     if t <= 0:
         met = a >= t
         text = f"目标 {with_unit(t, u)}，实际 {with_unit(a, u)}；" + (
-            f"达到目标，得满分 {pts(weight)}" if met else f"未达到目标，得 {pts(0)} 分")
+            f"达到目标，得满分 {pts(weight)}" if met else f"未达到目标，得 {pts(0)} 分"
+        )
         return (weight if met else 0.0), None, met, rule, formula, text, flags
     ratio = a / t
     oa = scheme.quantitative.over_achievement
@@ -74,9 +87,11 @@ def _positive(direction: str, comparator: str | None, t: float, a: float, u: str
             deviation = ratio - 1
             score = max(0.0, weight * (1 - deviation))
             flags += (DEDUCTED,)
-            text = (f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {pct(ratio)}，超出目标 {pct(deviation)}"
-                    f"（≥ {pct(oa.threshold, 0)}，目标设定偏低，按偏离度扣分）；"
-                    f"{w(weight)} × (1 − {pct(deviation)}) = {pts(score)}")
+            text = (
+                f"{with_unit(a, u)} ÷ {with_unit(t, u)} = {pct(ratio)}，超出目标 {pct(deviation)}"
+                f"（≥ {pct(oa.threshold, 0)}，目标设定偏低，按偏离度扣分）；"
+                f"{w(weight)} × (1 − {pct(deviation)}) = {pts(score)}"
+            )
         return score, ratio, True, rule, formula, text, flags
     score = weight * ratio
     shown = pct_of(ratio, weight, score)
@@ -84,8 +99,9 @@ def _positive(direction: str, comparator: str | None, t: float, a: float, u: str
     return score, ratio, False, rule, formula, text, flags
 
 
-def _reverse(t: float, a: float, u: str | None, weight: float,
-             scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple]:
+def _reverse(
+    t: float, a: float, u: str | None, weight: float, scheme: Scheme
+) -> tuple[float, float | None, bool, str, str, str, tuple]:
     flags: tuple[str, ...] = ()
     if a < 0:
         flags, a = (NEGATIVE_ACTUAL,), 0.0
@@ -107,7 +123,9 @@ def _reverse(t: float, a: float, u: str | None, weight: float,
         ratio = t / a
         score = weight * ratio
         shown = pct_of(ratio, weight, score)
-        text = f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"  # t ÷ a
+        text = (
+            f"{with_unit(t, u)} ÷ {with_unit(a, u)} = {shown}；{w(weight)} × {shown} = {pts(score)}"  # t ÷ a
+        )
     return score, completion, False, rule, formula, text, flags
 
 
@@ -123,7 +141,9 @@ def _deadline_date(ind: Indicator, year: int) -> dt.date | None:
 def _deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> IndicatorScore:
     due = _deadline_date(ind, year)
     a = ind.actual
-    done: dt.date | None = a.date or (resolve_relative(a.relative_deadline, year) if a.relative_deadline else None)
+    done: dt.date | None = a.date or (
+        resolve_relative(a.relative_deadline, year) if a.relative_deadline else None
+    )
     on_time: bool | None
     if a.on_time is False:
         on_time = False
@@ -143,9 +163,17 @@ def _deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> Indic
         if on_time is None:
             flags = (UNRECOGNISED,)
         text = f"期限 {due_text}，实际「{a.raw}」，{why}；{w(weight)} × {pct(late, 0)} = {pts(score)}"
-    expl = Explanation("时限指标", f"按期完成得满分；逾期得 分值 × {pct(late, 0)}", text,
-                       {"target": ind.target.raw, "actual": a.raw, "deadline": due.isoformat() if due else None,
-                        "weight": weight})
+    expl = Explanation(
+        "时限指标",
+        f"按期完成得满分；逾期得 分值 × {pct(late, 0)}",
+        text,
+        {
+            "target": ind.target.raw,
+            "actual": a.raw,
+            "deadline": due.isoformat() if due else None,
+            "weight": weight,
+        },
+    )
     return IndicatorScore(ind, "", weight, _cap(score, weight), None, expl, None, bool(on_time), flags)
 
 
@@ -167,7 +195,7 @@ def _negated(text: str, keyword: str) -> bool:
     start, found = 0, False
     while (p := text.find(keyword, start)) != -1:
         found = True
-        if not any(n in text[max(0, p - 2):p] for n in _NEGATORS):
+        if not any(n in text[max(0, p - 2) : p] for n in _NEGATORS):
             return False
         start = p + 1
     return found
@@ -196,7 +224,11 @@ def _qualitative(ind: Indicator, weight: float, scheme: Scheme, reason: str | No
     level = levels[idx]
     lo, hi = weight * level.min, weight * level.max
     band = f"{format_number(level.min * 100)}%–{format_number(level.max * 100)}%，即 {pts(lo)}–{pts(hi)} 分"
-    head = f"实际完成「{ind.actual.raw}」" + ("（无法识别，" if UNRECOGNISED in flags else "（") + f"按「{level.name}」：{band}）"
+    head = (
+        f"实际完成「{ind.actual.raw}」"
+        + ("（无法识别，" if UNRECOGNISED in flags else "（")
+        + f"按「{level.name}」：{band}）"
+    )
     if reason:
         head = f"{reason}，按定性规则评分；" + head
     r = ind.reported_score
@@ -210,9 +242,18 @@ def _qualitative(ind: Indicator, weight: float, scheme: Scheme, reason: str | No
         score = min(max(r, lo), hi)
         flags += (CLAMPED,)
         tail = f"自评得分 {format_number(r)} 不在该档区间内，按区间边界取 {pts(score)}"
-    expl = Explanation("定性指标（三档）", "按实际完成情况定档，档内采用评价人打分，无打分取默认点",
-                       f"{head}；{tail}", {"actual": ind.actual.raw, "level": level.name, "band": [lo, hi],
-                                          "reported_score": r, "weight": weight})
+    expl = Explanation(
+        "定性指标（三档）",
+        "按实际完成情况定档，档内采用评价人打分，无打分取默认点",
+        f"{head}；{tail}",
+        {
+            "actual": ind.actual.raw,
+            "level": level.name,
+            "band": [lo, hi],
+            "reported_score": r,
+            "weight": weight,
+        },
+    )
     return IndicatorScore(ind, "", weight, _cap(score, weight), None, expl, level.name, idx == 0, flags)
 
 
@@ -225,8 +266,17 @@ def score_indicator(ind: Indicator, weight: float, scheme: Scheme, year: int) ->
     The result depends only on the cells below, the scheme and the year, and a portfolio repeats
     the same rows (满意度 ≥90% → 95%, 定性 达成年度指标 …) thousands of times, so each distinct
     row is computed once per scheme. Explanations are immutable and may be shared."""
-    key = (ind.direction, ind.target.raw, ind.actual.raw, ind.unit, ind.target_value, ind.actual_value, weight,
-           ind.reported_score, year)
+    key = (
+        ind.direction,
+        ind.target.raw,
+        ind.actual.raw,
+        ind.unit,
+        ind.target_value,
+        ind.actual_value,
+        weight,
+        ind.reported_score,
+        year,
+    )
     memo = scheme._memo.setdefault("scores", {})
     hit = memo.get(key)
     if hit is not None:
@@ -246,34 +296,49 @@ def _deadline_is_reverse(comparator: str | None, unit: str | None) -> bool:
     return unit != "%"
 
 
-def numeric_outcome(ind: Indicator, weight: float, scheme: Scheme
-                    ) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]] | None:
+def numeric_outcome(
+    ind: Indicator, weight: float, scheme: Scheme
+) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]] | None:
     """A numeric target and actual scored by the positive/equal/reverse rules: (score capped to
     [0, weight], completion, met, rule, formula, text, flags); None when the row needs another
     rule (qualitative, a deadline date, a value that is not a number). The columnar scorer calls
     this without building an IndicatorScore per distinct row."""
     if ind.direction == QUALITATIVE or ind.target_value is None or ind.actual_value is None:
         return None
-    return numeric_values(ind.direction, ind.target.comparator, ind.target_value, ind.actual_value, ind.unit,
-                          weight, scheme)
+    return numeric_values(
+        ind.direction, ind.target.comparator, ind.target_value, ind.actual_value, ind.unit, weight, scheme
+    )
 
 
-def numeric_values(direction: str, comparator: str | None, target: float, actual: float, unit: str | None,
-                   weight: float, scheme: Scheme) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]]:
+def numeric_values(
+    direction: str,
+    comparator: str | None,
+    target: float,
+    actual: float,
+    unit: str | None,
+    weight: float,
+    scheme: Scheme,
+) -> tuple[float, float | None, bool, str, str, str, tuple[str, ...]]:
     """numeric_outcome from the values themselves (the columnar scorer reads plain cells without
     building Quantity objects)."""
     reverse = direction in ("≤", "<") or (direction == DEADLINE and _deadline_is_reverse(comparator, unit))
     score, completion, met, rule, formula, text, flags = (
-        _reverse(target, actual, unit, weight, scheme) if reverse
-        else _positive(direction, comparator, target, actual, unit, weight, scheme))
+        _reverse(target, actual, unit, weight, scheme)
+        if reverse
+        else _positive(direction, comparator, target, actual, unit, weight, scheme)
+    )
     return min(max(score, 0.0), weight), completion, met, rule, formula, text, flags  # _cap
 
 
 def numeric_score(ind: Indicator, weight: float, outcome: tuple) -> IndicatorScore:
     """The IndicatorScore of a numeric_outcome."""
     score, completion, met, rule, formula, text, flags = outcome
-    expl = Explanation(rule, formula, text, {"target": ind.target_value, "actual": ind.actual_value, "unit": ind.unit,
-                                            "weight": weight})
+    expl = Explanation(
+        rule,
+        formula,
+        text,
+        {"target": ind.target_value, "actual": ind.actual_value, "unit": ind.unit, "weight": weight},
+    )
     return IndicatorScore(ind, "", weight, score, completion, expl, None, met, flags)
 
 

@@ -71,8 +71,11 @@ class BudgetRule:
         # below the floor the score is weight × floor_score; above it weight × rate ≥ weight × floor.
         # A floor_score above the floor would make spending more earn less.
         if self.floor is not None and self.floor_score > self.floor + 1e-9:
-            raise _KeyedError("floor_score", f"floor_score {self.floor_score:g} 高于 floor {self.floor:g}，"
-                              "会使执行率越过下限时得分反而下降")
+            raise _KeyedError(
+                "floor_score",
+                f"floor_score {self.floor_score:g} 高于 floor {self.floor:g}，"
+                "会使执行率越过下限时得分反而下降",
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +163,9 @@ class Scheme:
             raise _KeyedError("categories", "一级指标名称重复")
         if self.budget_execution is not None:
             if self.budget_execution.category not in names:
-                raise _KeyedError("budget_execution.category",
-                                  f"「{self.budget_execution.category}」不是已定义的一级指标")
+                raise _KeyedError(
+                    "budget_execution.category", f"「{self.budget_execution.category}」不是已定义的一级指标"
+                )
             cat = self.categories[names.index(self.budget_execution.category)]
             if self.budget_execution.weight > cat.weight + 1e-9:
                 raise _KeyedError("budget_execution.weight", "预算执行率分值大于所在一级指标分值")
@@ -235,7 +239,6 @@ def _read_yaml(path: str | os.PathLike[str]) -> dict:
     return doc
 
 
-
 def load_scheme(path: str | os.PathLike[str]) -> Scheme:
     """Load and validate a scheme file; SchemeError names the file and key on any problem."""
     from pydantic import ValidationError  # only to validate a file (see the module docstring)
@@ -287,7 +290,10 @@ def _message(err: dict) -> str:
     template = _MESSAGES.get(err["type"])
     if template is None:
         return str(err["msg"])
-    ctx = {k: (str(v).replace(" or ", " 或 ") if k == "expected" else v) for k, v in (err.get("ctx") or {}).items()}
+    ctx = {
+        k: (str(v).replace(" or ", " 或 ") if k == "expected" else v)
+        for k, v in (err.get("ctx") or {}).items()
+    }
     try:
         text = template.format(**ctx)
     except (KeyError, ValueError):
@@ -342,7 +348,9 @@ def _cached(spec: str) -> Scheme:
         return _builtin(candidate)
     if spec.endswith((".yaml", ".yml")) or Path(spec).is_file():
         return load_scheme(spec)
-    raise SchemeError(spec, "id", f"没有名为「{spec}」的评分方案（内置：{'、'.join(builtin_ids())}；或给出方案文件路径）")
+    raise SchemeError(
+        spec, "id", f"没有名为「{spec}」的评分方案（内置：{'、'.join(builtin_ids())}；或给出方案文件路径）"
+    )
 
 
 def get_scheme(spec: str) -> Scheme:
