@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import model  # noqa: F401  (light; its classes show as cards in a notebook)
 from .errors import EvalcoreError, InputError, SchemeError
+from .version import __version__
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation, evaluate, evaluate_paths
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from .inputs import load_paths, load_project
     from .schemes import get_scheme, load_scheme
 
-__version__ = "0.1.0"
 
 _LAZY = {
     "Evaluation": "evaluation",

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import yaml
 
-from .. import __version__
 from ..errors import EvalcoreError, ProjectError
 from ..evaluation import Evaluation, evaluate
 from ..inputs import iter_projects
 from ..model import Project
 from ..schemes import Scheme, get_scheme
+from ..version import __version__
 from .render import TEMPLATES, find_notebook, safe_component
 
 

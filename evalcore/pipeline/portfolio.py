@@ -62,7 +62,7 @@ def index_key(out_dir: Path, notebook: Path | None = None) -> str:
     the package version. An unchanged batch re-uses the index."""
     import orjson
 
-    from .. import __version__
+    from ..version import __version__
     from .plan import code_digest
 
     out = Path(out_dir)

@@ -27,7 +27,7 @@ _NONE = b"none"  # a chart that has nothing to show (completion/budget may be No
 
 @cache
 def _code_digest() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     src = Path(__file__).with_name("charts.py").read_bytes()
     return hashlib.sha256(__version__.encode() + src).hexdigest()

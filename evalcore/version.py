@@ -1,0 +1,4 @@
+"""The package version, in a module of its own so that any layer can read it without importing the
+package facade (`evalcore/__init__.py`), which would make the two import each other."""
+
+__version__ = "0.1.0"
