@@ -1,18 +1,25 @@
-"""Evaluate projects: pick the scheme, score, review. The one entry point the CLI, the notebooks
-and the batch runner share, so they can never disagree."""
+"""Evaluate projects: pick the scheme, score, review. The one entry point the CLI, the notebooks,
+the batch runner and the explorer share, so they can never disagree.
+
+Projects are scored in batches by the one engine (`evalcore.scoring.score_batch`) and reviewed by
+every registered finding (`evalcore.review.review_batch`); a single project is a batch of one.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import EvalcoreError, InputError, ProjectError, SchemeError, Where
+from .findings import Finding
 from .inputs import load_paths
-from .model import Project
-from .review import Finding, review
-from .schemes import Scheme, default_scheme_id, get_scheme
-from .scoring import Scorecard, score_project
+from .model import Project, columns_of
+from .review import review_batch
+from .schemes import Scheme, builtin_ids, default_scheme_id, get_scheme
+from .scoring import Scorecard, ScoredBatch, score_batch
+
+BATCH = 1000  # projects scored together (memory stays small; NumPy's per-call cost is shared)
 
 
 @dataclass(slots=True)
@@ -36,12 +43,6 @@ class Evaluation:
     def grade(self) -> str:
         return self.card.grade
 
-    def _repr_html_(self) -> str:
-        """A card in a notebook (evalcore.presentation.cards; imported only when one is shown)."""
-        from .presentation.cards import evaluation_card
-
-        return evaluation_card(self)
-
 
 @dataclass
 class EvaluationRun:
@@ -63,26 +64,77 @@ def scheme_for(project: Project, override: Scheme | str | None = None) -> Scheme
             raise InputError(
                 where,
                 exc.message,
-                "内置方案 id（self-2020、dept-2020）或方案文件路径",
+                f"内置方案 id（{'、'.join(builtin_ids())}）或方案文件路径",
                 project_id=project.project_id,
             ) from None
     return get_scheme(default_scheme_id(project.evaluation_type))
 
 
+def evaluations_of(batch: ScoredBatch) -> list[Evaluation | InputError]:
+    """Each project of a scored batch as an Evaluation (or the InputError that stopped it)."""
+    findings = review_batch(batch)
+    return [
+        batch.errors[k] if k in batch.errors else Evaluation(batch.card(k), findings[k])
+        for k in range(len(batch))
+    ]
+
+
 def evaluate(project: Project, scheme: Scheme | str | None = None) -> Evaluation:
-    card = score_project(project, scheme_for(project, scheme))
-    return Evaluation(card, review(card))
+    """One project; raises InputError when it cannot be scored."""
+    (result,) = evaluations_of(score_batch([project], columns_of([project]), scheme_for(project, scheme)))
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+def _scored(projects: Sequence[Project], scheme: Scheme) -> list[Evaluation | EvalcoreError]:
+    """Projects under one scheme, in batches; a batch that fails on a bug is scored one project at a
+    time, so the bug costs only the project that meets it."""
+    out: list[Evaluation | EvalcoreError] = []
+    for start in range(0, len(projects), BATCH):
+        part = projects[start : start + BATCH]
+        try:
+            out.extend(evaluations_of(score_batch(part, columns_of(part), scheme)))
+        except Exception:
+            for p in part:
+                try:
+                    out.append(evaluate(p, scheme))
+                except InputError as exc:
+                    out.append(exc)
+                except Exception as exc:  # a bug must not cost the other projects their scores
+                    out.append(ProjectError(p.project_id, p.where, exc))
+    return out
+
+
+def evaluate_each(
+    projects: Iterable[Project], scheme: Scheme | str | None = None
+) -> list[Evaluation | EvalcoreError]:
+    """Every project scored and reviewed, in the order given: its Evaluation, or the error that
+    stopped it (the others are still scored). Projects under the same scheme are scored together."""
+    projects = list(projects)
+    results: list[Evaluation | EvalcoreError | None] = [None] * len(projects)
+    groups: dict[int, tuple[Scheme, list[int]]] = {}
+    for n, project in enumerate(projects):
+        try:
+            chosen = scheme_for(project, scheme)
+        except EvalcoreError as exc:
+            results[n] = exc
+            continue
+        groups.setdefault(id(chosen), (chosen, []))[1].append(n)
+    for chosen, members in groups.values():
+        for n, result in zip(members, _scored([projects[n] for n in members], chosen), strict=True):
+            results[n] = result
+    return results  # type: ignore[return-value]  # every place was filled
 
 
 def evaluate_projects(projects: Iterable[Project], scheme: Scheme | str | None = None) -> EvaluationRun:
+    """Every project scored and reviewed; a project that cannot be scored becomes an error."""
     run = EvaluationRun()
-    for project in projects:
-        try:
-            run.evaluations.append(evaluate(project, scheme))
-        except InputError as exc:
-            run.errors.append(exc)
-        except Exception as exc:  # a bug must not cost the other projects their scores
-            run.errors.append(ProjectError(project.project_id, project.where, exc))
+    for result in evaluate_each(projects, scheme):
+        if isinstance(result, Evaluation):
+            run.evaluations.append(result)
+        else:
+            run.errors.append(result)
     return run
 
 

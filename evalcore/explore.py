@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import EvalcoreError
 from .evaluation import Evaluation, evaluate_paths
-from .review import CODES
+from .findings import titles
 from .schemes import Scheme
 
 if TYPE_CHECKING:
@@ -283,7 +283,7 @@ def _build(
             "code": [f.code for f in finds],
             "severity": [f.severity for f in finds],
             "subject": [f.subject for f in finds],
-            "title": [CODES.get(f.code, "") for f in finds],
+            "title": [titles().get(f.code, "") for f in finds],
             "message": [f.message for f in finds],
         },
         columns=list(FINDING_COLUMNS),

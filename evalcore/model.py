@@ -7,23 +7,22 @@ indicator rows and these objects are built in the hot path. Validation happens o
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import Where
 from .quantities import Quantity
+from .vocabulary import QUANTITATIVE
 
-QUANTITATIVE = ("≥", ">", "=", "≤", "<")
-QUALITATIVE = "定性"
-DEADLINE = "时限"
-DIRECTIONS = (*QUANTITATIVE, QUALITATIVE, DEADLINE)
+if TYPE_CHECKING:  # `import evalcore` stays light: numpy is imported where columns are made
+    import numpy as np
 
 #: Budget row roles. The total row and the three funding rows form the standard form's budget
 #: block; anything else is a line item (a single event, a purchase) that breaks the same money down.
 ROLE_TOTAL = "total"
 ROLE_FUNDING = "funding"
 ROLE_ITEM = "item"
-TOTAL_SOURCE = "年度资金总额"
-FUNDING_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
 
 
 @dataclass(slots=True)
@@ -43,7 +42,7 @@ class Indicator:
     level1: str
     level2: str
     name: str
-    direction: str  # one of DIRECTIONS
+    direction: str  # one of vocabulary.DIRECTIONS
     target: Quantity
     actual: Quantity
     unit: str | None  # the resolved unit both sides are expressed in (after conversion)
@@ -86,3 +85,76 @@ class Project:
         from .presentation.cards import project_card
 
         return project_card(self)
+
+
+class RowSource(Protocol):
+    """Where the whole of an indicator row is found again (names included): for cards and messages."""
+
+    def indicator(self, i: int) -> Indicator: ...
+
+
+@dataclass(slots=True)
+class IndicatorColumns:
+    """The indicator rows of a batch of projects, column by column — what the scoring engine reads.
+
+    A portfolio repeats the same rows (满意度 ≥90% → 95%, 定性 达成年度指标 …) thousands of times,
+    so each distinct set of scored cells (指标性质, 年度指标值, 实际完成值, 度量单位, 分值, 自评得分)
+    is held once, in `distinct`, and every row points at it; names, 一级指标, 是否适用 and whether a
+    deviation reason is given are per row. Two carriers build it: `columns_of` from model objects,
+    and the table reader straight from a portfolio's Arrow columns."""
+
+    bounds: np.ndarray  # int64[n + 1]: project k's rows are [bounds[k], bounds[k + 1]), in input order
+    cells: np.ndarray  # int64[rows]: the row's entry in `distinct`
+    distinct: list[Indicator]  # the scored cells of each distinct row (its names may be blank)
+    keys: list[Hashable]  # each distinct row as a key, for a scheme's store of scored rows
+    space: str  # the carrier that made the keys: rows alike from one carrier have equal keys
+    level1: np.ndarray  # int64[rows]: the row's 一级指标 in `level1_values`
+    level1_values: list[str]
+    applicable: np.ndarray  # bool[rows]
+    has_reason: np.ndarray  # bool[rows]: 偏差原因分析 is filled in
+    rows: RowSource
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
+class _Objects:
+    def __init__(self, indicators: list[Indicator]) -> None:
+        self.indicators = indicators
+
+    def indicator(self, i: int) -> Indicator:
+        return self.indicators[i]
+
+
+def columns_of(projects: Sequence[Project]) -> IndicatorColumns:
+    """The indicator rows of model projects as columns (every carrier but the portfolio tables)."""
+    import numpy as np
+
+    rows = [ind for p in projects for ind in p.indicators]
+    bounds = np.zeros(len(projects) + 1, dtype=np.int64)
+    np.cumsum([len(p.indicators) for p in projects], out=bounds[1:])
+    index: dict[Hashable, int] = {}
+    level1_index: dict[str, int] = {}
+    distinct: list[Indicator] = []
+    cells, level1 = [], []
+    for ind in rows:
+        key = (ind.direction, ind.target.raw, ind.actual.raw, ind.unit, ind.target_value, ind.actual_value,
+               ind.weight, ind.reported_score)  # fmt: skip
+        c = index.get(key)
+        if c is None:
+            c = index[key] = len(distinct)
+            distinct.append(ind)
+        cells.append(c)
+        level1.append(level1_index.setdefault(ind.level1, len(level1_index)))
+    return IndicatorColumns(
+        bounds,
+        np.array(cells, dtype=np.int64),
+        distinct,
+        list(index),
+        "model",
+        np.array(level1, dtype=np.int64),
+        list(level1_index),
+        np.array([ind.applicable for ind in rows], dtype=bool),
+        np.array([bool(ind.deviation_reason.strip()) for ind in rows], dtype=bool),
+        _Objects(rows),
+    )

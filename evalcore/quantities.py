@@ -14,43 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-COMPARATORS = ("≥", ">", "=", "≤", "<")
+from .vocabulary import COMPARATOR_WORDS
 
-_COMPARATOR_WORDS = {
-    ">=": "≥",
-    "≥": "≥",
-    "≧": "≥",
-    "⩾": "≥",
-    "不低于": "≥",
-    "不少于": "≥",
-    "大于等于": "≥",
-    "不小于": "≥",
-    "达到": "≥",
-    "至少": "≥",
-    ">": ">",
-    "大于": ">",
-    "高于": ">",
-    "多于": ">",
-    "超过": ">",
-    "<=": "≤",
-    "≤": "≤",
-    "≦": "≤",
-    "⩽": "≤",
-    "不高于": "≤",
-    "不超过": "≤",
-    "小于等于": "≤",
-    "不大于": "≤",
-    "控制在": "≤",
-    "以内": "≤",
-    "<": "<",
-    "小于": "<",
-    "低于": "<",
-    "少于": "<",
-    "=": "=",
-    "==": "=",
-    "等于": "=",
-}
-_CMP_RE = "|".join(sorted((re.escape(k) for k in _COMPARATOR_WORDS), key=len, reverse=True))
+_CMP_RE = "|".join(sorted((re.escape(k) for k in COMPARATOR_WORDS), key=len, reverse=True))
 _NUMBER_RE = re.compile(
     rf"^(?P<cmp>{_CMP_RE})?\s*(?:约|共|完成|实际完成|累计)?\s*"
     r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?|[-+−]?\.\d+)\s*"
@@ -113,9 +79,13 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float:
     return value * unit_scale(from_unit)[0] / unit_scale(to_unit)[0]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Quantity:
-    """A parsed target or actual. kind is number, date or text (or empty)."""
+    """A parsed target or actual. kind is number, date or text (or empty).
+
+    Treat as immutable (parse_quantity shares one per distinct text). Not declared frozen: a
+    frozen dataclass sets each field through object.__setattr__, which tripled the cost of the
+    ~100,000 distinct values a province's portfolio holds."""
 
     raw: str
     kind: str
@@ -272,7 +242,7 @@ def parse_general(raw: object) -> Quantity:
             m = None
     if m:
         cmp_word = m["cmp"]
-        comparator = _COMPARATOR_WORDS[cmp_word] if cmp_word else None
+        comparator = COMPARATOR_WORDS[cmp_word] if cmp_word else None
         if m["tail"]:
             comparator = comparator or ("≤" if m["tail"] in ("以内", "以下", "及以下") else "≥")
         unit = m["unit"] or None

@@ -36,7 +36,7 @@ from evalcore.pipeline import portfolio as pipeline_portfolio
 from evalcore.pipeline.batch import run_batch
 from evalcore.pipeline.render import ReportError
 from evalcore.presentation.portfolio import PortfolioIndex, one_line, to_wan
-from evalcore.review import CODES
+from evalcore.findings import titles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
@@ -345,7 +345,7 @@ def test_findings_chart_names_each_code_by_its_spec_meaning(
 
     portfolio.findings_by_code(index)
     flat = [label.replace("\n", "") for label in drawn]
-    assert flat[:2] == [f"R004 {CODES['R004']}", f"R001 {CODES['R001']}"]  # 3 projects, then 2 (code order)
+    assert flat[:2] == [f"R004 {titles()['R004']}", f"R001 {titles()['R001']}"]  # 3 projects, then 2 (code order)
 
 
 def test_an_empty_batch_still_gives_an_index(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from evalcore.inputs.records import RawRow, build_indicator
-from evalcore.rules import round_half_up, score_budget, score_indicator
+from evalcore.rules import grade, round_half_up, score_budget, score_indicator
 from evalcore.scoring import score_project
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -328,7 +328,7 @@ def test_totals_are_the_sum_of_their_parts(build_doc, scheme_variant, doc, varia
     assert card.scale == pytest.approx(expected_scale)
     assert card.total_raw == pytest.approx(sum(c.score for c in card.categories) * card.scale, abs=1e-9)
     assert card.total == round_half_up(card.total_raw, scheme.rounding.decimals)
-    assert card.grade == scheme.grade_for(card.total)
+    assert card.grade == grade(card.total, scheme)
     assert len(card.indicators) + len(card.not_applicable) == len(doc["indicators"])
     if scheme.rounding.whole_points:
         assert all(s.score == int(s.score) for s in card.indicators)

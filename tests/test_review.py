@@ -11,7 +11,7 @@ import pytest
 from conftest import indicator_named
 
 import evalcore
-from evalcore.review import CODES
+from evalcore.findings import titles
 
 
 def _review(load_doc, doc: dict, scheme=None) -> tuple[evalcore.Evaluation, set[str]]:
@@ -32,7 +32,7 @@ def test_clean_project_has_no_findings(load_doc, clean_doc) -> None:
 
 
 def test_all_twelve_codes_are_defined() -> None:
-    assert set(CODES) >= {f"R{i:03d}" for i in range(1, 13)}
+    assert set(titles()) >= {f"R{i:03d}" for i in range(1, 13)}
 
 
 # --------------------------------------------------------------------------------------------- R001
@@ -334,4 +334,4 @@ def test_findings_carry_severity_and_title(load_doc, clean_doc) -> None:
     for f in ev.findings:
         d = f.as_dict()
         assert d["severity"] in {"error", "warning", "info"}
-        assert d["title"] == CODES[f.code]
+        assert d["title"] == titles()[f.code]

@@ -19,7 +19,7 @@ from evalcore.fields import (
     SHEET_PROJECT,
 )
 from evalcore.inputs import load_paths
-from evalcore.model import DIRECTIONS
+from evalcore.vocabulary import DIRECTIONS
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from ..fields import (
     SHEET_PROJECT,
     Field,
 )
-from ..model import DIRECTIONS
+from ..vocabulary import DIRECTIONS
 from .writers import fit_columns, save_workbook, write_project_sheet, write_table_sheet
 
 SHEET_GUIDE = "填写说明"

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError, Where
 from ..fields import BUDGET_FIELDS, EVALUATION_TYPES, INDICATOR_FIELDS, PROJECT_FIELDS, by_key
-from ..model import (
-    DEADLINE,
-    QUALITATIVE,
-    QUANTITATIVE,
-    ROLE_FUNDING,
-    ROLE_ITEM,
-    ROLE_TOTAL,
-    TOTAL_SOURCE,
-    BudgetRow,
-    Indicator,
-    Project,
-)
+from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, BudgetRow, Indicator, Project
 from ..quantities import (
     compatible,
     convert,
@@ -34,6 +24,15 @@ from ..quantities import (
     normalize_unit,
     parse_number_cell,
     parse_quantity,
+)
+from ..vocabulary import (
+    BOOL_WORDS,
+    DEADLINE,
+    DIRECTION_WORDS,
+    FUNDING_SPELLINGS,
+    QUANTITATIVE,
+    TOTAL_SOURCE,
+    TOTAL_SPELLINGS,
 )
 
 #: Budget amounts at or above this (in the amount unit) are refused: no project's budget is that large,
@@ -83,66 +82,16 @@ class RawProject:
     indicators_where: Where
 
 
-_DIRECTION_WORDS = {
-    "≥": "≥",
-    ">=": "≥",
-    "≧": "≥",
-    "正向": "≥",
-    "正向指标": "≥",
-    "大于等于": "≥",
-    "不低于": "≥",
-    ">": ">",
-    "大于": ">",
-    "=": "=",
-    "==": "=",
-    "等于": "=",
-    "≤": "≤",
-    "<=": "≤",
-    "≦": "≤",
-    "反向": "≤",
-    "反向指标": "≤",
-    "小于等于": "≤",
-    "不高于": "≤",
-    "<": "<",
-    "小于": "<",
-    "定性": QUALITATIVE,
-    "定性指标": QUALITATIVE,
-    "时限": DEADLINE,
-    "时效": DEADLINE,
-    "时限指标": DEADLINE,
-}
-_BOOL_WORDS = {
-    "是": True,
-    "适用": True,
-    "yes": True,
-    "y": True,
-    "true": True,
-    "1": True,
-    "√": True,
-    "否": False,
-    "不适用": False,
-    "no": False,
-    "n": False,
-    "false": False,
-    "0": False,
-    "×": False,
-}
-_TOTAL_SPELLINGS = {TOTAL_SOURCE, "资金总额", "合计", "总计", "年度资金合计", "项目资金总额"}
-_FUNDING_SPELLINGS = {
-    "当年财政拨款": "当年财政拨款",
-    "财政拨款": "当年财政拨款",
-    "本年财政拨款": "当年财政拨款",
-    "上年结转资金": "上年结转资金",
-    "上年结转": "上年结转资金",
-    "结转资金": "上年结转资金",
-    "其他资金": "其他资金",
-    "其他": "其他资金",
-}
-
-
 def _text(row: RawRow, key: str) -> str:
     v = row.values.get(key)
     if type(v) is str:  # the common case (CSV, YAML text): keep it cheap, this runs per cell
+        return v.strip()
+    return _as_text(v)
+
+
+def cell_text(v: object) -> str:
+    """A cell as stripped text (a float that is a whole number without its `.0`; NaN and None blank)."""
+    if type(v) is str:
         return v.strip()
     return _as_text(v)
 
@@ -157,91 +106,144 @@ def _as_text(v: object) -> str:
     return str(v).strip()
 
 
-def _required_text(row: RawRow, key: str, kind: str, pid: str | None) -> str:
-    t = _text(row, key)
-    if not t:
-        raise InputError(row.where(key, kind), "缺少必填内容", "非空文本", project_id=pid)
-    return t
+class CellProblem(ValueError):
+    """A cell that cannot be used, said without its place: the carrier adds where it sits."""
+
+    def __init__(self, key: str, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.key, self.message, self.expected = key, message, expected
 
 
-def _number(
-    row: RawRow,
-    key: str,
-    kind: str,
-    pid: str | None,
-    *,
-    required: bool,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    what: str = "数字",
-) -> float | None:
-    raw = row.values.get(key)
+@dataclass(frozen=True, slots=True)
+class NumberCell:
+    """How a numeric cell is read: required or not, its bounds, what it is called."""
+
+    required: bool
+    what: str = "数字"
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+WEIGHT = NumberCell(required=True, what="分值", minimum=0)
+SCORE = NumberCell(required=False, what="得分")
+AMOUNT = NumberCell(required=True, what="金额", minimum=0, maximum=MAX_AMOUNT)
+OPTIONAL_AMOUNT = NumberCell(required=False, what="金额", minimum=0, maximum=MAX_AMOUNT)
+
+
+def read_number(raw: object, key: str, cell: NumberCell) -> float | None:
+    """A numeric cell (weight, amount, score) as the form means it; CellProblem says why not."""
     try:
         value = parse_number_cell(raw)
     except (ValueError, TypeError):
-        raise InputError(
-            row.where(key, kind), f"「{raw}」不是数字", f"{what}，如 10", project_id=pid
-        ) from None
+        raise CellProblem(key, f"「{raw}」不是数字", f"{cell.what}，如 10") from None
     if value is None:
-        if required:
-            raise InputError(row.where(key, kind), "缺少必填数值", what, project_id=pid)
+        if cell.required:
+            raise CellProblem(key, "缺少必填数值", cell.what)
         return None
-    if minimum is not None and value < minimum:
-        raise InputError(
-            row.where(key, kind), f"数值为负数（{raw}）", f"不小于 {minimum:g} 的{what}", project_id=pid
-        )
-    if maximum is not None and value >= maximum:
-        raise InputError(
-            row.where(key, kind),
+    if cell.minimum is not None and value < cell.minimum:
+        raise CellProblem(key, f"数值为负数（{raw}）", f"不小于 {cell.minimum:g} 的{cell.what}")
+    if cell.maximum is not None and value >= cell.maximum:
+        raise CellProblem(
+            key,
             f"数值过大（{raw}），超出任何项目预算的范围",
-            f"小于 {maximum:.0e} 的{what}（按金额单位计）",
-            project_id=pid,
+            f"小于 {cell.maximum:.0e} 的{cell.what}（按金额单位计）",
         )
     return value
+
+
+def required_text(text: str, key: str) -> str:
+    """A text cell that must be filled in (already stripped)."""
+    if not text:
+        raise CellProblem(key, "缺少必填内容", "非空文本")
+    return text
+
+
+def _located(row: RawRow, kind: str, pid: str | None, problem: CellProblem) -> InputError:
+    return InputError(row.where(problem.key, kind), problem.message, problem.expected, project_id=pid)
 
 
 @lru_cache(maxsize=4096)
 def budget_role(source: str) -> tuple[str, str]:
     """Classify a budget row and give its standard spelling (其中： prefixes dropped)."""
     s = re.sub(r"^(其中|含)\s*[:：]?\s*", "", normalize_text(source))
-    if s in _TOTAL_SPELLINGS:
+    if s in TOTAL_SPELLINGS:
         return ROLE_TOTAL, TOTAL_SOURCE
-    if s in _FUNDING_SPELLINGS:
-        return ROLE_FUNDING, _FUNDING_SPELLINGS[s]
+    if s in FUNDING_SPELLINGS:
+        return ROLE_FUNDING, FUNDING_SPELLINGS[s]
     return ROLE_ITEM, s
 
 
-def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
-    source = _required_text(row, "source", "budget", pid)
+#: The number cells of a 预算执行 row, in the order budget_row_from takes them, and how each is read.
+BUDGET_NUMBERS = ("initial", "adjusted", "executed", "reported_score")
+BUDGET_CELLS = (OPTIONAL_AMOUNT, AMOUNT, AMOUNT, SCORE)
+
+
+def parsed_budget_cell(raw: object, column: int) -> float | CellProblem | None:
+    """Budget number cell `column` (of BUDGET_NUMBERS) as read_number reads it, the problem
+    returned rather than raised: a carrier that reads each distinct cell once keeps the result for
+    every row holding the cell, and budget_row_from raises it in the row's order."""
+    try:
+        return read_number(raw, BUDGET_NUMBERS[column], BUDGET_CELLS[column])
+    except CellProblem as p:
+        return p
+
+
+def budget_row(
+    source_raw: object, initial_raw: object, adjusted_raw: object, executed_raw: object, reported_raw: object
+) -> BudgetRow:
+    """One 预算执行 row from its cells (CellProblem: which cell cannot be used, and why)."""
+    numbers = (initial_raw, adjusted_raw, executed_raw, reported_raw)
+    return budget_row_from(
+        cell_text(source_raw),
+        all(cell_text(v) == "" for v in numbers[:3]),
+        *(parsed_budget_cell(raw, column) for column, raw in enumerate(numbers)),
+    )
+
+
+def budget_row_from(
+    source: str,
+    blank: bool,
+    initial: float | CellProblem | None,
+    adjusted: float | CellProblem | None,
+    executed: float | CellProblem | None,
+    reported: float | CellProblem | None,
+) -> BudgetRow:
+    """The row-level rules of a 预算执行 row from its source (stripped), whether its three amounts are
+    all blank, and its number cells as read (a CellProblem raised in the order a reader checks)."""
+    required_text(source, "source")
     role, spelled = budget_role(source)
-    if role == ROLE_FUNDING and all(_text(row, k) == "" for k in ("initial", "adjusted", "executed")):
+    if role == ROLE_FUNDING and blank:
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
-        return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, row.where(None, "budget"), initial_given=False)
-    adjusted = _number(
-        row, "adjusted", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额"
-    )
-    executed = _number(
-        row, "executed", "budget", pid, required=True, minimum=0, maximum=MAX_AMOUNT, what="金额"
-    )
-    initial = _number(
-        row, "initial", "budget", pid, required=False, minimum=0, maximum=MAX_AMOUNT, what="金额"
-    )
-    reported = _number(row, "reported_score", "budget", pid, required=False, what="得分")
+        return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, initial_given=False)
+    for value in (adjusted, executed, initial, reported):
+        if isinstance(value, CellProblem):
+            raise value
+    assert isinstance(adjusted, float) and isinstance(executed, float)
     return BudgetRow(
         spelled,
         role,
-        adjusted if initial is None else initial,
+        adjusted if initial is None else initial,  # type: ignore[arg-type]
         adjusted,
         executed,
-        reported,
-        row.where(None, "budget"),
+        reported,  # type: ignore[arg-type]
+        None,
         initial_given=initial is not None,
     )
 
 
+def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
+    v = row.values.get
+    try:
+        out = budget_row(v("source"), v("initial"), v("adjusted"), v("executed"), v("reported_score"))
+    except CellProblem as p:
+        raise _located(row, "budget", pid, p) from None
+    out.where = row.where(None, "budget")
+    return out
+
+
 @lru_cache(maxsize=1024)
 def normalize_direction(raw: str) -> str | None:
-    return _DIRECTION_WORDS.get(normalize_text(raw).replace(" ", ""))
+    return DIRECTION_WORDS.get(normalize_text(raw).replace(" ", ""))
 
 
 @lru_cache(maxsize=65536)
@@ -293,6 +295,64 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
     return ("ok", direction, target, actual, unit, target_value, actual_value)
 
 
+def _weight(raw: object) -> float:
+    try:
+        weight = float(raw) + 0.0  # type: ignore[arg-type]  # + 0.0: "-0" is 0 (one row for both)
+        if 0 <= weight < math.inf:  # negative, NaN or infinite: read_number says why
+            return weight
+    except (TypeError, ValueError):
+        pass
+    value = read_number(raw, "weight", WEIGHT)
+    assert value is not None
+    return value
+
+
+def _reported(raw: object) -> float | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw) + 0.0  # type: ignore[arg-type]
+        if math.isfinite(value):
+            return value
+    except (TypeError, ValueError):
+        pass
+    return read_number(raw, "reported_score", SCORE)
+
+
+@lru_cache(maxsize=200_000)
+def indicator_cells(
+    direction_raw: str,
+    target_raw: str,
+    actual_raw: str,
+    unit_raw: str,
+    weight_raw: object,
+    reported_raw: object,
+) -> Indicator:
+    """What a row's scored cells mean (指标性质, 年度指标值, 实际完成值, 度量单位 — stripped — and
+    分值, 自评得分 as given), as an Indicator without names; CellProblem when a cell cannot be used.
+    Cached: a province repeats the same rows thousands of times (the result is shared, never changed)."""
+    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
+    if meaning[0] == "error":
+        _, key, message, expected = meaning
+        raise CellProblem(key, message, expected)
+    _, direction, target, actual, unit, target_value, actual_value = meaning
+    weight = _weight(weight_raw)
+    reported = _reported(reported_raw)
+    return Indicator(
+        "", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported
+    )
+
+
+def applicable_cell(text: str) -> bool:
+    """是否适用 (stripped): blank means yes."""
+    if not text:
+        return True
+    value = BOOL_WORDS.get(normalize_text(text).lower())
+    if value is None:
+        raise CellProblem("applicable", f"无法识别「{text}」", "是 或 否")
+    return value
+
+
 _INDICATOR_CELLS = (
     "level1",
     "level2",
@@ -307,59 +367,70 @@ _INDICATOR_CELLS = (
 
 
 def build_indicator(row: RawRow, pid: str | None) -> Indicator:
-    """Validate one indicator row. Written for speed (it runs once per row of a provincial
-    portfolio): plain cells take the fast path, anything unusual goes through the careful helpers
-    that also produce the located errors."""
+    """Validate one indicator row: the cells in the order a reader checks them (一级指标 and 三级指标
+    first, then what is scored, then 是否适用)."""
     v = row.values
     level1, level2, name, direction_raw, target_raw, actual_raw, unit_raw, reason, applicable_raw = [
         x.strip() if type(x) is str else _as_text(x) for x in map(v.get, _INDICATOR_CELLS)
     ]
-    if not level1 or not name:
-        _required_text(row, "level1" if not level1 else "name", "indicator", pid)
-    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
-    if meaning[0] == "error":
-        _, key, message, expected = meaning
-        raise InputError(row.where(key), message, expected, project_id=pid)
-    _, direction, target, actual, unit, target_value, actual_value = meaning
-    weight = v.get("weight")
     try:
-        weight = float(weight) + 0.0  # type: ignore[arg-type]  # + 0.0: "-0" is 0 (one memo key for both)
-        if not 0 <= weight < math.inf:  # negative, NaN or infinite: let the careful path say why
-            raise ValueError
-    except (TypeError, ValueError):
-        weight = _number(row, "weight", "indicator", pid, required=True, minimum=0, what="分值")
-    reported = v.get("reported_score")
-    if reported is None or reported == "":
-        reported = None
-    else:
-        try:
-            reported = float(reported) + 0.0  # type: ignore[arg-type]
-            if not math.isfinite(reported):
-                raise ValueError
-        except (TypeError, ValueError):
-            reported = _number(row, "reported_score", "indicator", pid, required=False, what="得分")
-    applicable = True
-    if applicable_raw:
-        applicable = _BOOL_WORDS.get(normalize_text(applicable_raw).lower())  # type: ignore[assignment]
-        if applicable is None:
-            raise InputError(
-                row.where("applicable"), f"无法识别「{applicable_raw}」", "是 或 否", project_id=pid
-            )
+        required_text(level1, "level1")
+        required_text(name, "name")
+        cells = indicator_cells(
+            direction_raw, target_raw, actual_raw, unit_raw, v.get("weight"), v.get("reported_score")
+        )
+        applicable = applicable_cell(applicable_raw)
+    except CellProblem as p:
+        raise _located(row, "indicator", pid, p) from None
     return Indicator(
-        level1,
-        level2,
-        name,
-        direction,
-        target,
-        actual,
-        unit,
-        weight,  # type: ignore[arg-type]
-        target_value,
-        actual_value,
-        reported,
-        reason,
-        applicable,
-        row.where(None),
+        level1, level2, name, cells.direction, cells.target, cells.actual, cells.unit, cells.weight,
+        cells.target_value, cells.actual_value, cells.reported_score, reason, applicable, row.where(None),
+    )  # fmt: skip
+
+
+def project_facts(get: Callable[[str], object]) -> Project:
+    """A project's facts (项目信息) from its cells by key, without budget or indicators;
+    CellProblem at the first cell that cannot be used."""
+    pid = required_text(cell_text(get("project_id")), "project_id")
+    name = required_text(cell_text(get("name")), "name")
+    department = required_text(cell_text(get("department")), "department")
+    year_text = cell_text(get("year")).rstrip("年").strip()
+    try:
+        year = int(float(normalize_text(year_text)))
+        if not 1900 <= year <= 2100:
+            raise ValueError(year_text)
+    except (ValueError, OverflowError):
+        raise CellProblem(
+            "year",
+            f"「{year_text}」不是年份" if year_text else "缺少年度",
+            "1900–2100 之间的四位数年份，如 2019",
+        ) from None
+    etype_raw = cell_text(get("evaluation_type")) or "self"
+    etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
+    if etype is None:
+        raise CellProblem(
+            "evaluation_type",
+            f"未知的评价类型「{etype_raw}」",
+            "单位自评、部门评价、财政评价（self / department / finance）之一",
+        )
+    amount_unit = normalize_text(cell_text(get("amount_unit"))) or "万元"
+    if amount_unit not in ("万元", "元"):
+        raise CellProblem("amount_unit", f"未知的金额单位「{amount_unit}」", "万元 或 元")
+    reported_total = read_number(get("reported_total"), "reported_total", SCORE)
+    return Project(
+        project_id=pid,
+        name=name,
+        department=department,
+        unit=cell_text(get("unit")) or department,
+        year=year,
+        evaluation_type=etype,
+        scheme=cell_text(get("scheme")) or None,
+        amount_unit=amount_unit,
+        goal_planned=cell_text(get("goal_planned")),
+        goal_actual=cell_text(get("goal_actual")),
+        reported_total=reported_total,
+        reported_grade=cell_text(get("reported_grade")) or None,
+        budget_note=cell_text(get("budget_note")),
     )
 
 
@@ -367,62 +438,17 @@ def build_project(raw: RawProject) -> Project:
     """Validate one raw project. Raises InputError at the first problem, naming where it is."""
     f = raw.facts
     pid = _text(f, "project_id") or None
-    pid = _required_text(f, "project_id", "project", pid)
-    name = _required_text(f, "name", "project", pid)
-    department = _required_text(f, "department", "project", pid)
-    year_text = _text(f, "year").rstrip("年").strip()
     try:
-        year = int(float(normalize_text(year_text)))
-        if not 1900 <= year <= 2100:
-            raise ValueError(year_text)
-    except (ValueError, OverflowError):
-        raise InputError(
-            f.where("year", "project"),
-            f"「{year_text}」不是年份" if year_text else "缺少年度",
-            "1900–2100 之间的四位数年份，如 2019",
-            project_id=pid,
-        ) from None
-    etype_raw = _text(f, "evaluation_type") or "self"
-    etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
-    if etype is None:
-        raise InputError(
-            f.where("evaluation_type", "project"),
-            f"未知的评价类型「{etype_raw}」",
-            "单位自评、部门评价、财政评价（self / department / finance）之一",
-            project_id=pid,
-        )
-    amount_unit = normalize_text(_text(f, "amount_unit")) or "万元"
-    if amount_unit not in ("万元", "元"):
-        raise InputError(
-            f.where("amount_unit", "project"),
-            f"未知的金额单位「{amount_unit}」",
-            "万元 或 元",
-            project_id=pid,
-        )
-    reported_total = _number(f, "reported_total", "project", pid, required=False, what="得分")
+        project = project_facts(f.values.get)
+    except CellProblem as p:
+        raise _located(f, "project", pid, p) from None
+    pid = project.project_id
     budget = [build_budget_row(r, pid) for r in raw.budget]
     if not budget:
         raise InputError(raw.budget_where, "没有预算执行数据", "至少一行（如 年度资金总额）", project_id=pid)
     indicators = [build_indicator(r, pid) for r in raw.indicators]
     if not indicators:
         raise InputError(raw.indicators_where, "没有绩效指标", "至少一行三级指标", project_id=pid)
-    return Project(
-        project_id=pid,
-        name=name,
-        department=department,
-        unit=_text(f, "unit") or department,
-        year=year,
-        evaluation_type=etype,
-        scheme=_text(f, "scheme") or None,
-        amount_unit=amount_unit,
-        goal_planned=_text(f, "goal_planned"),
-        goal_actual=_text(f, "goal_actual"),
-        reported_total=reported_total,
-        reported_grade=_text(f, "reported_grade") or None,
-        budget_note=_text(f, "budget_note"),
-        budget=budget,
-        indicators=indicators,
-        origin=raw.origin,
-        where=f.where("project_id", "project"),
-        scheme_where=f.where("scheme", "project"),
-    )
+    project.budget, project.indicators, project.origin = budget, indicators, raw.origin
+    project.where, project.scheme_where = f.where("project_id", "project"), f.where("scheme", "project")
+    return project

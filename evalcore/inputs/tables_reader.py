@@ -172,9 +172,9 @@ class TablePortfolio:
         n = len(ids)
         # A repeated id makes its budget and indicator rows impossible to attribute: none of its
         # copies is scored, and one error says so at the first repeat.
-        self._skip: set[int] = set()
+        self.skipped: set[int] = set()
         for pid, where in repeats.items():
-            self._skip.update(where)
+            self.skipped.update(where)
             del positions[pid]
             rows = [int(self.projects.rownum[i]) for i in where]
             self.errors.append(
@@ -194,9 +194,9 @@ class TablePortfolio:
         self._n = n
         grouping = {**positions, **dict.fromkeys(repeats, n + 1)}  # repeated ids: kept apart, not orphans
         in_order = ids if len(positions) == n else None  # every project has its own, non-blank id
-        self._budget_bounds = self.budget.group_by(grouping, n, in_order)
-        self._indicator_bounds = self.indicators.group_by(grouping, n, in_order)
-        for table, bounds in ((self.budget, self._budget_bounds), (self.indicators, self._indicator_bounds)):
+        self.budget_bounds = self.budget.group_by(grouping, n, in_order)
+        self.indicator_bounds = self.indicators.group_by(grouping, n, in_order)
+        for table, bounds in ((self.budget, self.budget_bounds), (self.indicators, self.indicator_bounds)):
             start, stop = int(bounds[n]), int(bounds[n + 1])
             if stop > start:
                 orphans = table.rows(start, stop)
@@ -231,18 +231,18 @@ class TablePortfolio:
         if start >= stop:
             return
         facts = self.projects.rows(start, stop)
-        b0, b1 = int(self._budget_bounds[start]), int(self._budget_bounds[stop])
-        i0, i1 = int(self._indicator_bounds[start]), int(self._indicator_bounds[stop])
+        b0, b1 = int(self.budget_bounds[start]), int(self.budget_bounds[stop])
+        i0, i1 = int(self.indicator_bounds[start]), int(self.indicator_bounds[stop])
         budget, indicators = self.budget.rows(b0, b1), self.indicators.rows(i0, i1)
         for k, row in enumerate(facts):
             p = start + k
-            if p in self._skip:
+            if p in self.skipped:
                 continue
             pid = str(row.values.get("project_id") or "").strip()
             yield RawProject(
                 row,
-                budget[int(self._budget_bounds[p]) - b0 : int(self._budget_bounds[p + 1]) - b0],
-                indicators[int(self._indicator_bounds[p]) - i0 : int(self._indicator_bounds[p + 1]) - i0],
+                budget[int(self.budget_bounds[p]) - b0 : int(self.budget_bounds[p + 1]) - b0],
+                indicators[int(self.indicator_bounds[p]) - i0 : int(self.indicator_bounds[p + 1]) - i0],
                 str(self.folder),
                 Where(self.budget.file, field=f"project_id={pid}"),
                 Where(self.indicators.file, field=f"project_id={pid}"),

@@ -22,10 +22,11 @@ from typing import BinaryIO
 import orjson
 
 from ..errors import InputError, ProjectError
-from ..evaluation import evaluate
+from ..evaluation import Evaluation, evaluate_each
 from ..inputs import DuplicateGuard, iter_sources
 from ..inputs.records import RawProject, build_project
 from ..inputs.tables_reader import TablePortfolio
+from ..model import Project
 from ..presentation.records import evaluation_record
 from ..schemes import Scheme
 from .table_scoring import eligible, score_table_chunk
@@ -44,7 +45,8 @@ _STATE: dict[str, object] = {}  # set in the parent before forking; read by the 
 def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:
     """Build, score, review and serialise. A project that was built carries its id even when its
     scoring fails, so the parent checks duplicates exactly as the in-memory path does."""
-    items: list[Item] = []
+    items: list[Item | None] = []
+    built: list[tuple[int, Project]] = []
     for raw in raws:
         try:
             project = build_project(raw)
@@ -57,14 +59,20 @@ def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]
                 (None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict())
             )
             continue
-        try:
-            payload: bytes | dict = orjson.dumps(evaluation_record(evaluate(project, scheme)))
-        except InputError as exc:
-            payload = exc.as_dict()
-        except Exception as exc:
-            payload = ProjectError(project.project_id, project.where, exc).as_dict()
-        items.append((project.project_id, project.origin, project.where, payload))
-    return items
+        built.append((len(items), project))
+        items.append(None)
+    results = evaluate_each([p for _, p in built], scheme)
+    for (n, project), result in zip(built, results, strict=True):
+        payload: bytes | dict
+        if isinstance(result, Evaluation):
+            try:
+                payload = orjson.dumps(evaluation_record(result))
+            except Exception as exc:
+                payload = ProjectError(project.project_id, project.where, exc).as_dict()
+        else:
+            payload = result.as_dict()  # type: ignore[attr-defined]
+        items[n] = (project.project_id, project.origin, project.where, payload)
+    return items  # type: ignore[return-value]  # every place was filled
 
 
 def _score_chunk(bounds: tuple[int, int]) -> list[Item]:

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
+from ..findings import titles
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
-from ..review import CODES
 from .html import Cell, Markup, join, table, tag
 
 if TYPE_CHECKING:
@@ -216,7 +216,8 @@ def evaluation_card(ev: Evaluation) -> str:
     ]
     cats = [[k.name, _num(format_number(k.weight)), _num(score(k.score))] for k in c.categories]
     findings = [
-        [f.code, SEVERITY.get(f.severity, f.severity), CODES.get(f.code, ""), f.message] for f in ev.findings
+        [f.code, SEVERITY.get(f.severity, f.severity), titles().get(f.code, ""), f.message]
+        for f in ev.findings
     ]
     inds = [
         [

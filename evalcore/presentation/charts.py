@@ -41,7 +41,6 @@ from matplotlib.transforms import offset_copy
 from PIL import Image
 
 from ..quantities import format_number
-from ..rules.budget import TOLERANCE
 from ..rules.explain import pct, pts
 from ..scoring import Scorecard
 
@@ -424,6 +423,7 @@ def _budget_rows(card: Scorecard) -> list[tuple[int, str, float, float]]:
 
 def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> Figure:
     b = card.budget
+    tolerance = card.scheme.review.amount_tolerance.in_unit(b.amount_unit)  # as R010 judges an overspend
     n = len(rows)
     compact = n > 14
     bar = 0.36
@@ -447,7 +447,7 @@ def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> 
     overspent_any = False
     size = 7.5 if compact else 8.5
     for yy, (_group, _label, adjusted, executed) in zip(ys, rows, strict=True):
-        overspent = executed - adjusted > TOLERANCE
+        overspent = executed - adjusted > tolerance
         overspent_any |= overspent
         ax.barh(yy - bar / 2, adjusted, height=bar, color=BUDGET)
         ax.barh(yy + bar / 2, executed, height=bar, color=OVERSPENT if overspent else EXECUTED)

@@ -35,7 +35,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..errors import EvalcoreError
-from ..review import CODES
+from ..findings import titles
 from ..schemes import builtin_ids, get_scheme
 from . import charts as _charts
 from .charts import GRID, INK, MUTED, _clean, _figure, _height, _legend, _render, _subtitle, _wrap
@@ -620,7 +620,7 @@ def _years(years: Sequence[int]) -> str:
 
 
 def _code_titles(codes: str) -> str:
-    return "；".join(f"{c} {CODES[c]}" if c in CODES else c for c in codes.split())
+    return "；".join(f"{c} {titles()[c]}" if c in titles() else c for c in codes.split())
 
 
 # ----------------------------------------------------------------------------------------- charts
@@ -964,7 +964,7 @@ def _draw_findings(counts: Counter[str], projects: int) -> Figure:
     for y, (_code, c) in enumerate(shown):
         ax.barh(y, c, height=0.62, color=_charts.NOT_MET)
         ax.text(c + top * 0.012, y, f"{c}（{c / projects:.0%}）", va="center", fontsize=8.5)
-    labels = [_wrap(f"{code} {_clean(CODES.get(code, ''))}".strip(), 50, 2) for code, _c in shown]
+    labels = [_wrap(f"{code} {_clean(titles().get(code, ''))}".strip(), 50, 2) for code, _c in shown]
     ax.set_yticks(range(n), labels, fontsize=8.5)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(0, top * 1.18)

@@ -17,10 +17,10 @@ from pathlib import Path
 from ..errors import InputError, Where
 from ..evaluation import Evaluation, evaluate
 from ..fields import EVALUATION_TYPE_LABELS
+from ..findings import titles
 from ..inputs import load_paths
 from ..model import BudgetRow
 from ..quantities import format_number as fmt
-from ..review import CODES
 from ..schemes import Scheme
 from . import narrative
 from .chart_cache import chart
@@ -425,7 +425,7 @@ class ProjectReport:
             [
                 f.code,
                 Cell(_SEVERITY.get(f.severity, f.severity), class_=f"sev-{f.severity}"),
-                CODES.get(f.code, ""),
+                titles().get(f.code, ""),
                 f.message,
             ]
             for f in self.ev.findings

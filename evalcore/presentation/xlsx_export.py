@@ -37,9 +37,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..authoring.writers import save_workbook
 from ..evaluation import Evaluation
 from ..fields import EVALUATION_TYPE_LABELS
-from ..model import FUNDING_SOURCES, TOTAL_SOURCE, BudgetRow, Indicator
-from ..review import CODES, SCORE_TOLERANCE
+from ..findings import titles
+from ..model import BudgetRow, Indicator
 from ..rules import IndicatorScore
+from ..vocabulary import FUNDING_SOURCES, TOTAL_SOURCE
 from .cells import put, restore_cell
 
 SUMMARY_SHEET = "汇总"
@@ -134,7 +135,8 @@ def _summary_sheet(ws: Worksheet, evaluations: list[Evaluation], sheets: list[st
         for col, (key, _, _, fmt) in enumerate(SUMMARY_COLUMNS, start=1):
             cell = put(ws, r, col, values[key], fmt)
             cell.border = BORDER
-            if key == "difference" and values[key] is not None and abs(values[key]) > SCORE_TOLERANCE:
+            tolerance = ev.scheme.review.score_tolerance.value
+            if key == "difference" and values[key] is not None and abs(values[key]) > tolerance:
                 cell.font = DIFF_FONT
         _link(ws.cell(row=r, column=1), sheet)
     last = max(1, len(evaluations) + 1)
@@ -273,8 +275,11 @@ def _lines(text: object, width: float) -> int:
 class _Form:
     """Writes one project's form top to bottom; `row` is the next free row."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, ev: Evaluation) -> None:
         self.ws = ws
+        review = ev.scheme.review  # what counts as a difference is the scheme's, as in the review
+        self.score_tolerance = review.score_tolerance.value
+        self.amount_tolerance = review.amount_tolerance.in_unit(ev.project.amount_unit)
         self.row = 1
         self.heights: dict[int, int] = {}  # row -> wrapped lines needed
         self.spacers: set[int] = set()  # blank rows between blocks: no borders
@@ -384,7 +389,7 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
             note = None
             if role == "item":
                 note = "支出明细"
-                if r is not None and r.executed > r.adjusted + 0.005:
+                if r is not None and r.executed > r.adjusted + f.amount_tolerance:
                     note = f"支出明细：超出预算 {r.executed - r.adjusted:.2f}{u}"
             f.cell(row, 11, note, style="text")
     f.row = top + len(lines) + 1
@@ -392,7 +397,7 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
 
 def _diff_cell(f: _Form, row: int, col: int, diff: float | None) -> None:
     c = f.cell(row, col, diff, SCORE)
-    if diff is not None and abs(diff) > SCORE_TOLERANCE:
+    if diff is not None and abs(diff) > f.score_tolerance:
         c.font = DIFF_FONT
 
 
@@ -494,14 +499,14 @@ def _findings_block(f: _Form, ev: Evaluation) -> None:
     for k, finding in enumerate(ev.findings, start=top + 2):
         f.cell(k, 1, finding.code)
         f.cell(k, 2, _SEVERITY.get(finding.severity, finding.severity))
-        f.cell(k, 3, CODES.get(finding.code, ""), span=2, style="text")
+        f.cell(k, 3, titles().get(finding.code, ""), span=2, style="text")
         f.cell(k, 5, finding.message, span=7, style="text")
     f.row = top + 2 + len(ev.findings)
 
 
 def _form_sheet(ws: Worksheet, ev: Evaluation) -> None:
     p, c = ev.project, ev.card
-    f = _Form(ws)
+    f = _Form(ws, ev)
     title = f.cell(1, 1, f"项目支出绩效自评表（{p.year}年度）", span=COLS)
     title.font, title.alignment = TITLE_FONT, CENTER
     ws.row_dimensions[1].height = 32

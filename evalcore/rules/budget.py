@@ -13,9 +13,24 @@ from ..model import ROLE_FUNDING, ROLE_TOTAL, BudgetRow, Project
 from ..quantities import with_unit
 from ..schemes import Scheme
 from .explain import Explanation, pct, pts, w
+from .indicators import cap, whole_points
+from .rule import define
 
 _COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "全年执行数"))
-TOLERANCE = 0.005  # half a cent of the amount unit: below it two amounts are the same
+
+BUDGET_EXECUTION = define(
+    "budget_execution",
+    "预算执行率",
+    "全年执行数 ÷ 全年预算数；分值 × min(执行率, 100%)",
+    reference="财预〔2020〕10号 附件1；DOMAIN.md Budget execution（按全年预算数，不按年初）",
+    scored="{executed} ÷ {adjusted} = {rate}{capped}；{weight} × {counted} = {score}",
+    capped="（超过 100% 按 100% 计）",
+    below_floor="{executed} ÷ {adjusted} = {rate}，低于下限 {floor}；{weight} × {floor_score} = {score}",
+    no_budget="全年预算数为 {adjusted}，无法计算执行率；得 0 分",
+    not_scored="本方案不单列预算执行率分值；执行率仅作展示",
+    shown_only="{executed} ÷ {adjusted} = {rate}；本方案不单列预算执行率分值；执行率仅作展示",
+    basis="按{basis}计算：{text}",
+)
 
 
 @dataclass(slots=True)
@@ -57,6 +72,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         else:
             items.append(r)
     contradictions: list[tuple[str, float, float]] = []
+    tolerance = scheme.review.amount_tolerance.in_unit(project.amount_unit)
     if funding:
         sums = _sums(funding)
         if total_row is not None:
@@ -65,7 +81,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
             for (attr, label), given, summed in zip(
                 _COLUMNS, (total_row.initial, total_row.adjusted, total_row.executed), sums, strict=True
             ):
-                if (attr != "initial" or check_initial) and abs(given - summed) > TOLERANCE:
+                if (attr != "initial" or check_initial) and abs(given - summed) > tolerance:
                     contradictions.append((label, given, summed))
         if total_row is not None and not contradictions:
             basis, (initial, adjusted, executed) = (
@@ -87,35 +103,53 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     weight = rule.weight if rule else 0.0
     u = project.amount_unit
     below_floor = False
+    executed_text, adjusted_text = with_unit(executed, u), with_unit(adjusted, u)
     if rule is None:
-        score, text = 0.0, "本方案不单列预算执行率分值；执行率仅作展示"
-        if rate is not None:
-            text = f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}；" + text
+        score = 0.0
+        case = "not_scored" if rate is None else "shown_only"
+        text = BUDGET_EXECUTION.text(
+            case, executed=executed_text, adjusted=adjusted_text, rate=pct(rate or 0.0, 2)
+        )
     elif rate is None:
-        score, text = 0.0, f"全年预算数为 {with_unit(adjusted, u)}，无法计算执行率；得 0 分"
+        score, text = 0.0, BUDGET_EXECUTION.text("no_budget", adjusted=adjusted_text)
     elif rule.floor is not None and rate < rule.floor:
         below_floor = True
         score = weight * rule.floor_score
-        text = (
-            f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}，低于下限 {pct(rule.floor, 0)}；"
-            f"{w(weight)} × {pct(rule.floor_score, 0)} = {pts(score)}"
+        text = BUDGET_EXECUTION.text(
+            "below_floor",
+            executed=executed_text,
+            adjusted=adjusted_text,
+            rate=pct(rate, 2),
+            floor=pct(rule.floor, 0),
+            weight=w(weight),
+            floor_score=pct(rule.floor_score, 0),
+            score=pts(score),
         )
     else:
         score = weight * min(rate, 1.0)
-        capped = "（超过 100% 按 100% 计）" if rate > 1 else ""
-        text = (
-            f"{with_unit(executed, u)} ÷ {with_unit(adjusted, u)} = {pct(rate, 2)}{capped}；"
-            f"{w(weight)} × {pct(min(rate, 1.0), 2)} = {pts(score)}"
+        text = BUDGET_EXECUTION.text(
+            "scored",
+            executed=executed_text,
+            adjusted=adjusted_text,
+            rate=pct(rate, 2),
+            capped=BUDGET_EXECUTION.templates["capped"] if rate > 1 else "",
+            weight=w(weight),
+            counted=pct(min(rate, 1.0), 2),
+            score=pts(score),
         )
     if basis != "年度资金总额" and rows:
-        text = f"按{basis}计算：" + text
-    formula = "全年执行数 ÷ 全年预算数；分值 × min(执行率, 100%)"
-    expl = Explanation(
-        "预算执行率",
-        formula,
-        text,
-        {"initial": initial, "adjusted": adjusted, "executed": executed, "weight": weight, "basis": basis},
-    )
+        text = BUDGET_EXECUTION.text("basis", basis=basis, text=text)
+    inputs = {
+        "initial": initial,
+        "adjusted": adjusted,
+        "executed": executed,
+        "weight": weight,
+        "basis": basis,
+    }
+    expl = Explanation(BUDGET_EXECUTION.title, BUDGET_EXECUTION.formula, text, inputs)
+    score = cap(score, weight)
+    if scheme.rounding.whole_points:
+        score, expl = whole_points(score, weight, expl)
     reported = total_row.reported_score if total_row is not None else None
     if reported is None:
         reported = next((r.reported_score for r in rows if r.reported_score is not None), None)
@@ -127,7 +161,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         rate,
         initial_rate,
         weight,
-        min(max(score, 0.0), weight),
+        score,
         rule.category if rule else None,
         expl,
         u,

@@ -132,6 +132,45 @@ class Rounding:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreTolerance:
+    """A number of points (分) within which two scores are the same."""
+
+    __pydantic_config__ = _STRICT
+    value: Annotated[float, at.Ge(0), at.Le(1)]
+    unit: Literal["分"] = "分"
+
+
+@dataclass(frozen=True, slots=True)
+class AmountTolerance:
+    """An amount within which two budget figures are the same: in 元 or 万元, or `金额单位` for the
+    unit the form is filled in (0.005 金额单位 is half a cent of it, whatever it is)."""
+
+    __pydantic_config__ = _STRICT
+    value: Annotated[float, at.Ge(0)]
+    unit: Literal["金额单位", "元", "万元"] = "金额单位"
+
+    def in_unit(self, amount_unit: str) -> float:
+        """The tolerance in a form's amount unit (万元 or 元)."""
+        if self.unit == "金额单位" or self.unit == amount_unit:
+            return self.value
+        return self.value * 10_000 if self.unit == "万元" else self.value / 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRules:
+    """复核容差: how far apart two figures may be and still be the same. A province whose forms print
+    whole points, or that checks budgets to the 元, sets its own."""
+
+    __pydantic_config__ = _STRICT
+    # printed scores have two decimals: a gap under half a hundredth is rounding
+    score_tolerance: ScoreTolerance = field(default_factory=lambda: ScoreTolerance(0.0051))
+    # weights are whole or half points: any gap is a real one
+    weight_tolerance: ScoreTolerance = field(default_factory=lambda: ScoreTolerance(1e-6))
+    # budget rows that should add up (年度资金总额 and its sub-rows, a line item and its budget)
+    amount_tolerance: AmountTolerance = field(default_factory=lambda: AmountTolerance(0.005))
+
+
+@dataclass(frozen=True, slots=True)
 class Grade:
     __pydantic_config__ = _STRICT
     name: str
@@ -152,6 +191,7 @@ class Scheme:
     budget_execution: BudgetRule | None = None
     quantitative: QuantitativeRules = field(default_factory=QuantitativeRules)
     rounding: Rounding = field(default_factory=Rounding)
+    review: ReviewRules = field(default_factory=ReviewRules)
     source: str = ""  # the file it was loaded from (set by the loader)
 
     def __post_init__(self) -> None:
@@ -178,20 +218,23 @@ class Scheme:
     # -- lookups used by the rules ---------------------------------------------------------
     def category_for(self, level1: str) -> Category | None:
         """The category an indicator's 一级指标 belongs to (cached: portfolios repeat a few labels)."""
-        cache = self._memo
-        key = ("category", level1)
-        if key not in cache:
-            cache[key] = self._find_category(level1)
-        return cache[key]  # type: ignore[return-value]
+        cache = self.cache("categories")
+        if level1 not in cache:
+            cache[level1] = self._find_category(level1)
+        return cache[level1]  # type: ignore[no-any-return]
 
-    @property
-    def _memo(self) -> dict:
-        """Per-scheme lookup cache, kept outside the frozen scheme (hashing a scheme for each
-        lookup would be too slow for something done once per indicator row)."""
+    def cache(self, name: str) -> dict:
+        """A named cache of things computed under this scheme (categories of labels, distinct
+        scored rows), kept outside the frozen scheme: hashing a scheme for each lookup would be too
+        slow for something done once per indicator row."""
         entry = _MEMOS.get(id(self))
         if entry is None or entry[0] is not self:
             entry = _MEMOS[id(self)] = (self, {})
-        return entry[1]
+        caches = entry[1]
+        out = caches.get(name)
+        if out is None:
+            out = caches[name] = {}
+        return out
 
     def _find_category(self, level1: str) -> Category | None:
         key = _strip(level1)
@@ -202,12 +245,6 @@ class Scheme:
             if c.catch_all:
                 return c
         return None
-
-    def grade_for(self, total: float) -> str:
-        for g in self.grades:
-            if total >= g.min - 1e-9:
-                return g.name
-        return self.grades[-1].name
 
 
 def _strip(text: str) -> str:

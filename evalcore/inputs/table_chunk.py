@@ -1,0 +1,256 @@
+"""A chunk of a portfolio's tables read column by column, for the scoring engine.
+
+`TablePortfolio.raw_projects` materialises a Python row object per cell row, which for a
+province's 300,000 indicator rows costs more than scoring them. This reader takes projects
+[start, stop) of the tables straight from their Arrow columns: every column is dictionary-encoded,
+so each distinct cell (and each distinct set of scored cells: 指标性质, 年度指标值, 实际完成值, 度量单位,
+分值, 自评得分) is read once by the same cell readers the row-by-row path uses
+(`records.indicator_cells`, `records.budget_row`, `records.project_facts`, `records.applicable_cell`)
+— one validation, whichever way a project is read.
+
+A project with a cell those readers refuse is marked for the row-by-row path (`REFERENCE`), which
+reports the problem with its file, row and column; projects whose id the projects table repeats
+are skipped (`SKIPPED`), as `raw_projects` skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model import Indicator, IndicatorColumns, Project
+from .records import (
+    CellProblem,
+    applicable_cell,
+    budget_row_from,
+    cell_text,
+    indicator_cells,
+    parsed_budget_cell,
+    project_facts,
+)
+from .tables_reader import TablePortfolio
+
+READ, REFERENCE, SKIPPED = 0, 1, 2
+_FACTS = (
+    "project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit", "goal_planned",
+    "goal_actual", "reported_total", "reported_grade", "budget_note",
+)  # fmt: skip
+_BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
+_SCORED = ("direction", "target", "actual", "unit", "weight", "reported_score")
+_STRIPPED = 4  # the first four scored cells are read stripped, 分值 and 自评得分 as given
+
+
+class Coded:
+    """One column of a table slice, dictionary-encoded: a code per row and the distinct values."""
+
+    def __init__(self, table: pa.Table, key: str, start: int, n: int) -> None:
+        if key not in table.column_names or n == 0:
+            self.codes, self.values = np.zeros(n, dtype=np.int64), [""]
+            return
+        encoded = pc.dictionary_encode(table.column(key).slice(start, n).combine_chunks())
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        self.values: list[str] = encoded.dictionary.to_pylist()
+
+    def stripped(self) -> list[str]:
+        return [cell_text(v) for v in self.values]
+
+    def spread(self, read: Callable[[str], object]) -> list:
+        """read() of each distinct value, then one per row."""
+        table = [read(v) for v in self.values]
+        return list(map(table.__getitem__, self.codes.tolist()))
+
+
+def eligible(portfolio: TablePortfolio) -> bool:
+    """Text columns without nulls (every CSV; Parquet written as text). Typed Parquet columns are
+    read row by row, which knows how to print a float cell."""
+    return all(
+        pa.types.is_string(c.type) and c.null_count == 0
+        for t in (portfolio.projects, portfolio.budget, portfolio.indicators)
+        for c in t.table.columns
+    )
+
+
+def combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal codes in every column share a group: (first row of each group, group per row)."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for col, size in zip(columns, sizes, strict=True):
+        if span * max(size, 1) >= 1 << 62:  # keep the mixed-radix code inside int64
+            _, code = np.unique(code, return_inverse=True)
+            span = int(code.max()) + 1 if len(code) else 1
+        code = code * max(size, 1) + col
+        span *= max(size, 1)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+class _Rows:
+    """Row i of the chunk as an Indicator, names included (for cards and messages: few rows). It
+    holds the columns it reads, not the chunk: scoring makes no reference cycles (a score worker
+    runs without the cyclic collector)."""
+
+    def __init__(self, cells: np.ndarray, distinct: list, applicable: np.ndarray, names: list[tuple]) -> None:
+        self.cells, self.distinct, self.applicable, self.names = cells, distinct, applicable, names
+
+    def indicator(self, i: int) -> Indicator:
+        proto = self.distinct[int(self.cells[i])]
+        level1, level2, name, reason = (values[int(codes[i])] for codes, values in self.names)
+        return Indicator(
+            level1, level2, name, proto.direction, proto.target, proto.actual, proto.unit, proto.weight,
+            proto.target_value, proto.actual_value, proto.reported_score, reason, bool(self.applicable[i]),
+        )  # fmt: skip
+
+
+class TableChunk:
+    """Projects [start, stop) of a portfolio: `projects[k]` (facts and budget rows; None unless
+    `state[k]` is READ), and every indicator row of the chunk as `columns` (space "table")."""
+
+    def __init__(self, portfolio: TablePortfolio, start: int, stop: int) -> None:
+        self.portfolio, self.start, self.n = portfolio, start, stop - start
+        n = self.n
+        self.state = np.zeros(n, dtype=np.int8)
+        for p in portfolio.skipped:
+            if start <= p < stop:
+                self.state[p - start] = SKIPPED
+        self.projects: list[Project | None] = self._facts()
+        self._budgets()
+        self._indicators()
+        for k in np.nonzero(self.state != READ)[0].tolist():
+            self.projects[k] = None
+
+    def _refer(self, k: int) -> None:
+        if self.state[k] == READ:
+            self.state[k] = REFERENCE
+
+    # -- facts and budget: per project --------------------------------------------------------------
+
+    def _facts(self) -> list[Project | None]:
+        table = self.portfolio.projects.table
+        present = [k for k in _FACTS if k in table.column_names]
+        data = table.select(present).slice(self.start, self.n).to_pydict()
+        rows = zip(*(data.get(k) or [""] * self.n for k in _FACTS), strict=True)
+        origin = str(self.portfolio.folder)
+        out: list[Project | None] = []
+        for k, values in enumerate(rows):
+            if self.state[k] != READ:
+                out.append(None)
+                continue
+            cells = dict(zip(_FACTS, values, strict=True))
+            try:
+                project = project_facts(cells.get)
+            except CellProblem:
+                self._refer(k)
+                out.append(None)
+                continue
+            project.origin = origin
+            out.append(project)
+        return out
+
+    def _budgets(self) -> None:
+        """Budget rows by `records.budget_row_from`, each distinct cell read once."""
+        bounds = self.portfolio.budget_bounds[self.start : self.start + self.n + 1].astype(np.int64)
+        b0, b1 = int(bounds[0]), int(bounds[-1])
+        table = self.portfolio.budget.table
+        source, *numbers = (Coded(table, key, b0, b1 - b0) for key in _BUDGET)
+        sources = source.spread(cell_text)
+        parsed = [c.spread(lambda v, j=j: parsed_budget_cell(v, j)) for j, c in enumerate(numbers)]
+        blank = [c.spread(lambda v: cell_text(v) == "") for c in numbers[:3]]
+        blank_rows = [a and b and c for a, b, c in zip(*blank, strict=True)]
+        edges = (bounds - b0).tolist()
+        for k, project in enumerate(self.projects):
+            if project is None:
+                continue
+            lo, hi = edges[k], edges[k + 1]
+            if hi == lo:  # 没有预算执行数据: the row-by-row path says so
+                self._refer(k)
+                continue
+            try:
+                project.budget = [
+                    budget_row_from(
+                        sources[r], blank_rows[r], parsed[0][r], parsed[1][r], parsed[2][r], parsed[3][r]
+                    )
+                    for r in range(lo, hi)
+                ]
+            except CellProblem:
+                self._refer(k)
+
+    # -- indicators: per distinct cell ----------------------------------------------------------------
+
+    def _indicators(self) -> None:
+        n = self.n
+        bounds = self.portfolio.indicator_bounds[self.start : self.start + n + 1].astype(np.int64)
+        i0, rows = int(bounds[0]), int(bounds[-1] - bounds[0])
+        table = self.portfolio.indicators.table
+        scored = [Coded(table, key, i0, rows) for key in _SCORED]
+        self.coded = {
+            key: Coded(table, key, i0, rows)
+            for key in ("level1", "level2", "name", "deviation_reason", "applicable")
+        }
+        self.texts = {key: c.stripped() for key, c in self.coded.items() if key != "applicable"}
+        owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(bounds))
+        for k in np.nonzero(np.diff(bounds) == 0)[0].tolist():  # 没有绩效指标
+            self._refer(k)
+
+        # the scored cells of each distinct row, read once
+        first, group = (
+            combine([c.codes for c in scored], [len(c.values) for c in scored])
+            if rows
+            else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        )
+        keys, distinct, bad = [], [], []
+        values = [
+            np.array(c.stripped() if m < _STRIPPED else c.values, dtype=object)[c.codes[first]].tolist()
+            for m, c in enumerate(scored)
+        ]
+        for cells in zip(*values, strict=True):
+            keys.append(cells)
+            try:
+                distinct.append(indicator_cells(*cells))
+                bad.append(False)
+            except CellProblem:
+                distinct.append(None)
+                bad.append(True)
+
+        # per row: 一级指标 and 三级指标 filled in, 是否适用 readable
+        level1, name, reason = self.texts["level1"], self.texts["name"], self.texts["deviation_reason"]
+        applicable = self.coded["applicable"]
+        readable, applies = [], []
+        for v in applicable.values:
+            try:
+                applies.append(applicable_cell(cell_text(v)))
+                readable.append(True)
+            except CellProblem:
+                applies.append(False)
+                readable.append(False)
+        row_bad = (
+            np.array(bad, dtype=bool)[group]
+            | ~np.array([bool(v) for v in level1], dtype=bool)[self.coded["level1"].codes]
+            | ~np.array([bool(v) for v in name], dtype=bool)[self.coded["name"].codes]
+            | ~np.array(readable, dtype=bool)[applicable.codes]
+        )
+        for k in np.unique(owner[row_bad]).tolist():
+            self._refer(k)
+        cells = group.astype(np.int64)
+        applies_row = np.array(applies, dtype=bool)[applicable.codes]
+        names = [
+            (self.coded[k].codes, self.texts[k]) for k in ("level1", "level2", "name", "deviation_reason")
+        ]
+        self.columns = IndicatorColumns(
+            bounds - bounds[0],
+            cells,
+            distinct,  # type: ignore[arg-type]  # None where a cell was refused: its project is not scored here
+            keys,
+            "table",
+            self.coded["level1"].codes,
+            level1,
+            applies_row,
+            np.array([bool(v) for v in reason], dtype=bool)[self.coded["deviation_reason"].codes],
+            _Rows(cells, distinct, applies_row, names),
+        )
+
+    def text(self, key: str, i: int) -> str:
+        """The stripped text of a name cell (level1, level2, name, deviation_reason) of row i."""
+        return self.texts[key][int(self.coded[key].codes[i])]

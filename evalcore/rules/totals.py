@@ -1,0 +1,68 @@
+"""From indicator scores to the total and its grade: not-applicable rescaling (按百分制折算),
+rounding of the official total, grade bands. Each rule is defined once here, and each function
+takes one project's figures or a NumPy column of a whole batch's (the engine passes columns; a
+single project is a column of one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..schemes import Scheme
+from .explain import round_half_up
+from .rule import EPS, define
+
+FULL_MARKS = 100.0
+
+NOT_APPLICABLE = define(
+    "not_applicable",
+    "不适用指标剔除后按百分制折算",
+    "总分 × 100 ÷ (100 − 不适用指标分值)",
+    reference="财预〔2020〕10号：不适用的指标不计分，按百分制折算；DOMAIN.md Quantitative indicators",
+    dropped="不适用，剔除后按百分制折算",
+    scaled="{score} × 100 ÷ (100 − {dropped}) = {total}",
+)
+TOTAL = define(
+    "total",
+    "总分",
+    "各一级指标得分之和 × 折算系数，四舍五入保留方案规定的小数位",
+    reference="DOMAIN.md Grades：保留全精度，只在显示和正式总分时取舍（默认两位小数）",
+)
+GRADE = define(
+    "grade",
+    "等级",
+    "按方案等级下限（含下限）定级：优 ≥ 90 · 良 ≥ 80 · 中 ≥ 60 · 差 < 60",
+    reference="财预〔2020〕10号 第十八条；DOMAIN.md Grades",
+)
+
+
+def not_applicable_scale(dropped_weight: np.ndarray) -> np.ndarray:
+    """100 ÷ (100 − dropped weight) where some but not all weight was dropped, else 1."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = FULL_MARKS / (FULL_MARKS - dropped_weight)
+    return np.where((dropped_weight > 0) & (dropped_weight < FULL_MARKS), scale, 1.0)
+
+
+def official_total(total_raw: np.ndarray, scheme: Scheme) -> np.ndarray:
+    """The scheme's official total: rounded half up to its decimals."""
+    return round_half_up(total_raw, scheme.rounding.decimals)
+
+
+def grade(total: float, scheme: Scheme) -> str:
+    """The grade of a total: the first band (highest first) whose lower bound it reaches."""
+    for g in scheme.grades:
+        if total >= g.min - EPS:
+            return g.name
+    return scheme.grades[-1].name
+
+
+def grades(totals: np.ndarray, scheme: Scheme) -> list[str]:
+    """grade() of each total of a batch (a portfolio repeats a few hundred distinct totals)."""
+    seen: dict[float, str] = {}
+    out = []
+    for t in totals.tolist():
+        g = seen.get(t)
+        if g is None:
+            g = seen[t] = grade(t, scheme)
+        out.append(g)
+    return out

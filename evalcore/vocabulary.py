@@ -1,0 +1,133 @@
+"""The words of the trade, in one place: 指标性质 (directions) and every way people write them, grade
+names, budget row names, yes/no cells, negations.
+
+Everything that reads a cell or names a rule takes its words from here, so a spelling seen on a new
+province's form (`≧`, `不低于`, `优秀`) is added once and understood by every reader and rule.
+Data only: this module imports nothing from evalcore.
+"""
+
+from __future__ import annotations
+
+# -- 指标性质 -----------------------------------------------------------------------------------
+GE, GT, EQ, LE, LT = "≥", ">", "=", "≤", "<"
+QUALITATIVE = "定性"
+DEADLINE = "时限"
+
+#: Directions scored by a numeric rule, and the two families the rules tell apart.
+QUANTITATIVE = (GE, GT, EQ, LE, LT)
+UPWARD = frozenset((GE, GT, EQ))  # more is better (正向), or exactly the target (等于)
+DOWNWARD = frozenset((LE, LT))  # less is better (反向: cost, duration, complaints)
+DIRECTIONS = (*QUANTITATIVE, QUALITATIVE, DEADLINE)
+
+#: A 指标性质 cell as people fill it in (after NFKC folding and removing spaces).
+DIRECTION_WORDS = {
+    "≥": GE,
+    ">=": GE,
+    "≧": GE,
+    "正向": GE,
+    "正向指标": GE,
+    "大于等于": GE,
+    "不低于": GE,
+    ">": GT,
+    "大于": GT,
+    "=": EQ,
+    "==": EQ,
+    "等于": EQ,
+    "≤": LE,
+    "<=": LE,
+    "≦": LE,
+    "反向": LE,
+    "反向指标": LE,
+    "小于等于": LE,
+    "不高于": LE,
+    "<": LT,
+    "小于": LT,
+    "定性": QUALITATIVE,
+    "定性指标": QUALITATIVE,
+    "时限": DEADLINE,
+    "时效": DEADLINE,
+    "时限指标": DEADLINE,
+}
+
+#: A comparator written inside a target or actual value (`≥95%`, `不低于200人次`, `控制在90万元`).
+COMPARATOR_WORDS = {
+    ">=": GE,
+    "≥": GE,
+    "≧": GE,
+    "⩾": GE,
+    "不低于": GE,
+    "不少于": GE,
+    "大于等于": GE,
+    "不小于": GE,
+    "达到": GE,
+    "至少": GE,
+    ">": GT,
+    "大于": GT,
+    "高于": GT,
+    "多于": GT,
+    "超过": GT,
+    "<=": LE,
+    "≤": LE,
+    "≦": LE,
+    "⩽": LE,
+    "不高于": LE,
+    "不超过": LE,
+    "小于等于": LE,
+    "不大于": LE,
+    "控制在": LE,
+    "以内": LE,
+    "<": LT,
+    "小于": LT,
+    "低于": LT,
+    "少于": LT,
+    "=": EQ,
+    "==": EQ,
+    "等于": EQ,
+}
+
+#: Words that turn a qualitative keyword around when they stand just before it (效果不明显, 没有完成).
+NEGATORS = ("不", "没", "未", "无", "非")
+
+# -- grades (等级) -----------------------------------------------------------------------------
+#: Endings people add to a grade's name on a form: 优秀 for 优, 良好 for 良, 中等 for 中.
+GRADE_ENDINGS = "秀好等"
+
+
+def same_grade(written: str, name: str) -> bool:
+    """Whether a grade written on a form (`优秀`, ` 良 `) is the scheme's grade `name` (`优`, `良`)."""
+    text = written.strip()
+    return text == name or text.rstrip(GRADE_ENDINGS) == name
+
+
+# -- budget rows (预算执行) ---------------------------------------------------------------------
+TOTAL_SOURCE = "年度资金总额"
+FUNDING_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+TOTAL_SPELLINGS = frozenset((TOTAL_SOURCE, "资金总额", "合计", "总计", "年度资金合计", "项目资金总额"))
+FUNDING_SPELLINGS = {
+    "当年财政拨款": "当年财政拨款",
+    "财政拨款": "当年财政拨款",
+    "本年财政拨款": "当年财政拨款",
+    "上年结转资金": "上年结转资金",
+    "上年结转": "上年结转资金",
+    "结转资金": "上年结转资金",
+    "其他资金": "其他资金",
+    "其他": "其他资金",
+}
+
+# -- yes / no cells (是否适用) -------------------------------------------------------------------
+BOOL_WORDS = {
+    "是": True,
+    "适用": True,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "√": True,
+    "否": False,
+    "不适用": False,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "×": False,
+}
