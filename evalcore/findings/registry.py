@@ -10,9 +10,10 @@ one project), and a message template whose `{fields}` the scope supplies for eac
 those fields.
 
 To add a finding: `register(...)` it (the product's own are in `catalog.py`), add its rule case
-under tests/rule_cases and its line in docs/scoring.md. Worker processes started by fork inherit
-the registry; a process started by spawn imports `catalog` and the modules that registered the
-others (`modules()`).
+under tests/rule_cases and its line in docs/scoring.md. A finding registered by another module
+reaches every process that reviews (notebook kernels, spawned and Dask workers) when that module is
+named as a plugin (`plugins.py`); one registered in an interactive session only is seen there and
+in the processes it forks.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class FindingRule:
     severity: str
     checks: tuple[Check, ...]
     reference: str = ""
-    module: str = ""  # where it was registered (imported again by a spawned worker)
+    module: str = ""  # the module that registered it
 
 
 REGISTRY: dict[str, FindingRule] = {}
@@ -94,8 +95,8 @@ def register(
 ) -> FindingRule:
     """Register a finding: one check (`scope`, `when`, `message`) or several (`checks`).
 
-    A code already registered is refused unless `replace` is set (a module registering its
-    findings again, as a spawned worker does when it imports it, registers the same definitions)."""
+    A code already registered by another module is refused unless `replace` is set (the same
+    module registering again, when it is imported a second time, replaces its own)."""
     if severity not in SEVERITIES:
         raise ValueError(f"severity of {code}: one of {SEVERITIES}, not {severity!r}")
     if scope is not None or when is not None or message is not None:
@@ -123,11 +124,6 @@ def unregister(code: str) -> None:
 def titles() -> dict[str, str]:
     """code → title of every registered finding, by code."""
     return {code: REGISTRY[code].title for code in sorted(REGISTRY)}
-
-
-def modules() -> list[str]:
-    """The modules that registered findings, for a process that must register them again."""
-    return sorted({r.module for r in REGISTRY.values() if r.module})
 
 
 class _Formatter(string.Formatter):

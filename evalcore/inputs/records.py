@@ -388,13 +388,10 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     )  # fmt: skip
 
 
-def project_facts(get: Callable[[str], object]) -> Project:
-    """A project's facts (项目信息) from its cells by key, without budget or indicators;
-    CellProblem at the first cell that cannot be used."""
-    pid = required_text(cell_text(get("project_id")), "project_id")
-    name = required_text(cell_text(get("name")), "name")
-    department = required_text(cell_text(get("department")), "department")
-    year_text = cell_text(get("year")).rstrip("年").strip()
+@lru_cache(maxsize=256)
+def read_year(text: str) -> int:
+    """年度 (`2019`, `2019年`, `２０１９`): a year from 1900 to 2100 (cached: a portfolio holds a few)."""
+    year_text = text.rstrip("年").strip()
     try:
         year = int(float(normalize_text(year_text)))
         if not 1900 <= year <= 2100:
@@ -405,17 +402,41 @@ def project_facts(get: Callable[[str], object]) -> Project:
             f"「{year_text}」不是年份" if year_text else "缺少年度",
             "1900–2100 之间的四位数年份，如 2019",
         ) from None
-    etype_raw = cell_text(get("evaluation_type")) or "self"
-    etype = EVALUATION_TYPES.get(etype_raw.lower()) or EVALUATION_TYPES.get(etype_raw)
+    return year
+
+
+@lru_cache(maxsize=256)
+def read_evaluation_type(text: str) -> str:
+    """评价类型: self, department or finance (blank: self)."""
+    raw = text or "self"
+    etype = EVALUATION_TYPES.get(raw.lower()) or EVALUATION_TYPES.get(raw)
     if etype is None:
         raise CellProblem(
             "evaluation_type",
-            f"未知的评价类型「{etype_raw}」",
+            f"未知的评价类型「{raw}」",
             "单位自评、部门评价、财政评价（self / department / finance）之一",
         )
-    amount_unit = normalize_text(cell_text(get("amount_unit"))) or "万元"
-    if amount_unit not in ("万元", "元"):
-        raise CellProblem("amount_unit", f"未知的金额单位「{amount_unit}」", "万元 或 元")
+    return etype
+
+
+@lru_cache(maxsize=256)
+def read_amount_unit(text: str) -> str:
+    """金额单位: 万元 or 元 (blank: 万元)."""
+    unit = normalize_text(text) or "万元"
+    if unit not in ("万元", "元"):
+        raise CellProblem("amount_unit", f"未知的金额单位「{unit}」", "万元 或 元")
+    return unit
+
+
+def project_facts(get: Callable[[str], object]) -> Project:
+    """A project's facts (项目信息) from its cells by key, without budget or indicators;
+    CellProblem at the first cell that cannot be used."""
+    pid = required_text(cell_text(get("project_id")), "project_id")
+    name = required_text(cell_text(get("name")), "name")
+    department = required_text(cell_text(get("department")), "department")
+    year = read_year(cell_text(get("year")))
+    etype = read_evaluation_type(cell_text(get("evaluation_type")))
+    amount_unit = read_amount_unit(cell_text(get("amount_unit")))
     reported_total = read_number(get("reported_total"), "reported_total", SCORE)
     return Project(
         project_id=pid,

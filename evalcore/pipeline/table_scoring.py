@@ -21,7 +21,7 @@ import orjson
 from ..errors import EvalcoreError
 from ..evaluation import scheme_for
 from ..inputs.records import RawProject
-from ..inputs.table_chunk import READ, SKIPPED, TableChunk, combine, eligible
+from ..inputs.table_chunk import SKIPPED, TableChunk, combine, eligible
 from ..inputs.tables_reader import TablePortfolio
 from ..presentation.records import not_applicable_record, project_record, scored_fields
 from ..review import review_batch
