@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import base64
 import gc
-import io
 import math
 import os
 import time
@@ -43,18 +42,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-import matplotlib.style
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
-from PIL import Image
 
 from ..explore import UNDER_EXECUTED, Portfolio, load_portfolio
-from . import charts as _charts
 from .cards import (
     GRADE_COLOURS,
     STYLE,
@@ -66,7 +60,20 @@ from .cards import (
     score,
     variance_rows,
 )
-from .charts import EXECUTED, GRID, INK, MUTED, OVERSPENT, _clean, _height, _subtitle, _wrap
+from .charts.base import (
+    EXECUTED,
+    GRID,
+    INK,
+    INTERACTIVE,
+    MUTED,
+    OVERSPENT,
+    WIDTH,
+    chart_height,
+    new_figure,
+    render,
+    subtitle,
+)
+from .charts.text import clean, display_width, wrap
 from .html import Cell, Markup, esc, join, table, tag
 
 if TYPE_CHECKING:
@@ -157,8 +164,7 @@ class _Canvas:
         key = (kind, height)
         fig = self._figures.get(key)
         if fig is None:
-            fig = Figure(figsize=(_charts.WIDTH, height), dpi=_charts.DPI)
-            FigureCanvasAgg(fig)
+            fig = new_figure(height, constrained=False)
             self._figures[key] = fig
             while len(self._figures) > 12:
                 self._figures.popitem(last=False)
@@ -176,14 +182,14 @@ def _axes(
 ):  # type: ignore[no-untyped-def]
     """A figure of `height` inches and one axes with these margins (inches)."""
     fig = _CANVAS.figure(kind, height)
-    w = _charts.WIDTH
+    w = WIDTH
     ax = fig.add_axes((left / w, bottom / height, 1 - (left + right) / w, 1 - (top + bottom) / height))
     return fig, ax
 
 
 def _label_margin(labels: Sequence[str], fontsize: float = 8.0) -> float:
     """Inches the y tick labels need: display width (CJK counts 2) × half an em, plus padding."""
-    widest = max((_charts._width(s) for s in labels), default=4)
+    widest = max((display_width(s) for s in labels), default=4)
     return min(3.4, max(0.7, widest * fontsize * 0.52 / 72 + 0.18))
 
 
@@ -233,25 +239,9 @@ def _hbars(
         )
 
 
-def _png(fig: Figure) -> bytes:
-    """Draw once and encode: a 128-colour PNG (fast octree palette; flat colours and anti-aliased
-    text lose nothing visible), no metadata."""
-    canvas = fig.canvas
-    canvas.draw()
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert(
-        "RGB"
-    )
-    palette = image.quantize(128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    palette.save(buffer, format="png", compress_level=3)
-    return buffer.getvalue()
-
-
 def _render(draw: Callable[..., Figure], *args: object) -> bytes:
-    """Draw under the report charts' fixed style and CJK font."""
-    with _charts._LOCK, matplotlib.style.context("default"), matplotlib.rc_context(_charts._STYLE):
-        return _png(draw(*args))
+    """Draw under the package's fixed style and CJK font, written with the fast palette."""
+    return render(draw, *args, fmt=INTERACTIVE)
 
 
 def _wan_formatter() -> FuncFormatter:
@@ -272,10 +262,10 @@ def _draw_money(
     labels: list[str], adjusted: np.ndarray, executed: np.ndarray, title: str, note: str
 ) -> Figure:
     n = len(labels)
-    names = [_wrap(_clean(s) or "（未填写）", 30, 1) for s in labels]
-    fig, ax = _axes("money", _height(n, 0.25, 1.9), _label_margin(names))
+    names = [wrap(clean(s) or "（未填写）", 30, 1) for s in labels]
+    fig, ax = _axes("money", chart_height(n, 0.25, 1.9), _label_margin(names))
     ax.set_title(title)
-    _subtitle(ax, note)
+    subtitle(ax, note)
     y = np.arange(n)
     done = np.clip(np.minimum(executed, adjusted), 0, None)
     unspent = np.clip(adjusted - executed, 0, None)
@@ -310,10 +300,10 @@ def rates_chart(labels: Sequence[str], stats: np.ndarray, xs: np.ndarray, ys: np
 
 def _draw_rates(labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.ndarray, note: str) -> Figure:
     n = len(labels)
-    names = [_wrap(_clean(s) or "（未填写）", 30, 1) for s in labels]
-    fig, ax = _axes("rates", _height(n, 0.25, 1.9), _label_margin(names))
+    names = [wrap(clean(s) or "（未填写）", 30, 1) for s in labels]
+    fig, ax = _axes("rates", chart_height(n, 0.25, 1.9), _label_margin(names))
     ax.set_title("各主管部门项目预算执行率分布")
-    _subtitle(ax, note)
+    subtitle(ax, note)
     y = np.arange(n)
     q1, med, q3, lo, hi = (np.clip(stats[:, k], 0, RATE_CAP) for k in range(5))
     ax.axvspan(0, UNDER_EXECUTED, color="#fbd38d", alpha=0.18, linewidth=0, zorder=0)
@@ -369,7 +359,7 @@ def _draw_scatter(
 ) -> Figure:
     fig, ax = _axes("scatter", 4.6, 0.75)
     ax.set_title("复核得分与预算执行率")
-    _subtitle(ax, note)
+    subtitle(ax, note)
     total = sum(len(x) for _g, _c, x, _y in groups)
     size = 26 if total <= 300 else (8 if total <= 3000 else 2.5)
     alpha = 0.8 if total <= 3000 else 0.45
@@ -386,7 +376,7 @@ def _draw_scatter(
                 linestyle="",
                 markersize=6,
                 color=colour,
-                label=f"{_clean(grade) or '（无等级）'}（{len(xs)}）",
+                label=f"{clean(grade) or '（无等级）'}（{len(xs)}）",
             )
         )
     for name, low in bands:
@@ -395,7 +385,7 @@ def _draw_scatter(
             ax.text(
                 RATE_CAP + 0.02,
                 low,
-                f" {_clean(name)} ≥ {low:g}",
+                f" {clean(name)} ≥ {low:g}",
                 va="bottom",
                 ha="right",
                 fontsize=7.5,
@@ -470,7 +460,7 @@ def departments_view(view: Portfolio) -> Content:
             shown["全年"].to_numpy(),
             shown["执行"].to_numpy(),
             "各项目全年预算的执行情况",
-            _clean(note),
+            clean(note),
         )
         rows = [
             [

@@ -12,7 +12,7 @@ The table sorts and filters in the browser with a small script that the page tem
 (`data-v` for a cell's sort value, `data-dept`, `data-grade` and `data-search` on a row).
 
 Charts are PNG drawn with the same font set-up, style and PNG writer as the project report
-(`evalcore.presentation.charts`): Chinese renders with the shipped font, the same data give the
+(`evalcore.presentation.charts.base`): Chinese renders with the shipped font, the same data give the
 same bytes.
 """
 
@@ -37,8 +37,8 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from ..errors import EvalcoreError
 from ..review import CODES
 from ..schemes import builtin_ids, get_scheme
-from . import charts as _charts
-from .charts import GRID, INK, MUTED, _clean, _figure, _height, _legend, _render, _subtitle, _wrap
+from .charts.base import GRID, INK, MUTED, NOT_MET, chart_height, legend, new_figure, render, subtitle
+from .charts.text import clean, wrap
 from .html import Fragment, Markup, img_png, join, tag
 from .report import report_time
 
@@ -684,15 +684,15 @@ def score_histogram(index: PortfolioIndex) -> bytes | None:
     scores = _scores(index)
     if not scores:
         return None
-    return _render(_draw_histogram, index, scores)
+    return render(_draw_histogram, index, scores)
 
 
 def _draw_histogram(index: PortfolioIndex, scores: list[tuple[float, str]]) -> Figure:
-    fig = _figure(3.6)
+    fig = new_figure(3.6)
     ax = fig.add_subplot()
     ax.set_title("复核得分分布")
     mean = statistics.fmean(s for s, _g in scores)
-    _subtitle(
+    subtitle(
         ax, f"{len(scores)} 个项目，平均 {mean:.2f} 分；每 5 分一档，颜色为等级；底色为评分方案的等级分数段"
     )
     lo, hi = _score_range((s for s, _g in scores), index)
@@ -731,7 +731,7 @@ def _draw_histogram(index: PortfolioIndex, scores: list[tuple[float, str]]) -> F
     ax.set_xlabel("复核得分（分）")
     ax.set_ylabel("项目数")
     ax.yaxis.grid(True, color=GRID, linewidth=0.8)
-    _legend(fig, [Patch(facecolor=index.grade_colour(g), label=g or "（无等级）") for g in present])
+    legend(fig, [Patch(facecolor=index.grade_colour(g), label=g or "（无等级）") for g in present])
     return fig
 
 
@@ -747,20 +747,20 @@ def grades_by_department(index: PortfolioIndex) -> bytes | None:
     groups = _dept_groups(index)
     if not groups:
         return None
-    return _render(_draw_grades_by_department, index, groups)
+    return render(_draw_grades_by_department, index, groups)
 
 
 def _draw_grades_by_department(index: PortfolioIndex, groups: dict[str, list[dict]]) -> Figure:
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     shown, rest = ordered[:MAX_DEPARTMENTS], ordered[MAX_DEPARTMENTS:]
     n = len(shown)
-    fig = _figure(_height(n, 0.34, 1.8))
+    fig = new_figure(chart_height(n, 0.34, 1.8))
     ax = fig.add_subplot()
     ax.set_title("各主管部门项目等级构成")
     note = f"{len(groups)} 个主管部门，按项目数由多到少排列"
     if rest:
         note += f"；另有 {len(rest)} 个部门（{sum(len(v) for _k, v in rest)} 个项目）未列出"
-    _subtitle(ax, note)
+    subtitle(ax, note)
     widest = max(len(v) for _k, v in shown)
     present: list[str] = []
     for y, (_dept, rows) in enumerate(shown):
@@ -779,7 +779,7 @@ def _draw_grades_by_department(index: PortfolioIndex, groups: dict[str, list[dic
                 ax.text(left + c / 2, y, str(c), ha="center", va="center", fontsize=7.5, color="white")
             left += c
         ax.text(left + widest * 0.012, y, f"{left}", va="center", fontsize=8, color=MUTED)
-    ax.set_yticks(range(n), [_wrap(_clean(d) or "（未填写）", 26, 1) for d, _v in shown], fontsize=8.5)
+    ax.set_yticks(range(n), [wrap(clean(d) or "（未填写）", 26, 1) for d, _v in shown], fontsize=8.5)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(0, widest * 1.08)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -788,7 +788,7 @@ def _draw_grades_by_department(index: PortfolioIndex, groups: dict[str, list[dic
     order = [g for g in index.grade_order if g in present] + [
         g for g in present if g not in index.grade_order
     ]
-    _legend(fig, [Patch(facecolor=index.grade_colour(g), label=g or "（无等级）") for g in order])
+    legend(fig, [Patch(facecolor=index.grade_colour(g), label=g or "（无等级）") for g in order])
     return fig
 
 
@@ -802,11 +802,11 @@ def execution_vs_score(index: PortfolioIndex) -> bytes | None:
     if not points:
         return None
     missing = len(index.rows) - len(points)
-    return _render(_draw_scatter, index, points, missing)
+    return render(_draw_scatter, index, points, missing)
 
 
 def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]], missing: int) -> Figure:
-    fig = _figure(4.6)
+    fig = new_figure(4.6)
     ax = fig.add_subplot()
     ax.set_title("预算执行率与复核得分")
     note = f"{len(points)} 个项目；虚线为执行率 100%"
@@ -815,7 +815,7 @@ def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]],
     clipped = sum(1 for rate, _s, _g in points if rate > RATE_AXIS_CAP)
     if clipped:
         note += f"；{clipped} 个项目执行率超过 {RATE_AXIS_CAP:.0%}，画在右缘（▶）"
-    _subtitle(ax, note)
+    subtitle(ax, note)
     rates = [min(max(rate, 0.0), RATE_AXIS_CAP) for rate, _s, _g in points]
     left = max(0.0, min(0.5, math.floor((min(rates) - 0.03) * 10) / 10))
     right = max(1.1, math.ceil((max(rates) + 0.03) * 10) / 10)
@@ -863,7 +863,7 @@ def _draw_scatter(index: PortfolioIndex, points: list[tuple[float, float, str]],
         )
         for g in present
     ]
-    _legend(fig, handles)
+    legend(fig, handles)
     return fig
 
 
@@ -877,20 +877,20 @@ def departments_by_score(index: PortfolioIndex) -> bytes | None:
     }
     if not groups:
         return None
-    return _render(_draw_department_ranking, index, groups)
+    return render(_draw_department_ranking, index, groups)
 
 
 def _draw_department_ranking(index: PortfolioIndex, groups: dict[str, list[float]]) -> Figure:
     ranked = sorted(groups.items(), key=lambda kv: (-statistics.fmean(kv[1]), kv[0]))
     shown, rest = ranked[:MAX_DEPARTMENTS], ranked[MAX_DEPARTMENTS:]
     n = len(shown)
-    fig = _figure(_height(n, 0.34, 1.8))
+    fig = new_figure(chart_height(n, 0.34, 1.8))
     ax = fig.add_subplot()
     ax.set_title("各主管部门平均复核得分")
     note = "由高到低；圆点为平均分，横线为部门内最低至最高分"
     if rest:
         note += f"；另有 {len(rest)} 个部门排在其后，未列出"
-    _subtitle(ax, note)
+    subtitle(ax, note)
     lo, hi = _score_range((x for _d, v in shown for x in v), index)
     _band_shading(ax, index, lo, hi)
     grade_of = _grader(index)
@@ -921,7 +921,7 @@ def _draw_department_ranking(index: PortfolioIndex, groups: dict[str, list[float
             fontsize=8,
             clip_on=False,
         )
-    ax.set_yticks(range(n), [_wrap(_clean(d) or "（未填写）", 26, 1) for d, _v in shown], fontsize=8.5)
+    ax.set_yticks(range(n), [wrap(clean(d) or "（未填写）", 26, 1) for d, _v in shown], fontsize=8.5)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("复核得分（分）")
@@ -946,25 +946,25 @@ def findings_by_code(index: PortfolioIndex) -> bytes | None:
         counts.update(set(str(r.get("finding_codes") or "").split()))
     if not counts:
         return None
-    return _render(_draw_findings, counts, len(index.rows))
+    return render(_draw_findings, counts, len(index.rows))
 
 
 def _draw_findings(counts: Counter[str], projects: int) -> Figure:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     shown, rest = ranked[:MAX_CODES], ranked[MAX_CODES:]
     n = len(shown)
-    fig = _figure(_height(n, 0.42, 1.7))
+    fig = new_figure(chart_height(n, 0.42, 1.7))
     ax = fig.add_subplot()
     ax.set_title("复核发现：各类问题涉及的项目数")
     note = f"共 {projects} 个项目；一个项目同一代码的多条发现只计一次"
     if rest:
         note += f"；另有 {len(rest)} 种代码未列出"
-    _subtitle(ax, note)
+    subtitle(ax, note)
     top = shown[0][1]
     for y, (_code, c) in enumerate(shown):
-        ax.barh(y, c, height=0.62, color=_charts.NOT_MET)
+        ax.barh(y, c, height=0.62, color=NOT_MET)
         ax.text(c + top * 0.012, y, f"{c}（{c / projects:.0%}）", va="center", fontsize=8.5)
-    labels = [_wrap(f"{code} {_clean(CODES.get(code, ''))}".strip(), 50, 2) for code, _c in shown]
+    labels = [wrap(f"{code} {clean(CODES.get(code, ''))}".strip(), 50, 2) for code, _c in shown]
     ax.set_yticks(range(n), labels, fontsize=8.5)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(0, top * 1.18)
