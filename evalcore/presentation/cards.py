@@ -21,6 +21,7 @@ from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
 from ..review import CODES
 from .html import Cell, Markup, join, table, tag
+from .palette import GRADE_COLOURS, grade_colour
 
 if TYPE_CHECKING:
     from ..explore import Portfolio
@@ -36,10 +37,6 @@ __all__ = [
     "rate",
 ]
 
-#: The same colours as the portfolio index (evalcore.presentation.portfolio), which imports
-#: matplotlib: repeated here so that a card needs nothing but markupsafe.
-GRADE_COLOURS = {"优": "#2f855a", "良": "#2b6cb0", "中": "#d69e2e", "差": "#c53030"}
-OTHER_COLOUR = "#805ad5"
 SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}  # as the project report says them
 ROLE_LABELS = {ROLE_TOTAL: "合计", ROLE_FUNDING: "资金来源", ROLE_ITEM: "支出明细"}
 TOP_DEPARTMENTS = 10
@@ -82,10 +79,6 @@ def rate(x: float | None, d: int = 2) -> str:
 
 def score(x: float | None) -> str:
     return "—" if x is None or x != x else f"{x:.2f}"
-
-
-def grade_colour(grade: str | None) -> str:
-    return GRADE_COLOURS.get(grade or "", OTHER_COLOUR)
 
 
 def _stat(label: str, value: object, note: object = "", colour: str | None = None) -> Markup:
