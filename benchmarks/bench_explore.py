@@ -37,7 +37,8 @@ GOAL_S = 0.5
 def child(path: str, changes: int) -> dict[str, object]:
     """One size, in this process: load, first view, filter changes."""
     t = time.perf_counter()
-    from evalcore.presentation.explore_views import SECTIONS, open_explorer
+    from evalcore.presentation.explore_views import SECTIONS
+    from evalcore.presentation.explore_widgets import open_explorer
 
     imported = time.perf_counter() - t
     t0 = time.perf_counter()

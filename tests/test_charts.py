@@ -242,6 +242,32 @@ def test_charts_ignore_the_callers_matplotlib_settings(cards) -> None:
         assert matplotlib.rcParams["font.size"] == 20  # and they leave the caller's settings alone
 
 
+def test_explorer_charts_share_the_fixed_style_and_are_deterministic() -> None:
+    """The explorer's charts go through the same render as the report's: the caller's settings
+    change nothing, the same arrays give the same bytes."""
+    import numpy as np
+
+    from evalcore.presentation.charts.explore import money_chart, rates_chart, scatter_chart
+
+    labels = ["江城市教育局", SCRIPT, LONG]
+    adjusted, executed = np.array([100.0, 50.0, 20.0]), np.array([90.0, 60.0, 5.0])
+    stats = np.array([[0.8, 0.9, 1.0, 0.6, 1.1], [0.5, 0.7, 0.95, 0.3, 1.2], [0.2, 0.25, 0.3, 0.2, 0.3]])
+
+    def draw() -> list[bytes]:
+        return [
+            money_chart(labels, adjusted, executed, "各主管部门全年预算的执行情况", "按全年预算由多到少"),
+            rates_chart(labels, stats, np.array([0.9, 0.7, 0.25]), np.array([0.0, 1.0, 2.0]), "说明"),
+            scatter_chart(
+                [("优", "#2f855a", np.array([0.95, 1.0]), np.array([92.0, 95.0]))], [("优", 90.0)], "说明"
+            ),
+        ]
+
+    plain = draw()
+    assert all(png.startswith(PNG_SIGNATURE) and decode(png)[0] == round(WIDTH * DPI) for png in plain)
+    with matplotlib.rc_context({"font.family": ["serif"], "font.size": 20, "figure.facecolor": "black"}):
+        assert draw() == plain
+
+
 def test_the_chart_cache_key_covers_every_module_the_report_charts_are_drawn_by() -> None:
     """Cached report charts are keyed on the source of `chart_cache.CHART_SOURCES`: that must be
     charts/report.py and everything of the charts package it imports, directly or not."""
@@ -258,6 +284,7 @@ def test_the_chart_cache_key_covers_every_module_the_report_charts_are_drawn_by(
                 modules = [node.module] if node.module else [a.name for a in node.names]
                 todo += [f"{m.split('.')[0]}.py" for m in modules]
     assert needed == set(chart_cache.CHART_SOURCES)
+    assert "explore.py" not in needed and "portfolio.py" not in needed  # other sets do not stale the cache
 
 
 def test_input_text_is_drawn_literally_and_drawable() -> None:

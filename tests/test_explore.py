@@ -30,7 +30,8 @@ from IPython.core.formatters import DisplayFormatter
 
 import evalcore
 from evalcore.explore import UNDER_EXECUTED, Portfolio, load_portfolio
-from evalcore.presentation.explore_views import SECTIONS, Explorer, departments_view, items_view, project_view
+from evalcore.presentation.explore_views import SECTIONS, departments_view, items_view, project_view
+from evalcore.presentation.explore_widgets import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "portfolio"

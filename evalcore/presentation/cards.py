@@ -13,21 +13,20 @@ markupsafe is imported, so `import evalcore` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
 from ..review import CODES
-from .html import Cell, Markup, join, table, tag
-from .palette import GRADE_COLOURS, grade_colour
+from .html import Markup, header_cells, join, num_cell, table, tag
+from .palette import grade_colour
 
 if TYPE_CHECKING:
     from ..explore import Portfolio
 
 __all__ = [
-    "GRADE_COLOURS",
     "SEVERITY",
     "describe_filters",
     "evaluation_card",
@@ -99,14 +98,6 @@ def _card(parts: Iterable[object], kind: str) -> str:
     return str(join([STYLE, tag("div", join(parts), class_=f"ec-card ec-{kind}")]))
 
 
-def _num(value: str, cls: str = "num") -> Cell:
-    return Cell(value, class_=cls)
-
-
-def _head(labels: Sequence[str], numeric_from: int) -> list[Cell]:
-    return [Cell(h, class_="num" if i >= numeric_from else None) for i, h in enumerate(labels)]
-
-
 def describe_filters(filters: dict[str, object]) -> str:
     """A portfolio view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
     bits = []
@@ -132,17 +123,17 @@ def _budget_table(project: Project, unit: str) -> Markup:
             [
                 r.source,
                 ROLE_LABELS.get(r.role, r.role),
-                _num(money(r.initial)),
-                _num(money(r.adjusted)),
-                _num(money(r.executed), "num ec-over" if over else "num"),
-                _num(money(gap)),
-                _num(rate(r.executed / r.adjusted if r.adjusted > 0 else None)),
+                num_cell(money(r.initial)),
+                num_cell(money(r.adjusted)),
+                num_cell(money(r.executed), "num ec-over" if over else "num"),
+                num_cell(money(gap)),
+                num_cell(rate(r.executed / r.adjusted if r.adjusted > 0 else None)),
             ]
         )
     if not rows:
         return tag("p", "没有预算行。", class_="ec-note")
     return table(
-        _head([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
+        header_cells([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
         rows,
         cls="ec-t",
     )
@@ -164,7 +155,15 @@ def project_card(project: Project) -> str:
     """An unscored project as read: facts, budget rows, indicators."""
     p = project
     inds = [
-        [i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, _num(format_number(i.weight))]
+        [
+            i.level1,
+            i.level2,
+            i.name,
+            i.direction,
+            i.target.raw,
+            i.actual.raw,
+            num_cell(format_number(i.weight)),
+        ]
         for i in p.indicators
     ]
     parts: list[object] = [
@@ -178,7 +177,7 @@ def project_card(project: Project) -> str:
                 [
                     tag("summary", f"绩效指标（{len(inds)} 项）"),
                     table(
-                        _head(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6),
+                        header_cells(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6),
                         inds,
                         cls="ec-t",
                     ),
@@ -207,7 +206,7 @@ def evaluation_card(ev: Evaluation) -> str:
         _stat(f"全年执行（{p.amount_unit}）", money(b.executed), f"差额 {money(b.adjusted - b.executed)}"),
         _stat("复核发现", len(ev.findings), "、".join(sorted({f.code for f in ev.findings})) or "无"),
     ]
-    cats = [[k.name, _num(format_number(k.weight)), _num(score(k.score))] for k in c.categories]
+    cats = [[k.name, num_cell(format_number(k.weight)), num_cell(score(k.score))] for k in c.categories]
     findings = [
         [f.code, SEVERITY.get(f.severity, f.severity), CODES.get(f.code, ""), f.message] for f in ev.findings
     ]
@@ -217,9 +216,9 @@ def evaluation_card(ev: Evaluation) -> str:
             s.indicator.name,
             s.indicator.target.raw,
             s.indicator.actual.raw,
-            _num(format_number(s.weight)),
-            _num(score(s.score)),
-            _num(rate(s.completion, 1)),
+            num_cell(format_number(s.weight)),
+            num_cell(score(s.score)),
+            num_cell(rate(s.completion, 1)),
             s.explanation.text,
         ]
         for s in c.indicators
@@ -230,9 +229,9 @@ def evaluation_card(ev: Evaluation) -> str:
             i.name,
             i.target.raw,
             i.actual.raw,
-            _num(format_number(i.weight)),
-            _num("不适用"),
-            _num("—"),
+            num_cell(format_number(i.weight)),
+            num_cell("不适用"),
+            num_cell("—"),
             "不适用，剔除后按百分制折算",
         ]
         for i in c.not_applicable
@@ -242,7 +241,7 @@ def evaluation_card(ev: Evaluation) -> str:
         _facts_line(p),
         tag("div", join(stats), class_="ec-stats"),
         tag("h4", "评分"),
-        table(_head(["一级指标", "分值", "得分"], 1), cats, cls="ec-t"),
+        table(header_cells(["一级指标", "分值", "得分"], 1), cats, cls="ec-t"),
         tag("h4", "预算执行"),
         _budget_table(p, p.amount_unit),
         tag("h4", f"复核发现（{len(findings)} 条）"),
@@ -255,7 +254,9 @@ def evaluation_card(ev: Evaluation) -> str:
                 [
                     tag("summary", f"绩效指标（{len(inds)} 项）"),
                     table(
-                        _head(["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4),
+                        header_cells(
+                            ["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4
+                        ),
                         inds,
                         cls="ec-t",
                     ),
@@ -277,14 +278,14 @@ def variance_rows(df, limit: int | None = None) -> list[list[object]]:  # type: 
         rows.append(
             [
                 d["department"],
-                _num(str(d["projects"])),
-                _num(money(d["年初"])),
-                _num(money(d["全年"])),
-                _num(money(d["执行"]), "num ec-over" if d["overspent"] else "num"),
-                _num(money(d["差额"])),
-                _num(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
-                _num(str(d["overspent_projects"])),
-                _num(str(d["under_executed_projects"])),
+                num_cell(str(d["projects"])),
+                num_cell(money(d["年初"])),
+                num_cell(money(d["全年"])),
+                num_cell(money(d["执行"]), "num ec-over" if d["overspent"] else "num"),
+                num_cell(money(d["差额"])),
+                num_cell(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
+                num_cell(str(d["overspent_projects"])),
+                num_cell(str(d["under_executed_projects"])),
             ]
         )
     return rows
@@ -351,7 +352,7 @@ def portfolio_card(portfolio: Portfolio) -> str:
     if len(dv):
         parts += [
             tag("h4", "按主管部门（全年预算由多到少）"),
-            table(_head(VARIANCE_HEAD, 1), variance_rows(dv, TOP_DEPARTMENTS), cls="ec-t"),
+            table(header_cells(VARIANCE_HEAD, 1), variance_rows(dv, TOP_DEPARTMENTS), cls="ec-t"),
             tag(
                 "p",
                 f"共 {len(dv)} 个主管部门"

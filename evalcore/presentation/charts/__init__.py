@@ -4,8 +4,8 @@ explorer share one font set-up, one style, one figure factory, one render lock a
 - `fonts`: the shipped CJK font registered with matplotlib; `setup_fonts()` for a notebook's own plots;
 - `text`: input text as drawable chart labels (cleaning, wrapping by display width);
 - `base`: the fixed style and colours, figures, the render lock, the deterministic PNG writer;
-- `report`, `portfolio`: the charts of the project report and of the batch's portfolio index,
-  each built on the three above.
+- `report`, `portfolio`, `explore`: the charts of the project report, of the batch's portfolio
+  index and of the explorer notebook, each built on the three above.
 
 Importing the package registers the font (matplotlib forgets fonts added at run time).
 """
