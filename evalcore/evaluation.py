@@ -36,12 +36,6 @@ class Evaluation:
     def grade(self) -> str:
         return self.card.grade
 
-    def _repr_html_(self) -> str:
-        """A card in a notebook (evalcore.presentation.cards; imported only when one is shown)."""
-        from .presentation.cards import evaluation_card
-
-        return evaluation_card(self)
-
 
 @dataclass
 class EvaluationRun:

@@ -80,9 +80,3 @@ class Project:
     origin: str = ""  # the file (or table folder) it was read from
     where: Where | None = None  # its project_id cell
     scheme_where: Where | None = None  # its 评分方案 cell
-
-    def _repr_html_(self) -> str:
-        """A card in a notebook (evalcore.presentation.cards; imported only when one is shown)."""
-        from .presentation.cards import project_card
-
-        return project_card(self)

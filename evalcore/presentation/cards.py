@@ -1,39 +1,38 @@
 """Cards: what a notebook shows when a cell's value is a project, an evaluation or a portfolio.
 
-`Project._repr_html_` and `Evaluation._repr_html_` (defined on the classes, importing this module
-when first called) call `project_card` / `evaluation_card`, so evaluating `ev` or `ev.project` in a
-JupyterLab cell shows a readable card instead of a dataclass dump. `Portfolio._repr_html_` calls
-`portfolio_card`.
+`project_card`, `evaluation_card` and `portfolio_card` return HTML; `evalcore.presentation.display`
+registers them with IPython, so evaluating `ev`, `ev.project` or a portfolio in a JupyterLab cell
+shows a readable card instead of a dataclass dump (the classes themselves carry no display code).
 
 Every string from the input (names, departments, sources, messages) goes through the escaping
 builder of `evalcore.presentation.html`: a project named `<script>…</script>` is shown as that
-text. Nothing here scores: every number is read from the evaluation or the portfolio. Only
-markupsafe is imported, so `import evalcore` stays light.
+text. Nothing here scores: every number is read from the evaluation or the portfolio. Nothing
+heavier than markupsafe is imported: showing a card never loads matplotlib.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
+from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
 from ..review import CODES
 from .html import Markup, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
 
-if TYPE_CHECKING:
-    from ..explore import Portfolio
-
 __all__ = [
     "SEVERITY",
-    "describe_filters",
+    "STYLE",
+    "VARIANCE_HEAD",
     "evaluation_card",
     "money",
     "portfolio_card",
     "project_card",
     "rate",
+    "score",
+    "variance_rows",
 ]
 
 SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}  # as the project report says them
@@ -96,19 +95,6 @@ def _stat(label: str, value: object, note: object = "", colour: str | None = Non
 
 def _card(parts: Iterable[object], kind: str) -> str:
     return str(join([STYLE, tag("div", join(parts), class_=f"ec-card ec-{kind}")]))
-
-
-def describe_filters(filters: dict[str, object]) -> str:
-    """A portfolio view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
-    bits = []
-    if filters.get("department"):
-        bits.append("主管部门 " + "、".join(map(str, filters["department"])))  # type: ignore[call-overload]
-    if filters.get("grade"):
-        bits.append("等级 " + "、".join(map(str, filters["grade"])))  # type: ignore[call-overload]
-    if filters.get("rate"):
-        lo, hi = filters["rate"]  # type: ignore[misc]
-        bits.append(f"执行率 {'不限' if lo is None else rate(lo, 0)}–{'不限' if hi is None else rate(hi, 0)}")
-    return "；".join(bits) or "全部项目"
 
 
 # ---------------------------------------------------------------------------------------- project
@@ -306,8 +292,6 @@ VARIANCE_HEAD = [
 
 def portfolio_card(portfolio: Portfolio) -> str:
     """Headline figures and the departments with the largest 全年预算 (amounts in 万元)."""
-    from ..explore import UNDER_EXECUTED
-
     s = portfolio.summary()
     grades = s["grades"]
     grade_text = (

@@ -27,17 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..explore import UNDER_EXECUTED, Portfolio
-from .cards import (
-    STYLE,
-    VARIANCE_HEAD,
-    describe_filters,
-    evaluation_card,
-    money,
-    rate,
-    score,
-    variance_rows,
-)
+from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
+from .cards import STYLE, VARIANCE_HEAD, evaluation_card, money, rate, score, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
 from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag

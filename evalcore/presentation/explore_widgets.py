@@ -23,8 +23,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from ..explore import Portfolio, load_portfolio
-from .cards import describe_filters, money, rate
+from ..explore import Portfolio, describe_filters, load_portfolio
+from .cards import money, rate
 from .charts.explore import RATE_CAP
 from .explore_views import RENDERERS, SECTIONS, Content, department_projects_view, empty_view, project_view
 from .html import join, tag
