@@ -19,6 +19,7 @@ from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
 from ..review import CODES
+from .formats import money, rate, score
 from .html import Markup, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
 
@@ -27,11 +28,8 @@ __all__ = [
     "STYLE",
     "VARIANCE_HEAD",
     "evaluation_card",
-    "money",
     "portfolio_card",
     "project_card",
-    "rate",
-    "score",
     "variance_rows",
 ]
 
@@ -65,18 +63,6 @@ STYLE = Markup(
 
 
 # ------------------------------------------------------------------------------------------ values
-
-
-def money(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:,.2f}"
-
-
-def rate(x: float | None, d: int = 2) -> str:
-    return "—" if x is None or x != x else f"{x * 100:.{d}f}%"
-
-
-def score(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:.2f}"
 
 
 def _stat(label: str, value: object, note: object = "", colour: str | None = None) -> Markup:

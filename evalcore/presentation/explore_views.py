@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
-from .cards import STYLE, VARIANCE_HEAD, evaluation_card, money, rate, score, variance_rows
+from .cards import STYLE, VARIANCE_HEAD, evaluation_card, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
+from .formats import money, rate, score
 from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
 

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..explore import Portfolio, describe_filters, load_portfolio
-from .cards import money, rate
 from .charts.explore import RATE_CAP
 from .explore_views import RENDERERS, SECTIONS, Content, department_projects_view, empty_view, project_view
+from .formats import money, rate
 from .html import join, tag
 
 __all__ = ["Explorer", "open_explorer"]

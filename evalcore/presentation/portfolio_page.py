@@ -27,6 +27,7 @@ from .charts.portfolio import (
     grades_by_department,
     score_histogram,
 )
+from .formats import money, rate, score
 from .html import Fragment, Markup, img_png, join, tag
 from .portfolio_index import FAILED, INVALID, PortfolioIndex, number, one_line, to_wan, where_file
 from .report import report_time
@@ -36,18 +37,6 @@ __all__ = ["TITLE", "IndexPage", "open_index"]
 TITLE = "项目支出绩效评价 · 项目总览"
 GRADE_CLASS = {"优": "grade-y", "良": "grade-l", "中": "grade-d", "差": "grade-c"}
 STATUS_LABELS = {FAILED: "报告生成失败", INVALID: "输入无效"}
-
-
-def _money(x: float | None) -> str:
-    return "—" if x is None else f"{x:,.2f}"
-
-
-def _rate(x: float | None, d: int = 2) -> str:
-    return "—" if x is None else f"{x * 100:.{d}f}%"
-
-
-def _score(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
 
 
 def _sort_value(x: float | None, digits: int = 6) -> str:
@@ -103,10 +92,10 @@ class IndexPage:
         )
         stats = [
             stat("projects", "项目数", h.projects, f"{h.departments} 个主管部门"),
-            stat("adjusted", "全年预算（万元）", _money(h.adjusted)),
-            stat("executed", "全年执行（万元）", _money(h.executed)),
-            stat("execution_rate", "总体预算执行率", _rate(h.execution_rate), "Σ执行数 ÷ Σ全年预算数"),
-            stat("mean_score", "平均复核得分", _score(h.mean_score)),
+            stat("adjusted", "全年预算（万元）", money(h.adjusted)),
+            stat("executed", "全年执行（万元）", money(h.executed)),
+            stat("execution_rate", "总体预算执行率", rate(h.execution_rate), "Σ执行数 ÷ Σ全年预算数"),
+            stat("mean_score", "平均复核得分", score(h.mean_score)),
             stat(
                 "grades", "等级分布", join(grade_parts, Markup(" · ")) if grade_parts else "—", cls="grades"
             ),
@@ -114,14 +103,14 @@ class IndexPage:
                 "with_findings",
                 "有复核发现的项目",
                 h.with_findings,
-                _rate(h.with_findings / h.projects, 1) + " 的项目" if h.projects else "",
+                rate(h.with_findings / h.projects, 1) + " 的项目" if h.projects else "",
             ),
             stat("failed", "未生成报告", failed_total, failed_note, cls="bad" if failed_total else "ok"),
         ]
         html = tag("div", join(stats), class_="stats")
         text = (
-            f"{h.projects} 个项目，全年预算 {_money(h.adjusted)} 万元，执行 {_money(h.executed)} 万元，"
-            f"执行率 {_rate(h.execution_rate)}，平均得分 {_score(h.mean_score)}，未生成报告 {failed_total} 个"
+            f"{h.projects} 个项目，全年预算 {money(h.adjusted)} 万元，执行 {money(h.executed)} 万元，"
+            f"执行率 {rate(h.execution_rate)}，平均得分 {score(h.mean_score)}，未生成报告 {failed_total} 个"
         )
         return Fragment(html, text)
 
@@ -240,7 +229,7 @@ class IndexPage:
     def _row(self, r: dict) -> Markup:
         unit = r.get("amount_unit")
         adjusted = to_wan(r.get("adjusted"), unit)
-        rate, total, reported = (
+        execution_rate, total, reported = (
             number(r.get("execution_rate")),
             number(r.get("total")),
             number(r.get("reported_total")),
@@ -261,9 +250,9 @@ class IndexPage:
         cells = [
             tag("td", name_cell, data_v=name, class_="name"),
             tag("td", dept),
-            tag("td", _money(adjusted), data_v=_sort_value(adjusted), class_="num"),
-            tag("td", _rate(rate), data_v=_sort_value(rate, 8), class_="num"),
-            tag("td", _score(total), data_v=_sort_value(total), class_="num"),
+            tag("td", money(adjusted), data_v=_sort_value(adjusted), class_="num"),
+            tag("td", rate(execution_rate), data_v=_sort_value(execution_rate, 8), class_="num"),
+            tag("td", score(total), data_v=_sort_value(total), class_="num"),
             tag(
                 "td",
                 grade,
@@ -274,7 +263,7 @@ class IndexPage:
                 "td",
                 join(
                     [
-                        _score(reported),
+                        score(reported),
                         tag("span", f"（{reported_grade}）", class_="muted")
                         if reported_grade not in (None, "")
                         else "",
