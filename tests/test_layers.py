@@ -5,7 +5,8 @@ at module level or inside a function, counts: a function-level import is still a
   presentation, the pipeline, the authoring tools or the CLI;
 - the Portfolio DataFrame API (explore.py) imports nothing from the presentation;
 - no two modules import each other, directly or through others;
-- in the presentation layer no private name (leading underscore) is used across modules.
+- in the presentation layer no private name (leading underscore) is used across modules, and no
+  module is longer than 500 lines.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "evalcore"
 CORE = ("inputs", "model", "schemes", "rules", "scoring", "review", "evaluation")
 OUTER = ("presentation", "pipeline", "authoring", "cli")
+MAX_LINES = 500
 
 
 @dataclass
@@ -139,3 +141,13 @@ def test_no_import_cycles() -> None:
 def test_no_private_name_crosses_a_presentation_module() -> None:
     bad = {f"{m.name} uses {p}" for m in MODULES.values() if _in(m.name, "presentation") for p in m.private}
     assert not bad
+
+
+def test_no_presentation_module_is_over_500_lines() -> None:
+    long = {
+        m.name: n
+        for m in MODULES.values()
+        if _in(m.name, "presentation")
+        and (n := len(m.path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long

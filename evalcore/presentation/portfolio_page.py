@@ -30,7 +30,7 @@ from .charts.portfolio import (
 from .formats import money, rate, score
 from .html import Fragment, Markup, img_png, join, tag
 from .portfolio_index import FAILED, INVALID, PortfolioIndex, number, one_line, to_wan, where_file
-from .report import report_time
+from .provenance import report_time
 
 __all__ = ["TITLE", "IndexPage", "open_index"]
 
