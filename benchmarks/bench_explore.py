@@ -6,7 +6,7 @@ process (no warm caches from the other size), prints:
 - load: `open_explorer(path)`, the notebook's first cell: `load_portfolio` (read, score and review
   through `evaluate_paths`, build the DataFrames), fonts, and one full garbage collection before
   the portfolio is frozen out of the collector's way;
-- first view: what the notebook shows on opening: the portfolio card (`_repr_html_`), the filter
+- first view: what the notebook shows on opening: the portfolio card (`portfolio_card`), the filter
   controls, the four sections (three charts) and the drill-down;
 - load + first view, the figure the issue names;
 - at 20,000 projects, filter changes as a user makes them in JupyterLab: each sets a widget's
@@ -37,7 +37,9 @@ GOAL_S = 0.5
 def child(path: str, changes: int) -> dict[str, object]:
     """One size, in this process: load, first view, filter changes."""
     t = time.perf_counter()
-    from evalcore.presentation.explore_views import SECTIONS, open_explorer
+    from evalcore.presentation.cards import portfolio_card
+    from evalcore.presentation.explore_views import SECTIONS
+    from evalcore.presentation.explore_widgets import open_explorer
 
     imported = time.perf_counter() - t
     t0 = time.perf_counter()
@@ -45,7 +47,7 @@ def child(path: str, changes: int) -> dict[str, object]:
     loaded = time.perf_counter() - t0
     portfolio = explorer.portfolio
     t1 = time.perf_counter()
-    card = portfolio._repr_html_()
+    card = portfolio_card(portfolio)
     explorer.controls()
     for name in SECTIONS:
         explorer.section(name)

@@ -6,14 +6,18 @@ Reading order: inputs → model → schemes/rules → scoring → review → eva
 The public names below are imported on first use (PEP 562), so a command that needs only part of
 the package (`evalcore score --json` starts reading its tables while the rest imports) does not
 pay for all of it up front.
+
+Inside IPython (a Jupyter kernel, the IPython terminal) importing the package also registers the
+HTML cards of projects, evaluations and portfolios (`evalcore.presentation.display`); elsewhere it
+registers nothing and imports nothing for it.
 """
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from . import model  # noqa: F401  (light; its classes show as cards in a notebook)
 from .errors import EvalcoreError, InputError, SchemeError
 from .version import __version__
 
@@ -57,3 +61,17 @@ def __getattr__(name: str) -> object:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'evalcore' has no attribute {name!r}")
+
+
+def _show_cards_in_ipython() -> None:
+    """Register the cards with the running IPython shell, if there is one. IPython is looked up in
+    sys.modules, never imported: a process that has not loaded it is not running a shell."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if hasattr(ipython, "get_ipython") else None
+    if shell is not None:
+        from .presentation.display import register
+
+        register(shell.display_formatter)
+
+
+_show_cards_in_ipython()

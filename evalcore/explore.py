@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["UNDER_EXECUTED", "VARIANCE_COLUMNS", "Portfolio", "load_portfolio"]
+__all__ = ["UNDER_EXECUTED", "VARIANCE_COLUMNS", "Portfolio", "describe_filters", "load_portfolio"]
 
 UNDER_EXECUTED = 0.9  # 执行率 below this is under-execution (the common provincial 说明原因 line)
 AMOUNT_EPS = 1e-6  # 万元 (0.01 元): below it 执行 and 全年 are the same amount
@@ -575,21 +575,34 @@ class Portfolio:
         return dict(self._cache[key])  # type: ignore[call-overload]
 
     # -- display -------------------------------------------------------------------------------------
-    def _repr_html_(self) -> str:
-        from .presentation.cards import portfolio_card
-
-        return portfolio_card(self)
-
+    # The HTML card a notebook shows is registered from evalcore.presentation.display.
     def __repr__(self) -> str:
         s = self.summary()
         rate = "—" if s["execution_rate"] is None else f"{s['execution_rate'] * 100:.2f}%"  # type: ignore[operator]
-        from .presentation.cards import describe_filters
-
         where = "" if not self.filters else f"，筛选 {describe_filters(self.filters)}"
         return (
             f"<Portfolio {s['projects']} 个项目，{s['departments']} 个主管部门，全年预算 {s['adjusted']:,.2f} 万元，"
             f"执行 {s['executed']:,.2f} 万元，执行率 {rate}，输入错误 {s['errors']} 个{where}>"
         )
+
+
+def describe_filters(filters: dict[str, object]) -> str:
+    """A view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
+    bits = []
+    if filters.get("department"):
+        bits.append("主管部门 " + "、".join(map(str, filters["department"])))  # type: ignore[call-overload]
+    if filters.get("grade"):
+        bits.append("等级 " + "、".join(map(str, filters["grade"])))  # type: ignore[call-overload]
+    if filters.get("rate"):
+        lo, hi = filters["rate"]  # type: ignore[misc]
+        bits.append(f"执行率 {_percent(lo)}–{_percent(hi)}")
+    return "；".join(bits) or "全部项目"
+
+
+def _percent(bound: float | None) -> str:
+    if bound is None:
+        return "不限"
+    return "—" if bound != bound else f"{bound * 100:.0f}%"
 
 
 def _flag(df: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -80,12 +80,6 @@ class Project:
     where: Where | None = None  # its project_id cell
     scheme_where: Where | None = None  # its 评分方案 cell
 
-    def _repr_html_(self) -> str:
-        """A card in a notebook (evalcore.presentation.cards; imported only when one is shown)."""
-        from .presentation.cards import project_card
-
-        return project_card(self)
-
 
 class RowSource(Protocol):
     """Where the whole of an indicator row is found again (names included): for cards and messages."""

@@ -1,7 +1,7 @@
 """Write notebooks/explore.ipynb from this script, so its cells and ids stay reviewable and stable.
 
 The notebook holds presentation only: it loads the portfolio through `evalcore` and displays what
-`evalcore.presentation.explore_views.Explorer` returns (numbers from `evalcore.explore`, charts
+`evalcore.presentation.explore_widgets.Explorer` returns (numbers from `evalcore.explore`, charts
 drawn in the package). Run: `.venv/bin/python scripts/make_explore_notebook.py`.
 """
 
@@ -60,7 +60,7 @@ def build() -> nbformat.NotebookNode:
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(
-            "from evalcore.presentation.explore_views import open_explorer\n\n"
+            "from evalcore.presentation.explore_widgets import open_explorer\n\n"
             "explorer = open_explorer(data_path, scheme)\n"
             "portfolio = explorer.portfolio"
         ),

@@ -1,8 +1,9 @@
 """Write notebooks/portfolio.ipynb from this script, so its cells, tags and ids stay reviewable
 and stable (fixed cell ids keep the published index byte-identical across runs).
 
-The notebook holds presentation only: every cell calls `evalcore.presentation.portfolio`, which
-reads what `evalcore batch` wrote (`summary.json`, `manifest.json`) in `reports_dir`.
+The notebook holds presentation only: every cell calls a section of the page
+`evalcore.presentation.portfolio_page.open_index` returns, which reads what `evalcore batch` wrote
+(`summary.json`, `manifest.json`) in `reports_dir`.
 Run: `.venv/bin/python scripts/make_portfolio_notebook.py`.
 """
 
@@ -37,7 +38,9 @@ def build() -> nbformat.NotebookNode:
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
             'reports_dir = "reports"  # evalcore batch 的输出文件夹（含 summary.json、manifest.json）'
         ),
-        opening=("from evalcore.presentation.portfolio import open_index\n\nindex = open_index(reports_dir)"),
+        opening=(
+            "from evalcore.presentation.portfolio_page import open_index\n\nindex = open_index(reports_dir)"
+        ),
         header="index.header()",
         sections=SECTIONS,
         id_prefix="portfolio",

@@ -7,6 +7,7 @@ here, for the seed and for projects built to stress the layout.
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import logging
@@ -25,18 +26,11 @@ import pytest
 from conftest import SEED, project_doc
 
 import evalcore
-from evalcore.presentation import charts
-from evalcore.presentation.charts import (
-    DPI,
-    FONT_FAMILY,
-    MAX_HEIGHT,
-    WIDTH,
-    budget_chart,
-    category_chart,
-    completion_chart,
-    font_path,
-    setup_fonts,
-)
+from evalcore.presentation import chart_cache, charts
+from evalcore.presentation.charts import FONT_FAMILY, font_path, setup_fonts
+from evalcore.presentation.charts.base import DPI, MAX_HEIGHT, WIDTH
+from evalcore.presentation.charts.report import budget_chart, category_chart, completion_chart
+from evalcore.presentation.charts.text import clean, display_width, wrap
 from evalcore.scoring import Scorecard
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -248,8 +242,52 @@ def test_charts_ignore_the_callers_matplotlib_settings(cards) -> None:
         assert matplotlib.rcParams["font.size"] == 20  # and they leave the caller's settings alone
 
 
+def test_explorer_charts_share_the_fixed_style_and_are_deterministic() -> None:
+    """The explorer's charts go through the same render as the report's: the caller's settings
+    change nothing, the same arrays give the same bytes."""
+    import numpy as np
+
+    from evalcore.presentation.charts.explore import money_chart, rates_chart, scatter_chart
+
+    labels = ["江城市教育局", SCRIPT, LONG]
+    adjusted, executed = np.array([100.0, 50.0, 20.0]), np.array([90.0, 60.0, 5.0])
+    stats = np.array([[0.8, 0.9, 1.0, 0.6, 1.1], [0.5, 0.7, 0.95, 0.3, 1.2], [0.2, 0.25, 0.3, 0.2, 0.3]])
+
+    def draw() -> list[bytes]:
+        return [
+            money_chart(labels, adjusted, executed, "各主管部门全年预算的执行情况", "按全年预算由多到少"),
+            rates_chart(labels, stats, np.array([0.9, 0.7, 0.25]), np.array([0.0, 1.0, 2.0]), "说明"),
+            scatter_chart(
+                [("优", "#2f855a", np.array([0.95, 1.0]), np.array([92.0, 95.0]))], [("优", 90.0)], "说明"
+            ),
+        ]
+
+    plain = draw()
+    assert all(png.startswith(PNG_SIGNATURE) and decode(png)[0] == round(WIDTH * DPI) for png in plain)
+    with matplotlib.rc_context({"font.family": ["serif"], "font.size": 20, "figure.facecolor": "black"}):
+        assert draw() == plain
+
+
+def test_the_chart_cache_key_covers_every_module_the_report_charts_are_drawn_by() -> None:
+    """Cached report charts are keyed on the source of `chart_cache.CHART_SOURCES`: that must be
+    charts/report.py and everything of the charts package it imports, directly or not."""
+    package = Path(charts.__file__).parent
+    needed: set[str] = set()
+    todo = ["__init__.py", "report.py"]  # a package's __init__ runs before any of its modules
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                modules = [node.module] if node.module else [a.name for a in node.names]
+                todo += [f"{m.split('.')[0]}.py" for m in modules]
+    assert needed == set(chart_cache.CHART_SOURCES)
+    assert "explore.py" not in needed and "portfolio.py" not in needed  # other sets do not stale the cache
+
+
 def test_input_text_is_drawn_literally_and_drawable() -> None:
-    clean = charts._clean
     assert clean(SCRIPT) == SCRIPT  # a PNG: nothing to escape, drawn as written
     assert clean("成本 $x$\n第二行\t制表\u200b！") == "成本 $x$ 第二行 制表！"
     assert clean("\U00020000") == "□"  # CJK extension B: in neither font
@@ -257,12 +295,12 @@ def test_input_text_is_drawn_literally_and_drawable() -> None:
 
 
 def test_wrap_keeps_the_direction_mark_and_cuts_with_an_ellipsis() -> None:
-    text = charts._wrap(LONG, 24, 2, "（≤）")
+    text = wrap(LONG, 24, 2, "（≤）")
     lines = text.split("\n")
     assert len(lines) == 2 and lines[-1].endswith("…（≤）")
-    assert all(charts._width(line) <= 25 for line in lines)
-    assert charts._wrap("活动覆盖面", 24, 2) == "活动覆盖面"
-    assert charts._wrap("一二三四五六，七", 12, 2) == "一二三四五六，\n七"  # no line starts with ，
+    assert all(display_width(line) <= 25 for line in lines)
+    assert wrap("活动覆盖面", 24, 2) == "活动覆盖面"
+    assert wrap("一二三四五六，七", 12, 2) == "一二三四五六，\n七"  # no line starts with ，
 
 
 def test_the_warning_check_catches_a_missing_glyph(caplog) -> None:
@@ -340,8 +378,9 @@ FRESH = textwrap.dedent("""
                          and 0x7EE9 in FT2Font(e.fname, face_index=e.index).get_charmap()})  # 绩
     import evalcore
     from evalcore.presentation import charts
+    from evalcore.presentation.charts import report
     card = evalcore.evaluate(evalcore.load_project(sys.argv[1])).card
-    sizes = [len(f(card)) for f in (charts.category_chart, charts.completion_chart, charts.budget_chart)]
+    sizes = [len(f(card)) for f in (report.category_chart, report.completion_chart, report.budget_chart)]
     found = fm.findfont(fm.FontProperties(family=charts.setup_fonts()), fallback_to_default=False)
     print(json.dumps({"system_cjk": system_cjk, "sizes": sizes, "found": str(found), "logs": records,
                       "configdir": matplotlib.get_cachedir()}))

@@ -30,7 +30,10 @@ from IPython.core.formatters import DisplayFormatter
 
 import evalcore
 from evalcore.explore import UNDER_EXECUTED, Portfolio, load_portfolio
-from evalcore.presentation.explore_views import SECTIONS, Explorer, departments_view, items_view, project_view
+from evalcore.presentation.cards import portfolio_card
+from evalcore.presentation.display import register
+from evalcore.presentation.explore_views import SECTIONS, departments_view, items_view, project_view
+from evalcore.presentation.explore_widgets import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "portfolio"
@@ -275,7 +278,7 @@ def test_filter_is_a_masked_view_without_rescoring(sample: Portfolio) -> None:
     assert both.filters == {"rate": (None, 0.9), "grade": ["优", "良"]}
     empty = sample.filter(department="没有这个部门")
     assert len(empty) == 0 and empty.variance("department").empty and empty.variance("item").empty
-    assert "没有符合条件的项目" in empty._repr_html_()
+    assert "没有符合条件的项目" in portfolio_card(empty)
     assert f.variance("department")["全年"].iloc[0] == pytest.approx(f.projects["adjusted"].sum())
     iv = f.variance("item")
     assert set(iv["department"]) <= {dept} and set(iv["name"]) <= set(f.projects["name"])
@@ -321,7 +324,7 @@ def test_amounts_are_in_wan_and_bad_inputs_are_kept_as_errors(tmp_path: Path) ->
     assert list(item["item"]) == ["专家咨询费"] and item["全年"].iloc[0] == pytest.approx(10.0)
     assert bool(item["overspent"].iloc[0]) and item["差额"].iloc[0] == pytest.approx(-2.0)
     assert len(p.errors) == 1 and p.errors["file"].iloc[0].endswith("坏.yaml") and p.errors["message"].iloc[0]
-    assert p.summary()["errors"] == 1 and "输入错误（1 个，未评分）" in p._repr_html_()
+    assert p.summary()["errors"] == 1 and "输入错误（1 个，未评分）" in portfolio_card(p)
 
 
 # --------------------------------------------------------------------------------- cards and escaping
@@ -356,7 +359,8 @@ def _safe(html: str) -> None:
 
 def test_cards_escape_input_and_replace_the_object_address(hostile: Portfolio) -> None:
     ev = hostile.project("x-001")
-    formatter = DisplayFormatter()
+    formatter = DisplayFormatter()  # what IPython formats a cell's value with, once the cards are registered
+    register(formatter)
     for obj, kind in ((hostile, "ec-portfolio"), (ev, "ec-evaluation"), (ev.project, "ec-project")):
         data, _meta = formatter.format(obj)  # what IPython shows for a cell's value
         html = data["text/html"]
@@ -386,14 +390,18 @@ def test_views_escape_input_and_draw_hostile_names(hostile: Portfolio) -> None:
 
 
 def test_import_evalcore_stays_light() -> None:
+    """Outside IPython the facade loads no table, chart, HTML or display code (inside IPython it
+    registers the cards: tests/test_display.py)."""
     code = (
-        "import sys, evalcore; print('pandas' in sys.modules, 'matplotlib' in sys.modules, "
-        "hasattr(evalcore.model.Project, '_repr_html_'), evalcore.load_portfolio.__module__)"
+        "import sys, evalcore; "
+        "print([m for m in ('pandas', 'matplotlib', 'markupsafe', 'IPython') if m in sys.modules], "
+        "[m for m in sys.modules if m.startswith('evalcore.presentation')], "
+        "evalcore.load_portfolio.__module__)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    assert out.split() == ["False", "False", "True", "evalcore.explore"]
+    assert out.split() == ["[]", "[]", "evalcore.explore"]
     assert "load_portfolio" in evalcore.__all__
 
 

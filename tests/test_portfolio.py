@@ -32,11 +32,12 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 from PIL import Image
 
+from evalcore.findings import titles
 from evalcore.pipeline import portfolio as pipeline_portfolio
 from evalcore.pipeline.batch import run_batch
 from evalcore.pipeline.render import ReportError
-from evalcore.presentation.portfolio import PortfolioIndex, one_line, to_wan
-from evalcore.findings import titles
+from evalcore.presentation.portfolio_index import PortfolioIndex, one_line, to_wan
+from evalcore.presentation.portfolio_page import IndexPage
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
@@ -173,7 +174,7 @@ def test_headline_numbers_are_the_sums_and_counts_of_the_rows(index: PortfolioIn
     assert (h.failed, h.invalid) == (1, 2)
     stats = {
         d["data-stat"]: d.find(class_="value").get_text()
-        for d in soup(index.headline()).select("[data-stat]")
+        for d in soup(IndexPage(index).headline()).select("[data-stat]")
     }
     assert stats["projects"] == "6"
     assert stats["adjusted"] == f"{adjusted:,.2f}" == "1,765.50"
@@ -192,7 +193,7 @@ def test_amounts_in_yuan_are_added_as_wan() -> None:
 
 
 def test_table_lists_every_project_with_its_figures_and_a_relative_link(index: PortfolioIndex) -> None:
-    page = soup(index.table())
+    page = soup(IndexPage(index).table())
     trs = page.select("#pf-table tbody tr")
     assert len(trs) == len(ROWS)
     by_id = {tr.select_one(".pid").get_text(): tr for tr in trs}
@@ -230,13 +231,14 @@ def test_no_link_to_a_report_that_is_not_there_or_not_inside_the_folder(tmp_path
     out = write_folder(tmp_path / "out", rows, [], reports=False)
     (out / "局").mkdir()
     (out / "局" / "x-9.html").write_text("x", encoding="utf-8")
-    page = soup(PortfolioIndex.from_folder(out).table())
+    page = soup(IndexPage(PortfolioIndex.from_folder(out)).table())
     assert page.find("a") is None
     assert page.get_text().count("报告缺失") == 4
 
 
 def test_every_input_string_is_escaped(index: PortfolioIndex) -> None:
-    html = "".join(str(f.html) for f in (index.header(), index.headline(), index.table(), index.failures()))
+    page = IndexPage(index)
+    html = "".join(str(f.html) for f in (page.header(), page.headline(), page.table(), page.failures()))
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     page = BeautifulSoup(html, "html.parser")
@@ -246,7 +248,7 @@ def test_every_input_string_is_escaped(index: PortfolioIndex) -> None:
 
 
 def test_failures_are_listed_with_a_one_line_reason_and_no_traceback(index: PortfolioIndex) -> None:
-    page = soup(index.failures())
+    page = soup(IndexPage(index).failures())
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in page.select("table.failures tbody tr")]
     assert len(rows) == 3
     assert (
@@ -280,14 +282,14 @@ def test_a_failed_run_links_its_audit_notebook_when_it_is_in_the_folder(tmp_path
     audit.parent.mkdir(parents=True)
     for nb in (audit, elsewhere):
         nb.write_text("{}", encoding="utf-8")
-    links = [a["href"] for a in soup(PortfolioIndex.from_folder(out).failures()).find_all("a")]
+    links = [a["href"] for a in soup(IndexPage(PortfolioIndex.from_folder(out)).failures()).find_all("a")]
     assert links == ["%E5%B1%80/z-1.failed.ipynb"]  # 局/…, percent-encoded; nothing outside the folder
 
 
 def test_no_failures_says_so(tmp_path: Path) -> None:
     out = write_folder(tmp_path / "out", ROWS[:2], MANIFEST[3:5])
     index = PortfolioIndex.from_folder(out)
-    assert "没有失败或输入无效的项目" in soup(index.failures()).get_text()
+    assert "没有失败或输入无效的项目" in soup(IndexPage(index).failures()).get_text()
     assert index.headline_figures().failed == 0
 
 
@@ -315,8 +317,8 @@ def test_charts_are_deterministic_pngs_with_no_font_warning(
 ) -> None:
     with warnings.catch_warnings(record=True) as seen, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        first = index.charts()
-        second = PortfolioIndex(index.rows, index.manifest, index.out_dir).charts()
+        first = IndexPage(index).charts()
+        second = IndexPage(PortfolioIndex(index.rows, index.manifest, index.out_dir)).charts()
     assert [str(w.message) for w in seen] == []
     assert [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")] == []
     assert str(first.html) == str(second.html)
@@ -341,16 +343,20 @@ def test_findings_chart_names_each_code_by_its_spec_meaning(
         return original(self, ticks, labels, **kw)
 
     monkeypatch.setattr(Axes, "set_yticks", record)
-    from evalcore.presentation import portfolio
+    from evalcore.presentation.charts.portfolio import findings_by_code
 
-    portfolio.findings_by_code(index)
+    findings_by_code(index)
     flat = [label.replace("\n", "") for label in drawn]
-    assert flat[:2] == [f"R004 {titles()['R004']}", f"R001 {titles()['R001']}"]  # 3 projects, then 2 (code order)
+    assert flat[:2] == [
+        f"R004 {titles()['R004']}",
+        f"R001 {titles()['R001']}",
+    ]  # 3 projects, then 2 (code order)
 
 
 def test_an_empty_batch_still_gives_an_index(tmp_path: Path) -> None:
     index = PortfolioIndex.from_folder(write_folder(tmp_path / "out", [], []))
-    for section in (index.header(), index.headline(), index.table(), index.charts(), index.failures()):
+    page = IndexPage(index)
+    for section in (page.header(), page.headline(), page.table(), page.charts(), page.failures()):
         assert str(section.html)
     assert index.headline_figures().mean_score is None
 

@@ -15,6 +15,7 @@ import numpy as np
 from ..quantities import format_number as fmt
 from ..rules.explain import pts
 from ..rules.rule import EPS
+from ..rules.totals import itemisation_gap
 from .registry import ERROR, WARNING, Check, register
 
 REFERENCE = "SPEC.md Review findings；DOMAIN.md What reviewers find in real submitted forms"
@@ -26,13 +27,13 @@ register(
     checks=(
         Check(
             "category",
-            lambda v, s: v.weight - v.itemised > v.weight_tolerance,
+            lambda v, s: v.gap > 0,
             "「{category}」方案分值 {weight:n} 分，已细化指标分值合计 {itemised:n} 分，少 {gap:n} 分（未细化部分无从计分）",
             ("category", "weight", "itemised"),
         ),
         Check(
             "category",
-            lambda v, s: v.itemised - v.weight > v.weight_tolerance,
+            lambda v, s: v.gap < 0,
             "「{category}」方案分值 {weight:n} 分，已细化指标分值合计 {itemised:n} 分，多 {excess:n} 分",
             ("category", "weight", "itemised"),
         ),
@@ -95,10 +96,11 @@ def _r004(f: Mapping[str, Any]) -> str:
     reported, total = f["reported_total"], f["total"]
     gap = reported - total
     msg = f"自评总分 {fmt(reported)} 分，复核重算 {pts(total)} 分（{f['grade']}），{'高' if gap > 0 else '低'} {pts(abs(gap))} 分"
-    missing = [
+    gaps = itemisation_gap(np.array([c.weight for c in scheme.categories]), batch.itemised[k], scheme)
+    missing = [  # as R001 finds them
         (c.name, c.weight, it)
-        for c, it in zip(scheme.categories, batch.itemised[k].tolist(), strict=True)
-        if c.weight - it > tol.weight_tolerance.value
+        for c, it, gap in zip(scheme.categories, batch.itemised[k].tolist(), gaps.tolist(), strict=True)
+        if gap > 0
     ]
     if missing:
         lost = sum(wt - it for _, wt, it in missing)
@@ -106,17 +108,15 @@ def _r004(f: Mapping[str, Any]) -> str:
         full = total + lost * float(batch.scale[k])
         msg += f"。差额主要来自未细化的分值：{desc}，未细化的 {fmt(lost)} 分无从计分"
         msg += f"；若这部分按满分计入，总分为 {pts(full)} 分"
-        rest = reported - full
-        msg += (
-            "，与自评总分一致"
-            if abs(rest) <= tol.score_tolerance.value
-            else f"，与自评总分仍差 {pts(abs(rest))} 分"
-        )
+        if tol.scores_differ(reported, full):
+            msg += f"，与自评总分仍差 {pts(abs(reported - full))} 分"
+        else:
+            msg += "，与自评总分一致"
     rows = [i for i in batch.rows_of(k) if batch.columns.applicable[i]]
     reported_rows = batch.store.reported[batch.ids[rows]]
     scores = batch.store.score[batch.ids[rows]]
     with np.errstate(invalid="ignore"):
-        differ = ~np.isnan(reported_rows) & (np.abs(reported_rows - scores) > tol.score_tolerance.value)
+        differ = ~np.isnan(reported_rows) & tol.scores_differ(reported_rows, scores)
     if differ.any():
         d = sum((reported_rows[differ] - scores[differ]).tolist())
         msg += f"；另有 {int(differ.sum())} 项指标自评得分与重算不一致，合计差 {d:+.2f} 分"
@@ -224,7 +224,7 @@ register(
     checks=(
         Check(
             "budget",
-            lambda v, s: v.has_rate & (v.rate > 1 + EPS),
+            lambda v, s: v.above_budget,
             "预算执行率 {rate:pct2}（{executed:n}{unit} ÷ {adjusted:n}{unit}），超过 100%，属异常",
             ("rate",),
         ),
@@ -243,7 +243,7 @@ register(
     "支出明细超出预算",
     WARNING,
     scope="budget_item",
-    when=lambda v, s: v.executed > v.adjusted + v.amount_tolerance,
+    when=lambda v, s: v.overspent,
     message="支出明细「{source}」执行 {executed:n}{unit}，超出全年预算 {adjusted:n}{unit} {over:n}{unit}",
     data=("adjusted", "executed"),
     reference=REFERENCE,

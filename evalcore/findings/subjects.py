@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..rules.indicators import CLAMPED, DEDUCTED, NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED
-from ..rules.totals import FULL_MARKS, grade
+from ..rules.totals import FULL_MARKS, grade, itemisation_gap
 from ..scoring import FLAG_BIT, ScoredBatch
 from ..vocabulary import same_grade
 
@@ -45,7 +45,7 @@ class View:
     def differs(self, a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
         """Two scores that are not the same at the scheme's score tolerance (printed rounding)."""
         with np.errstate(invalid="ignore"):
-            return np.abs(a - b) > self.score_tolerance
+            return self.scheme.review.scores_differ(a, b)
 
     def subject(self, j: int) -> str:
         return ""
@@ -179,7 +179,7 @@ class Budgets(View):
     """Scope `budget`: each scored project's budget execution.
 
     Columns: weight, score, reported (NaN: none), has_reported, rate (NaN: no 全年预算数),
-    has_rate, explain_below (NaN: the scheme requires no explanation), has_note (预算执行说明).
+    has_rate, above_budget (execution above 100%), explain_below (NaN: the scheme requires no explanation), has_note (预算执行说明).
     Fields: weight, score, reported, rate, executed, adjusted, initial, unit (the amount unit),
     explanation, explain_below."""
 
@@ -219,6 +219,11 @@ class Budgets(View):
         return ~np.isnan(self.rate)
 
     @cached_property
+    def above_budget(self) -> np.ndarray:
+        """执行数 beyond 全年预算数 (the budget rule says: execution above 100%)."""
+        return np.array([b.above_budget for b in self.budgets], dtype=bool)
+
+    @cached_property
     def explain_below(self) -> np.ndarray:
         rule = self.scheme.budget_execution
         below = math.nan if rule is None or rule.explain_below is None else rule.explain_below
@@ -251,8 +256,8 @@ class Budgets(View):
 
 class BudgetItems(View):
     """Scope `budget_item`: every line item (支出明细, not the total or funding rows) of a scored
-    project. Columns: adjusted, executed, amount_tolerance (the scheme's, in the project's amount
-    unit). Fields: source, adjusted, executed, over (executed − adjusted), unit."""
+    project. Columns: adjusted, executed, overspent (beyond the scheme's amount tolerance).
+    Fields: source, adjusted, executed, over (executed − adjusted), unit."""
 
     scope = "budget_item"
 
@@ -265,7 +270,7 @@ class BudgetItems(View):
             for n, item in enumerate(b.items):
                 project.append(k)
                 order.append(n)
-                self.items.append((item, b.amount_unit))
+                self.items.append((item, b))
         self.project = np.array(project, dtype=np.int64)
         self.order = np.array(order, dtype=np.int64)
 
@@ -278,21 +283,21 @@ class BudgetItems(View):
         return np.array([i.executed for i, _ in self.items], dtype=np.float64)
 
     @cached_property
-    def amount_tolerance(self) -> np.ndarray:
-        tol = self.scheme.review.amount_tolerance
-        return np.array([tol.in_unit(u) for _, u in self.items], dtype=np.float64)
+    def overspent(self) -> np.ndarray:
+        """Spent more than its budget beyond the scheme's amount tolerance (the budget rule says)."""
+        return np.array([budget.overspent(item) for item, budget in self.items], dtype=bool)
 
     def subject(self, j: int) -> str:
         return self.items[j][0].source
 
     def fields(self, j: int) -> dict[str, Any]:
-        item, unit = self.items[j]
+        item, budget = self.items[j]
         return {
             "source": item.source,
             "adjusted": item.adjusted,
             "executed": item.executed,
             "over": item.executed - item.adjusted,
-            "unit": unit,
+            "unit": budget.amount_unit,
         }
 
 
@@ -335,7 +340,8 @@ class Contradictions(View):
 
 class Categories(View):
     """Scope `category`: each category (一级指标) of the scheme in each scored project.
-    Columns: weight (the scheme's), itemised (indicator weights, and the budget's where it sits).
+    Columns: weight (the scheme's), itemised (indicator weights, and the budget's where it sits),
+    gap (weight the form did not itemise, negative beyond it; 0 within the weight tolerance).
     Fields: category, weight, itemised, gap (weight − itemised), excess (itemised − weight)."""
 
     scope = "category"
@@ -350,6 +356,7 @@ class Categories(View):
             np.array([c.weight for c in batch.scheme.categories], dtype=np.float64), len(live)
         )
         self.itemised = batch.itemised[live].reshape(-1)
+        self.gap = itemisation_gap(self.weight, self.itemised, batch.scheme)
 
     def subject(self, j: int) -> str:
         return self.scheme.categories[int(self.order[j])].name
@@ -426,7 +433,7 @@ class Projects(View):
     @cached_property
     def over_itemised(self) -> np.ndarray:
         weights = np.array([c.weight for c in self.scheme.categories], dtype=np.float64)
-        return (self.batch.itemised[self.project] > weights + self.weight_tolerance).any(axis=1)
+        return (itemisation_gap(weights, self.batch.itemised[self.project], self.scheme) < 0).any(axis=1)
 
     @cached_property
     def has_reported_grade(self) -> np.ndarray:

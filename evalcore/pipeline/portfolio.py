@@ -99,7 +99,7 @@ def render_index(
     """Write `<out>/index.html` (and the executed notebook `<out>/index.ipynb`) from the
     `summary.json` and `manifest.json` a batch left in out_dir; return the HTML path.
     Raises ReportError when the notebook run fails (the previous index, if any, stays)."""
-    from ..presentation.portfolio import TITLE
+    from ..presentation.portfolio_page import TITLE
 
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)

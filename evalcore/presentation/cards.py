@@ -1,45 +1,38 @@
 """Cards: what a notebook shows when a cell's value is a project, an evaluation or a portfolio.
 
-`Project._repr_html_` and `Evaluation._repr_html_` (defined on the classes, importing this module
-when first called) call `project_card` / `evaluation_card`, so evaluating `ev` or `ev.project` in a
-JupyterLab cell shows a readable card instead of a dataclass dump. `Portfolio._repr_html_` calls
-`portfolio_card`.
+`project_card`, `evaluation_card` and `portfolio_card` return HTML; `evalcore.presentation.display`
+registers them with IPython, so evaluating `ev`, `ev.project` or a portfolio in a JupyterLab cell
+shows a readable card instead of a dataclass dump (the classes themselves carry no display code).
 
 Every string from the input (names, departments, sources, messages) goes through the escaping
 builder of `evalcore.presentation.html`: a project named `<script>…</script>` is shown as that
-text. Nothing here scores: every number is read from the evaluation or the portfolio. Only
-markupsafe is imported, so `import evalcore` stays light.
+text. Nothing here scores: every number is read from the evaluation or the portfolio. Nothing
+heavier than markupsafe is imported: showing a card never loads matplotlib.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-from ..evaluation import Evaluation
+from ..evaluation import Evaluation, scheme_for
+from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
 from ..findings import titles
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
-from .html import Cell, Markup, join, table, tag
-
-if TYPE_CHECKING:
-    from ..explore import Portfolio
+from .formats import money, rate, score
+from .html import Markup, header_cells, join, num_cell, table, tag
+from .palette import grade_colour
 
 __all__ = [
-    "GRADE_COLOURS",
     "SEVERITY",
-    "describe_filters",
+    "STYLE",
+    "VARIANCE_HEAD",
     "evaluation_card",
-    "money",
     "portfolio_card",
     "project_card",
-    "rate",
+    "variance_rows",
 ]
 
-#: The same colours as the portfolio index (evalcore.presentation.portfolio), which imports
-#: matplotlib: repeated here so that a card needs nothing but markupsafe.
-GRADE_COLOURS = {"优": "#2f855a", "良": "#2b6cb0", "中": "#d69e2e", "差": "#c53030"}
-OTHER_COLOUR = "#805ad5"
 SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}  # as the project report says them
 ROLE_LABELS = {ROLE_TOTAL: "合计", ROLE_FUNDING: "资金来源", ROLE_ITEM: "支出明细"}
 TOP_DEPARTMENTS = 10
@@ -72,22 +65,6 @@ STYLE = Markup(
 # ------------------------------------------------------------------------------------------ values
 
 
-def money(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:,.2f}"
-
-
-def rate(x: float | None, d: int = 2) -> str:
-    return "—" if x is None or x != x else f"{x * 100:.{d}f}%"
-
-
-def score(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:.2f}"
-
-
-def grade_colour(grade: str | None) -> str:
-    return GRADE_COLOURS.get(grade or "", OTHER_COLOUR)
-
-
 def _stat(label: str, value: object, note: object = "", colour: str | None = None) -> Markup:
     return tag(
         "div",
@@ -106,50 +83,31 @@ def _card(parts: Iterable[object], kind: str) -> str:
     return str(join([STYLE, tag("div", join(parts), class_=f"ec-card ec-{kind}")]))
 
 
-def _num(value: str, cls: str = "num") -> Cell:
-    return Cell(value, class_=cls)
-
-
-def _head(labels: Sequence[str], numeric_from: int) -> list[Cell]:
-    return [Cell(h, class_="num" if i >= numeric_from else None) for i, h in enumerate(labels)]
-
-
-def describe_filters(filters: dict[str, object]) -> str:
-    """A portfolio view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
-    bits = []
-    if filters.get("department"):
-        bits.append("主管部门 " + "、".join(map(str, filters["department"])))  # type: ignore[call-overload]
-    if filters.get("grade"):
-        bits.append("等级 " + "、".join(map(str, filters["grade"])))  # type: ignore[call-overload]
-    if filters.get("rate"):
-        lo, hi = filters["rate"]  # type: ignore[misc]
-        bits.append(f"执行率 {'不限' if lo is None else rate(lo, 0)}–{'不限' if hi is None else rate(hi, 0)}")
-    return "；".join(bits) or "全部项目"
-
-
 # ---------------------------------------------------------------------------------------- project
 
 
 def _budget_table(project: Project, unit: str) -> Markup:
+    # an overspend as the review judges one: by the amount tolerance of the scheme the project is scored under
+    tolerance = scheme_for(project).review.amount_tolerance.in_unit(project.amount_unit)
     rows = []
     for r in project.budget:
         gap = r.adjusted - r.executed
-        over = r.executed - r.adjusted > 0.005
+        over = r.executed - r.adjusted > tolerance
         rows.append(
             [
                 r.source,
                 ROLE_LABELS.get(r.role, r.role),
-                _num(money(r.initial)),
-                _num(money(r.adjusted)),
-                _num(money(r.executed), "num ec-over" if over else "num"),
-                _num(money(gap)),
-                _num(rate(r.executed / r.adjusted if r.adjusted > 0 else None)),
+                num_cell(money(r.initial)),
+                num_cell(money(r.adjusted)),
+                num_cell(money(r.executed), "num ec-over" if over else "num"),
+                num_cell(money(gap)),
+                num_cell(rate(r.executed / r.adjusted if r.adjusted > 0 else None)),
             ]
         )
     if not rows:
         return tag("p", "没有预算行。", class_="ec-note")
     return table(
-        _head([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
+        header_cells([f"资金来源 / 支出明细（{unit}）", "类别", "年初", "全年", "执行", "差额", "执行率"], 2),
         rows,
         cls="ec-t",
     )
@@ -171,7 +129,15 @@ def project_card(project: Project) -> str:
     """An unscored project as read: facts, budget rows, indicators."""
     p = project
     inds = [
-        [i.level1, i.level2, i.name, i.direction, i.target.raw, i.actual.raw, _num(format_number(i.weight))]
+        [
+            i.level1,
+            i.level2,
+            i.name,
+            i.direction,
+            i.target.raw,
+            i.actual.raw,
+            num_cell(format_number(i.weight)),
+        ]
         for i in p.indicators
     ]
     parts: list[object] = [
@@ -185,7 +151,7 @@ def project_card(project: Project) -> str:
                 [
                     tag("summary", f"绩效指标（{len(inds)} 项）"),
                     table(
-                        _head(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6),
+                        header_cells(["一级指标", "二级指标", "指标", "方向", "目标值", "实际值", "分值"], 6),
                         inds,
                         cls="ec-t",
                     ),
@@ -214,7 +180,7 @@ def evaluation_card(ev: Evaluation) -> str:
         _stat(f"全年执行（{p.amount_unit}）", money(b.executed), f"差额 {money(b.adjusted - b.executed)}"),
         _stat("复核发现", len(ev.findings), "、".join(sorted({f.code for f in ev.findings})) or "无"),
     ]
-    cats = [[k.name, _num(format_number(k.weight)), _num(score(k.score))] for k in c.categories]
+    cats = [[k.name, num_cell(format_number(k.weight)), num_cell(score(k.score))] for k in c.categories]
     findings = [
         [f.code, SEVERITY.get(f.severity, f.severity), titles().get(f.code, ""), f.message]
         for f in ev.findings
@@ -225,9 +191,9 @@ def evaluation_card(ev: Evaluation) -> str:
             s.indicator.name,
             s.indicator.target.raw,
             s.indicator.actual.raw,
-            _num(format_number(s.weight)),
-            _num(score(s.score)),
-            _num(rate(s.completion, 1)),
+            num_cell(format_number(s.weight)),
+            num_cell(score(s.score)),
+            num_cell(rate(s.completion, 1)),
             s.explanation.text,
         ]
         for s in c.indicators
@@ -238,9 +204,9 @@ def evaluation_card(ev: Evaluation) -> str:
             i.name,
             i.target.raw,
             i.actual.raw,
-            _num(format_number(i.weight)),
-            _num("不适用"),
-            _num("—"),
+            num_cell(format_number(i.weight)),
+            num_cell("不适用"),
+            num_cell("—"),
             "不适用，剔除后按百分制折算",
         ]
         for i in c.not_applicable
@@ -250,7 +216,7 @@ def evaluation_card(ev: Evaluation) -> str:
         _facts_line(p),
         tag("div", join(stats), class_="ec-stats"),
         tag("h4", "评分"),
-        table(_head(["一级指标", "分值", "得分"], 1), cats, cls="ec-t"),
+        table(header_cells(["一级指标", "分值", "得分"], 1), cats, cls="ec-t"),
         tag("h4", "预算执行"),
         _budget_table(p, p.amount_unit),
         tag("h4", f"复核发现（{len(findings)} 条）"),
@@ -263,7 +229,9 @@ def evaluation_card(ev: Evaluation) -> str:
                 [
                     tag("summary", f"绩效指标（{len(inds)} 项）"),
                     table(
-                        _head(["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4),
+                        header_cells(
+                            ["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4
+                        ),
                         inds,
                         cls="ec-t",
                     ),
@@ -285,14 +253,14 @@ def variance_rows(df, limit: int | None = None) -> list[list[object]]:  # type: 
         rows.append(
             [
                 d["department"],
-                _num(str(d["projects"])),
-                _num(money(d["年初"])),
-                _num(money(d["全年"])),
-                _num(money(d["执行"]), "num ec-over" if d["overspent"] else "num"),
-                _num(money(d["差额"])),
-                _num(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
-                _num(str(d["overspent_projects"])),
-                _num(str(d["under_executed_projects"])),
+                num_cell(str(d["projects"])),
+                num_cell(money(d["年初"])),
+                num_cell(money(d["全年"])),
+                num_cell(money(d["执行"]), "num ec-over" if d["overspent"] else "num"),
+                num_cell(money(d["差额"])),
+                num_cell(rate(d["执行率"]), "num ec-under" if d["under_executed"] else "num"),
+                num_cell(str(d["overspent_projects"])),
+                num_cell(str(d["under_executed_projects"])),
             ]
         )
     return rows
@@ -313,8 +281,6 @@ VARIANCE_HEAD = [
 
 def portfolio_card(portfolio: Portfolio) -> str:
     """Headline figures and the departments with the largest 全年预算 (amounts in 万元)."""
-    from ..explore import UNDER_EXECUTED
-
     s = portfolio.summary()
     grades = s["grades"]
     grade_text = (
@@ -359,7 +325,7 @@ def portfolio_card(portfolio: Portfolio) -> str:
     if len(dv):
         parts += [
             tag("h4", "按主管部门（全年预算由多到少）"),
-            table(_head(VARIANCE_HEAD, 1), variance_rows(dv, TOP_DEPARTMENTS), cls="ec-t"),
+            table(header_cells(VARIANCE_HEAD, 1), variance_rows(dv, TOP_DEPARTMENTS), cls="ec-t"),
             tag(
                 "p",
                 f"共 {len(dv)} 个主管部门"

@@ -1,6 +1,6 @@
 """A content-addressed cache of report charts, so a batch does less per report.
 
-A chart is a pure function of one evaluation (`charts.py` draws it deterministically). A batch
+A chart is a pure function of one evaluation (`charts/report.py` draws it deterministically). A batch
 worker process keeps matplotlib warm and draws a project's charts before its notebook runs; the
 notebook's kernel then finds them here by key and never imports matplotlib, which is most of a
 kernel's time. Each report still runs in its own kernel; only identical pixels are shared.
@@ -8,7 +8,9 @@ kernel's time. Each report still runs in its own kernel; only identical pixels a
 The cache is used only where `EVALCORE_CHART_CACHE` names a folder: `render_project(...,
 warm_charts=True)` (what the batch does) draws the charts into a temporary folder and sets it in
 that one kernel's environment; elsewhere charts are drawn in the kernel as usual. The key covers the
-evaluation's data, the chart kind, the package version and the source of `charts.py`.
+evaluation's data, the chart kind, the package version and the source of every chart module the
+report's charts are drawn by (`CHART_SOURCES`: read as files, so a kernel that finds its charts
+here still never imports matplotlib).
 """
 
 from __future__ import annotations
@@ -23,14 +25,20 @@ import orjson
 ENV = "EVALCORE_CHART_CACHE"
 KINDS = ("category", "completion", "budget")
 _NONE = b"none"  # a chart that has nothing to show (completion/budget may be None)
+#: The modules of the `charts` package that draw the report's charts: the report's own chart
+#: module and the shared base it is built on (tests/test_charts.py checks the list is complete).
+CHART_SOURCES = ("__init__.py", "fonts.py", "text.py", "base.py", "report.py")
 
 
 @cache
 def _code_digest() -> str:
     from ..version import __version__
 
-    src = Path(__file__).with_name("charts.py").read_bytes()
-    return hashlib.sha256(__version__.encode() + src).hexdigest()
+    h = hashlib.sha256(__version__.encode())
+    folder = Path(__file__).with_name("charts")
+    for name in CHART_SOURCES:
+        h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    return h.hexdigest()
 
 
 def chart_key(kind: str, ev) -> str:  # type: ignore[no-untyped-def]
@@ -43,12 +51,12 @@ def chart_key(kind: str, ev) -> str:  # type: ignore[no-untyped-def]
 
 
 def _draw(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
-    from . import charts
+    from .charts import report
 
     return {
-        "category": charts.category_chart,
-        "completion": charts.completion_chart,
-        "budget": charts.budget_chart,
+        "category": report.category_chart,
+        "completion": report.completion_chart,
+        "budget": report.budget_chart,
     }[kind](ev.card)
 
 

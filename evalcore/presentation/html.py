@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["Fragment", "Markup", "esc", "img_png", "table", "tag"]
+__all__ = ["Cell", "Fragment", "Markup", "esc", "header_cells", "img_png", "num_cell", "table", "tag"]
 
 
 def esc(value: object) -> Markup:
@@ -39,6 +39,16 @@ class Cell:
 
     def __init__(self, value: object, *, header: bool = False, **attrs: object) -> None:
         self.value, self.header, self.attrs = value, header, attrs
+
+
+def num_cell(value: object, cls: str = "num") -> Cell:
+    """A numeric (right-aligned) cell; `cls` may add a class, e.g. "num ec-over" for an overspend."""
+    return Cell(value, class_=cls)
+
+
+def header_cells(labels: Sequence[str], numeric_from: int) -> list[Cell]:
+    """Column headers, right-aligned from column `numeric_from` on (where the numbers are)."""
+    return [Cell(h, class_="num" if i >= numeric_from else None) for i, h in enumerate(labels)]
 
 
 def _cell(c: object, header: bool = False) -> Markup:

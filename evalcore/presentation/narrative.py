@@ -57,12 +57,12 @@ def category_paragraph(cat: CategoryScore, unit_weight_note: bool = True) -> str
             )
     if cat.not_applicable:
         text += f"另有 {len(cat.not_applicable)} 项指标不适用，已剔除并按百分制折算。"
-    if unit_weight_note and cat.itemised_weight + 1e-9 < cat.weight:
+    if unit_weight_note and cat.unitemised > 0:
         text += (
             f"该类只细化了 {fmt(cat.itemised_weight)} 分，未细化的 {fmt(cat.weight - cat.itemised_weight)} 分"
             "无从计分。"
         )
-    elif cat.itemised_weight > cat.weight + 1e-9:
+    elif cat.unitemised < 0:
         text += f"该类指标分值合计 {fmt(cat.itemised_weight)} 分，超过方案分值 {fmt(cat.weight)} 分。"
     return text
 
@@ -86,7 +86,7 @@ def conclusion(ev: Evaluation) -> list[str]:
         )
     if p.reported_total is not None:
         gap = p.reported_total - c.total
-        if abs(gap) > 0.005:
+        if c.scheme.review.scores_differ(p.reported_total, c.total):
             out.append(
                 f"单位自评 {fmt(p.reported_total)} 分{('（' + p.reported_grade + '）') if p.reported_grade else ''}，"
                 f"比复核结果{'高' if gap > 0 else '低'} {abs(gap):.2f} 分，差异原因见“复核发现”。"
@@ -110,7 +110,7 @@ def suggestions(ev: Evaluation) -> list[str]:
             f"预算执行率 {_pct(b.execution_rate, 2)}，低于 {_pct(LOW_EXECUTION, 0)}：建议结合实际支出需求"
             f"核减下年度预算（本年实际执行 {fmt(b.executed)}{u}），并加快支出进度。"
         )
-    if b.execution_rate is not None and b.execution_rate > 1 + 1e-9:
+    if b.above_budget:
         out.append(
             f"执行数超过全年预算（执行率 {_pct(b.execution_rate, 2)}）：建议核实超支原因，规范预算调整程序。"
         )
@@ -119,7 +119,7 @@ def suggestions(ev: Evaluation) -> list[str]:
             f"全年预算较年初预算调减 {_pct(1 - b.adjusted / b.initial)}，按年初预算口径执行率仅 "
             f"{_pct(b.initial_rate, 2)}：建议提高预算编制的准确性。"
         )
-    overspent = [i for i in b.items if i.executed > i.adjusted + 0.005]
+    overspent = [i for i in b.items if b.overspent(i)]
     if overspent:
         out.append(
             "支出明细"

@@ -7,12 +7,7 @@ from `evalcore.evaluation`), so the notebook and the CLI cannot disagree. Each s
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
-import platform
-from importlib import metadata
-from pathlib import Path
 
 from ..errors import InputError, Where
 from ..evaluation import Evaluation, evaluate
@@ -22,16 +17,13 @@ from ..inputs import load_paths
 from ..model import BudgetRow
 from ..quantities import format_number as fmt
 from ..schemes import Scheme
-from . import narrative
+from . import narrative, report_form
 from .chart_cache import chart
+from .formats import rate
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
+from .provenance import provenance_table
 
 _SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}
-_VERSIONS = ("evalcore", "pandas", "pyarrow", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel")
-
-
-def _rate(x: float | None, d: int = 2) -> str:
-    return "—" if x is None else f"{x * 100:.{d}f}%"
 
 
 def _money(x: float, unit: str) -> str:
@@ -44,25 +36,6 @@ def _p(text: str, cls: str | None = None) -> Markup:
 
 def _ul(items: list[str], cls: str | None = None) -> Markup:
     return tag("ul", join(tag("li", i) for i in items), class_=cls)
-
-
-def report_time() -> dt.datetime:
-    """SOURCE_DATE_EPOCH (reproducible builds) when set, else now; always in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str | None:
-    p = Path(path)
-    if not p.is_file():
-        return None
-    h = hashlib.sha256()
-    with p.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class ProjectReport:
@@ -174,8 +147,8 @@ class ProjectReport:
                 _money(initial, u),
                 _money(adjusted, u),
                 _money(executed, u),
-                _rate(executed / adjusted if adjusted > 0 else None),
-                _rate(executed / initial if initial > 0 else None),
+                rate(executed / adjusted if adjusted > 0 else None),
+                rate(executed / initial if initial > 0 else None),
             ]
 
         if b.total_row is not None:
@@ -228,7 +201,7 @@ class ProjectReport:
                 fmt(k.weight),
                 fmt(k.itemised_weight),
                 f"{k.score:.2f}",
-                _rate(k.score / k.weight if k.weight else None, 1),
+                rate(k.score / k.weight if k.weight else None, 1),
             ]
             for k in c.categories
         ]
@@ -256,7 +229,7 @@ class ProjectReport:
         rows = []
         for s in c.indicators:
             i = s.indicator
-            completion = _rate(s.completion, 1) if s.completion is not None else (s.level or "—")
+            completion = rate(s.completion, 1) if s.completion is not None else (s.level or "—")
             rows.append(
                 [
                     i.level1,
@@ -335,11 +308,11 @@ class ProjectReport:
     def budget(self) -> Fragment:
         b, u = self.card.budget, self.project.amount_unit
         parts = [_p(f"预算执行率 = 全年执行数 ÷ 全年预算数：{b.explanation.text}。")]
-        if b.initial_rate is not None and abs(b.initial - b.adjusted) > 0.005:
+        if b.initial_rate is not None and not b.same_amount(b.initial, b.adjusted):
             parts.append(
                 _p(
                     f"年初预算 {fmt(b.initial)}{u}，全年预算 {fmt(b.adjusted)}{u}；按年初口径执行率为 "
-                    f"{_rate(b.initial_rate)}。",
+                    f"{rate(b.initial_rate)}。",
                     "note",
                 )
             )
@@ -382,13 +355,13 @@ class ProjectReport:
                     cls="data variance",
                 )
             )
-            over = [r for r in b.items if r.executed > r.adjusted + 0.005]
+            over = [r for r in b.items if b.overspent(r)]
             if over:
                 parts.append(
                     _ul(
                         [
                             f"「{r.source}」执行 {fmt(r.executed)}{u}，超出预算 {fmt(r.executed - r.adjusted)}{u}"
-                            f"（{_rate(r.executed / r.adjusted) if r.adjusted > 0 else '预算为 0'}）"
+                            f"（{rate(r.executed / r.adjusted) if r.adjusted > 0 else '预算为 0'}）"
                             for r in over
                         ],
                         "overspent",
@@ -401,18 +374,18 @@ class ProjectReport:
         png = chart("budget", self.ev)
         if png is not None:
             parts.append(img_png(png, "预算与执行对比图"))
-        return Fragment(join(parts), f"执行率 {_rate(b.execution_rate)}")
+        return Fragment(join(parts), f"执行率 {rate(b.execution_rate)}")
 
     def _variance_row(self, r: BudgetRow) -> list[object]:
         diff = r.executed - r.adjusted
-        over = diff > 0.005
+        over = self.card.budget.overspent(r)
         return [
             r.source,
             fmt(r.initial),
             fmt(r.adjusted),
             fmt(r.executed),
             Cell(f"{'+' if diff > 0 else ''}{fmt(round(diff, 6))}", class_="over" if over else None),
-            _rate(r.executed / r.adjusted if r.adjusted > 0 else None),
+            rate(r.executed / r.adjusted if r.adjusted > 0 else None),
         ]
 
     # -- 五、复核发现 ---------------------------------------------------------------------------
@@ -444,129 +417,8 @@ class ProjectReport:
 
     # -- 附表 项目支出绩效自评表 ----------------------------------------------------------------------
     def standard_form(self) -> Fragment:
-        p, c, b = self.project, self.card, self.card.budget
-        u = p.amount_unit
-        H = lambda text, **kw: Cell(text, header=True, **kw)  # noqa: E731
-        rows: list[list[object]] = [
-            [H("项目名称"), Cell(p.name, colspan=8)],
-            [H("主管部门"), Cell(p.department, colspan=3), H("实施单位"), Cell(p.unit, colspan=4)],
-        ]
-        budget_rows = ([b.total_row] if b.total_row else []) + b.funding
-        span = len(budget_rows) + (1 if b.total_row is None else 0) + 1
-        rows.append(
-            [
-                H(f"项目资金（{u}）", rowspan=span),
-                H(""),
-                H("年初预算数"),
-                H("全年预算数(A)"),
-                H("全年执行数(B)"),
-                H("分值"),
-                H("执行率(B/A)"),
-                H("得分"),
-                H("自评得分"),
-            ]
-        )
-        if b.total_row is None:  # the form always has a total line: computed from the sub-rows
-            rows.append(
-                [
-                    H(f"年度资金总额（{b.basis}）"),
-                    fmt(b.initial),
-                    fmt(b.adjusted),
-                    fmt(b.executed),
-                    fmt(b.weight),
-                    _rate(b.execution_rate),
-                    f"{b.score:.2f}",
-                    fmt(b.reported_score) if b.reported_score is not None else "—",
-                ]
-            )
-        for n, r in enumerate(budget_rows):
-            is_total = r is b.total_row
-            label = r.source if is_total or n > (0 if b.total_row is None else 1) else f"其中：{r.source}"
-            rows.append(
-                [
-                    H(label),
-                    fmt(r.initial),
-                    fmt(r.adjusted),
-                    fmt(r.executed),
-                    fmt(b.weight) if is_total else "—",
-                    _rate(r.executed / r.adjusted if r.adjusted > 0 else None),
-                    f"{b.score:.2f}" if is_total else "—",
-                    fmt(r.reported_score) if r.reported_score is not None else "—",
-                ]
-            )
-        rows.append([H("年度总体目标", rowspan=2), H("预期目标", colspan=4), H("实际完成情况", colspan=4)])
-        rows.append([Cell(p.goal_planned, colspan=4), Cell(p.goal_actual, colspan=4)])
-        inds = [s for s in c.indicators]
-        rows.append(
-            [
-                H("绩效指标", rowspan=len(inds) + len(c.not_applicable) + 1),
-                H("一级指标"),
-                H("二级指标"),
-                H("三级指标"),
-                H("年度指标值"),
-                H("实际完成值"),
-                H("分值"),
-                H("得分"),
-                H("偏差原因分析及改进措施"),
-            ]
-        )
-        ordered = sorted(
-            [(s.indicator, s) for s in inds] + [(i, None) for i in c.not_applicable],
-            key=lambda t: c.project.indicators.index(t[0]),
-        )
-
-        def run_length(k: int, key) -> int:  # consecutive rows sharing key(row), from row k
-            n = 1
-            while k + n < len(ordered) and key(ordered[k + n][0]) == key(ordered[k][0]):
-                n += 1
-            return n
-
-        for k, (i, s) in enumerate(ordered):
-            row: list[object] = []
-            if k == 0 or ordered[k - 1][0].level1 != i.level1:  # merged like the printed form
-                row.append(Cell(i.level1, rowspan=run_length(k, lambda x: x.level1)))
-            if k == 0 or (ordered[k - 1][0].level1, ordered[k - 1][0].level2) != (i.level1, i.level2):
-                row.append(Cell(i.level2, rowspan=run_length(k, lambda x: (x.level1, x.level2))))
-            row += [
-                i.name,
-                i.target.raw,
-                i.actual.raw,
-                fmt(i.weight),
-                f"{s.score:.2f}" if s else "不适用",
-                i.deviation_reason,
-            ]
-            rows.append(row)
-        rows.append([H("总分", colspan=6), fmt(100), f"{c.total:.2f}", f"等级：{c.grade}"])
-        caption = f"项目支出绩效自评表（{p.year}年度）"
-        return Fragment(
-            join(
-                [
-                    Markup('<div class="wide">'),
-                    table(None, rows, cls="form", caption=caption),
-                    Markup("</div>"),
-                ]
-            ),
-            caption,
-        )
+        return report_form.standard_form(self.ev)
 
     # -- provenance -------------------------------------------------------------------------------
     def provenance(self) -> Fragment:
-        s = self.card.scheme
-        versions = []
-        for name in _VERSIONS:
-            try:
-                versions.append(f"{name} {metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                continue
-        rows = [
-            ["输入文件", Path(self.source).name],
-            ["输入 SHA-256", file_sha256(self.source) or "（文件夹输入：见各表格）"],
-            ["评分方案", f"{s.id} · {s.title}"],
-            ["方案依据", "；".join(s.references) or "—"],
-            ["方案文件 SHA-256", file_sha256(s.source) or "—"],
-            ["软件版本", f"Python {platform.python_version()} · " + " · ".join(versions)],
-            ["生成时间", report_time().strftime("%Y-%m-%d %H:%M:%S UTC")],
-        ]
-        return Fragment(
-            table(None, [[Cell(k, header=True), v] for k, v in rows], cls="facts provenance"), "来源与版本"
-        )
+        return provenance_table(self.card.scheme, self.source)

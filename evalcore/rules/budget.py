@@ -14,7 +14,7 @@ from ..quantities import with_unit
 from ..schemes import Scheme
 from .explain import Explanation, pct, pts, w
 from .indicators import cap, whole_points
-from .rule import define
+from .rule import EPS, define
 
 _COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "全年执行数"))
 
@@ -53,6 +53,20 @@ class BudgetScore:
     contradictions: list[tuple[str, float, float]] = field(default_factory=list)
     reported_score: float | None = None
     below_floor: bool = False
+    tolerance: float = 0.0  # the scheme's amount tolerance, in this budget's amount unit
+
+    @property
+    def above_budget(self) -> bool:
+        """Executed more than the 全年预算数: an anomaly (R009), scored at 100%."""
+        return self.execution_rate is not None and self.execution_rate > 1 + EPS
+
+    def same_amount(self, a: float, b: float) -> bool:
+        """Two amounts of this budget that are the same at the scheme's tolerance."""
+        return abs(a - b) <= self.tolerance
+
+    def overspent(self, row: BudgetRow) -> bool:
+        """A row that spent more than its 全年预算数 (beyond the tolerance): R010 for a line item."""
+        return row.executed > row.adjusted + self.tolerance
 
 
 def _sums(rows: list[BudgetRow]) -> tuple[float, float, float]:
@@ -171,4 +185,5 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         contradictions,
         reported,
         below_floor,
+        tolerance,
     )

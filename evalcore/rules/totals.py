@@ -6,6 +6,8 @@ single project is a column of one).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..schemes import Scheme
@@ -34,6 +36,21 @@ GRADE = define(
     "按方案等级下限（含下限）定级：优 ≥ 90 · 良 ≥ 80 · 中 ≥ 60 · 差 < 60",
     reference="财预〔2020〕10号 第十八条；DOMAIN.md Grades",
 )
+
+
+ITEMISATION = define(
+    "itemisation",
+    "分值细化",
+    "一级指标下各三级指标分值之和（及所在的预算执行率分值）应等于方案分值",
+    reference="财预〔2020〕10号 附件1；DOMAIN.md What reviewers find（分值合计 110、细化不足）",
+)
+
+
+def itemisation_gap(weight: Any, itemised: Any, scheme: Scheme) -> Any:
+    """How much of a category's weight the form did not itemise (negative: itemised beyond it);
+    0 within the scheme's weight tolerance. Takes numbers or NumPy columns."""
+    gap = np.subtract(weight, itemised)
+    return np.where(np.abs(gap) > scheme.review.weight_tolerance.value, gap, 0.0)
 
 
 def not_applicable_scale(dropped_weight: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import annotated_types as at  # the bounds pydantic checks, written in the annotations
 import yaml
@@ -168,6 +168,10 @@ class ReviewRules:
     weight_tolerance: ScoreTolerance = field(default_factory=lambda: ScoreTolerance(1e-6))
     # budget rows that should add up (年度资金总额 and its sub-rows, a line item and its budget)
     amount_tolerance: AmountTolerance = field(default_factory=lambda: AmountTolerance(0.005))
+
+    def scores_differ(self, a: Any, b: Any) -> Any:
+        """Two scores (or NumPy columns of scores) that are not the same at the score tolerance."""
+        return abs(a - b) > self.score_tolerance.value
 
 
 @dataclass(frozen=True, slots=True)

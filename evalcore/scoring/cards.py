@@ -21,6 +21,7 @@ class CategoryScore:
     indicators: list[IndicatorScore] = field(default_factory=list)
     not_applicable: list[Indicator] = field(default_factory=list)
     budget_weight: float = 0.0
+    unitemised: float = 0.0  # weight the form did not itemise (negative: itemised beyond the weight)
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from ..errors import InputError, Where
 from ..model import IndicatorColumns, Project
 from ..rules.budget import BudgetScore, score_budget
 from ..rules.indicators import IndicatorScore
-from ..rules.totals import grades, not_applicable_scale, official_total
+from ..rules.totals import grades, itemisation_gap, not_applicable_scale, official_total
 from ..schemes import Scheme
 from .cards import CategoryScore, Scorecard
 from .rows import RowStore, row_store
@@ -72,10 +72,13 @@ class ScoredBatch:
             raise self.errors[k]
         scheme, budget = self.scheme, self.budgets[k]
         assert budget is not None
+        gaps = itemisation_gap(
+            np.array([c.weight for c in scheme.categories]), self.itemised[k], scheme
+        ).tolist()
         cats = [
-            CategoryScore(c.name, c.weight, float(i), float(e))
-            for c, i, e in zip(
-                scheme.categories, self.itemised[k].tolist(), self.earned[k].tolist(), strict=True
+            CategoryScore(c.name, c.weight, i, e, unitemised=g)
+            for c, i, e, g in zip(
+                scheme.categories, self.itemised[k].tolist(), self.earned[k].tolist(), gaps, strict=True
             )
         ]
         if budget.category is not None:

@@ -1,0 +1,390 @@
+"""The explorer's widgets: filters that redraw every section of `notebooks/explore.ipynb` in place.
+
+The notebook only calls `open_explorer(data_path)` and displays what `Explorer` returns. Interactivity
+(ipywidgets): a department Dropdown, a grade SelectMultiple and an execution-rate FloatRangeSlider.
+A change calls `Explorer.refresh`, which selects the view by boolean masks (`Portfolio.filter`:
+nothing is re-scored), renders each section through the pure views of `explore_views` (cached per
+filter, so going back to an earlier filter is instant) and swaps each pane's outputs in one
+assignment of the Output widget's `outputs` (what `clear_output(wait=True)` + `display` achieves,
+without the flicker and without relying on output capture inside a comm callback).
+
+Run headless (papermill), the widgets have no front end: each pane also carries its current view as
+`text/html` beside the widget view in its display bundle, so the executed notebook shows the
+default view in any renderer (nbconvert, an untrusted notebook in JupyterLab); a live JupyterLab
+prefers the widget view. ipywidgets is imported when the first widget is built.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from ..explore import Portfolio, describe_filters, load_portfolio
+from .charts.explore import RATE_CAP
+from .explore_views import RENDERERS, SECTIONS, Content, department_projects_view, empty_view, project_view
+from .formats import money, rate
+from .html import join, tag
+
+__all__ = ["Explorer", "open_explorer"]
+
+VIEWS_KEPT = 32  # filtered views kept (their tables are cut lazily, so a view is cheap)
+RENDERED_KEPT = 160  # rendered sections kept: the last ~30 filters' sections and drill-downs (~25 MB of PNG)
+
+
+def _widgets():  # type: ignore[no-untyped-def]
+    import ipywidgets
+
+    return ipywidgets
+
+
+def _fallback_class(base):  # type: ignore[no-untyped-def]
+    """A widget class whose display bundle also carries its current view as text/html (and a short
+    text/plain): what a renderer without a live widget front end shows."""
+
+    class Fallback(base):  # type: ignore[misc, valid-type]
+        _fallback_html = ""
+        _fallback_text = ""
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+            data = super()._repr_mimebundle_(**kwargs) or {}
+            data["text/plain"] = self._fallback_text or data.get("text/plain", "")
+            if self._fallback_html:
+                data["text/html"] = self._fallback_html
+            return data
+
+    Fallback.__name__ = f"Explorer{base.__name__}"
+    return Fallback
+
+
+_CLASSES: dict[str, type] = {}
+
+
+def _cls(name: str) -> type:
+    if name not in _CLASSES:
+        _CLASSES[name] = _fallback_class(getattr(_widgets(), name))
+    return _CLASSES[name]
+
+
+def _pane(text: str):  # type: ignore[no-untyped-def]
+    pane = _cls("Output")()
+    pane._fallback_text = text
+    return pane
+
+
+def _show(pane, content: Content, text: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Swap a pane's outputs in one assignment; keep the same view as its static fallback."""
+    pane.outputs = tuple(p.output() for p in content)
+    pane._fallback_html = str(join(p.html() for p in content))
+    if text is not None:
+        pane._fallback_text = text
+
+
+def _view_key(view: Portfolio) -> tuple:
+    """A view's filters as a hashable key (the cache of rendered sections is keyed by it)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in view.filters.items()))
+
+
+FilterKey = tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]
+
+
+class Explorer:
+    """A portfolio with filters, sections and a drill-down for one notebook."""
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        self.portfolio = portfolio
+        self.bands = self._bands()
+        self._views: OrderedDict[FilterKey, Portfolio] = OrderedDict()
+        self._rendered: OrderedDict[tuple[str, object], Content] = OrderedDict()
+        self._panes: dict[str, Any] = {}
+        self._controls: Any = None
+        self._drill: Any = None
+        self._quiet = False
+        self.last_redraw: float | None = None  # seconds the last filter change took
+
+    def _bands(self) -> list[tuple[str, float]]:
+        """(grade, lower bound) of the scheme most projects use."""
+        p = self.portfolio.projects
+        if not len(p):
+            return []
+        used = Counter(p["scheme"])
+        scheme_id = used.most_common(1)[0][0]
+        pid = p.loc[p["scheme"] == scheme_id, "project_id"].iloc[0]
+        return [(g.name, float(g.min)) for g in self.portfolio.project(pid).scheme.grades]
+
+    # -- selection and rendering (no widgets) --------------------------------------------------------
+    def select(
+        self,
+        department: str | None = None,
+        grades: Sequence[str] | None = None,
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
+        key: FilterKey = (
+            department or None,
+            tuple(grades) if grades else None,
+            rate if rate and (rate[0] is not None or rate[1] is not None) else None,
+        )
+        if key in self._views:
+            self._views.move_to_end(key)
+            return self._views[key]
+        view = self.portfolio if key == (None, None, None) else self.portfolio.filter(*key)
+        self._views[key] = view
+        while len(self._views) > VIEWS_KEPT:
+            self._views.popitem(last=False)
+        return view
+
+    def content(self, name: str, view: Portfolio | None = None) -> Content:
+        """A section of a view (default: the whole portfolio), cached."""
+        view = self.portfolio if view is None else view
+        key = (name, _view_key(view))
+        if key not in self._rendered:
+            render = RENDERERS[name]
+            self._rendered[key] = render(view, self.bands) if name == "scatter" else render(view)
+            while len(self._rendered) > RENDERED_KEPT:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(key)
+        return self._rendered[key]
+
+    def _drill_content(self, kind: str, view: Portfolio, what: str) -> Content:
+        # a department's project list depends on the filter; a project's card and indicators do not
+        key = (kind, (_view_key(view), what) if kind == "dept" else what)
+        if key not in self._rendered:
+            fn = department_projects_view if kind == "dept" else project_view
+            self._rendered[key] = fn(view, what)
+            while len(self._rendered) > RENDERED_KEPT:
+                self._rendered.popitem(last=False)
+        return self._rendered[key]
+
+    # -- widgets -------------------------------------------------------------------------------------
+    def controls(self):  # type: ignore[no-untyped-def]
+        """Department, grade and execution-rate filters (displayed once, drive every section)."""
+        if self._controls is not None:
+            return self._controls
+        w = _widgets()
+        depts = sorted(self.portfolio.projects["department"].unique())
+        present = set(self.portfolio.projects["grade"].unique())
+        grades = [g for g in self.portfolio.grade_order if g in present]
+        style = {"description_width": "5em"}
+        self.department = w.Dropdown(
+            options=[("全部", "")] + [(d, d) for d in depts],
+            value="",
+            description="主管部门",
+            style=style,
+            layout=w.Layout(width="22em"),
+        )
+        self.grade = w.SelectMultiple(
+            options=grades,
+            value=(),
+            rows=min(4, max(2, len(grades))),
+            description="等级",
+            style=style,
+            layout=w.Layout(width="12em"),
+        )
+        self.rate = w.FloatRangeSlider(
+            value=(0.0, RATE_CAP),
+            min=0.0,
+            max=RATE_CAP,
+            step=0.01,
+            description="执行率",
+            readout_format=".0%",
+            continuous_update=False,
+            style=style,
+            layout=w.Layout(width="30em"),
+        )
+        reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
+        self.status = w.Label(value=self._status(self.portfolio))
+        hint = w.Label(
+            value=f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
+        )
+        for control in (self.department, self.grade, self.rate):
+            control.observe(self._on_change, names="value")
+        reset.on_click(lambda _b: self.reset())
+        box = _cls("VBox")(
+            [w.HBox([self.department, self.grade, self.rate]), w.HBox([reset, self.status]), hint]
+        )
+        box._fallback_text = f"筛选：{describe_filters({})}（在 JupyterLab 中运行可交互）"
+        box._fallback_html = str(tag("p", box._fallback_text, class_="ec-note"))
+        self._controls = box
+        return box
+
+    def filters(self) -> tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]:
+        """The controls' values as `select` arguments (the slider's ends mean no bound)."""
+        if self._controls is None:
+            return None, None, None
+        lo, hi = self.rate.value
+        bounds = (None if lo <= 1e-9 else float(lo), None if hi >= RATE_CAP - 1e-9 else float(hi))
+        return (
+            self.department.value or None,
+            tuple(self.grade.value) or None,
+            bounds if bounds != (None, None) else None,
+        )
+
+    def _status(self, view: Portfolio, seconds: float | None = None) -> str:
+        s = view.summary()
+        text = (
+            f"{describe_filters(view.filters)}：{s['projects']} 个项目，全年预算 {money(s['adjusted'])} 万元，"  # type: ignore[arg-type]
+            f"执行率 {rate(s['execution_rate'])}"
+        )  # type: ignore[arg-type]
+        return text + (f"（重绘 {seconds:.2f} 秒）" if seconds is not None else "")
+
+    def section(self, name: str):  # type: ignore[no-untyped-def]
+        """A pane showing one section (see SECTIONS); redrawn in place when a filter changes."""
+        if name not in SECTIONS:
+            raise ValueError(f"section must be one of {', '.join(SECTIONS)}, not {name!r}")
+        if name not in self._panes:
+            pane = _pane(SECTIONS[name])
+            view = self.select(*self.filters())
+            _show(pane, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
+            self._panes[name] = pane
+        return self._panes[name]
+
+    def drilldown(self):  # type: ignore[no-untyped-def]
+        """Department → its projects → one project's card and indicators."""
+        if self._drill is not None:
+            return self._drill
+        w = _widgets()
+        style = {"description_width": "5em"}
+        self.drill_department = w.Dropdown(description="主管部门", style=style, layout=w.Layout(width="24em"))
+        self.drill_project = w.Dropdown(description="项目", style=style, layout=w.Layout(width="42em"))
+        self._drill_dept_pane = _pane("部门的项目")
+        self._drill_project_pane = _pane("项目")
+        box = _cls("VBox")(
+            [
+                w.HBox([self.drill_department, self.drill_project]),
+                self._drill_dept_pane,
+                self._drill_project_pane,
+            ]
+        )
+        box._fallback_text = "逐级查看：主管部门 → 项目 → 指标"
+        self._drill = box
+        self.drill_department.observe(self._on_drill_department, names="value")
+        self.drill_project.observe(self._on_drill_project, names="value")
+        self._drill_update(self.select(*self.filters()))
+        return box
+
+    # -- callbacks -----------------------------------------------------------------------------------
+    def _on_change(self, _change: object) -> None:
+        if not self._quiet:
+            self.refresh()
+
+    def refresh(self) -> Portfolio:
+        """What a filter change calls: select the view, redraw every displayed section and the
+        drill-down in place. Returns the view; `last_redraw` holds the seconds it took."""
+        start = time.perf_counter()
+        view = self.select(*self.filters())
+        for name, pane in self._panes.items():
+            _show(pane, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
+        if self._drill is not None:
+            self._drill_update(view)
+        self.last_redraw = time.perf_counter() - start
+        if self._controls is not None:
+            self.status.value = self._status(view, self.last_redraw)
+        return view
+
+    def reset(self) -> Portfolio:
+        self._quiet = True
+        try:
+            self.department.value = ""
+            self.grade.value = ()
+            self.rate.value = (0.0, RATE_CAP)
+        finally:
+            self._quiet = False
+        return self.refresh()
+
+    def set_filters(
+        self,
+        department: str | None = None,
+        grades: Sequence[str] | None = (),
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
+        """Set all three controls and redraw once (a rate bound of None is the slider's end)."""
+        self.controls()
+        lo, hi = rate or (None, None)
+        self._quiet = True
+        try:
+            self.department.value = department or ""
+            self.grade.value = tuple(grades or ())
+            self.rate.value = (0.0 if lo is None else lo, RATE_CAP if hi is None else hi)
+        finally:
+            self._quiet = False
+        return self.refresh()
+
+    def _drill_update(self, view: Portfolio) -> None:
+        depts = view.departments()
+        current = self.drill_department.value
+        self._quiet = True
+        try:
+            self.drill_department.options = depts
+            self.drill_department.value = current if current in depts else (depts[0] if depts else None)
+        finally:
+            self._quiet = False
+        self._drill_view = view
+        self._drill_show_department()
+
+    def _drill_show_department(self) -> None:
+        view, dept = self._drill_view, self.drill_department.value
+        if dept is None:
+            _show(self._drill_dept_pane, empty_view("drill-department", view))
+            _show(self._drill_project_pane, ())
+            self._drill_refresh_fallback()
+            return
+        _show(self._drill_dept_pane, self._drill_content("dept", view, dept), f"{dept}的项目")
+        pv = view.variance("project")
+        pv = pv[pv["department"] == dept].sort_values(
+            ["全年", "project_id"], ascending=[False, True], kind="stable"
+        )
+        options = [(f"{n}（{pid}）", pid) for n, pid in zip(pv["name"], pv["project_id"], strict=True)]
+        current = self.drill_project.value
+        ids = [pid for _label, pid in options]
+        self._quiet = True
+        try:
+            self.drill_project.options = options
+            self.drill_project.value = current if current in ids else (ids[0] if ids else None)
+        finally:
+            self._quiet = False
+        self._drill_show_project()
+
+    def _drill_show_project(self) -> None:
+        pid = self.drill_project.value
+        content = self._drill_content("project", self._drill_view, pid) if pid else ()
+        _show(self._drill_project_pane, content, f"项目 {pid}" if pid else "项目")
+        self._drill_refresh_fallback()
+
+    def _drill_refresh_fallback(self) -> None:
+        self._drill._fallback_html = (
+            self._drill_dept_pane._fallback_html + self._drill_project_pane._fallback_html
+        )
+
+    def _on_drill_department(self, _change: object) -> None:
+        if not self._quiet:
+            self._drill_show_department()
+
+    def _on_drill_project(self, _change: object) -> None:
+        if not self._quiet:
+            self._drill_show_project()
+
+
+def open_explorer(
+    data_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], scheme: object = None
+) -> Explorer:
+    """What `notebooks/explore.ipynb` calls first: the data (as given, else relative to the
+    repository root, for JupyterLab's working directory notebooks/) loaded as a portfolio, and
+    Chinese charts set up.
+
+    The scored portfolio then lives as long as the kernel, so it is moved out of the cyclic garbage
+    collector's way (`gc.freeze()` after one full collection): otherwise a full collection that
+    happens to fall in a redraw scans every object of every evaluation (0.65 s at 20,000
+    projects, longer than the whole redraw)."""
+    from .charts import setup_fonts
+    from .notebook import resolve_input
+
+    setup_fonts()
+    paths = [data_path] if isinstance(data_path, str | os.PathLike) else list(data_path)
+    explorer = Explorer(load_portfolio([resolve_input(p) for p in paths], scheme or None))  # type: ignore[arg-type]
+    gc.collect()
+    gc.freeze()
+    return explorer
