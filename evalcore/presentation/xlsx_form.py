@@ -21,9 +21,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..evaluation import Evaluation
 from ..fields import EVALUATION_TYPE_LABELS
 from ..findings import titles
-from ..model import FUNDING_SOURCES, TOTAL_SOURCE, BudgetRow, Indicator
+from ..model import BudgetRow, Indicator
 from ..rules import IndicatorScore
 from ..schemes import ReviewRules
+from ..vocabulary import FUNDING_SOURCES, TOTAL_SOURCE
 from .cells import put, restore_cell
 from .xlsx_common import (
     AMOUNT,
