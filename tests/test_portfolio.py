@@ -32,9 +32,9 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 from PIL import Image
 
+from evalcore.errors import ReportError
 from evalcore.pipeline import portfolio as pipeline_portfolio
 from evalcore.pipeline.batch import run_batch
-from evalcore.pipeline.render import ReportError
 from evalcore.presentation.portfolio import PortfolioIndex, one_line, to_wan
 from evalcore.review import CODES
 

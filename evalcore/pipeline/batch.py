@@ -30,10 +30,10 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import EvalcoreError, InputError
+from ..errors import EvalcoreError, InputError, ReportError
 from ..presentation.cells import safe_cell
 from .plan import Job, Plan, plan_batch
-from .render import ReportError, _atomic_write, make_exporter, recorded_key, render_project
+from .render import _atomic_write, make_exporter, recorded_key, render_project
 
 DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
 _EXPORTER = None  # one per worker process: template loading is the slow part of an export

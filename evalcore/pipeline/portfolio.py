@@ -21,11 +21,11 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from ..errors import ReportError
 from .render import (
     _FILE_MODE,
     DEFAULT_TIMEOUT,
     TEMPLATES,
-    ReportError,
     _atomic_write,
     _keep_failed,
     execute,

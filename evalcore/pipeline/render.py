@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import EvalcoreError, InputError
+from ..errors import EvalcoreError, InputError, ReportError
 from ..schemes import Scheme
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
@@ -36,31 +36,6 @@ REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
-
-
-class ReportError(EvalcoreError):
-    """A report could not be produced: names the project and the cause."""
-
-    def __init__(self, project: str, cause: str, notebook: Path | None = None, kind: str = "run") -> None:
-        self.project, self.cause, self.notebook, self.kind = (
-            project,
-            cause,
-            notebook,
-            kind,
-        )  # kind: run | kernel_start
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"（执行记录：{self.notebook}）" if self.notebook else ""
-        return f"项目「{self.project}」的报告生成失败：{self.cause}{where}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "message": str(self),
-            "project_id": self.project,
-            "cause": self.cause,
-            "notebook": str(self.notebook) if self.notebook else None,
-        }
 
 
 def find_notebook(name: str = "evaluation.ipynb") -> Path:
@@ -412,7 +387,6 @@ def render_project(
 __all__ = [
     "InputError",
     "Rendered",
-    "ReportError",
     "check_complete",
     "find_notebook",
     "make_exporter",
