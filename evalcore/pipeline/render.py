@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +34,43 @@ TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_TIMEOUT = 120  # seconds for a whole notebook run
 START_TIMEOUT = 60
 REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+
+
+def _umask_from_proc() -> int | None:
+    """The process umask as Linux reports it (`Umask:` in /proc/self/status, since Linux 4.7):
+    read without changing it, so no other thread can ever see a different one. None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_umask_lock = threading.Lock()
+_umask_cached: int | None = None
+
+
+def _umask_by_setting() -> int:
+    """Where /proc does not say: os.umask is the only portable way to read the umask, and it reads
+    by setting. Done once, at first use (not at import: a library leaves process state alone while
+    it is imported) and under a lock, so our own threads never race it; the value is cached."""
+    global _umask_cached
+    with _umask_lock:
+        if _umask_cached is None:
+            _umask_cached = os.umask(0o077)  # the strictest value is the one briefly in force
+            os.umask(_umask_cached)
+        return _umask_cached
+
+
+def file_mode() -> int:
+    """The mode a newly created file gets here (0o666 less the umask). Reports are written through
+    mkstemp (mode 0600) and renamed into place; they are then given this mode, so a published
+    report is readable like any other file the user creates."""
+    umask = _umask_from_proc()
+    return 0o666 & ~(umask if umask is not None else _umask_by_setting())
 
 
 def find_notebook(name: str = "evaluation.ipynb") -> Path:
@@ -135,7 +170,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a published report is readable like any file
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; a published report is readable like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -271,7 +306,7 @@ def _keep_failed(tmp: Path, failed: Path) -> Path | None:
     """Move a failed run's notebook to `.failed/` for audit; None when there is nothing to keep."""
     if tmp.exists() and tmp.stat().st_size:
         failed.parent.mkdir(exist_ok=True)
-        os.chmod(tmp, _FILE_MODE)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, failed)
         return failed
     tmp.unlink(missing_ok=True)
@@ -374,7 +409,7 @@ def render_project(
             ) from None
         try:
             _atomic_write(html_path, body.encode("utf-8"))
-            os.chmod(tmp, _FILE_MODE)
+            os.chmod(tmp, file_mode())
             os.replace(tmp, nb_path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -388,6 +423,7 @@ __all__ = [
     "InputError",
     "Rendered",
     "check_complete",
+    "file_mode",
     "find_notebook",
     "make_exporter",
     "render_project",
