@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import EvalcoreError, InputError, ReportError
+from ..errors import InputError, ReportError
+from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
     import nbformat
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = templates_dir()
 DEFAULT_TIMEOUT = 120  # seconds for a whole notebook run
 START_TIMEOUT = 60
 REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
@@ -71,18 +72,6 @@ def file_mode() -> int:
     report is readable like any other file the user creates."""
     umask = _umask_from_proc()
     return 0o666 & ~(umask if umask is not None else _umask_by_setting())
-
-
-def find_notebook(name: str = "evaluation.ipynb") -> Path:
-    """notebooks/<name> of the working tree, else of the checkout this package is installed from."""
-    env = os.environ.get("EVALCORE_NOTEBOOKS")
-    for base in ([Path(env)] if env else []) + [
-        Path.cwd() / "notebooks",
-        Path(__file__).resolve().parents[2] / "notebooks",
-    ]:
-        if (base / name).is_file():
-            return base / name
-    raise EvalcoreError(f"找不到笔记本 notebooks/{name}（可用环境变量 EVALCORE_NOTEBOOKS 指定其所在文件夹）")
 
 
 KEY_META = re.compile(
