@@ -154,3 +154,25 @@ class ReportError(EvalcoreError):
             "cause": self.cause,
             "notebook": str(self.notebook) if self.notebook else None,
         }
+
+
+@dataclass
+class SettingError(EvalcoreError):
+    """An environment setting with a value evalcore cannot use: names the variable, the value and
+    what it accepts (a usage error, like a bad option)."""
+
+    name: str
+    value: str
+    expected: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"环境变量 {self.name} 的值「{self.value}」无效（应为 {self.expected} 之一）"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.name, self.value, self.expected))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": str(self), "where": {"field": self.name}, "expected": self.expected}
