@@ -155,6 +155,26 @@ def test_cli_score_json_under_spawn_is_the_serial_document(tmp_path: Path) -> No
     assert forked.stdout == serial.stdout
 
 
+def test_the_spool_works_without_writev_and_sendfile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows, whose workers spawn, has neither os.writev nor os.sendfile, and the sendfile of
+    macOS writes only to sockets: the spool then writes and copies through plain file calls."""
+    parts = [f"项目{n}".encode() * (n % 4) for n in range(2000)]  # some empty
+    monkeypatch.delattr(os, "writev")
+    spool = tmp_path / "chunk.json"
+    fd = os.open(spool, os.O_WRONLY | os.O_CREAT)
+    try:
+        score_stream._write_all(fd, parts)
+    finally:
+        os.close(fd)
+    assert spool.read_bytes() == b"".join(parts)
+    monkeypatch.setattr(score_stream, "_SENDFILE_TO_FILES", False)
+    target = tmp_path / "scored.json"
+    with target.open("wb") as out:
+        out.write(b"[")
+        score_stream._copy_file(str(spool), out)
+    assert target.read_bytes() == b"[" + b"".join(parts)
+
+
 # ------------------------------------------------------------------------------------------ batch
 
 

@@ -18,6 +18,7 @@ import gc
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,7 +124,11 @@ _IOV_MAX = 512  # buffers per writev (Linux allows 1024)
 
 
 def _write_all(fd: int, parts: list[bytes]) -> None:
-    """Write every buffer of parts, in order, by writev (a short write resumes where it stopped)."""
+    """Write every buffer of parts, in order, by writev (a short write resumes where it stopped);
+    one write at a time where there is no writev (Windows, whose workers spawn)."""
+    if not hasattr(os, "writev"):
+        _write_each(fd, parts)
+        return
     pending: list[bytes | memoryview] = list(parts)
     start = 0
     while start < len(pending):
@@ -133,6 +138,13 @@ def _write_all(fd: int, parts: list[bytes]) -> None:
             start += 1
         if written:
             pending[start] = memoryview(pending[start])[written:]
+
+
+def _write_each(fd: int, parts: list[bytes]) -> None:
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 @dataclass(frozen=True)
@@ -209,7 +221,7 @@ def _keep_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(_M_TRIM_THRESHOLD, 512 << 20) and mallopt(_M_MMAP_THRESHOLD, 32 << 20))
@@ -258,15 +270,19 @@ def _reopen_spec(portfolio: TablePortfolio, spool: str) -> _Reopen:
     )
 
 
+# Linux's sendfile writes to any file; macOS's and BSD's only to a socket, and Windows has none.
+_SENDFILE_TO_FILES = sys.platform.startswith("linux")
+
+
 def _copy_file(path: str, out: BinaryIO) -> None:
     """The spool file's bytes onto out: by sendfile when out is a file (no copy through Python)."""
     try:
-        fd_out = out.fileno()
+        fd_out = out.fileno() if _SENDFILE_TO_FILES else -1
     except (AttributeError, OSError, ValueError):
         fd_out = -1
     with open(path, "rb") as fh:
         if fd_out < 0:
-            out.write(fh.read())
+            shutil.copyfileobj(fh, out)
             return
         out.flush()
         size, offset = os.fstat(fh.fileno()).st_size, 0
