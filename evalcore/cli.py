@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EvalcoreError, SchemeError
+from .errors import EvalcoreError, SchemeError, SettingError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +30,18 @@ def _scheme_option(value: str | None):
     try:
         return get_scheme(value)
     except SchemeError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _check_start_method() -> None:
+    """EVALCORE_START_METHOD is checked before any work, like an option: a bad value is a usage
+    error (exit 2) whether or not this run ends up starting a pool."""
+    from .pipeline.processes import chosen_start_method
+
+    try:
+        chosen_start_method()
+    except SettingError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_USAGE)
 
@@ -75,6 +87,7 @@ def score(
 ) -> None:
     """评分并复核。"""
     _single_threaded_blas()
+    _check_start_method()
     if as_json:
         from .inputs.table_files import arrow_without_pandas, prefetch
 
@@ -175,6 +188,7 @@ def batch(
 
     if scheme_spec:
         _scheme_option(scheme_spec)
+    _check_start_method()
     data_dir = list(data_dirs) or [Path("data")]
     for d in data_dir:
         if not d.exists():

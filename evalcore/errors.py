@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
+from pathlib import Path
 
 
 @dataclass(slots=True)  # not frozen: one is made per input row, and frozen init costs 3x
@@ -125,3 +126,53 @@ class ProjectError(EvalcoreError):
         if self.project_id:
             out["project_id"] = self.project_id
         return out
+
+
+class ReportError(EvalcoreError):
+    """A report could not be produced (a cell error, a timeout, a dead kernel, a notebook that
+    stopped early, a failed export): names the project and the cause, and the audit notebook the
+    failed run left, if any. `kind` is "kernel_start" when the kernel never came up (a batch
+    retries that once) and "run" otherwise."""
+
+    def __init__(self, project: str, cause: str, notebook: Path | None = None, kind: str = "run") -> None:
+        self.project, self.cause, self.notebook, self.kind = project, cause, notebook, kind
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"（执行记录：{self.notebook}）" if self.notebook else ""
+        return f"项目「{self.project}」的报告生成失败：{self.cause}{where}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exceptions pickle as cls(*args); args holds only the message. A ReportError raised in a
+        # pool or Dask worker must arrive whole.
+        return (type(self), (self.project, self.cause, self.notebook, self.kind))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "message": str(self),
+            "project_id": self.project,
+            "cause": self.cause,
+            "notebook": str(self.notebook) if self.notebook else None,
+        }
+
+
+@dataclass
+class SettingError(EvalcoreError):
+    """An environment setting with a value evalcore cannot use: names the variable, the value and
+    what it accepts (a usage error, like a bad option)."""
+
+    name: str
+    value: str
+    expected: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"环境变量 {self.name} 的值「{self.value}」无效（应为 {self.expected} 之一）"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.name, self.value, self.expected))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": str(self), "where": {"field": self.name}, "expected": self.expected}

@@ -32,10 +32,10 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 from PIL import Image
 
+from evalcore.errors import ReportError
 from evalcore.findings import titles
 from evalcore.pipeline import portfolio as pipeline_portfolio
 from evalcore.pipeline.batch import run_batch
-from evalcore.pipeline.render import ReportError
 from evalcore.presentation.portfolio_index import PortfolioIndex, one_line, to_wan
 from evalcore.presentation.portfolio_page import IndexPage
 

@@ -33,8 +33,9 @@ from conftest import project_doc, write_doc
 from nbformat.v4 import new_code_cell, new_output
 
 import evalcore
+from evalcore.errors import ReportError
 from evalcore.pipeline import render
-from evalcore.pipeline.render import Rendered, ReportError, check_complete, make_exporter, render_project
+from evalcore.pipeline.render import Rendered, check_complete, make_exporter, render_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import multiprocessing as mp
 import os
 import signal
 import sys
@@ -30,10 +31,11 @@ from pathlib import Path
 
 import orjson
 
-from ..errors import EvalcoreError, InputError
+from ..errors import EvalcoreError, InputError, ReportError
 from ..presentation.cells import safe_cell
 from .plan import Job, Plan, plan_batch
-from .render import ReportError, _atomic_write, make_exporter, recorded_key, render_project
+from .processes import start_method
+from .render import _atomic_write, make_exporter, recorded_key, render_project
 
 DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
 _EXPORTER = None  # one per worker process: template loading is the slow part of an export
@@ -134,7 +136,7 @@ def _pool_run(
 ) -> Iterator[tuple[Job, dict]]:
     """Run jobs from the queue until it is empty or the pool breaks (then the in-flight jobs are
     appended to `suspects` and the rest stay queued)."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_interrupt)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_quiet_interrupt)
     inflight: dict = {}
     try:
         while queue or inflight:
@@ -158,6 +160,13 @@ def _pool_run(
         raise
     finally:
         pool.shutdown(wait=not suspects, cancel_futures=True)
+
+
+def _context() -> mp.context.BaseContext | None:
+    """The start method EVALCORE_START_METHOD chooses, else Python's default for the platform (a
+    job is a small dict and `run_job` a module function: every start method can carry them)."""
+    method = start_method(None)
+    return mp.get_context(method) if method else None
 
 
 def _quiet_interrupt() -> None:

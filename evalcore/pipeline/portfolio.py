@@ -21,14 +21,14 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from ..errors import ReportError
 from .render import (
-    _FILE_MODE,
     DEFAULT_TIMEOUT,
     TEMPLATES,
-    ReportError,
     _atomic_write,
     _keep_failed,
     execute,
+    file_mode,
     find_notebook,
     make_exporter,
 )
@@ -135,7 +135,7 @@ def render_index(
         tmp.unlink(missing_ok=True)
         raise
     _atomic_write(html_path, body.encode("utf-8"))
-    os.chmod(tmp, _FILE_MODE)
+    os.chmod(tmp, file_mode())
     os.replace(tmp, nb_path)
     failed.unlink(missing_ok=True)
     return html_path

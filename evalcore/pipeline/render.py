@@ -18,61 +18,60 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import EvalcoreError, InputError
+from ..errors import InputError, ReportError
+from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
     import nbformat
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = templates_dir()
 DEFAULT_TIMEOUT = 120  # seconds for a whole notebook run
 START_TIMEOUT = 60
 REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
 
 
-class ReportError(EvalcoreError):
-    """A report could not be produced: names the project and the cause."""
-
-    def __init__(self, project: str, cause: str, notebook: Path | None = None, kind: str = "run") -> None:
-        self.project, self.cause, self.notebook, self.kind = (
-            project,
-            cause,
-            notebook,
-            kind,
-        )  # kind: run | kernel_start
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"（执行记录：{self.notebook}）" if self.notebook else ""
-        return f"项目「{self.project}」的报告生成失败：{self.cause}{where}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "message": str(self),
-            "project_id": self.project,
-            "cause": self.cause,
-            "notebook": str(self.notebook) if self.notebook else None,
-        }
+def _umask_from_proc() -> int | None:
+    """The process umask as Linux reports it (`Umask:` in /proc/self/status, since Linux 4.7):
+    read without changing it, so no other thread can ever see a different one. None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
-def find_notebook(name: str = "evaluation.ipynb") -> Path:
-    """notebooks/<name> of the working tree, else of the checkout this package is installed from."""
-    env = os.environ.get("EVALCORE_NOTEBOOKS")
-    for base in ([Path(env)] if env else []) + [
-        Path.cwd() / "notebooks",
-        Path(__file__).resolve().parents[2] / "notebooks",
-    ]:
-        if (base / name).is_file():
-            return base / name
-    raise EvalcoreError(f"找不到笔记本 notebooks/{name}（可用环境变量 EVALCORE_NOTEBOOKS 指定其所在文件夹）")
+_umask_lock = threading.Lock()
+_umask_cached: int | None = None
+
+
+def _umask_by_setting() -> int:
+    """Where /proc does not say: os.umask is the only portable way to read the umask, and it reads
+    by setting. Done once, at first use (not at import: a library leaves process state alone while
+    it is imported) and under a lock, so our own threads never race it; the value is cached."""
+    global _umask_cached
+    with _umask_lock:
+        if _umask_cached is None:
+            _umask_cached = os.umask(0o077)  # the strictest value is the one briefly in force
+            os.umask(_umask_cached)
+        return _umask_cached
+
+
+def file_mode() -> int:
+    """The mode a newly created file gets here (0o666 less the umask). Reports are written through
+    mkstemp (mode 0600) and renamed into place; they are then given this mode, so a published
+    report is readable like any other file the user creates."""
+    umask = _umask_from_proc()
+    return 0o666 & ~(umask if umask is not None else _umask_by_setting())
 
 
 KEY_META = re.compile(
@@ -160,7 +159,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a published report is readable like any file
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; a published report is readable like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -296,7 +295,7 @@ def _keep_failed(tmp: Path, failed: Path) -> Path | None:
     """Move a failed run's notebook to `.failed/` for audit; None when there is nothing to keep."""
     if tmp.exists() and tmp.stat().st_size:
         failed.parent.mkdir(exist_ok=True)
-        os.chmod(tmp, _FILE_MODE)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, failed)
         return failed
     tmp.unlink(missing_ok=True)
@@ -399,7 +398,7 @@ def render_project(
             ) from None
         try:
             _atomic_write(html_path, body.encode("utf-8"))
-            os.chmod(tmp, _FILE_MODE)
+            os.chmod(tmp, file_mode())
             os.replace(tmp, nb_path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -412,8 +411,8 @@ def render_project(
 __all__ = [
     "InputError",
     "Rendered",
-    "ReportError",
     "check_complete",
+    "file_mode",
     "find_notebook",
     "make_exporter",
     "render_project",

@@ -1,9 +1,12 @@
 """`evalcore score --json` over portfolios of any size: streamed, chunked, parallel.
 
 Projects are scored and serialised one chunk at a time, so memory stays flat whatever the size,
-and chunks of a large table folder go to a pool of forked worker processes (one per core): the
-children inherit the Arrow tables without copying, write each chunk's JSON to a spool file and
-send back only ids and sizes; the parent copies the files to the output in order. Table folders
+and chunks of a large table folder go to a pool of worker processes (one per core), which write
+each chunk's JSON to a spool file and send back only ids and sizes; the parent copies the files
+to the output in order. Where the platform can fork, the workers are forked and inherit the Arrow
+tables without copying; otherwise (spawn: Windows, macOS by choice, or EVALCORE_START_METHOD,
+see processes.py) each worker re-opens the table folder in its initializer, after checking that
+the files are still the ones the parent read. Table folders
 are scored by the columnar `table_scoring`, everything else by build → evaluate → record. Small
 inputs are scored in-process (a pool costs more than it saves below a few thousand projects).
 The output is the same document, in the same order, whatever the number of workers.
@@ -15,13 +18,16 @@ import gc
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 import orjson
 
-from ..errors import InputError, ProjectError
+from ..errors import EvalcoreError, InputError, ProjectError
 from ..evaluation import Evaluation, evaluate_each
 from ..inputs import DuplicateGuard, iter_sources
 from ..inputs.records import RawProject, build_project
@@ -29,6 +35,7 @@ from ..inputs.tables_reader import TablePortfolio
 from ..model import Project
 from ..presentation.records import evaluation_record
 from ..schemes import Scheme
+from .processes import start_method
 from .table_scoring import eligible, score_table_chunk
 
 CHUNK = 1000  # projects per task
@@ -39,7 +46,7 @@ PARALLEL_FROM = 3000  # projects in one table folder before a pool pays off
 Item = tuple[str | None, str | None, object, bytes | dict]
 
 
-_STATE: dict[str, object] = {}  # set in the parent before forking; read by the children
+_STATE: dict[str, object] = {}  # set in the parent (inherited by forked workers) or by _worker_start
 
 
 def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:
@@ -104,6 +111,7 @@ def _score_chunk_spooled(bounds: tuple[int, int]) -> tuple[str, list[Item]]:
     """In a worker: score a chunk, write its JSON (payloads joined by commas) to a spool file and
     send back only the small part (ids, errors, payload sizes). Sending 100 MB of JSON through the
     pool's pipe cost the parent more CPU than writing it."""
+    _check_reopened()
     items = _score_chunk(bounds)
     parts: list[bytes] = []
     for *_, p in items:
@@ -124,7 +132,11 @@ _IOV_MAX = 512  # buffers per writev (Linux allows 1024)
 
 
 def _write_all(fd: int, parts: list[bytes]) -> None:
-    """Write every buffer of parts, in order, by writev (a short write resumes where it stopped)."""
+    """Write every buffer of parts, in order, by writev (a short write resumes where it stopped);
+    one write at a time where there is no writev (Windows, whose workers spawn)."""
+    if not hasattr(os, "writev"):
+        _write_each(fd, parts)
+        return
     pending: list[bytes | memoryview] = list(parts)
     start = 0
     while start < len(pending):
@@ -136,10 +148,71 @@ def _write_all(fd: int, parts: list[bytes]) -> None:
             pending[start] = memoryview(pending[start])[written:]
 
 
-def _worker_start() -> None:
+def _write_each(fd: int, parts: list[bytes]) -> None:
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+@dataclass(frozen=True)
+class _Reopen:
+    """What a worker that was not forked needs to rebuild the parent's `_STATE`: the table folder
+    to re-open, the (path, size, mtime) of the files the parent read, the scheme (pickled: a user's
+    scheme file may have changed since), the path choice and the spool folder."""
+
+    folder: str
+    files: tuple[tuple[str, int, int], ...]
+    scheme: Scheme | None
+    columnar: bool
+    spool: str
+
+
+def _table_files(portfolio: TablePortfolio) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for table in (portfolio.projects, portfolio.budget, portfolio.indicators):
+        st = os.stat(table.path)
+        out.append((str(table.path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _reopen(spec: _Reopen) -> None:
+    """In a worker that was not forked: the parent's state, from the folder. Tables that changed
+    since the parent read them would mix two versions in one document; then, as when the folder
+    cannot be read, the worker refuses every chunk (an initializer that raises would only make the
+    pool start new workers forever)."""
+    from ..inputs.table_files import arrow_without_pandas
+
+    arrow_without_pandas()  # this process only scores, as `score --json` does in the parent
+    _STATE.update(scheme=spec.scheme, columnar=spec.columnar, spool=spec.spool, folder=spec.folder)
+    try:
+        portfolio = TablePortfolio(Path(spec.folder))
+        same = _table_files(portfolio) == spec.files
+    except (OSError, InputError) as exc:
+        _STATE["broken"] = str(exc)
+        return
+    if not same:
+        _STATE["broken"] = "表格文件在评分开始后被修改"
+        return
+    _STATE["portfolio"] = portfolio
+
+
+def _check_reopened() -> None:
+    """In a worker whose `_reopen` failed: stop the command with the reason (raised in the parent)."""
+    if "broken" in _STATE:
+        raise EvalcoreError(
+            f"台账 {_STATE['folder']} 无法在工作进程中再次读取：{_STATE['broken']}；"
+            "请在文件不再变化时重新运行"
+        )
+
+
+def _worker_start(reopen: _Reopen | None = None) -> None:
     """A pool worker scores and exits, and scoring makes no reference cycles (tests/test_score_stream
     checks): the cyclic collector stays off for the worker's life. Re-enabled between chunks it
-    ran a full collection over the row store and the inherited heap, 5% of a worker's time."""
+    ran a full collection over the row store and the inherited heap, 5% of a worker's time.
+    A forked worker has inherited `_STATE`; any other is given `reopen`."""
+    if reopen is not None:
+        _reopen(reopen)
     gc.disable()
     _keep_freed_memory()
 
@@ -156,7 +229,7 @@ def _keep_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(_M_TRIM_THRESHOLD, 512 << 20) and mallopt(_M_MMAP_THRESHOLD, 32 << 20))
@@ -179,27 +252,45 @@ def _ranges(n: int, workers: int) -> list[tuple[int, int]]:
 
 def _chunks(portfolio: TablePortfolio, workers: int) -> Iterator[list[Item] | tuple[str, list[Item]]]:
     ranges = _ranges(len(portfolio), workers)
-    if workers <= 1 or len(portfolio) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+    if workers <= 1 or len(portfolio) < PARALLEL_FROM:
         for r in ranges:
             yield _score_chunk(r)
         return
+    method = start_method("fork") or "spawn"  # fork where there is one: the tables are inherited
     _STATE["spool"] = spool = _spool_dir()
     try:
-        with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+        reopen = () if method == "fork" else (_reopen_spec(portfolio, spool),)
+        pool = mp.get_context(method).Pool(workers, initializer=_worker_start, initargs=reopen)
+        with pool:
             yield from pool.imap(_score_chunk_spooled, ranges)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
 
 
+def _reopen_spec(portfolio: TablePortfolio, spool: str) -> _Reopen:
+    """The parent's `_STATE` as a worker that is not forked can rebuild it."""
+    return _Reopen(
+        str(portfolio.folder),
+        _table_files(portfolio),
+        _STATE.get("scheme"),  # type: ignore[arg-type]
+        bool(_STATE.get("columnar")),
+        spool,
+    )
+
+
+# Linux's sendfile writes to any file; macOS's and BSD's only to a socket, and Windows has none.
+_SENDFILE_TO_FILES = sys.platform.startswith("linux")
+
+
 def _copy_file(path: str, out: BinaryIO) -> None:
     """The spool file's bytes onto out: by sendfile when out is a file (no copy through Python)."""
     try:
-        fd_out = out.fileno()
+        fd_out = out.fileno() if _SENDFILE_TO_FILES else -1
     except (AttributeError, OSError, ValueError):
         fd_out = -1
     with open(path, "rb") as fh:
         if fd_out < 0:
-            out.write(fh.read())
+            shutil.copyfileobj(fh, out)
             return
         out.flush()
         size, offset = os.fstat(fh.fileno()).st_size, 0
