@@ -123,21 +123,15 @@ class _Writer:
         beside the entries (a portfolio meets the same rows chunk after chunk): made for new ones."""
         store = self.batch.store
         mids: list[bytes] = store.memo.setdefault("json", [b""])  # entry 0: the blank row
-        new = slice(len(mids), len(store.prototypes))
-        # the store's columns as Python values, indexed by entry (`None` before the new ones)
-        scores = dict(zip(range(new.start, new.stop), store.score[new].tolist(), strict=True))
-        completions = dict(zip(range(new.start, new.stop), store.completion[new].tolist(), strict=True))
-        mets = dict(zip(range(new.start, new.stop), store.met[new].tolist(), strict=True))
         for sid in range(len(mids), len(store.prototypes)):
-            row, e = store.prototypes[sid], store.explanations[sid]
-            assert row is not None and e is not None
-            completion = completions[sid]
+            row, o = store.prototypes[sid], store.outcomes[sid]
+            assert row is not None and o is not None
+            e = o.explanation
             mids.append(
                 orjson.dumps(
                     scored_fields(
-                        row.direction, row.target.raw, row.actual.raw, row.unit, row.weight, scores[sid],
-                        row.reported_score, None if completion != completion else completion, mets[sid],
-                        store.levels[sid], e.rule, e.formula, e.text,
+                        row.direction, row.target.raw, row.actual.raw, row.unit, row.weight, o.score,
+                        row.reported_score, o.completion, o.met, o.level, e.rule, e.formula, e.text,
                     )
                 )[1:-1]
             )  # fmt: skip

@@ -16,7 +16,6 @@ from collections.abc import Callable, Hashable, Sequence
 import numpy as np
 
 from ..model import Indicator
-from ..rules.explain import Explanation
 from ..rules.indicators import score_row
 from ..rules.outcome import FLAGS, Outcome
 from ..schemes import Scheme
@@ -27,8 +26,7 @@ FLAG_BIT = {flag: 1 << i for i, flag in enumerate(FLAGS)}
 
 
 class RowStore:
-    """Per distinct row: its prototype row, explanation, level and flags, and its figures as
-    columns (entry 0 is a blank row that rows of projects left out of a batch point at)."""
+    """Per distinct row: its prototype row and Outcome, and its figures as columns (entry 0 is a blank row that rows of projects left out of a batch point at)."""
 
     COLUMNS = (
         ("score", np.float64),
@@ -47,9 +45,7 @@ class RowStore:
         self.index: dict[Hashable, int] = {}
         self.memo: dict[str, list] = {}  # what a caller derives from each entry (its JSON), by name
         self.prototypes: list[Indicator | None] = [None]
-        self.explanations: list[Explanation | None] = [None]
-        self.levels: list[str | None] = [None]
-        self.flag_names: list[tuple[str, ...]] = [()]
+        self.outcomes: list[Outcome | None] = [None]
         for (name, dtype), blank in zip(self.COLUMNS, self._BLANK, strict=True):
             setattr(self, name, np.array([blank], dtype=dtype))
 
@@ -57,18 +53,10 @@ class RowStore:
         return len(self.prototypes) - 1
 
     def outcome(self, i: int) -> Outcome:
-        """Entry i as an Outcome (made when asked: a card or a message needs few)."""
-        explanation = self.explanations[i]
-        assert explanation is not None, "the blank entry has no outcome"
-        completion = float(self.completion[i])
-        return Outcome(
-            float(self.score[i]),
-            None if completion != completion else completion,
-            bool(self.met[i]),
-            explanation,
-            self.levels[i],
-            self.flag_names[i],
-        )
+        """Entry i's Outcome (score, completion, met, explanation, level, flags)."""
+        out = self.outcomes[i]
+        assert out is not None, "the blank entry has no outcome"
+        return out
 
     def ids(
         self,
@@ -102,12 +90,7 @@ class RowStore:
     def _add(self, rows: list[Indicator], years: list[int], scheme: Scheme) -> None:
         """Score new rows, one by one (each by the rule its cells call for), and append them."""
         new = []
-        prototypes, explanations, levels, flag_names = (
-            self.prototypes,
-            self.explanations,
-            self.levels,
-            self.flag_names,
-        )
+        prototypes, outcomes = self.prototypes, self.outcomes
         for row, year in zip(rows, years, strict=True):
             o = score_row(row, scheme, year)
             flags = 0
@@ -128,9 +111,7 @@ class RowStore:
                 )
             )
             prototypes.append(row)
-            explanations.append(o.explanation)
-            levels.append(o.level)
-            flag_names.append(o.flags)
+            outcomes.append(o)
         for (name, dtype), values in zip(self.COLUMNS, zip(*new, strict=True), strict=True):
             setattr(self, name, np.concatenate([getattr(self, name), np.array(values, dtype=dtype)]))
 
