@@ -99,7 +99,9 @@ class IndicatorColumns:
 
     bounds: np.ndarray  # int64[n + 1]: project k's rows are [bounds[k], bounds[k + 1]), in input order
     cells: np.ndarray  # int64[rows]: the row's entry in `distinct`
-    distinct: list[Indicator]  # the scored cells of each distinct row (its names may be blank)
+    distinct: Sequence[
+        Indicator | None
+    ]  # scored cells of each distinct row (names may be blank; None: refused)
     keys: list[Hashable]  # each distinct row as a key, for a scheme's store of scored rows
     space: str  # the carrier that made the keys: rows alike from one carrier have equal keys
     level1: np.ndarray  # int64[rows]: the row's 一级指标 in `level1_values`

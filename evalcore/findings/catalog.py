@@ -112,9 +112,9 @@ def _r004(f: Mapping[str, Any]) -> str:
             msg += f"，与自评总分仍差 {pts(abs(reported - full))} 分"
         else:
             msg += "，与自评总分一致"
-    rows = [i for i in batch.rows_of(k) if batch.columns.applicable[i]]
-    reported_rows = batch.store.reported[batch.ids[rows]]
-    scores = batch.store.score[batch.ids[rows]]
+    span = batch.rows_of(k)
+    ids = batch.ids[span.start : span.stop][batch.columns.applicable[span.start : span.stop]]
+    reported_rows, scores = batch.store.reported[ids], batch.store.score[ids]
     with np.errstate(invalid="ignore"):
         differ = ~np.isnan(reported_rows) & tol.scores_differ(reported_rows, scores)
     if differ.any():

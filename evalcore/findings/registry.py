@@ -144,10 +144,29 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+_PARSED: dict[str, list[tuple[str, str | None, str]]] = {}
+
+
+def _parsed(template: str) -> list[tuple[str, str | None, str]]:
+    """A template as (literal text, field name, format spec) pieces, parsed once."""
+    pieces = _PARSED.get(template)
+    if pieces is None:
+        pieces = _PARSED[template] = [
+            (text, name, spec or "") for text, name, spec, _ in _FORMATTER.parse(template)
+        ]
+    return pieces
 
 
 def render(message: Message, fields: Mapping[str, Any]) -> str:
     """A check's message for one subject."""
     if callable(message):
         return message(fields)
-    return _FORMATTER.vformat(message, (), fields)
+    out = []
+    for text, name, spec in _parsed(message):
+        out.append(text)
+        if name is not None:
+            value = (
+                fields[name] if name in fields else _FORMATTER.get_field(name, (), fields)[0]
+            )  # {a.b}, {a[0]}
+            out.append(_FORMATTER.format_field(value, spec))
+    return "".join(out)

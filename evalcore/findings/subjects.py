@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..rules.indicators import CLAMPED, DEDUCTED, NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED
-from ..rules.totals import FULL_MARKS, grade, itemisation_gap
+from ..rules.outcome import CLAMPED, DEDUCTED, NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED
+from ..rules.totals import FULL_MARKS, grade, grades, itemisation_gap
 from ..scoring import FLAG_BIT, ScoredBatch
 from ..vocabulary import same_grade
 
@@ -151,28 +151,45 @@ class IndicatorRows(View):
         return self.batch.columns.rows.indicator(int(self.rows[j])).name
 
     def fields(self, j: int) -> dict[str, Any]:
-        i = int(self.rows[j])
-        ind = self.batch.columns.rows.indicator(i)
-        o = self.batch.store.outcomes[int(self.ids[j])]
-        assert o is not None
-        return {
-            "name": ind.name,
-            "level1": ind.level1,
-            "level2": ind.level2,
-            "direction": ind.direction,
-            "target": ind.target.raw,
-            "actual": ind.actual.raw,
-            "unit": ind.unit or "",
-            "weight": ind.weight,
-            "reported": ind.reported_score,
-            "score": o.score,
-            "completion": o.completion,
-            "level": o.level,
-            "explanation": o.explanation.text,
-            "reason": ind.deviation_reason,
-            "unmeasurable": o.explanation.inputs.get("reason") or "",
-            "over_threshold": self.scheme.quantitative.over_achievement.threshold - 1,
-        }
+        """The row's fields, each computed when a message or a finding's data first names it."""
+        return _RowFields(self, j)
+
+
+class _RowFields(dict):
+    """IndicatorRows.fields of one subject, filled on first use (a message names a few of them)."""
+
+    def __init__(self, view: IndicatorRows, j: int) -> None:
+        super().__init__()
+        self.view, self.j = view, j
+
+    def __missing__(self, key: str) -> Any:
+        view, j = self.view, self.j
+        if key in ("score", "completion", "level", "explanation", "unmeasurable"):
+            o = view.batch.store.outcome(int(view.ids[j]))
+            e = o.explanation
+            self.update(
+                score=o.score, completion=o.completion, level=o.level, explanation=e.text,
+                unmeasurable=e.inputs.get("reason") or "",
+            )  # fmt: skip
+        elif key == "over_threshold":
+            self[key] = view.scheme.quantitative.over_achievement.threshold - 1
+        else:
+            ind = view.batch.columns.rows.indicator(int(view.rows[j]))
+            self.update(
+                name=ind.name, level1=ind.level1, level2=ind.level2, direction=ind.direction, target=ind.target.raw,
+                actual=ind.actual.raw, unit=ind.unit or "", weight=ind.weight, reported=ind.reported_score,
+                reason=ind.deviation_reason,
+            )  # fmt: skip
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _ROW_FIELDS
+
+
+_ROW_FIELDS = frozenset(
+    ("name", "level1", "level2", "direction", "target", "actual", "unit", "weight", "reported", "score", "completion",
+     "level", "explanation", "reason", "unmeasurable", "over_threshold")
+)  # fmt: skip
 
 
 class Budgets(View):
@@ -191,20 +208,28 @@ class Budgets(View):
         self.order = np.zeros(len(self.project), dtype=np.int64)
         self.budgets = [batch.budgets[k] for k in self.project.tolist()]
 
-    def _column(self, get: Any) -> np.ndarray:
-        return np.array([get(b) for b in self.budgets], dtype=np.float64)
+    @cached_property
+    def _numbers(self) -> np.ndarray:
+        """weight, score, reported (NaN: none), rate (NaN: none): one pass over the budgets."""
+        nan = math.nan
+        rows = [
+            (b.weight, b.score, nan if b.reported_score is None else b.reported_score,
+             nan if b.execution_rate is None else b.execution_rate)
+            for b in self.budgets
+        ]  # fmt: skip
+        return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
     @cached_property
     def weight(self) -> np.ndarray:
-        return self._column(lambda b: b.weight)
+        return self._numbers[:, 0]
 
     @cached_property
     def score(self) -> np.ndarray:
-        return self._column(lambda b: b.score)
+        return self._numbers[:, 1]
 
     @cached_property
     def reported(self) -> np.ndarray:
-        return self._column(lambda b: math.nan if b.reported_score is None else b.reported_score)
+        return self._numbers[:, 2]
 
     @cached_property
     def has_reported(self) -> np.ndarray:
@@ -212,7 +237,7 @@ class Budgets(View):
 
     @cached_property
     def rate(self) -> np.ndarray:
-        return self._column(lambda b: math.nan if b.execution_rate is None else b.execution_rate)
+        return self._numbers[:, 3]
 
     @cached_property
     def has_rate(self) -> np.ndarray:
@@ -441,15 +466,14 @@ class Projects(View):
 
     @cached_property
     def grade_matches(self) -> np.ndarray:
-        return np.array(
-            [
-                not p.reported_grade
-                or p.reported_total is None
-                or same_grade(p.reported_grade, grade(p.reported_total, self.scheme))
-                for p in self.facts
-            ],
-            dtype=bool,
-        )
+        graded = [
+            (j, p) for j, p in enumerate(self.facts) if p.reported_grade and p.reported_total is not None
+        ]
+        expected = grades(np.array([p.reported_total for _, p in graded], dtype=np.float64), self.scheme)
+        out = np.ones(len(self.facts), dtype=bool)
+        for (j, p), name in zip(graded, expected, strict=True):
+            out[j] = same_grade(p.reported_grade, name)  # type: ignore[arg-type]
+        return out
 
     def fields(self, j: int) -> dict[str, Any]:
         k = int(self.project[j])

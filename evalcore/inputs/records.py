@@ -210,15 +210,21 @@ def budget_row_from(
 ) -> BudgetRow:
     """The row-level rules of a 预算执行 row from its source (stripped), whether its three amounts are
     all blank, and its number cells as read (a CellProblem raised in the order a reader checks)."""
-    required_text(source, "source")
+    if not source:
+        required_text(source, "source")
     role, spelled = budget_role(source)
     if role == ROLE_FUNDING and blank:
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
-        return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, initial_given=False)
-    for value in (adjusted, executed, initial, reported):
-        if isinstance(value, CellProblem):
-            raise value
-    assert isinstance(adjusted, float) and isinstance(executed, float)
+        return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, False)
+    if (
+        type(adjusted) is not float
+        or type(executed) is not float
+        or (initial is not None and type(initial) is not float)
+        or (reported is not None and type(reported) is not float)
+    ):
+        for value in (adjusted, executed, initial, reported):  # the first problem, in the order read
+            if isinstance(value, CellProblem):
+                raise value
     return BudgetRow(
         spelled,
         role,
@@ -227,7 +233,7 @@ def budget_row_from(
         executed,
         reported,  # type: ignore[arg-type]
         None,
-        initial_given=initial is not None,
+        initial is not None,  # initial_given
     )
 
 
@@ -319,7 +325,6 @@ def _reported(raw: object) -> float | None:
     return read_number(raw, "reported_score", SCORE)
 
 
-@lru_cache(maxsize=200_000)
 def indicator_cells(
     direction_raw: str,
     target_raw: str,
@@ -330,14 +335,19 @@ def indicator_cells(
 ) -> Indicator:
     """What a row's scored cells mean (指标性质, 年度指标值, 实际完成值, 度量单位 — stripped — and
     分值, 自评得分 as given), as an Indicator without names; CellProblem when a cell cannot be used.
-    Cached: a province repeats the same rows thousands of times (the result is shared, never changed)."""
+    (The scoring engine keeps each distinct row it has read: a province repeats rows thousands of times.)"""
     meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
     if meaning[0] == "error":
         _, key, message, expected = meaning
         raise CellProblem(key, message, expected)
     _, direction, target, actual, unit, target_value, actual_value = meaning
-    weight = _weight(weight_raw)
-    reported = _reported(reported_raw)
+    try:  # the usual cells ("10", "7.3") read directly; anything else by the careful readers
+        weight = float(weight_raw) + 0.0  # type: ignore[arg-type]
+        if not 0 <= weight < math.inf:
+            weight = _weight(weight_raw)
+    except (TypeError, ValueError):
+        weight = _weight(weight_raw)
+    reported = None if reported_raw == "" or reported_raw is None else _reported(reported_raw)
     return Indicator(
         "", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported
     )
@@ -428,31 +438,27 @@ def read_amount_unit(text: str) -> str:
     return unit
 
 
+_FACT_TEXTS = (
+    "project_id", "name", "department", "year", "evaluation_type", "amount_unit", "unit", "scheme", "goal_planned",
+    "goal_actual", "reported_grade", "budget_note",
+)  # fmt: skip
+
+
 def project_facts(get: Callable[[str], object]) -> Project:
     """A project's facts (项目信息) from its cells by key, without budget or indicators;
     CellProblem at the first cell that cannot be used."""
-    pid = required_text(cell_text(get("project_id")), "project_id")
-    name = required_text(cell_text(get("name")), "name")
-    department = required_text(cell_text(get("department")), "department")
-    year = read_year(cell_text(get("year")))
-    etype = read_evaluation_type(cell_text(get("evaluation_type")))
-    amount_unit = read_amount_unit(cell_text(get("amount_unit")))
+    t = {k: v.strip() if type(v := get(k)) is str else cell_text(v) for k in _FACT_TEXTS}
+    pid = t["project_id"] or required_text("", "project_id")
+    name = t["name"] or required_text("", "name")
+    department = t["department"] or required_text("", "department")
+    year = read_year(t["year"])
+    etype = read_evaluation_type(t["evaluation_type"])
+    amount_unit = read_amount_unit(t["amount_unit"])
     reported_total = read_number(get("reported_total"), "reported_total", SCORE)
-    return Project(
-        project_id=pid,
-        name=name,
-        department=department,
-        unit=cell_text(get("unit")) or department,
-        year=year,
-        evaluation_type=etype,
-        scheme=cell_text(get("scheme")) or None,
-        amount_unit=amount_unit,
-        goal_planned=cell_text(get("goal_planned")),
-        goal_actual=cell_text(get("goal_actual")),
-        reported_total=reported_total,
-        reported_grade=cell_text(get("reported_grade")) or None,
-        budget_note=cell_text(get("budget_note")),
-    )
+    return Project(  # positional: this runs once per project of a province's tables
+        pid, name, department, t["unit"] or department, year, etype, t["scheme"] or None, amount_unit,
+        t["goal_planned"], t["goal_actual"], reported_total, t["reported_grade"] or None, t["budget_note"],
+    )  # fmt: skip
 
 
 def build_project(raw: RawProject) -> Project:

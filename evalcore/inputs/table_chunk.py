@@ -9,7 +9,8 @@ so each distinct cell (and each distinct set of scored cells: 指标性质, 年�
 — one validation, whichever way a project is read.
 
 A project with a cell those readers refuse is marked for the row-by-row path (`REFERENCE`), which
-reports the problem with its file, row and column; projects whose id the projects table repeats
+reports the problem with its file, row and column (a scored cell is read when the engine first
+meets its row: the engine leaves such a project `unread`, and the same path takes it); projects whose id the projects table repeats
 are skipped (`SKIPPED`), as `raw_projects` skips them.
 """
 
@@ -55,7 +56,8 @@ class Coded:
         self.values: list[str] = encoded.dictionary.to_pylist()
 
     def stripped(self) -> list[str]:
-        return [cell_text(v) for v in self.values]
+        """The distinct values as records reads them (text columns: stripped; see `eligible`)."""
+        return [v.strip() for v in self.values]
 
     def spread(self, read: Callable[[str], object]) -> list:
         """read() of each distinct value, then one per row."""
@@ -85,6 +87,28 @@ def combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np
         span *= max(size, 1)
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
+
+
+class _Scored:
+    """The scored cells of each distinct row, read by `records.indicator_cells` when first asked for
+    (the engine asks only for rows its store has not met; a refused row reads as None)."""
+
+    def __init__(self, keys: list[tuple]) -> None:
+        self.keys = keys
+        self.read: dict[int, Indicator | None] = {}  # a row asked for again (a card, a message) is read once
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, c: int) -> Indicator | None:
+        out = self.read.get(c, self)
+        if out is self:
+            try:
+                out = indicator_cells(*self.keys[c])
+            except CellProblem:
+                out = None
+            self.read[c] = out
+        return out  # type: ignore[return-value]
 
 
 class _Rows:
@@ -155,9 +179,9 @@ class TableChunk:
         b0, b1 = int(bounds[0]), int(bounds[-1])
         table = self.portfolio.budget.table
         source, *numbers = (Coded(table, key, b0, b1 - b0) for key in _BUDGET)
-        sources = source.spread(cell_text)
+        sources = source.spread(str.strip)
         parsed = [c.spread(lambda v, j=j: parsed_budget_cell(v, j)) for j, c in enumerate(numbers)]
-        blank = [c.spread(lambda v: cell_text(v) == "") for c in numbers[:3]]
+        blank = [c.spread(lambda v: not v.strip()) for c in numbers[:3]]
         blank_rows = [a and b and c for a, b, c in zip(*blank, strict=True)]
         edges = (bounds - b0).tolist()
         for k, project in enumerate(self.projects):
@@ -200,19 +224,12 @@ class TableChunk:
             if rows
             else (np.zeros(0, np.int64), np.zeros(0, np.int64))
         )
-        keys, distinct, bad = [], [], []
         values = [
             np.array(c.stripped() if m < _STRIPPED else c.values, dtype=object)[c.codes[first]].tolist()
             for m, c in enumerate(scored)
         ]
-        for cells in zip(*values, strict=True):
-            keys.append(cells)
-            try:
-                distinct.append(indicator_cells(*cells))
-                bad.append(False)
-            except CellProblem:
-                distinct.append(None)
-                bad.append(True)
+        keys = list(zip(*values, strict=True))
+        distinct = _Scored(keys)  # read when the scoring engine meets a row for the first time
 
         # per row: 一级指标 and 三级指标 filled in, 是否适用 readable
         level1, name, reason = self.texts["level1"], self.texts["name"], self.texts["deviation_reason"]
@@ -226,8 +243,7 @@ class TableChunk:
                 applies.append(False)
                 readable.append(False)
         row_bad = (
-            np.array(bad, dtype=bool)[group]
-            | ~np.array([bool(v) for v in level1], dtype=bool)[self.coded["level1"].codes]
+            ~np.array([bool(v) for v in level1], dtype=bool)[self.coded["level1"].codes]
             | ~np.array([bool(v) for v in name], dtype=bool)[self.coded["name"].codes]
             | ~np.array(readable, dtype=bool)[applicable.codes]
         )
@@ -241,7 +257,7 @@ class TableChunk:
         self.columns = IndicatorColumns(
             bounds - bounds[0],
             cells,
-            distinct,  # type: ignore[arg-type]  # None where a cell was refused: its project is not scored here
+            distinct,  # type: ignore[arg-type]  # read on first use; None where a cell was refused
             keys,
             "table",
             self.coded["level1"].codes,

@@ -57,7 +57,7 @@ def score_table_chunk(
         findings = review_batch(batch)
         writer = _Writer(chunk, batch)
         for k in members:
-            if k not in batch.errors:
+            if k not in batch.errors and k not in batch.unread:
                 items[k] = writer.item(k, findings[k])
     out: list[Item] = []
     for k in range(chunk.n):
@@ -100,7 +100,7 @@ class _Writer:
             heads.append(b"".join((b'{"level1":', level1, b',"level2":', level2, b',"name":', name,
                                    b',"category":', category, b",")))  # fmt: skip
         tails = [b',"deviation_reason":' + js(v) + b',"applicable":true}' for v in texts["deviation_reason"]]
-        mids = self._mids(np.unique(batch.ids).tolist())
+        mids = self._mids()
         self.flat: list[bytes] = [b","] * (4 * rows)
         self.flat[0::4] = list(map(heads.__getitem__, group.tolist()))
         self.flat[1::4] = list(map(mids.__getitem__, batch.ids.tolist()))
@@ -118,37 +118,24 @@ class _Writer:
         )
         self.grade, self.scheme_id = batch.grade, batch.scheme.id
 
-    def _mids(self, sids: list[int]) -> dict[int, bytes]:
-        """The part of a row's record its scored cells determine, per store entry (kept in the store:
-        a portfolio meets the same rows chunk after chunk)."""
+    def _mids(self) -> list[bytes]:
+        """The part of a row's record its scored cells determine, per store entry, kept in the store
+        beside the entries (a portfolio meets the same rows chunk after chunk): made for new ones."""
         store = self.batch.store
-        memo: dict[int, bytes] = store.memo.setdefault("json", {})
-        for sid in sids:
-            if sid in memo:
-                continue
-            o, row = store.outcomes[sid], store.prototypes[sid]
-            if o is None or row is None:  # the blank entry: rows of projects not scored here
-                memo[sid] = b""
-                continue
+        mids: list[bytes] = store.memo.setdefault("json", [b""])  # entry 0: the blank row
+        for sid in range(len(mids), len(store.prototypes)):
+            row, o = store.prototypes[sid], store.outcomes[sid]
+            assert row is not None and o is not None
             e = o.explanation
-            memo[sid] = orjson.dumps(
-                scored_fields(
-                    row.direction,
-                    row.target.raw,
-                    row.actual.raw,
-                    row.unit,
-                    row.weight,
-                    o.score,
-                    row.reported_score,
-                    o.completion,
-                    o.met,
-                    o.level,
-                    e.rule,
-                    e.formula,
-                    e.text,
-                )
-            )[1:-1]
-        return memo
+            mids.append(
+                orjson.dumps(
+                    scored_fields(
+                        row.direction, row.target.raw, row.actual.raw, row.unit, row.weight, o.score,
+                        row.reported_score, o.completion, o.met, o.level, e.rule, e.formula, e.text,
+                    )
+                )[1:-1]
+            )  # fmt: skip
+        return mids
 
     def item(self, k: int, findings: list) -> Item:
         project, budget = self.chunk.projects[k], self.batch.budgets[k]
@@ -184,7 +171,7 @@ class _Writer:
                 b',"indicators":[',
                 *rows,
                 b'],"findings":',
-                orjson.dumps([f.as_dict() for f in findings]),
+                orjson.dumps([f.as_dict() for f in findings]) if findings else b"[]",
                 b"}",
             )
         )

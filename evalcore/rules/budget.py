@@ -13,7 +13,7 @@ from ..model import ROLE_FUNDING, ROLE_TOTAL, BudgetRow, Project
 from ..quantities import with_unit
 from ..schemes import Scheme
 from .explain import Explanation, pct, pts, w
-from .indicators import cap, whole_points
+from .outcome import cap, whole_points
 from .rule import EPS, define
 
 _COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "全年执行数"))
@@ -122,37 +122,41 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         score = 0.0
         case = "not_scored" if rate is None else "shown_only"
         text = BUDGET_EXECUTION.text(
-            case, executed=executed_text, adjusted=adjusted_text, rate=pct(rate or 0.0, 2)
+            case, {"executed": executed_text, "adjusted": adjusted_text, "rate": pct(rate or 0.0, 2)}
         )
     elif rate is None:
-        score, text = 0.0, BUDGET_EXECUTION.text("no_budget", adjusted=adjusted_text)
+        score, text = 0.0, BUDGET_EXECUTION.text("no_budget", {"adjusted": adjusted_text})
     elif rule.floor is not None and rate < rule.floor:
         below_floor = True
         score = weight * rule.floor_score
         text = BUDGET_EXECUTION.text(
             "below_floor",
-            executed=executed_text,
-            adjusted=adjusted_text,
-            rate=pct(rate, 2),
-            floor=pct(rule.floor, 0),
-            weight=w(weight),
-            floor_score=pct(rule.floor_score, 0),
-            score=pts(score),
+            {
+                "executed": executed_text,
+                "adjusted": adjusted_text,
+                "rate": pct(rate, 2),
+                "floor": pct(rule.floor, 0),
+                "weight": w(weight),
+                "floor_score": pct(rule.floor_score, 0),
+                "score": pts(score),
+            },
         )
     else:
         score = weight * min(rate, 1.0)
         text = BUDGET_EXECUTION.text(
             "scored",
-            executed=executed_text,
-            adjusted=adjusted_text,
-            rate=pct(rate, 2),
-            capped=BUDGET_EXECUTION.templates["capped"] if rate > 1 else "",
-            weight=w(weight),
-            counted=pct(min(rate, 1.0), 2),
-            score=pts(score),
+            {
+                "executed": executed_text,
+                "adjusted": adjusted_text,
+                "rate": pct(rate, 2),
+                "capped": BUDGET_EXECUTION.templates["capped"] if rate > 1 else "",
+                "weight": w(weight),
+                "counted": pct(min(rate, 1.0), 2),
+                "score": pts(score),
+            },
         )
     if basis != "年度资金总额" and rows:
-        text = BUDGET_EXECUTION.text("basis", basis=basis, text=text)
+        text = BUDGET_EXECUTION.text("basis", {"basis": basis, "text": text})
     inputs = {
         "initial": initial,
         "adjusted": adjusted,

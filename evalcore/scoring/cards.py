@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..model import Indicator, Project
 from ..rules.budget import BudgetScore
-from ..rules.indicators import IndicatorScore
+from ..rules.outcome import IndicatorScore
 from ..schemes import Scheme
 
 

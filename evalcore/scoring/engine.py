@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import InputError, Where
 from ..model import IndicatorColumns, Project
 from ..rules.budget import BudgetScore, score_budget
-from ..rules.indicators import IndicatorScore
+from ..rules.outcome import IndicatorScore
 from ..rules.totals import grades, itemisation_gap, not_applicable_scale, official_total
 from ..schemes import Scheme
 from .cards import CategoryScore, Scorecard
@@ -35,7 +35,8 @@ class ScoredBatch:
     """Scores of a batch of projects under one scheme. Per row (input order, every project's rows
     together): the store entry and its figures; per project × category: itemised weight and score;
     per project: budget, dropped weight, scale, totals, grade. `errors[k]` holds why project k
-    could not be scored (its rows are then left out of every column that adds up)."""
+    could not be scored, and `unread` the projects with a row the carrier's reader refused (the
+    carrier says where); their rows are left out of every column that adds up."""
 
     scheme: Scheme
     projects: list[Project]
@@ -54,6 +55,7 @@ class ScoredBatch:
     total: np.ndarray  # float[n]
     grade: list[str]
     errors: dict[int, InputError] = field(default_factory=dict)
+    unread: set[int] = field(default_factory=set)  # projects with a row the carrier could not read
 
     def __len__(self) -> int:
         return len(self.projects)
@@ -93,8 +95,7 @@ class ScoredBatch:
                 cat.not_applicable.append(ind)
                 dropped.append(ind)
                 continue
-            o = store.outcomes[int(self.ids[i])]
-            assert o is not None
+            o = store.outcome(int(self.ids[i]))
             s = IndicatorScore(
                 ind, cat.name, ind.weight, o.score, o.completion, o.explanation, o.level, o.met, o.flags
             )
@@ -130,6 +131,9 @@ def score_batch(
     owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(columns.bounds))
     store = row_store(scheme, columns.space)
     ids = _row_ids(projects, columns, scheme, store, owner, live)
+    unread = set(np.unique(owner[ids < 0]).tolist())  # a row whose cells the carrier's reader refused
+    live[list(unread)] = False
+    ids[ids < 0] = 0
     category, errors = _categories(projects, columns, scheme, owner, live)
     for k in errors:
         live[k] = False
@@ -166,7 +170,7 @@ def score_batch(
     total = official_total(total_raw, scheme)
     return ScoredBatch(
         scheme, list(projects), columns, live, budgets, store, ids, owner, category, itemised, earned, dropped, scale,
-        total_raw, total, grades(total, scheme), errors,
+        total_raw, total, grades(total, scheme), errors, unread,
     )  # fmt: skip
 
 
@@ -187,11 +191,9 @@ def _row_ids(
     _, first, group = np.unique(code, return_index=True, return_inverse=True)
     firsts = first.tolist()
     distinct = [int(c) for c in cells[first].tolist()]
+    keys, rows_of = columns.keys, columns.distinct
     found = store.ids(
-        [columns.keys[c] for c in distinct],
-        [columns.distinct[c] for c in distinct],
-        years[firsts].tolist(),
-        scheme,
+        [keys[c] for c in distinct], lambda j: rows_of[distinct[j]], years[firsts].tolist(), scheme
     )
     ids[rows] = found[group.reshape(-1)]
     return ids
