@@ -339,7 +339,8 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 def test_tables_are_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     write_synthetic(tmp_path, 5000, seed=1)
-    assert time.perf_counter() - start < 15  # ~1 s on a laptop; 100,000 projects take ~15 s
+    # ~2 s on 2 quiet cores, every draft scored by the engine (~0.9 s before it was); 100,000 take ~40 s
+    assert time.perf_counter() - start < 15
 
 
 # ------------------------------------------------------------------ the sample data under data/
