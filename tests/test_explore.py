@@ -156,7 +156,7 @@ def test_child_tables_equal_score_json_row_for_row(sample: Portfolio, scored: di
             ]
         ].itertuples(index=False)
     )
-    assert len(got_ind) == len(want_ind) == 1246
+    assert len(got_ind) == len(want_ind) == 1244
     for g, w in zip(got_ind, want_ind, strict=True):
         assert all(close(a, b) for a, b in zip(g, w, strict=True)), (g, w)
     want_b = [
@@ -192,7 +192,7 @@ def test_child_tables_equal_score_json_row_for_row(sample: Portfolio, scored: di
             ["project_id", "code", "severity", "subject", "title", "message"]
         ].itertuples(index=False)
     ]
-    assert got_f == want_f and len(got_f) == 48
+    assert got_f == want_f and len(got_f) == 49
 
 
 # ---------------------------------------------------------------------------------------- variance
@@ -220,7 +220,21 @@ def test_variance_by_department_adds_up_to_the_projects(sample: Portfolio) -> No
     assert math.isclose(s["execution_rate"], p["executed"].sum() / p["adjusted"].sum())  # type: ignore[arg-type]
 
 
-def test_variance_by_project_and_item_and_their_flags(sample: Portfolio) -> None:
+def _overspent_items_are_r010(portfolio: Portfolio, overspent: int) -> None:
+    """`overspent` line items execute more than their budget, and each is an R010 finding (支出明细超出
+    预算), and the other way round."""
+    iv = portfolio.variance("item")
+    assert (
+        iv["overspent"].sum() == overspent
+        and (iv.loc[iv["overspent"], "执行"] > iv.loc[iv["overspent"], "全年"]).all()
+    )
+    r010 = portfolio.findings[portfolio.findings["code"] == "R010"]
+    assert sorted(zip(r010["project_id"], r010["subject"], strict=True)) == sorted(
+        zip(iv.loc[iv["overspent"], "project_id"], iv.loc[iv["overspent"], "item"], strict=True)
+    )
+
+
+def test_variance_by_project_and_item_and_their_flags(sample: Portfolio, tmp_path: Path) -> None:
     pv = sample.variance("project")
     p = sample.projects
     assert (
@@ -230,21 +244,20 @@ def test_variance_by_project_and_item_and_their_flags(sample: Portfolio) -> None
     )
     assert (pv["overspent"] == (p["executed"] > p["adjusted"] + 1e-6)).all()
     assert (pv["under_executed"] == (p["execution_rate"] < 0.9)).all()
-    assert pv["under_executed"].sum() == 29 and pv["overspent"].sum() == 1  # 执行率 104% in the sample
+    assert pv["under_executed"].sum() == 43 and pv["overspent"].sum() == 1  # 执行率 102% in the sample
     iv = sample.variance("item")
     items = sample.budget[sample.budget["role"] == "item"]
-    assert len(iv) == len(items) == 105 and list(iv["item"]) == list(items["source"])
-    assert (
-        iv["overspent"].sum() == 5
-        and (iv.loc[iv["overspent"], "执行"] > iv.loc[iv["overspent"], "全年"]).all()
-    )
+    assert len(iv) == len(items) == 131 and list(iv["item"]) == list(items["source"])
     names = dict(zip(p["project_id"], p["name"], strict=True))
     assert all(names[pid] == n for pid, n in zip(iv["project_id"], iv["name"], strict=True))
-    # every R010 finding (支出明细超出预算) is an overspent item, and the other way round
-    r010 = sample.findings[sample.findings["code"] == "R010"]
-    assert sorted(zip(r010["project_id"], r010["subject"], strict=True)) == sorted(
-        zip(iv.loc[iv["overspent"], "project_id"], iv.loc[iv["overspent"], "item"], strict=True)
-    )
+    _overspent_items_are_r010(sample, 0)  # the sample (seed 2024) has no overspent line item
+    # a synthetic portfolio that has them: one overspent item per item_overspent project
+    from evalcore.authoring.synth import defect_labels, write_synthetic
+
+    write_synthetic(tmp_path, 200, seed=11)
+    overspent = sum(kind == "item_overspent" for kind in defect_labels(200, seed=11).values())
+    assert overspent > 0
+    _overspent_items_are_r010(load_portfolio(tmp_path), overspent)
     with pytest.raises(ValueError, match="by must be one of"):
         sample.variance("year")
 
@@ -267,7 +280,7 @@ def test_filter_is_a_masked_view_without_rescoring(sample: Portfolio) -> None:
     with pytest.raises(KeyError, match="当前筛选结果"):
         f.project(other)
     g = sample.filter(grade="良")
-    assert set(g.projects["grade"]) == {"良"} and len(g) == 3
+    assert set(g.projects["grade"]) == {"良"} and len(g) == 2
     r = sample.filter(
         rate=(0.8, 0.95)
     )  # bounds inclusive (a rate of 95% computed as 0.9500000000000001 is in)
@@ -524,9 +537,7 @@ def test_notebook_headless_over_the_sample(tmp_path: Path, sample: Portfolio) ->
     nb = _run(tmp_path, SAMPLE)
     _check_clean_and_complete(nb, len(sample))
     html = "".join(o.get("data", {}).get("text/html", "") for o in _outputs(nb)[0])
-    assert (
-        "28,027.00" in html and "江城市人力资源和社会保障局" in html
-    )  # the sample's 全年预算, its largest department
+    assert "28,660.60" in html and "江城市生态环境局" in html  # the sample's 全年预算, its largest department
 
 
 def test_notebook_headless_over_2000_synthetic_projects(tmp_path: Path) -> None:
