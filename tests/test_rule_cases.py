@@ -31,6 +31,8 @@ DOMAIN.md; the comment beside it shows the arithmetic.
 from __future__ import annotations
 
 import copy
+import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,9 @@ import yaml
 from conftest import project_doc, scheme_doc, write_scheme
 
 import evalcore
+from evalcore.authoring.writers import write_tables
 from evalcore.errors import InputError
+from evalcore.pipeline import score_stream
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 CASE_KEYS = {"name", "reference", "scheme", "input", "output", "fill"}
@@ -178,3 +182,98 @@ def _check(case: dict, tmp_path: Path) -> None:
         assert code in codes, f"{code} expected among {sorted(codes)}"
     for code in findings.get("absent") or []:
         assert code not in codes, [f.message for f in ev.findings if f.code == code]
+
+
+# ------------------------------------------------------------------- every case through the tables
+
+
+@pytest.fixture(scope="module")
+def through_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every case as one project of a single portfolio table folder, scored as `score --json` scores
+    a province: read column by column, in chunks, through the fork pool (chunks are made small so
+    the cases spread over many chunks and both workers). A case's scheme travels as the project's
+    `scheme` cell (a built-in id or the path of the case's scheme file)."""
+    base = tmp_path_factory.mktemp("rule-cases")
+    docs, files = [], []
+    for n, param in enumerate(CASES):
+        case = param.values[0]
+        given = copy.deepcopy(case.get("input") or {})
+        indicators = given.pop("indicators", [])
+        if case.get("fill"):
+            indicators = _fill(indicators)
+        spec = case.get("scheme")
+        if isinstance(spec, dict):
+            given["scheme"] = str(
+                write_scheme(base, scheme_doc(spec.get("base", "self-2020"), spec.get("set")))
+            )
+        elif spec:
+            given["scheme"] = spec
+        given["project_id"] = f"case-{n:03d}"
+        doc = project_doc(indicators, given.pop("budget", None), **given)
+        docs.append(doc)
+        path = base / "files" / f"{doc['project_id']}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        files.append(path)
+    write_tables(docs, base / "tables")
+    out: dict[str, Any] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(score_stream, "CHUNK", 4)
+        mp.setattr(score_stream, "PARALLEL_FROM", 8)
+        for kind, paths in (("tables", [base / "tables"]), ("files", files)):
+            buf = io.BytesIO()
+            score_stream.write_scored_json(paths, buf, None, workers=2)
+            document = json.loads(buf.getvalue())
+            out[kind] = {p["project_id"]: p for p in document["projects"]}
+            out[f"{kind} errors"] = {e.get("project_id"): e["message"] for e in document["errors"]}
+    return out
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rule_case_through_portfolio_tables(
+    case: dict, request: pytest.FixtureRequest, through_tables: dict
+) -> None:
+    """The same case, scored from portfolio tables: what the case expects, and the very record a
+    single YAML file of the same project gets (but for the file it came from)."""
+    pid = f"case-{[p.id for p in CASES].index(request.node.callspec.id):03d}"
+    out = case["output"]
+    if "error" in out:
+        assert pid not in through_tables["tables"]
+        assert out["error"] in through_tables["tables errors"][pid]
+        return
+    record = through_tables["tables"][pid]
+    single = dict(through_tables["files"][pid])
+    assert {**record, "source": ""} == {**single, "source": ""}
+    try:
+        _check_record(out, record)
+    except AssertionError as exc:
+        raise AssertionError(f"{case.get('name')}: {exc}") from exc
+
+
+def _check_record(out: dict, record: dict) -> None:
+    scored = {i["name"]: i for i in record["indicators"] if i["applicable"]}
+    for name, expected in (out.get("scores") or {}).items():
+        assert scored[name]["score"] == pytest.approx(expected, abs=SCORE_TOL), scored[name]["explanation"]
+    for name in out.get("not_applicable") or []:
+        assert name not in scored and name in {i["name"] for i in record["indicators"]}
+    for name, level in (out.get("levels") or {}).items():
+        assert scored[name]["level"] == level
+    for name, text in (out.get("explanations") or {}).items():
+        assert text in scored[name]["explanation"]
+    budget = record["budget"]
+    if "budget_score" in out:
+        assert budget["score"] == pytest.approx(out["budget_score"], abs=SCORE_TOL), budget["explanation"]
+    for key in ("execution_rate", "initial_rate"):
+        if key in out:
+            assert budget[key] == pytest.approx(out[key], abs=RATE_TOL)
+    if "budget_explanation" in out:
+        assert out["budget_explanation"] in budget["explanation"]
+    if "total" in out:
+        assert record["total"] == pytest.approx(out["total"], abs=1e-9)
+    if "grade" in out:
+        assert record["grade"] == out["grade"]
+    codes = {f["code"] for f in record["findings"]}
+    for code in (out.get("findings") or {}).get("present") or []:
+        assert code in codes, f"{code} expected among {sorted(codes)}"
+    for code in (out.get("findings") or {}).get("absent") or []:
+        assert code not in codes

@@ -178,10 +178,12 @@ def _quiet_interrupt() -> None:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    pool.shutdown(wait=False, cancel_futures=True)
+    """Kill the workers, then shut the pool down: shut down first, a worker could still be reading
+    its next job from the call queue as the pool closed it, and die of an EOFError traceback."""
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(Exception):
             proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _dask(
