@@ -89,6 +89,11 @@ COMPARATOR_WORDS = {
 NEGATORS = ("不", "没", "未", "无", "非")
 
 # -- grades (等级) -----------------------------------------------------------------------------
+#: The grades of the 2020 rules (财预〔2020〕10号), best first. Their lower bounds are a scheme's
+#: (`grades:`); a scheme may name grades of its own.
+EXCELLENT, GOOD, FAIR, POOR = "优", "良", "中", "差"
+GRADE_NAMES = (EXCELLENT, GOOD, FAIR, POOR)
+
 #: Endings people add to a grade's name on a form: 优秀 for 优, 良好 for 良, 中等 for 中.
 GRADE_ENDINGS = "秀好等"
 

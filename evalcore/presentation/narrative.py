@@ -12,6 +12,7 @@ from ..evaluation import Evaluation
 from ..quantities import format_number as fmt
 from ..rules import IndicatorScore
 from ..scoring import CategoryScore
+from ..vocabulary import EXCELLENT, FAIR, GOOD, POOR, UPWARD
 
 LOW_EXECUTION = 0.9
 BUDGET_CUT_NOTICE = 0.1  # 全年预算 below 年初 by more than this: say the rate flatters
@@ -135,7 +136,7 @@ def suggestions(ev: Evaluation) -> list[str]:
         s
         for s in c.indicators
         if s.completion is not None
-        and s.indicator.direction in ("≥", ">", "=")
+        and s.indicator.direction in UPWARD
         and s.completion >= c.scheme.quantitative.over_achievement.threshold
     ]
     if high:
@@ -154,10 +155,10 @@ def suggestions(ev: Evaluation) -> list[str]:
     if "R011" in codes:
         out.append("部分指标缺少度量单位或无法计量：建议补充单位、细化量化指标，使目标可衡量。")
     by_grade = {
-        "优": "绩效优秀：建议继续予以支持，保持预算安排。",
-        "良": "绩效良好：建议在保持预算安排的同时，针对上述问题加以改进。",
-        "中": "绩效一般：建议压减下年度预算规模，并限期整改。",
-        "差": "绩效较差：建议暂停或大幅压减该项目预算，组织专项整改。",
+        EXCELLENT: "绩效优秀：建议继续予以支持，保持预算安排。",
+        GOOD: "绩效良好：建议在保持预算安排的同时，针对上述问题加以改进。",
+        FAIR: "绩效一般：建议压减下年度预算规模，并限期整改。",
+        POOR: "绩效较差：建议暂停或大幅压减该项目预算，组织专项整改。",
     }
     out.append(by_grade.get(c.grade, f"评价等级「{c.grade}」：请按本地绩效结果应用办法处理。"))
     return out

@@ -1,13 +1,16 @@
 """Grade colours, one table for every place a grade is coloured: the cards, the portfolio index
-(page and charts) and the explorer's charts. Plain strings, no import: a card stays light."""
+(page and charts) and the explorer's charts. Plain strings (the grade names from the vocabulary):
+a card stays light."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..vocabulary import GRADE_NAMES
+
 __all__ = ["GRADE_COLOURS", "OTHER_COLOURS", "grade_colour"]
 
-GRADE_COLOURS = {"优": "#2f855a", "良": "#2b6cb0", "中": "#d69e2e", "差": "#c53030"}
+GRADE_COLOURS = dict(zip(GRADE_NAMES, ("#2f855a", "#2b6cb0", "#d69e2e", "#c53030"), strict=True))
 OTHER_COLOURS = ("#805ad5", "#319795", "#718096", "#b83280", "#975a16")
 
 

@@ -21,10 +21,9 @@ from urllib.parse import quote
 import orjson
 
 from ..errors import EvalcoreError
-from ..schemes import builtin_ids, get_scheme
+from ..schemes import builtin_ids, default_scheme_id, get_scheme
 
 __all__ = [
-    "DEFAULT_GRADES",
     "FAILED",
     "INVALID",
     "Headline",
@@ -36,7 +35,6 @@ __all__ = [
     "where_file",
 ]
 
-DEFAULT_GRADES: tuple[tuple[str, float], ...] = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
 FAILED, INVALID = "failed", "invalid"
 MAX_REASON = 300  # characters of a failure reason
 
@@ -156,7 +154,8 @@ class PortfolioIndex:
 
     # -- figures ---------------------------------------------------------------------------------
     def _grade_bands(self) -> tuple[tuple[str, float], ...]:
-        """(grade, lower bound) of the scheme most projects use, when it is a built-in one; else 优良中差."""
+        """(grade, lower bound) of the scheme most projects use, when it is a built-in one; else the
+        self-evaluation default's (优良中差)."""
         known = set(builtin_ids())
         used = Counter(str(r.get("scheme")) for r in self.rows if str(r.get("scheme")) in known)
         for scheme_id, _n in sorted(used.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -164,7 +163,7 @@ class PortfolioIndex:
                 return tuple((g.name, float(g.min)) for g in get_scheme(scheme_id).grades)
             except EvalcoreError:
                 continue
-        return DEFAULT_GRADES
+        return tuple((g.name, float(g.min)) for g in get_scheme(default_scheme_id("self")).grades)
 
     def _grade_order(self) -> list[str]:
         order = [name for name, _min in self.grade_bands]

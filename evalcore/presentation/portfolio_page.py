@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..findings import titles
+from ..vocabulary import GRADE_NAMES
 from .charts.portfolio import (
     departments_by_score,
     execution_vs_score,
@@ -35,7 +36,7 @@ from .provenance import report_time
 __all__ = ["TITLE", "IndexPage", "open_index"]
 
 TITLE = "项目支出绩效评价 · 项目总览"
-GRADE_CLASS = {"优": "grade-y", "良": "grade-l", "中": "grade-d", "差": "grade-c"}
+GRADE_CLASS = dict(zip(GRADE_NAMES, ("grade-y", "grade-l", "grade-d", "grade-c"), strict=True))
 STATUS_LABELS = {FAILED: "报告生成失败", INVALID: "输入无效"}
 
 

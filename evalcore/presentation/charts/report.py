@@ -19,6 +19,7 @@ from matplotlib.ticker import PercentFormatter
 from ...quantities import format_number
 from ...rules.explain import pct, pts
 from ...scoring import Scorecard
+from ...vocabulary import DOWNWARD
 from .base import (
     BUDGET,
     EARNED,
@@ -113,7 +114,6 @@ def _draw_categories(card: Scorecard) -> Figure:
 
 TOP_TICKS = 18.0  # points: the height of tick labels drawn above the axes
 COMPLETION_AXIS_CAP = 2.0  # bars past 200% stop at the axis edge; their label gives the value
-_REVERSE = ("≤", "<")
 
 
 def completion_chart(card: Scorecard) -> bytes | None:
@@ -133,7 +133,7 @@ def _draw_completion(rows: list) -> Figure:
     ax = fig.add_subplot()
     lift = TOP_TICKS if compact else 0.0  # a tall chart has its scale on top too: title and note go above it
     ax.set_title("定量指标完成率（实际值 ÷ 目标值）", pad=STYLE["axes.titlepad"] + lift)
-    if any(s.indicator.direction in _REVERSE for s in rows):
+    if any(s.indicator.direction in DOWNWARD for s in rows):
         subtitle(ax, "名称后标（≤）或（<）的为反向指标：实际值不超过目标值即达到目标", lift)
     widest = max(min(s.completion, COMPLETION_AXIS_CAP) for s in rows)
     right = max(1.2, widest * 1.2)
@@ -155,7 +155,7 @@ def _draw_completion(rows: list) -> Figure:
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
         )
         direction = s.indicator.direction
-        suffix = f"（{direction}）" if direction in _REVERSE else ""
+        suffix = f"（{direction}）" if direction in DOWNWARD else ""
         name = clean(s.indicator.name)
         labels.append(wrap(name, 34, 1, suffix) if compact else wrap(name, 24, 2, suffix))
     ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.1)

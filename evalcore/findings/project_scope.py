@@ -1,0 +1,149 @@
+"""Scopes of a whole project: each category (一级指标) of each scored project (`category`) and the
+project itself (`project`: reported total and grade, itemisation)."""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from ..rules.totals import FULL_MARKS, grade, grades, itemisation_gap
+from ..scoring import ScoredBatch
+from ..vocabulary import same_grade
+from .view import View
+
+
+class Categories(View):
+    """Scope `category`: each category (一级指标) of the scheme in each scored project.
+    Columns: weight (the scheme's), itemised (indicator weights, and the budget's where it sits),
+    gap (weight the form did not itemise, negative beyond it; 0 within the weight tolerance).
+    Fields: category, weight, itemised, gap (weight − itemised), excess (itemised − weight)."""
+
+    scope = "category"
+
+    def __init__(self, batch: ScoredBatch) -> None:
+        super().__init__(batch)
+        ncat = len(batch.scheme.categories)
+        live = np.nonzero(batch.live)[0]
+        self.project = np.repeat(live, ncat)
+        self.order = np.tile(np.arange(ncat, dtype=np.int64), len(live))
+        self.weight = np.tile(
+            np.array([c.weight for c in batch.scheme.categories], dtype=np.float64), len(live)
+        )
+        self.itemised = batch.itemised[live].reshape(-1)
+        self.gap = itemisation_gap(self.weight, self.itemised, batch.scheme)
+
+    def subject(self, j: int) -> str:
+        return self.scheme.categories[int(self.order[j])].name
+
+    def fields(self, j: int) -> dict[str, Any]:
+        w, it = float(self.weight[j]), float(self.itemised[j])
+        return {"category": self.subject(j), "weight": w, "itemised": it, "gap": w - it, "excess": it - w}
+
+
+class Projects(View):
+    """Scope `project`: each scored project.
+
+    Columns: total, total_raw, reported_total (NaN: none), has_reported_total, parts_complete
+    (every applicable indicator, and the budget where it has points, carries a 自评得分),
+    reported_sum (those scores added, rescaled like the total), itemised_total, over_itemised (some
+    category itemises more than its weight), has_reported_grade, grade_matches.
+    Fields: total, total_raw, grade, reported_total, reported_sum, sum_gap, reported_grade,
+    expected_grade (the grade of the reported total), scheme (its id); `batch` and `k` for a
+    message written as a function."""
+
+    scope = "project"
+
+    def __init__(self, batch: ScoredBatch) -> None:
+        super().__init__(batch)
+        self.project = np.nonzero(batch.live)[0]
+        self.order = np.zeros(len(self.project), dtype=np.int64)
+        self.facts = [batch.projects[k] for k in self.project.tolist()]
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        return self.batch.total[self.project]
+
+    @cached_property
+    def total_raw(self) -> np.ndarray:
+        return self.batch.total_raw[self.project]
+
+    @cached_property
+    def reported_total(self) -> np.ndarray:
+        return np.array([math.nan if p.reported_total is None else p.reported_total for p in self.facts])
+
+    @cached_property
+    def has_reported_total(self) -> np.ndarray:
+        return ~np.isnan(self.reported_total)
+
+    @cached_property
+    def _row_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per project: applicable rows without a 自评得分, and the sum of those with one."""
+        b = self.batch
+        rows = b.live[b.owner] & b.columns.applicable
+        reported = b.column("reported")[rows]
+        owner = b.owner[rows]
+        missing = np.bincount(owner, weights=np.isnan(reported), minlength=len(b))
+        sums = np.zeros(len(b))
+        np.add.at(sums, owner, np.nan_to_num(reported))
+        return missing[self.project], sums[self.project]
+
+    @cached_property
+    def parts_complete(self) -> np.ndarray:
+        missing, _ = self._row_sums
+        budgets = [self.batch.budgets[k] for k in self.project.tolist()]
+        budget_given = np.array([b.reported_score is not None or b.weight <= 0 for b in budgets], dtype=bool)  # type: ignore[union-attr]
+        return (missing == 0) & budget_given
+
+    @cached_property
+    def reported_sum(self) -> np.ndarray:
+        _, sums = self._row_sums
+        budget = np.array([self.batch.budgets[k].reported_score or 0.0 for k in self.project.tolist()])  # type: ignore[union-attr]
+        return (sums + budget) * self.batch.scale[self.project]
+
+    @cached_property
+    def itemised_total(self) -> np.ndarray:
+        return np.array([sum(r) for r in self.batch.itemised[self.project].tolist()], dtype=np.float64)
+
+    @cached_property
+    def over_itemised(self) -> np.ndarray:
+        weights = np.array([c.weight for c in self.scheme.categories], dtype=np.float64)
+        return (itemisation_gap(weights, self.batch.itemised[self.project], self.scheme) < 0).any(axis=1)
+
+    @cached_property
+    def has_reported_grade(self) -> np.ndarray:
+        return np.array([bool(p.reported_grade) for p in self.facts], dtype=bool)
+
+    @cached_property
+    def grade_matches(self) -> np.ndarray:
+        graded = [
+            (j, p) for j, p in enumerate(self.facts) if p.reported_grade and p.reported_total is not None
+        ]
+        expected = grades(np.array([p.reported_total for _, p in graded], dtype=np.float64), self.scheme)
+        out = np.ones(len(self.facts), dtype=bool)
+        for (j, p), name in zip(graded, expected, strict=True):
+            out[j] = same_grade(p.reported_grade, name)  # type: ignore[arg-type]
+        return out
+
+    def fields(self, j: int) -> dict[str, Any]:
+        k = int(self.project[j])
+        p = self.facts[j]
+        reported = p.reported_total
+        reported_sum = float(self.reported_sum[j])
+        return {
+            "batch": self.batch,
+            "k": k,
+            "total": float(self.batch.total[k]),
+            "total_raw": float(self.batch.total_raw[k]),
+            "grade": self.batch.grade[k],
+            "reported_total": reported,
+            "reported_sum": reported_sum,
+            "sum_gap": abs(reported - reported_sum) if reported is not None else None,
+            "reported_grade": p.reported_grade,
+            "expected_grade": grade(reported, self.scheme) if reported is not None else None,
+            "scheme": self.scheme.id,
+            "itemised_total": float(self.itemised_total[j]),
+            "full_marks": FULL_MARKS,
+        }
