@@ -3,10 +3,15 @@ at module level or inside a function, counts: a function-level import is still a
 
 - the core (inputs, model, schemes, rules, scoring, review, evaluation) imports nothing from the
   presentation, the pipeline, the authoring tools or the CLI;
-- the Portfolio DataFrame API (explore.py) imports nothing from the presentation;
+- the Portfolio DataFrame API (the explore package) imports nothing from the presentation;
 - no two modules import each other, directly or through others;
-- in the presentation layer no private name (leading underscore) is used across modules, and no
-  module is longer than 500 lines.
+- anywhere in the package no private name (leading underscore) is used across modules, and no module
+  is longer than 500 lines, except `authoring/catalog.py`: a data table of departments and project
+  kinds, long because the city is large, not because it holds several jobs.
+
+Cases known today in modules being changed elsewhere are listed in KNOWN_PRIVATE and KNOWN_LONG: each
+is a strict expected failure, so it shows in every run with its reason, and its entry must go once the
+module is fixed (the test then passes unexpectedly and fails the run). Every other module is checked.
 """
 
 from __future__ import annotations
@@ -21,6 +26,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "evalcore"
 CORE = ("inputs", "model", "schemes", "rules", "scoring", "review", "evaluation")
 OUTER = ("presentation", "pipeline", "authoring", "cli")
 MAX_LINES = 500
+#: Longer than MAX_LINES by nature: data, not code with several jobs.
+LONG_EXEMPT = {"evalcore.authoring.catalog": "a data table of departments and project kinds"}
+#: Private names used across modules, known in modules others are changing (module → where).
+KNOWN_PRIVATE = {
+    "evalcore.pipeline.batch": "pipeline/batch.py:38 imports render._atomic_write",
+    "evalcore.pipeline.portfolio": "pipeline/portfolio.py:28-29 import render._atomic_write, render._keep_failed",
+}
+#: Modules over MAX_LINES, known in modules others are changing (module → why it is listed).
+KNOWN_LONG = {"evalcore.findings.subjects": "findings/subjects.py has 502 lines"}
 
 
 @dataclass
@@ -31,10 +45,10 @@ class Module:
     private: list[str] = field(default_factory=list)  # "module._name" it uses from another module
 
 
-def _modules() -> dict[str, Module]:
+def _modules(package: Path = PACKAGE) -> dict[str, Module]:
     found: dict[str, Module] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()
         found[".".join(parts)] = Module(".".join(parts), path)
@@ -104,7 +118,9 @@ def test_the_core_imports_nothing_from_the_outer_layers(core: str) -> None:
 
 
 def test_the_portfolio_api_imports_nothing_from_the_presentation() -> None:
-    assert not {t for t in MODULES["evalcore.explore"].imports if _in(t, "presentation")}
+    explore = [m for m in MODULES.values() if _in(m.name, "explore")]
+    assert len(explore) > 1  # the package and its modules
+    assert not {f"{m.name} → {t}" for m in explore for t in m.imports if _in(t, "presentation")}
 
 
 def test_no_import_cycles() -> None:
@@ -138,16 +154,53 @@ def test_no_import_cycles() -> None:
     assert cycles == []
 
 
-def test_no_private_name_crosses_a_presentation_module() -> None:
-    bad = {f"{m.name} uses {p}" for m in MODULES.values() if _in(m.name, "presentation") for p in m.private}
+def _lines(m: Module) -> int:
+    return len(m.path.read_text(encoding="utf-8").splitlines())
+
+
+def _known(cases: dict[str, str]) -> list:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why)) for name, why in cases.items()
+    ]
+
+
+def test_the_private_name_reader_is_not_blind(tmp_path: Path) -> None:
+    """On a small package: a private name imported from a sibling and one read through a module alias
+    are seen; a module's own private names and dunders are not."""
+    package = tmp_path / "evalcore"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "a.py").write_text("def _hidden(): ...\n_own = _hidden()\n")
+    (package / "sub" / "b.py").write_text("from .a import _hidden, __doc__\nfrom . import a\nx = a._other\n")
+    found = _modules(package)
+    assert sorted(found["evalcore.sub.b"].private) == ["evalcore.sub.a._hidden", "evalcore.sub.a._other"]
+    assert found["evalcore.sub.a"].private == []
+
+
+def test_every_exemption_and_known_case_names_a_module() -> None:
+    assert {*LONG_EXEMPT, *KNOWN_PRIVATE, *KNOWN_LONG} <= set(MODULES)
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    bad = {f"{m.name} uses {p}" for m in MODULES.values() if m.name not in KNOWN_PRIVATE for p in m.private}
     assert not bad
 
 
-def test_no_presentation_module_is_over_500_lines() -> None:
+@pytest.mark.parametrize("name", _known(KNOWN_PRIVATE))
+def test_known_private_names_crossing_modules(name: str) -> None:
+    assert not MODULES[name].private
+
+
+def test_no_module_is_over_500_lines() -> None:
     long = {
         m.name: n
         for m in MODULES.values()
-        if _in(m.name, "presentation")
-        and (n := len(m.path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+        if m.name not in LONG_EXEMPT and m.name not in KNOWN_LONG and (n := _lines(m)) > MAX_LINES
     }
     assert not long
+
+
+@pytest.mark.parametrize("name", _known(KNOWN_LONG))
+def test_known_modules_over_500_lines(name: str) -> None:
+    assert _lines(MODULES[name]) <= MAX_LINES
