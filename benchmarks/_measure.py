@@ -74,7 +74,7 @@ def synth_version() -> str:
     """A digest of the code that writes synthetic portfolios: data kept from an older `synth` is
     not measured as if it were today's (it differs, and so do the timings)."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "evalcore" / "authoring").glob("*.py")):
+    for path in sorted((ROOT / "evalcore" / "authoring").rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 

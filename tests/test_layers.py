@@ -3,10 +3,12 @@ at module level or inside a function, counts: a function-level import is still a
 
 - the core (inputs, model, schemes, rules, scoring, review, evaluation) imports nothing from the
   presentation, the pipeline, the authoring tools or the CLI;
-- the Portfolio DataFrame API (explore.py) imports nothing from the presentation;
+- the Portfolio DataFrame API (the explore package) imports nothing from the presentation;
 - no two modules import each other, directly or through others;
-- in the presentation layer no private name (leading underscore) is used across modules, and no
-  module is longer than 500 lines.
+- anywhere in the package no private name (leading underscore) is used across modules, and no module
+  is longer than 500 lines, except `authoring/catalog.py`: a data table of departments and project
+  kinds, long because the city is large, not because it holds several jobs.
+
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "evalcore"
-CORE = ("inputs", "model", "schemes", "rules", "scoring", "review", "evaluation")
+CORE = (
+    "vocabulary", "fields", "errors", "quantities", "inputs", "model", "schemes", "rules", "scoring", "findings",
+    "review", "evaluation",
+)  # fmt: skip
 OUTER = ("presentation", "pipeline", "authoring", "cli")
 MAX_LINES = 500
+#: Longer than MAX_LINES by nature: data, not code with several jobs.
+LONG_EXEMPT = {"evalcore.authoring.catalog": "a data table of departments and project kinds"}
 
 
 @dataclass
@@ -31,10 +38,10 @@ class Module:
     private: list[str] = field(default_factory=list)  # "module._name" it uses from another module
 
 
-def _modules() -> dict[str, Module]:
+def _modules(package: Path = PACKAGE) -> dict[str, Module]:
     found: dict[str, Module] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()
         found[".".join(parts)] = Module(".".join(parts), path)
@@ -104,7 +111,9 @@ def test_the_core_imports_nothing_from_the_outer_layers(core: str) -> None:
 
 
 def test_the_portfolio_api_imports_nothing_from_the_presentation() -> None:
-    assert not {t for t in MODULES["evalcore.explore"].imports if _in(t, "presentation")}
+    explore = [m for m in MODULES.values() if _in(m.name, "explore")]
+    assert len(explore) > 1  # the package and its modules
+    assert not {f"{m.name} → {t}" for m in explore for t in m.imports if _in(t, "presentation")}
 
 
 def test_no_import_cycles() -> None:
@@ -138,16 +147,33 @@ def test_no_import_cycles() -> None:
     assert cycles == []
 
 
-def test_no_private_name_crosses_a_presentation_module() -> None:
-    bad = {f"{m.name} uses {p}" for m in MODULES.values() if _in(m.name, "presentation") for p in m.private}
+def _lines(m: Module) -> int:
+    return len(m.path.read_text(encoding="utf-8").splitlines())
+
+
+def test_the_private_name_reader_is_not_blind(tmp_path: Path) -> None:
+    """On a small package: a private name imported from a sibling and one read through a module alias
+    are seen; a module's own private names and dunders are not."""
+    package = tmp_path / "evalcore"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "a.py").write_text("def _hidden(): ...\n_own = _hidden()\n")
+    (package / "sub" / "b.py").write_text("from .a import _hidden, __doc__\nfrom . import a\nx = a._other\n")
+    found = _modules(package)
+    assert sorted(found["evalcore.sub.b"].private) == ["evalcore.sub.a._hidden", "evalcore.sub.a._other"]
+    assert found["evalcore.sub.a"].private == []
+
+
+def test_every_exemption_names_a_module() -> None:
+    assert set(LONG_EXEMPT) <= set(MODULES)
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    bad = {f"{m.name} uses {p}" for m in MODULES.values() for p in m.private}
     assert not bad
 
 
-def test_no_presentation_module_is_over_500_lines() -> None:
-    long = {
-        m.name: n
-        for m in MODULES.values()
-        if _in(m.name, "presentation")
-        and (n := len(m.path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
-    }
+def test_no_module_is_over_500_lines() -> None:
+    long = {m.name: n for m in MODULES.values() if m.name not in LONG_EXEMPT and (n := _lines(m)) > MAX_LINES}
     assert not long

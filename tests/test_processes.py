@@ -213,7 +213,7 @@ print(calls)
 real(0o027)
 print(oct(render.file_mode()), calls)
 path = render.Path("probe.html")
-render._atomic_write(path, b"x")
+render.atomic_write(path, b"x")
 print(oct(path.stat().st_mode & 0o777))
 print(oct(render._umask_by_setting()), oct(real(0o027)))
 """

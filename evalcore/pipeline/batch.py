@@ -35,7 +35,7 @@ from ..errors import EvalcoreError, InputError, ReportError
 from ..presentation.cells import safe_cell
 from .plan import Job, Plan, plan_batch
 from .processes import start_method
-from .render import _atomic_write, make_exporter, recorded_key, render_project
+from .render import atomic_write, make_exporter, recorded_key, render_project
 
 DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
 _EXPORTER = None  # one per worker process: template loading is the slow part of an export
@@ -241,7 +241,7 @@ class BatchResult:
 
 
 def write_manifest(out_dir: Path, entries: list[dict]) -> None:
-    _atomic_write(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
+    atomic_write(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
 
 
 SUMMARY_COLUMNS = (
@@ -270,13 +270,13 @@ def _neutralise(value: object) -> object:
 
 
 def write_summary(out_dir: Path, rows: list[dict]) -> None:
-    _atomic_write(out_dir / "summary.json", orjson.dumps({"projects": rows}, option=orjson.OPT_INDENT_2))
+    atomic_write(out_dir / "summary.json", orjson.dumps({"projects": rows}, option=orjson.OPT_INDENT_2))
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow([label for _, label in SUMMARY_COLUMNS])
     for r in rows:
         w.writerow([_neutralise(r.get(k)) if r.get(k) is not None else "" for k, _ in SUMMARY_COLUMNS])
-    _atomic_write(
+    atomic_write(
         out_dir / "summary.csv", buf.getvalue().encode("utf-8-sig")
     )  # BOM: Excel opens Chinese intact
 

@@ -25,11 +25,11 @@ from ..errors import ReportError
 from .render import (
     DEFAULT_TIMEOUT,
     TEMPLATES,
-    _atomic_write,
-    _keep_failed,
+    atomic_write,
     execute,
     file_mode,
     find_notebook,
+    keep_failed,
     make_exporter,
 )
 
@@ -129,12 +129,12 @@ def render_index(
             },
         )
     except ReportError as exc:
-        exc.notebook = _keep_failed(tmp, failed)
+        exc.notebook = keep_failed(tmp, failed)
         raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _atomic_write(html_path, body.encode("utf-8"))
+    atomic_write(html_path, body.encode("utf-8"))
     os.chmod(tmp, file_mode())
     os.replace(tmp, nb_path)
     failed.unlink(missing_ok=True)

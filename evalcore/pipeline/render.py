@@ -154,7 +154,7 @@ class Rendered:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -291,7 +291,7 @@ def execute(
     return nb
 
 
-def _keep_failed(tmp: Path, failed: Path) -> Path | None:
+def keep_failed(tmp: Path, failed: Path) -> Path | None:
     """Move a failed run's notebook to `.failed/` for audit; None when there is nothing to keep."""
     if tmp.exists() and tmp.stat().st_size:
         failed.parent.mkdir(exist_ok=True)
@@ -387,17 +387,17 @@ def render_project(
             )
             timings["export"] = time.perf_counter() - t2
         except ReportError as exc:
-            exc.notebook = _keep_failed(tmp, failed)
+            exc.notebook = keep_failed(tmp, failed)
             raise
         except (KeyboardInterrupt, SystemExit):
             tmp.unlink(missing_ok=True)
             raise
         except Exception as exc:  # the export (or anything unforeseen): still one error naming the project
             raise ReportError(
-                p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", _keep_failed(tmp, failed)
+                p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", keep_failed(tmp, failed)
             ) from None
         try:
-            _atomic_write(html_path, body.encode("utf-8"))
+            atomic_write(html_path, body.encode("utf-8"))
             os.chmod(tmp, file_mode())
             os.replace(tmp, nb_path)
         except OSError as exc:

@@ -52,7 +52,7 @@ def _portfolio(portfolio: Portfolio) -> str:
 CARDS = (
     ("evalcore.model", "Project", _project),
     ("evalcore.evaluation", "Evaluation", _evaluation),
-    ("evalcore.explore", "Portfolio", _portfolio),
+    ("evalcore.explore.portfolio", "Portfolio", _portfolio),
 )
 
 

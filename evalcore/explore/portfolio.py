@@ -1,0 +1,236 @@
+"""`Portfolio`: a view of one loaded portfolio. Its tables are the full tables cut by a mask of
+projects (cut when first asked for, then kept); `filter` gives a narrower view, `variance` and
+`summary` the figures of this one, `project` an evaluation. Nothing is re-read or re-scored.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..evaluation import Evaluation
+from .columns import BY, UNDER_EXECUTED
+from .tables import Tables
+from .variance import department_variance, item_variance, project_variance
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+
+def _as_set(value: object) -> set[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {value}
+    return {str(v) for v in value}  # type: ignore[attr-defined]
+
+
+class Portfolio:
+    """Scored projects as DataFrames; `filter` gives a cheap view, `variance` the budget variance."""
+
+    def __init__(
+        self, base: Tables, keep: np.ndarray | None = None, filters: dict[str, object] | None = None
+    ) -> None:
+        self._base = base
+        self._keep = keep  # None: every project
+        self.filters: dict[str, object] = dict(filters or {})
+        self._cache: dict[object, object] = {}
+
+    # -- tables ------------------------------------------------------------------------------------
+    def _cut(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            full = getattr(self._base, name)
+            if self._keep is None:
+                self._cache[name] = full
+            else:
+                pos = {
+                    "projects": None,
+                    "indicators": self._base.indicator_pos,
+                    "budget": self._base.budget_pos,
+                    "findings": self._base.finding_pos,
+                }[name]
+                self._cache[name] = full[self._keep if pos is None else self._keep[pos]]
+        return self._cache[name]  # type: ignore[return-value]
+
+    # Each property returns a shallow copy: with pandas' copy-on-write, changing it (a new column,
+    # an edited value) copies what it touches and never alters the portfolio or its other views.
+    @property
+    def projects(self) -> pd.DataFrame:
+        return self._cut("projects").copy(deep=False)
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self._cut("indicators").copy(deep=False)
+
+    @property
+    def budget(self) -> pd.DataFrame:
+        return self._cut("budget").copy(deep=False)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self._cut("findings").copy(deep=False)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Inputs that could not be read or scored (they belong to no department: never filtered)."""
+        return self._base.errors.copy(deep=False)
+
+    @property
+    def grade_order(self) -> tuple[str, ...]:
+        """The grades of the scheme most projects use, best first (then any other grade seen)."""
+        return self._base.grade_order
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self._base.sources
+
+    def __len__(self) -> int:
+        return len(self._base.projects) if self._keep is None else int(self._keep.sum())
+
+    def departments(self) -> list[str]:
+        """Departments of this view, the largest 全年预算 first."""
+        return list(self.variance("department")["department"])
+
+    # -- evaluations -------------------------------------------------------------------------------
+    def project(self, project_id: str) -> Evaluation:
+        """The evaluation (scorecard and findings) of one project of this view."""
+        n = self._base.positions.get(project_id)
+        if n is None or (self._keep is not None and not self._keep[n]):
+            where = "本组合" if self._keep is None else "当前筛选结果"
+            raise KeyError(f"{where}中没有项目「{project_id}」")
+        return self._base.evaluations[project_id]
+
+    def indicators_of(self, project_id: str) -> pd.DataFrame:
+        """One project's rows of `indicators` (a slice: its rows are contiguous), in `score --json` order."""
+        self.project(project_id)
+        n = self._base.positions[project_id]
+        start = self._base.indicator_start
+        return self._base.indicators.iloc[int(start[n]) : int(start[n + 1])]
+
+    @property
+    def evaluations(self) -> list[Evaluation]:
+        return [self._base.evaluations[p] for p in self.projects["project_id"]]
+
+    # -- filter --------------------------------------------------------------------------------------
+    def filter(
+        self,
+        department: str | Iterable[str] | None = None,
+        grade: str | Iterable[str] | None = None,
+        rate: tuple[float | None, float | None] | None = None,
+    ) -> Portfolio:
+        """The projects of these departments, with these grades, whose 执行率 lies in [lo, hi]
+        (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0). Masks on
+        the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
+        import numpy as np
+
+        projects = self._base.projects
+        keep = np.ones(len(projects), dtype=bool) if self._keep is None else self._keep.copy()
+        filters = dict(self.filters)
+        depts = _as_set(department)
+        if depts is not None:
+            keep &= projects["department"].isin(depts).to_numpy()
+            filters["department"] = sorted(depts)
+        grades = _as_set(grade)
+        if grades is not None:
+            keep &= projects["grade"].isin(grades).to_numpy()
+            filters["grade"] = [g for g in self.grade_order if g in grades] + sorted(
+                grades - set(self.grade_order)
+            )
+        if rate is not None:
+            lo, hi = rate
+            if lo is not None or hi is not None:
+                r = projects["execution_rate"].to_numpy()
+                ok = ~np.isnan(r)
+                if lo is not None:
+                    ok &= r >= lo - 1e-12
+                if hi is not None:
+                    ok &= r <= hi + 1e-12
+                keep &= ok
+                filters["rate"] = (lo, hi)
+        return Portfolio(self._base, keep, filters)
+
+    # -- variance ------------------------------------------------------------------------------------
+    def variance(self, by: str = "department", threshold: float = UNDER_EXECUTED) -> pd.DataFrame:
+        """年初 / 全年 / 执行 / 差额 / 执行率 (amounts in 万元) with the flags `overspent` (执行 > 全年)
+        and `under_executed` (执行率 < threshold).
+
+        - "department": one row per department, the largest 全年 first; 执行率 is Σ执行 ÷ Σ全年;
+          also the number of projects, and of those overspent and under-executed;
+        - "project": one row per project (its 执行率 is the scored one, on the scheme's basis);
+        - "item": one row per line item (支出明细, budget rows of role "item")."""
+        key = ("variance", by, threshold)
+        if key not in self._cache:
+            if by == "project":
+                self._cache[key] = project_variance(self.projects, threshold)
+            elif by == "department":
+                self._cache[key] = department_variance(self.projects, threshold)
+            elif by == "item":
+                self._cache[key] = item_variance(self._base, self._keep, threshold)
+            else:
+                raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+        return self._cache[key].copy(deep=False)  # type: ignore[attr-defined]
+
+    # -- figures -------------------------------------------------------------------------------------
+    def summary(self) -> dict[str, object]:
+        """Headline figures of this view (amounts in 万元)."""
+        key = "summary"
+        if key not in self._cache:
+            p = self.projects
+            adjusted, executed, initial = (
+                float(p["adjusted"].sum()),
+                float(p["executed"].sum()),
+                float(p["initial"].sum()),
+            )
+            scores = [float(x) for x in p["total"]]
+            counts = p["grade"].value_counts()
+            pv = self.variance("project")
+            self._cache[key] = {
+                "projects": len(p),
+                "departments": int(p["department"].nunique()),
+                "years": sorted(int(y) for y in p["year"].unique()),
+                "initial": initial,
+                "adjusted": adjusted,
+                "executed": executed,
+                "gap": adjusted - executed,
+                "execution_rate": executed / adjusted if adjusted > 0 else None,
+                "mean_score": statistics.fmean(scores) if scores else None,
+                "grades": {g: int(counts.get(g, 0)) for g in self.grade_order},
+                "overspent": int(pv["overspent"].sum()),
+                "under_executed": int(pv["under_executed"].sum()),
+                "with_findings": int((p["findings"] > 0).sum()),
+                "findings": int(p["findings"].sum()),
+                "errors": len(self.errors),
+            }
+        return dict(self._cache[key])  # type: ignore[call-overload]
+
+    # -- display -------------------------------------------------------------------------------------
+    # The HTML card a notebook shows is registered from evalcore.presentation.display.
+    def __repr__(self) -> str:
+        s = self.summary()
+        rate = "—" if s["execution_rate"] is None else f"{s['execution_rate'] * 100:.2f}%"  # type: ignore[operator]
+        where = "" if not self.filters else f"，筛选 {describe_filters(self.filters)}"
+        return (
+            f"<Portfolio {s['projects']} 个项目，{s['departments']} 个主管部门，全年预算 {s['adjusted']:,.2f} 万元，"
+            f"执行 {s['executed']:,.2f} 万元，执行率 {rate}，输入错误 {s['errors']} 个{where}>"
+        )
+
+
+def describe_filters(filters: dict[str, object]) -> str:
+    """A view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
+    bits = []
+    if filters.get("department"):
+        bits.append("主管部门 " + "、".join(map(str, filters["department"])))  # type: ignore[call-overload]
+    if filters.get("grade"):
+        bits.append("等级 " + "、".join(map(str, filters["grade"])))  # type: ignore[call-overload]
+    if filters.get("rate"):
+        lo, hi = filters["rate"]  # type: ignore[misc]
+        bits.append(f"执行率 {_percent(lo)}–{_percent(hi)}")
+    return "；".join(bits) or "全部项目"
+
+
+def _percent(bound: float | None) -> str:
+    if bound is None:
+        return "不限"
+    return "—" if bound != bound else f"{bound * 100:.0f}%"
