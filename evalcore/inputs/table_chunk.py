@@ -31,6 +31,7 @@ from .records import (
     indicator_cells,
     parsed_budget_cell,
     project_facts,
+    required_text,
 )
 from .tables_reader import TablePortfolio
 
@@ -87,6 +88,17 @@ def combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np
         span *= max(size, 1)
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
+
+
+def _readable(read: Callable[[str, str], object], values: list[str], key: str) -> np.ndarray:
+    """Whether records' reader takes each distinct value of a column."""
+    out = np.ones(len(values), dtype=bool)
+    for j, v in enumerate(values):
+        try:
+            read(v, key)
+        except CellProblem:
+            out[j] = False
+    return out
 
 
 class _Scored:
@@ -243,8 +255,8 @@ class TableChunk:
                 applies.append(False)
                 readable.append(False)
         row_bad = (
-            ~np.array([bool(v) for v in level1], dtype=bool)[self.coded["level1"].codes]
-            | ~np.array([bool(v) for v in name], dtype=bool)[self.coded["name"].codes]
+            ~_readable(required_text, level1, "level1")[self.coded["level1"].codes]
+            | ~_readable(required_text, name, "name")[self.coded["name"].codes]
             | ~np.array(readable, dtype=bool)[applicable.codes]
         )
         for k in np.unique(owner[row_bad]).tolist():
