@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EvalcoreError, SchemeError, SettingError
+from .errors import EvalcoreError, PluginError, SchemeError, SettingError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -280,6 +280,9 @@ def synth(n_projects: int, out: Path, seed: int, fmt: str) -> None:
 def main() -> None:
     try:
         cli.main(standalone_mode=True)
+    except (SettingError, PluginError) as exc:  # the environment is set up wrong: a usage error
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except EvalcoreError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_INPUT)

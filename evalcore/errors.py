@@ -176,3 +176,15 @@ class SettingError(EvalcoreError):
 
     def as_dict(self) -> dict[str, object]:
         return {"message": str(self), "where": {"field": self.name}, "expected": self.expected}
+
+
+class PluginError(EvalcoreError):
+    """A module of review findings (an entry point, or named in an environment variable) that could
+    not be imported: names it and why (a usage error, like a bad option)."""
+
+    def __init__(self, module: str, cause: str, setting: str) -> None:
+        self.module, self.cause, self.setting = module, cause, setting
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"无法载入复核发现模块「{self.module}」（{self.cause}）；请检查 {self.setting} 或已安装的插件"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +44,7 @@ register(
 )
 '''
 QUANTITATIVE = ("≥", ">", "=", "≤", "<")
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +182,20 @@ def test_a_plugin_that_fails_to_import_is_named(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("EVALCORE_FINDINGS", "no_such_findings_module")
     with pytest.raises(PluginError, match="no_such_findings_module"):
         load_plugins()
+
+
+def test_the_command_says_which_plugin_failed_and_exits_as_a_usage_error() -> None:
+    env = {**os.environ, "EVALCORE_FINDINGS": "no_such_findings_module"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalcore.cli", "score", str(SEED), "--json"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert (
+        "无法载入复核发现模块「no_such_findings_module」" in proc.stderr
+        and "EVALCORE_FINDINGS" in proc.stderr
+    )
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
 def test_a_code_cannot_be_taken_twice_by_different_modules() -> None:

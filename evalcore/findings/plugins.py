@@ -16,21 +16,10 @@ import os
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from ..errors import EvalcoreError
+from ..errors import PluginError
 
 ENV = "EVALCORE_FINDINGS"
 GROUP = "evalcore.findings"
-
-
-class PluginError(EvalcoreError):
-    """A module of findings that could not be imported: names it and why."""
-
-    def __init__(self, module: str, cause: BaseException) -> None:
-        self.module, self.cause = module, f"{type(cause).__name__}: {cause}"
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"无法载入复核发现模块「{self.module}」（{self.cause}）；请检查 {ENV} 或已安装的插件"
 
 
 def plugin_modules() -> list[str]:
@@ -47,6 +36,6 @@ def load_plugins() -> list[str]:
         try:
             import_module(name)
         except Exception as exc:
-            raise PluginError(name, exc) from exc
+            raise PluginError(name, f"{type(exc).__name__}: {exc}", ENV) from exc
         loaded.append(name)
     return loaded
