@@ -57,6 +57,12 @@ def read_yaml(path: Path) -> list[RawProject]:
         raise InputError(Where(file), "文件不是 UTF-8 编码", "UTF-8 编码的 YAML 文件") from None
     if not isinstance(doc, dict):
         raise InputError(Where(file), "顶层应为字段映射", "project_id: ... 等字段")
+    return [raw_project(doc, file)]
+
+
+def raw_project(doc: dict, file: str) -> RawProject:
+    """One project in the YAML shape (a mapping of the keys of SPEC, Chinese labels accepted) as a
+    reader hands it to `records.build_project`; `file` names it in every error."""
     lists = {}
     facts: dict[str, object] = {}
     for key, value in doc.items():
@@ -66,13 +72,11 @@ def read_yaml(path: Path) -> list[RawProject]:
             facts.update(_canon({key: value}, _PROJECT_KEYS, file, "", "项目字段、budget、indicators"))
     budget = _rows(doc, lists.get("budget", "budget"), _BUDGET_KEYS, file, "预算执行字段")
     indicators = _rows(doc, lists.get("indicators", "indicators"), _INDICATOR_KEYS, file, "绩效指标字段")
-    return [
-        RawProject(
-            RawRow(facts, file, path=""),
-            budget,
-            indicators,
-            file,
-            Where(file, path="budget"),
-            Where(file, path="indicators"),
-        )
-    ]
+    return RawProject(
+        RawRow(facts, file, path=""),
+        budget,
+        indicators,
+        file,
+        Where(file, path="budget"),
+        Where(file, path="indicators"),
+    )

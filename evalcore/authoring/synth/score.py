@@ -8,8 +8,8 @@ as any project read from a file.
 
 from __future__ import annotations
 
-from ...errors import Where
-from ...inputs.records import RawProject, RawRow, build_project
+from ...inputs.records import RawProject, build_project
+from ...inputs.yaml_reader import raw_project
 from ...model import columns_of
 from ...rules.totals import FULL_MARKS, grade
 from ...scoring import score_batch
@@ -22,18 +22,9 @@ from .numbers import printed
 
 
 def _raw(d: Draft) -> RawProject:
-    """The draft as a reader hands a project to `records.build_project`."""
-    origin = f"<synth {d.project['project_id']}>"
-    facts = {k: v for k, v in d.project.items() if k != "budget"}
-    budget = [RawRow(r, origin, path=f"budget[{n}]") for n, r in enumerate(d.project["budget"])]
-    indicators = [RawRow(i.row, origin, path=f"indicators[{n}]") for n, i in enumerate(d.inds)]
-    return RawProject(
-        RawRow(facts, origin, path=""),
-        budget,
-        indicators,
-        origin,
-        Where(origin, path="budget"),
-        Where(origin, path="indicators"),
+    """The draft read as its YAML file would be."""
+    return raw_project(
+        {**d.project, "indicators": [i.row for i in d.inds]}, f"<synth {d.project['project_id']}>"
     )
 
 
