@@ -69,9 +69,15 @@ class InputError(EvalcoreError):
     expected: str | None = None
     project_id: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # the other problems of the same project, found in the same reading (validate lists them all)
+    also: list[InputError] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
+
+    def each(self) -> list[InputError]:
+        """This problem and every other one found in the same project, in reading order."""
+        return [self, *self.also]
 
     def __str__(self) -> str:
         text = f"{self.where.describe()}：{self.message}"

@@ -53,6 +53,10 @@ class Indicator:
     deviation_reason: str = ""
     applicable: bool = True
     where: Where | None = None
+    # how a cell was read where the form left room for doubt, each (code, sentence): 指标性质 inferred
+    # from the target, a 指标性质 the target's sign overrules, `0.93` read as 93% (inputs.indicator_cells.interpret)
+    readings: tuple[tuple[str, str], ...] = ()
+    detail: bool = False  # a `其中：…` row without 分值: carried and shown, not scored
 
     @property
     def is_quantitative(self) -> bool:
@@ -77,6 +81,8 @@ class Project:
     budget: list[BudgetRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     origin: str = ""  # the file (or table folder) it was read from
+    # project-level readings, each (code, sentence): a 项目编号 made from unit, name and year
+    readings: tuple[tuple[str, str], ...] = ()
     where: Where | None = None  # its project_id cell
     scheme_where: Where | None = None  # its 评分方案 cell
 
@@ -135,7 +141,7 @@ def columns_of(projects: Sequence[Project]) -> IndicatorColumns:
     cells, level1 = [], []
     for ind in rows:
         key = (ind.direction, ind.target.raw, ind.actual.raw, ind.unit, ind.target_value, ind.actual_value,
-               ind.weight, ind.reported_score)  # fmt: skip
+               ind.weight, ind.reported_score, ind.readings, ind.detail)  # fmt: skip
         c = index.get(key)
         if c is None:
             c = index[key] = len(distinct)

@@ -104,6 +104,13 @@ _DATE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d)")  # 2019年底前完�
 _NEXT_YEAR = re.compile(r"(?:次年|下年|翌年|第二年)\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_END = re.compile(r"(?<![\d年个])(\d{1,2})\s*月(?:份)?(?:底|末|前|内|之前|以前|完成)")
+#: 10月中旬: by the 10th (上旬), the 20th (中旬) or the month's end (下旬).
+_MONTH_PART = re.compile(r"(?<![\d年个])(\d{1,2})\s*月(?:份)?\s*(上旬|中旬|下旬)")
+_PART_DAY = {"上旬": 10, "中旬": 20, "下旬": None}
+#: A month alone, as actuals are written on provincial forms (`7月`, `10月份`, `于9月完成`).
+_BARE_MONTH = re.compile(r"^(?:于|在|已于|已在)?\s*(\d{1,2})\s*月(?:份)?\s*(?:完成|已完成|底完成|前完成)?$")
+#: A percentage written beside a date (`11月底完成100%`): the rate, for a rate target.
+_PERCENT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _RELATIVE_WORDS = (
     ("年底", (12, 31)),
     ("年末", (12, 31)),
@@ -111,6 +118,8 @@ _RELATIVE_WORDS = (
     ("本年度", (12, 31)),
     ("年度内", (12, 31)),
     ("上半年", (6, 30)),
+    ("下半年", (12, 31)),
+    ("前三季度", (9, 30)),
     ("第一季度", (3, 31)),
     ("一季度", (3, 31)),
     ("第二季度", (6, 30)),
@@ -175,7 +184,10 @@ def _find_date(s: str) -> tuple[dt.date | None, Relative | None]:
     m = _MONTH_DAY.search(s)
     if m and _valid(int(m[1]), int(m[2])):
         return None, (0, int(m[1]), int(m[2]))
-    m = _MONTH_END.search(s)
+    m = _MONTH_PART.search(s)
+    if m and _valid(int(m[1]), None):
+        return None, (0, int(m[1]), _PART_DAY[m[2]])
+    m = _MONTH_END.search(s) or _BARE_MONTH.match(s)
     if m and _valid(int(m[1]), None):
         return None, (0, int(m[1]), None)
     for word, (month, day) in _RELATIVE_WORDS:
@@ -254,9 +266,12 @@ def parse_general(raw: object) -> Quantity:
             return Quantity(written, "number", number, normalize_unit(unit), comparator)
     date, relative = _find_date(text)
     if date or relative:
+        rate = _PERCENT_IN_TEXT.search(text)
         return Quantity(
             text,
             "date",
+            number=float(rate[1]) if rate else None,
+            unit="%" if rate else None,
             date=date,
             relative_deadline=relative,
             on_time=False if _on_time(text) is False else None,

@@ -24,24 +24,37 @@ DIRECTION_WORDS = {
     "≥": GE,
     ">=": GE,
     "≧": GE,
+    "⩾": GE,
     "正向": GE,
     "正向指标": GE,
     "大于等于": GE,
     "不低于": GE,
+    "不少于": GE,
+    "不小于": GE,
+    "以上": GE,
     ">": GT,
     "大于": GT,
+    "高于": GT,
     "=": EQ,
     "==": EQ,
+    "═": EQ,
     "等于": EQ,
     "≤": LE,
     "<=": LE,
     "≦": LE,
+    "⩽": LE,
     "反向": LE,
     "反向指标": LE,
     "小于等于": LE,
     "不高于": LE,
+    "不超过": LE,
+    "不大于": LE,
+    "以内": LE,
+    "以下": LE,
+    "控制在": LE,
     "<": LT,
     "小于": LT,
+    "低于": LT,
     "定性": QUALITATIVE,
     "定性指标": QUALITATIVE,
     "时限": DEADLINE,
@@ -82,8 +95,29 @@ COMPARATOR_WORDS = {
     "少于": LT,
     "=": EQ,
     "==": EQ,
+    "═": EQ,  # U+2550, what scanned forms bring for =
     "等于": EQ,
 }
+
+#: What each direction is called when the explanation says how a blank 指标性质 was read.
+DIRECTION_NAMES = {
+    GE: "正向指标（≥）",
+    GT: "正向指标（>）",
+    EQ: "等于型指标（=）",
+    LE: "反向指标（≤）",
+    LT: "反向指标（<）",
+    QUALITATIVE: "定性指标",
+    DEADLINE: "时限指标",
+}
+
+#: Words in 一级/二级指标 that make a row a cost indicator (an amount there is a ceiling: ≤).
+COST_WORDS = ("成本",)
+
+#: A 三级指标 that opens with these is a detail row (其中：…) under the weighted row above it.
+DETAIL_PREFIXES = ("其中", "含：", "含:")
+
+#: 一级/三级指标 cells that mark the form's total row, not an indicator.
+TOTAL_ROW_WORDS = frozenset(("合计", "总分", "总计", "得分合计", "分值合计", "小计"))
 
 #: Words that turn a qualitative keyword around when they stand just before it (效果不明显, 没有完成).
 NEGATORS = ("不", "没", "未", "无", "非")

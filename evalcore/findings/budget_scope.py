@@ -150,9 +150,11 @@ class BudgetItems(View):
 
 class Contradictions(View):
     """Scope `contradiction`: every column in which a project's 年度资金总额 row contradicts the sum of
-    its funding rows (当年财政拨款, 上年结转资金, 其他资金) beyond the scheme's amount tolerance — the
-    budget rule found these when it chose what to score. Columns: total_row, sub_rows.
-    Fields: column (年初预算数 / 全年预算数 / 全年执行数), total_row, sub_rows, unit."""
+    its funding rows (当年财政拨款, 上年结转资金, 其他资金) beyond the scheme's amount tolerance, or a
+    second total row disagrees with the first — the budget rule found these when it chose what to
+    score. Columns: total_row, sub_rows (for a second total row: its value), second_total.
+    Fields: column (年初预算数 / 全年预算数 / 全年执行数), total_row, sub_rows, unit, first_row and
+    other_row (where the two total rows are)."""
 
     scope = "contradiction"
 
@@ -165,9 +167,18 @@ class Contradictions(View):
             for n, c in enumerate(b.contradictions):
                 project.append(k)
                 order.append(n)
-                self.found.append((*c, b.amount_unit))
+                self.found.append((*c, b.amount_unit, "sub_rows", "", ""))
+            for n, (label, first, other, at_first, at_other) in enumerate(b.duplicate_totals):
+                project.append(k)
+                order.append(len(b.contradictions) + n)
+                self.found.append((label, first, other, b.amount_unit, "second_total", at_first, at_other))
         self.project = np.array(project, dtype=np.int64)
         self.order = np.array(order, dtype=np.int64)
+
+    @cached_property
+    def second_total(self) -> np.ndarray:
+        """The contradiction is between two total rows, not a total row and its sub-rows."""
+        return np.array([c[4] == "second_total" for c in self.found], dtype=bool)
 
     @cached_property
     def total_row(self) -> np.ndarray:
@@ -181,5 +192,8 @@ class Contradictions(View):
         return "年度资金总额"
 
     def fields(self, j: int) -> dict[str, Any]:
-        column, total, parts, unit = self.found[j]
-        return {"column": column, "total_row": total, "sub_rows": parts, "unit": unit}
+        column, total, parts, unit, _, first, other = self.found[j]
+        return {
+            "column": column, "total_row": total, "sub_rows": parts, "unit": unit, "first_row": first,
+            "other_row": other,
+        }  # fmt: skip

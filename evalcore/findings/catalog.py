@@ -14,11 +14,28 @@ import numpy as np
 
 from ..quantities import format_number as fmt
 from ..rules.explain import pts
+from ..rules.precision import as_printed
 from ..rules.rule import EPS
 from ..rules.totals import itemisation_gap
-from .registry import ERROR, WARNING, Check, register
+from .registry import ERROR, INFO, WARNING, Check, register
+from .view import printed_decimals
 
 REFERENCE = "SPEC.md Review findings；DOMAIN.md What reviewers find in real submitted forms"
+
+
+def _r001_over(f: Mapping[str, Any]) -> str:
+    """An over-itemised category says how its points were brought to its weight."""
+    msg = f"「{f['category']}」方案分值 {fmt(f['weight'])} 分，已细化指标分值合计 {fmt(f['itemised'])} 分，多 {fmt(f['excess'])} 分"
+    if f["over"] == "cap":
+        return (
+            msg
+            + f"；该类得分 {pts(f['earned_raw'])} 分，以方案分值 {fmt(f['weight'])} 分为上限，计 {pts(f['earned'])} 分"
+        )
+    return (
+        msg
+        + f"；该类得分按比例折算：{pts(f['earned_raw'])} × {fmt(f['weight'])} ÷ {fmt(f['itemised'])} = {pts(f['earned'])} 分"
+    )
+
 
 register(
     "R001",
@@ -31,12 +48,7 @@ register(
             "「{category}」方案分值 {weight:n} 分，已细化指标分值合计 {itemised:n} 分，少 {gap:n} 分（未细化部分无从计分）",
             ("category", "weight", "itemised"),
         ),
-        Check(
-            "category",
-            lambda v, s: v.gap < 0,
-            "「{category}」方案分值 {weight:n} 分，已细化指标分值合计 {itemised:n} 分，多 {excess:n} 分",
-            ("category", "weight", "itemised"),
-        ),
+        Check("category", lambda v, s: v.gap < 0, _r001_over, ("category", "weight", "itemised")),
         Check(
             "project",
             lambda v, s: (np.abs(v.itemised_total - 100) > v.weight_tolerance) & v.over_itemised,
@@ -54,19 +66,19 @@ register(
     checks=(
         Check(
             "budget",
-            lambda v, s: v.has_reported & (v.weight > 0) & v.differs(v.reported, v.score),
+            lambda v, s: v.has_reported & (v.weight > 0) & v.differs_as_printed(v.reported, v.score),
             "预算执行率自评得分 {reported:n} 分，复核重算 {score:pts} 分：{explanation}",
             ("reported", "score"),
         ),
         Check(
             "indicator",
-            lambda v, s: v.has_reported & v.differs(v.reported, v.score) & ~v.clamped,
+            lambda v, s: v.has_reported & v.differs_as_printed(v.reported, v.score) & ~v.clamped,
             "「{name}」自评得分 {reported:n} 分，复核重算 {score:pts} 分：{explanation}",
             ("reported", "score"),
         ),
         Check(
             "indicator",
-            lambda v, s: v.has_reported & v.differs(v.reported, v.score) & v.clamped,
+            lambda v, s: v.has_reported & v.differs_as_printed(v.reported, v.score) & v.clamped,
             "「{name}」自评得分 {reported:n} 分，复核重算 {score:pts} 分（定性得分不在所定档次区间内）：{explanation}",
             ("reported", "score"),
         ),
@@ -115,8 +127,9 @@ def _r004(f: Mapping[str, Any]) -> str:
     span = batch.rows_of(k)
     ids = batch.ids[span.start : span.stop][batch.columns.applicable[span.start : span.stop]]
     reported_rows, scores = batch.store.reported[ids], batch.store.score[ids]
+    shown = as_printed(scores, np.full(len(scores), printed_decimals(batch)[k]))
     with np.errstate(invalid="ignore"):
-        differ = ~np.isnan(reported_rows) & tol.scores_differ(reported_rows, scores)
+        differ = ~np.isnan(reported_rows) & tol.scores_differ(reported_rows, shown)
     if differ.any():
         d = sum((reported_rows[differ] - scores[differ]).tolist())
         msg += f"；另有 {int(differ.sum())} 项指标自评得分与重算不一致，合计差 {d:+.2f} 分"
@@ -131,7 +144,7 @@ register(
     "自评总分与复核重算总分不一致",
     ERROR,
     scope="project",
-    when=lambda v, s: v.has_reported_total & v.differs(v.reported_total, v.total),
+    when=lambda v, s: v.has_reported_total & v.differs_as_printed(v.reported_total, v.total),
     message=_r004,
     data=("reported_total", "total"),
     reference=REFERENCE,
@@ -161,6 +174,11 @@ register(
             "indicator",
             lambda v, s: v.has_reported & (v.reported < 0),
             "「{name}」自评得分 {reported:n} 分，为负数",
+        ),
+        Check(
+            "project",
+            lambda v, s: v.has_reported_total & (v.reported_total > v.full_marks + EPS),
+            "自评总分 {reported_total:n} 分，超过满分 {full_marks:n} 分",
         ),
     ),
     reference=REFERENCE,
@@ -210,10 +228,20 @@ register(
     "R008",
     "年度资金总额与分项资金不一致",
     ERROR,
-    scope="contradiction",
-    when=lambda v, s: np.ones(len(v), dtype=bool),  # the budget rule found each one when it chose its basis
-    message="年度资金总额的{column}为 {total_row:n}{unit}，而当年财政拨款、上年结转资金、其他资金合计 {sub_rows:n}{unit}，两者不一致；已按分项合计计分",
-    data=("column", "total_row", "sub_rows"),
+    checks=(  # the budget rule found each one when it chose its basis
+        Check(
+            "contradiction",
+            lambda v, s: ~v.second_total,
+            "年度资金总额的{column}为 {total_row:n}{unit}，而当年财政拨款、上年结转资金、其他资金合计 {sub_rows:n}{unit}，两者不一致；已按分项合计计分",
+            ("column", "total_row", "sub_rows"),
+        ),
+        Check(
+            "contradiction",
+            lambda v, s: v.second_total,
+            "预算执行有两行资金总额（{first_row}、{other_row}），{column}分别为 {total_row:n}{unit} 与 {sub_rows:n}{unit}，两者不一致；已按{first_row}计分，请核实",
+            ("column", "total_row", "sub_rows"),
+        ),
+    ),
     reference=REFERENCE,
 )
 
@@ -270,6 +298,11 @@ register(
             "「{name}」实际完成值「{actual}」无法判定完成情况：{explanation}",
         ),
         Check("indicator", lambda v, s: v.negative_actual, "「{name}」实际完成值为负数（{actual}），按 0 计"),
+        Check(
+            "indicator",
+            lambda v, s: v.missing_actual,
+            "「{name}」实际完成值未填，不予计分（分值 {weight:n} 分）",
+        ),
     ),
     reference=REFERENCE,
 )
@@ -283,4 +316,41 @@ register(
     message="自评等级「{reported_grade}」与自评总分 {reported_total:n} 分不符，按方案 {scheme} 应为「{expected_grade}」",
     data=("expected_grade",),
     reference=REFERENCE,
+)
+
+register(
+    "R013",
+    "指标性质未填，按年度指标值推定",
+    INFO,
+    scope="project",
+    when=lambda v, s: v.has_inferred,
+    message="{inferred_count} 项指标未填指标性质，已按年度指标值推定（推定结果见各项说明）：{inferred_rows}",
+    data=("inferred_count",),
+    reference="DOMAIN.md Real forms：多数省份的表没有指标性质列，按年度指标值推定并写明",
+)
+
+register(
+    "R014",
+    "指标性质与年度指标值的符号相反",
+    ERROR,
+    scope="indicator",
+    when=lambda v, s: v.contradicted,
+    message="「{name}」{readings}",
+    reference="DOMAIN.md Real forms：指标性质 ≥ 而年度指标值 ≤200元，按年度指标值的符号计分",
+)
+
+register(
+    "R015",
+    "按推定的读法读取的数值",
+    INFO,
+    checks=(
+        Check("indicator", lambda v, s: v.fraction, "「{name}」{readings}"),
+        Check("project", lambda v, s: v.derived_id, "{derived_id}"),
+        Check(
+            "project",
+            lambda v, s: v.rounds_scores,
+            "本表自评得分按{precision}填写，复核按{precision}比较（如「{rounded_name}」重算 {rounded_score:pts} 分，按{precision}为 {rounded_as_printed:n} 分）",
+        ),
+    ),
+    reference="DOMAIN.md Real forms：0.93 按比例读作 93%；整分取整是惯例，按表识别一次",
 )

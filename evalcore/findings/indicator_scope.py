@@ -8,7 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from ..rules.outcome import CLAMPED, DEDUCTED, NEGATIVE_ACTUAL, UNMEASURABLE, UNRECOGNISED
+from ..rules.outcome import (
+    CLAMPED,
+    CONTRADICTED,
+    DEDUCTED,
+    DETAIL,
+    FRACTION,
+    INFERRED,
+    MISSING_ACTUAL,
+    NEGATIVE_ACTUAL,
+    UNMEASURABLE,
+    UNRECOGNISED,
+)
 from ..scoring import FLAG_BIT, ScoredBatch
 from .view import View
 
@@ -18,16 +29,19 @@ class IndicatorRows(View):
 
     Columns: score, weight, reported (NaN: none), has_reported, completion (NaN: not a ratio),
     has_completion, met, quantitative, upward (≥ > =), no_unit, has_reason, and the rule's flags
-    unmeasurable, unrecognised, clamped, negative_actual, deducted.
+    unmeasurable, unrecognised, clamped, negative_actual, deducted, missing_actual, and how the row
+    was read: inferred (指标性质), contradicted (指标性质 against the target's sign), fraction (0.93 as 93%).
+    Detail rows (其中…, no 分值) are not subjects: they are carried, not scored.
     Fields: name, level1, level2, direction, target, actual, unit, weight, reported, score,
     completion, level, explanation, reason (偏差原因), unmeasurable (why the value is not a number),
-    over_threshold (how far above target a target counts as set too low: 30%)."""
+    readings (how its cells were read), over_threshold (how far above target a target counts as set too low: 30%)."""
 
     scope = "indicator"
 
     def __init__(self, batch: ScoredBatch) -> None:
         super().__init__(batch)
-        self.rows = np.nonzero(batch.live[batch.owner] & batch.columns.applicable)[0]
+        detail = (batch.column("flags") & FLAG_BIT[DETAIL]) != 0  # carried, not scored: nothing to find
+        self.rows = np.nonzero(batch.live[batch.owner] & batch.columns.applicable & ~detail)[0]
         self.project = batch.owner[self.rows]
         self.order = self.rows
         self.ids = batch.ids[self.rows]
@@ -106,6 +120,22 @@ class IndicatorRows(View):
     def deducted(self) -> np.ndarray:
         return self._flag(DEDUCTED)
 
+    @cached_property
+    def missing_actual(self) -> np.ndarray:
+        return self._flag(MISSING_ACTUAL)
+
+    @cached_property
+    def inferred(self) -> np.ndarray:
+        return self._flag(INFERRED)
+
+    @cached_property
+    def contradicted(self) -> np.ndarray:
+        return self._flag(CONTRADICTED)
+
+    @cached_property
+    def fraction(self) -> np.ndarray:
+        return self._flag(FRACTION)
+
     def subject(self, j: int) -> str:
         return self.batch.columns.rows.indicator(int(self.rows[j])).name
 
@@ -123,12 +153,12 @@ class _RowFields(dict):
 
     def __missing__(self, key: str) -> Any:
         view, j = self.view, self.j
-        if key in ("score", "completion", "level", "explanation", "unmeasurable"):
+        if key in ("score", "completion", "level", "explanation", "unmeasurable", "readings"):
             o = view.batch.store.outcome(int(view.ids[j]))
             e = o.explanation
             self.update(
                 score=o.score, completion=o.completion, level=o.level, explanation=e.text,
-                unmeasurable=e.inputs.get("reason") or "",
+                unmeasurable=e.inputs.get("reason") or "", readings="；".join(e.inputs.get("readings") or ()),
             )  # fmt: skip
         elif key == "over_threshold":
             self[key] = view.scheme.quantitative.over_achievement.threshold - 1
@@ -147,5 +177,5 @@ class _RowFields(dict):
 
 _ROW_FIELDS = frozenset(
     ("name", "level1", "level2", "direction", "target", "actual", "unit", "weight", "reported", "score", "completion",
-     "level", "explanation", "reason", "unmeasurable", "over_threshold")
+     "level", "explanation", "reason", "unmeasurable", "readings", "over_threshold")
 )  # fmt: skip

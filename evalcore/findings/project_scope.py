@@ -9,10 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from ..rules.outcome import INFERRED
+from ..rules.precision import PRECISION_NAMES, as_printed
 from ..rules.totals import FULL_MARKS, grade, grades, itemisation_gap
-from ..scoring import ScoredBatch
+from ..scoring import FLAG_BIT, ScoredBatch
 from ..vocabulary import same_grade
-from .view import View
+from .view import View, printed_decimals
 
 
 class Categories(View):
@@ -40,7 +42,13 @@ class Categories(View):
 
     def fields(self, j: int) -> dict[str, Any]:
         w, it = float(self.weight[j]), float(self.itemised[j])
-        return {"category": self.subject(j), "weight": w, "itemised": it, "gap": w - it, "excess": it - w}
+        k, c = int(self.project[j]), int(self.order[j])
+        b = self.batch
+        raw = b.earned[k, c] if b.earned_raw is None else b.earned_raw[k, c]
+        return {
+            "category": self.subject(j), "weight": w, "itemised": it, "gap": w - it, "excess": it - w,
+            "earned_raw": float(raw), "earned": float(b.earned[k, c]), "over": self.scheme.itemisation.over,
+        }  # fmt: skip
 
 
 class Projects(View):
@@ -73,6 +81,8 @@ class Projects(View):
     @cached_property
     def reported_total(self) -> np.ndarray:
         return np.array([math.nan if p.reported_total is None else p.reported_total for p in self.facts])
+
+    full_marks = FULL_MARKS
 
     @cached_property
     def has_reported_total(self) -> np.ndarray:
@@ -127,9 +137,59 @@ class Projects(View):
             out[j] = same_grade(p.reported_grade, name)  # type: ignore[arg-type]
         return out
 
+    @cached_property
+    def _inferred(self) -> dict[int, list[str]]:
+        """Per project (batch index): the 三级指标 whose 指标性质 was inferred, in input order."""
+        b = self.batch
+        flags = b.column("flags")
+        rows = np.nonzero(b.live[b.owner] & ((flags & FLAG_BIT[INFERRED]) != 0))[0]
+        out: dict[int, list[str]] = {}
+        for i in rows.tolist():
+            out.setdefault(int(b.owner[i]), []).append(b.columns.rows.indicator(i).name)
+        return out
+
+    @cached_property
+    def has_inferred(self) -> np.ndarray:
+        return np.array([k in self._inferred for k in self.project.tolist()], dtype=bool)
+
+    @cached_property
+    def derived_id(self) -> np.ndarray:
+        return np.array([any(c == "derived_id" for c, _ in p.readings) for p in self.facts], dtype=bool)
+
+    @cached_property
+    def _rounded_rows(self) -> dict[int, tuple[str, float, float]]:
+        """Per project printing fewer than two decimals: its first row whose score that rounding
+        changes (name, ours, ours as the form rounds): the convention matters on this form."""
+        b = self.batch
+        decimals = printed_decimals(b)
+        rows = np.nonzero(b.live[b.owner] & b.columns.applicable)[0]
+        d = decimals[b.owner[rows]]
+        has = ~np.isnan(b.column("reported")[rows])
+        score = b.column("score")[rows]
+        shown = as_printed(score, d)
+        changed = rows[(d < 2) & has & (np.abs(shown - score) > 1e-9)]
+        out: dict[int, tuple[str, float, float]] = {}
+        for i in changed.tolist():
+            k = int(b.owner[i])
+            if k not in out:
+                s = float(b.column("score")[i])
+                out[k] = (
+                    b.columns.rows.indicator(i).name,
+                    s,
+                    float(as_printed(np.array([s]), decimals[k : k + 1])[0]),
+                )
+        return out
+
+    @cached_property
+    def rounds_scores(self) -> np.ndarray:
+        """The form prints whole points or one decimal, and that rounding changes some score."""
+        return np.array([k in self._rounded_rows for k in self.project.tolist()], dtype=bool)
+
     def fields(self, j: int) -> dict[str, Any]:
         k = int(self.project[j])
         p = self.facts[j]
+        rounded = self._rounded_rows.get(k)
+        precision = int(printed_decimals(self.batch)[k])
         reported = p.reported_total
         reported_sum = float(self.reported_sum[j])
         return {
@@ -146,4 +206,11 @@ class Projects(View):
             "scheme": self.scheme.id,
             "itemised_total": float(self.itemised_total[j]),
             "full_marks": FULL_MARKS,
+            "inferred_rows": "、".join(f"「{n}」" for n in self._inferred.get(k, [])),
+            "inferred_count": len(self._inferred.get(k, [])),
+            "derived_id": next((text for c, text in p.readings if c == "derived_id"), ""),
+            "precision": PRECISION_NAMES[precision],
+            "rounded_name": rounded[0] if rounded else "",
+            "rounded_score": rounded[1] if rounded else None,
+            "rounded_as_printed": rounded[2] if rounded else None,
         }

@@ -3,10 +3,12 @@ tolerances, which project each subject belongs to and its place in that project.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from ..rules.precision import MAX_DECIMALS, as_printed, decimals_of
 from ..scoring import ScoredBatch
 
 
@@ -33,8 +35,58 @@ class View:
         with np.errstate(invalid="ignore"):
             return self.scheme.review.scores_differ(a, b)
 
+    @cached_property
+    def printed_decimals(self) -> np.ndarray:
+        """The precision the subject's form prints its scores at (`rules.precision`)."""
+        return printed_decimals(self.batch)[self.project]
+
+    def differs_as_printed(self, reported: np.ndarray, score: np.ndarray) -> np.ndarray:
+        """A reported score that is not ours rounded as the form rounds (19.3 for 19.33 is the same)."""
+        with np.errstate(invalid="ignore"):
+            return self.scheme.review.scores_differ(reported, as_printed(score, self.printed_decimals))
+
     def subject(self, j: int) -> str:
         return ""
 
     def fields(self, j: int) -> dict[str, Any]:
         raise NotImplementedError
+
+
+def printed_decimals(batch: ScoredBatch) -> np.ndarray:
+    """Per project of the batch: the precision its form prints scores at (`rules.precision`). The
+    most decimals any printed score shows (indicator rows, the budget's 得分, the 总分) — and, when
+    that is fewer than two, only if some row shows the rounding: a score below its weight printed as
+    ours rounded (7 for 7.46, 19.3 for 19.33). A form whose only whole numbers are full marks proves
+    no convention, and is compared exactly. Kept on the batch: every scope asks."""
+    cached = getattr(batch, "_printed_decimals", None)
+    if cached is not None:
+        return cached
+    n = len(batch)
+    shows = np.zeros(n, dtype=np.int64)
+    rows = np.nonzero(batch.live[batch.owner] & batch.columns.applicable)[0]
+    reported = batch.column("reported")[rows]
+    given = ~np.isnan(reported)
+    owner = batch.owner[rows]
+    np.maximum.at(shows, owner[given], decimals_of(reported[given]))
+    for k in np.nonzero(batch.live)[0].tolist():
+        b, p = batch.budgets[k], batch.projects[k]
+        extra = [
+            v for v in (b.reported_score if b else None, p.reported_total if p else None) if v is not None
+        ]
+        if extra:
+            shows[k] = max(int(shows[k]), int(decimals_of(np.array(extra)).max()))
+    score, weight = batch.column("score")[rows], batch.column("weight")[rows]
+    d = shows[owner]
+    with np.errstate(invalid="ignore"):
+        rounded = (
+            given
+            & (d < MAX_DECIMALS)
+            & (reported < weight - 1e-9)
+            & (np.abs(as_printed(score, d) - reported) < 1e-6)
+            & (np.abs(score - reported) > 1e-6)
+        )
+    proven = np.zeros(n, dtype=bool)
+    proven[owner[rounded]] = True
+    out = np.where(proven, shows, MAX_DECIMALS)
+    batch._printed_decimals = out  # type: ignore[attr-defined]
+    return out

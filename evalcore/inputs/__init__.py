@@ -136,7 +136,7 @@ def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project |
         try:
             project = build_project(raw)
         except InputError as exc:
-            yield exc
+            yield from exc.each()
             continue
         except Exception as exc:  # a bug must not cost the other projects their scores
             yield ProjectError(

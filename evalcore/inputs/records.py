@@ -8,7 +8,7 @@ problem is reported with the carrier's own coordinates (sheet/row/column or YAML
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,27 +17,10 @@ from functools import lru_cache
 from ..errors import InputError, Where
 from ..fields import BUDGET_FIELDS, EVALUATION_TYPES, INDICATOR_FIELDS, PROJECT_FIELDS, by_key
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, BudgetRow, Indicator, Project
-from ..quantities import (
-    compatible,
-    convert,
-    normalize_text,
-    normalize_unit,
-    parse_number_cell,
-    parse_quantity,
-)
-from ..vocabulary import (
-    BOOL_WORDS,
-    DEADLINE,
-    DIRECTION_WORDS,
-    FUNDING_SPELLINGS,
-    QUANTITATIVE,
-    TOTAL_SOURCE,
-    TOTAL_SPELLINGS,
-)
-
-#: Budget amounts at or above this (in the amount unit) are refused: no project's budget is that large,
-#: and sums of such numbers overflow to infinity.
-MAX_AMOUNT = 1e13
+from ..quantities import normalize_text
+from ..vocabulary import FUNDING_SPELLINGS, TOTAL_SOURCE, TOTAL_SPELLINGS
+from .cells import AMOUNT, OPTIONAL_AMOUNT, SCORE, CellProblem, cell_text, read_number, required_text
+from .indicator_cells import applicable_cell, indicator_cells, row_context, total_row_label
 
 _LABELS = {
     "project": by_key(PROJECT_FIELDS),
@@ -86,76 +69,7 @@ def _text(row: RawRow, key: str) -> str:
     v = row.values.get(key)
     if type(v) is str:  # the common case (CSV, YAML text): keep it cheap, this runs per cell
         return v.strip()
-    return _as_text(v)
-
-
-def cell_text(v: object) -> str:
-    """A cell as stripped text (a float that is a whole number without its `.0`; NaN and None blank)."""
-    if type(v) is str:
-        return v.strip()
-    return _as_text(v)
-
-
-def _as_text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v != v:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
-class CellProblem(ValueError):
-    """A cell that cannot be used, said without its place: the carrier adds where it sits."""
-
-    def __init__(self, key: str, message: str, expected: str) -> None:
-        super().__init__(message)
-        self.key, self.message, self.expected = key, message, expected
-
-
-@dataclass(frozen=True, slots=True)
-class NumberCell:
-    """How a numeric cell is read: required or not, its bounds, what it is called."""
-
-    required: bool
-    what: str = "数字"
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-WEIGHT = NumberCell(required=True, what="分值", minimum=0)
-SCORE = NumberCell(required=False, what="得分")
-AMOUNT = NumberCell(required=True, what="金额", minimum=0, maximum=MAX_AMOUNT)
-OPTIONAL_AMOUNT = NumberCell(required=False, what="金额", minimum=0, maximum=MAX_AMOUNT)
-
-
-def read_number(raw: object, key: str, cell: NumberCell) -> float | None:
-    """A numeric cell (weight, amount, score) as the form means it; CellProblem says why not."""
-    try:
-        value = parse_number_cell(raw)
-    except (ValueError, TypeError):
-        raise CellProblem(key, f"「{raw}」不是数字", f"{cell.what}，如 10") from None
-    if value is None:
-        if cell.required:
-            raise CellProblem(key, "缺少必填数值", cell.what)
-        return None
-    if cell.minimum is not None and value < cell.minimum:
-        raise CellProblem(key, f"数值为负数（{raw}）", f"不小于 {cell.minimum:g} 的{cell.what}")
-    if cell.maximum is not None and value >= cell.maximum:
-        raise CellProblem(
-            key,
-            f"数值过大（{raw}），超出任何项目预算的范围",
-            f"小于 {cell.maximum:.0e} 的{cell.what}（按金额单位计）",
-        )
-    return value
-
-
-def required_text(text: str, key: str) -> str:
-    """A text cell that must be filled in (already stripped)."""
-    if not text:
-        raise CellProblem(key, "缺少必填内容", "非空文本")
-    return text
+    return cell_text(v)
 
 
 def _located(row: RawRow, kind: str, pid: str | None, problem: CellProblem) -> InputError:
@@ -247,122 +161,6 @@ def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
     return out
 
 
-@lru_cache(maxsize=1024)
-def normalize_direction(raw: str) -> str | None:
-    return DIRECTION_WORDS.get(normalize_text(raw).replace(" ", ""))
-
-
-@lru_cache(maxsize=65536)
-def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: str) -> tuple:
-    """What a row's direction/target/actual/unit cells mean, or why they cannot be used.
-
-    Returns ("ok", direction, target, actual, unit, target_value, actual_value) or
-    ("error", field, message, expected). Pure and cached: portfolios repeat these cells a lot."""
-    target, actual = parse_quantity(target_raw), parse_quantity(actual_raw)
-    if direction_raw:
-        direction = normalize_direction(direction_raw)
-        if direction is None:
-            return (
-                "error",
-                "direction",
-                f"未知的指标性质「{direction_raw}」",
-                "≥、>、=、≤、<、定性、时限 之一",
-            )
-    elif target.comparator:
-        direction = target.comparator
-    else:
-        return ("error", "direction", "缺少指标性质", "≥、>、=、≤、<、定性、时限 之一")
-    column_unit = normalize_unit(unit_raw)
-    unit, target_value, actual_value = column_unit, None, None
-    numeric_rule = direction in QUANTITATIVE or (direction == DEADLINE and target.kind == "number")
-    if numeric_rule and target.kind == "number":
-        if target.unit == column_unit and actual.kind == "number" and actual.unit in (None, column_unit):
-            # the usual row: one unit everywhere (or none written on the actual) — nothing to convert
-            return ("ok", direction, target, actual, column_unit, target.number, actual.number)
-        if target.unit and column_unit and not compatible(target.unit, column_unit):
-            return (
-                "error",
-                "target",
-                f"年度指标值单位「{target.unit}」与度量单位「{column_unit}」不一致",
-                "与度量单位相同或可换算的单位",
-            )
-        unit = target.unit or column_unit or actual.unit
-        target_value = target.number
-        if actual.kind == "number":
-            a_unit = actual.unit or column_unit or unit
-            if not compatible(a_unit, unit):
-                return (
-                    "error",
-                    "actual",
-                    f"实际完成值单位「{a_unit}」与年度指标值单位「{unit}」不一致，无法比较",
-                    f"以「{unit}」或可换算的单位填写",
-                )
-            actual_value = convert(actual.number, a_unit, unit)  # type: ignore[arg-type]
-    return ("ok", direction, target, actual, unit, target_value, actual_value)
-
-
-def _weight(raw: object) -> float:
-    try:
-        weight = float(raw) + 0.0  # type: ignore[arg-type]  # + 0.0: "-0" is 0 (one row for both)
-        if 0 <= weight < math.inf:  # negative, NaN or infinite: read_number says why
-            return weight
-    except (TypeError, ValueError):
-        pass
-    value = read_number(raw, "weight", WEIGHT)
-    assert value is not None
-    return value
-
-
-def _reported(raw: object) -> float | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = float(raw) + 0.0  # type: ignore[arg-type]
-        if math.isfinite(value):
-            return value
-    except (TypeError, ValueError):
-        pass
-    return read_number(raw, "reported_score", SCORE)
-
-
-def indicator_cells(
-    direction_raw: str,
-    target_raw: str,
-    actual_raw: str,
-    unit_raw: str,
-    weight_raw: object,
-    reported_raw: object,
-) -> Indicator:
-    """What a row's scored cells mean (指标性质, 年度指标值, 实际完成值, 度量单位 — stripped — and
-    分值, 自评得分 as given), as an Indicator without names; CellProblem when a cell cannot be used.
-    (The scoring engine keeps each distinct row it has read: a province repeats rows thousands of times.)"""
-    meaning = interpret(direction_raw, target_raw, actual_raw, unit_raw)
-    if meaning[0] == "error":
-        _, key, message, expected = meaning
-        raise CellProblem(key, message, expected)
-    _, direction, target, actual, unit, target_value, actual_value = meaning
-    try:  # the usual cells ("10", "7.3") read directly; anything else by the careful readers
-        weight = float(weight_raw) + 0.0  # type: ignore[arg-type]
-        if not 0 <= weight < math.inf:
-            weight = _weight(weight_raw)
-    except (TypeError, ValueError):
-        weight = _weight(weight_raw)
-    reported = None if reported_raw == "" or reported_raw is None else _reported(reported_raw)
-    return Indicator(
-        "", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported
-    )
-
-
-def applicable_cell(text: str) -> bool:
-    """是否适用 (stripped): blank means yes."""
-    if not text:
-        return True
-    value = BOOL_WORDS.get(normalize_text(text).lower())
-    if value is None:
-        raise CellProblem("applicable", f"无法识别「{text}」", "是 或 否")
-    return value
-
-
 _INDICATOR_CELLS = (
     "level1",
     "level2",
@@ -381,20 +179,29 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     first, then what is scored, then 是否适用)."""
     v = row.values
     level1, level2, name, direction_raw, target_raw, actual_raw, unit_raw, reason, applicable_raw = [
-        x.strip() if type(x) is str else _as_text(x) for x in map(v.get, _INDICATOR_CELLS)
+        x.strip() if type(x) is str else cell_text(x) for x in map(v.get, _INDICATOR_CELLS)
     ]
     try:
+        total = total_row_label(level1, level2, name)
+        if total is not None:
+            raise CellProblem(
+                "name" if name else "level1",
+                f"这是合计（总分）行「{total}」，不是指标",
+                "绩效指标表只列三级指标；自评总分填在项目信息的「自评得分」",
+            )
         required_text(level1, "level1")
         required_text(name, "name")
         cells = indicator_cells(
-            direction_raw, target_raw, actual_raw, unit_raw, v.get("weight"), v.get("reported_score")
-        )
+            direction_raw, target_raw, actual_raw, unit_raw, v.get("weight"), v.get("reported_score"),
+            row_context(level1, level2, name),
+        )  # fmt: skip
         applicable = applicable_cell(applicable_raw)
     except CellProblem as p:
         raise _located(row, "indicator", pid, p) from None
     return Indicator(
         level1, level2, name, cells.direction, cells.target, cells.actual, cells.unit, cells.weight,
         cells.target_value, cells.actual_value, cells.reported_score, reason, applicable, row.where(None),
+        cells.readings, cells.detail,
     )  # fmt: skip
 
 
@@ -444,38 +251,75 @@ _FACT_TEXTS = (
 )  # fmt: skip
 
 
+def derived_id(unit: str, name: str, year: str) -> str:
+    """A stable 项目编号 for a form that prints none: its 实施单位, 项目名称 and 年度, hashed (the same
+    form read again, from any carrier, gets the same id)."""
+    digest = hashlib.sha1(f"{unit}|{name}|{year}".encode()).hexdigest()[:10]
+    return f"auto-{year}-{digest}"
+
+
 def project_facts(get: Callable[[str], object]) -> Project:
     """A project's facts (项目信息) from its cells by key, without budget or indicators;
-    CellProblem at the first cell that cannot be used."""
+    CellProblem at the first cell that cannot be used. A blank 项目编号 is made from 实施单位,
+    项目名称 and 年度 (`derived_id`), and the project says so in its readings."""
     t = {k: v.strip() if type(v := get(k)) is str else cell_text(v) for k in _FACT_TEXTS}
-    pid = t["project_id"] or required_text("", "project_id")
     name = t["name"] or required_text("", "name")
     department = t["department"] or required_text("", "department")
     year = read_year(t["year"])
+    pid, readings = t["project_id"], ()
+    if not pid:
+        pid = derived_id(t["unit"] or department, name, str(year))
+        readings = (("derived_id", f"表上未印项目编号，按实施单位、项目名称、年度生成编号「{pid}」"),)
     etype = read_evaluation_type(t["evaluation_type"])
     amount_unit = read_amount_unit(t["amount_unit"])
     reported_total = read_number(get("reported_total"), "reported_total", SCORE)
-    return Project(  # positional: this runs once per project of a province's tables
+    project = Project(  # positional: this runs once per project of a province's tables
         pid, name, department, t["unit"] or department, year, etype, t["scheme"] or None, amount_unit,
         t["goal_planned"], t["goal_actual"], reported_total, t["reported_grade"] or None, t["budget_note"],
     )  # fmt: skip
+    if readings:
+        project.readings = readings
+    return project
 
 
 def build_project(raw: RawProject) -> Project:
-    """Validate one raw project. Raises InputError at the first problem, naming where it is."""
+    """Validate one raw project. Raises InputError at the first problem, naming where it is, with
+    every other problem of the project in its `also` (a form is checked whole, not to its first error)."""
     f = raw.facts
     pid = _text(f, "project_id") or None
+    problems: list[InputError] = []
+    project: Project | None = None
     try:
         project = project_facts(f.values.get)
+        pid = project.project_id
     except CellProblem as p:
-        raise _located(f, "project", pid, p) from None
-    pid = project.project_id
-    budget = [build_budget_row(r, pid) for r in raw.budget]
-    if not budget:
-        raise InputError(raw.budget_where, "没有预算执行数据", "至少一行（如 年度资金总额）", project_id=pid)
-    indicators = [build_indicator(r, pid) for r in raw.indicators]
-    if not indicators:
-        raise InputError(raw.indicators_where, "没有绩效指标", "至少一行三级指标", project_id=pid)
+        problems.append(_located(f, "project", pid, p).with_traceback(None))
+    budget, indicators = [], []
+    for r in raw.budget:
+        try:
+            budget.append(build_budget_row(r, pid))
+        except InputError as exc:  # kept without its traceback: a frame holding `problems` is a cycle
+            problems.append(exc.with_traceback(None))
+    if not raw.budget:
+        problems.append(
+            InputError(raw.budget_where, "没有预算执行数据", "至少一行（如 年度资金总额）", project_id=pid)
+        )
+    for r in raw.indicators:
+        try:
+            indicators.append(build_indicator(r, pid))
+        except InputError as exc:  # kept without its traceback: a frame holding `problems` is a cycle
+            problems.append(exc.with_traceback(None))
+    if not raw.indicators:
+        problems.append(InputError(raw.indicators_where, "没有绩效指标", "至少一行三级指标", project_id=pid))
+    if problems:
+        first = problems[0]
+        first.also = problems[1:]
+        problems.clear()
+        try:
+            raise first
+        finally:  # no local may hold the error this frame raises: that would be a reference cycle
+            del first
+    assert project is not None
     project.budget, project.indicators, project.origin = budget, indicators, raw.origin
     project.where, project.scheme_where = f.where("project_id", "project"), f.where("scheme", "project")
     return project

@@ -5,7 +5,7 @@ province's 300,000 indicator rows costs more than scoring them. This reader take
 [start, stop) of the tables straight from their Arrow columns: every column is dictionary-encoded,
 so each distinct cell (and each distinct set of scored cells: 指标性质, 年度指标值, 实际完成值, 度量单位,
 分值, 自评得分) is read once by the same cell readers the row-by-row path uses
-(`records.indicator_cells`, `records.budget_row`, `records.project_facts`, `records.applicable_cell`)
+(`indicator_cells.indicator_cells`, `records.budget_row`, `records.project_facts`, `indicator_cells.applicable_cell`)
 — one validation, whichever way a project is read.
 
 A project with a cell those readers refuse is marked for the row-by-row path (`REFERENCE`), which
@@ -23,16 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..model import Indicator, IndicatorColumns, Project
-from .records import (
-    CellProblem,
-    applicable_cell,
-    budget_row_from,
-    cell_text,
-    indicator_cells,
-    parsed_budget_cell,
-    project_facts,
-    required_text,
-)
+from .cells import CellProblem, cell_text, required_text
+from .indicator_cells import COST, DETAIL, applicable_cell, indicator_cells, is_cost_name, is_detail_name
+from .records import budget_row_from, parsed_budget_cell, project_facts
 from .tables_reader import TablePortfolio
 
 READ, REFERENCE, SKIPPED = 0, 1, 2
@@ -102,7 +95,7 @@ def _readable(read: Callable[[str, str], object], values: list[str], key: str) -
 
 
 class _Scored:
-    """The scored cells of each distinct row, read by `records.indicator_cells` when first asked for
+    """The scored cells of each distinct row, read by `indicator_cells.indicator_cells` when first asked for
     (the engine asks only for rows its store has not met; a refused row reads as None)."""
 
     def __init__(self, keys: list[tuple]) -> None:
@@ -137,6 +130,7 @@ class _Rows:
         return Indicator(
             level1, level2, name, proto.direction, proto.target, proto.actual, proto.unit, proto.weight,
             proto.target_value, proto.actual_value, proto.reported_score, reason, bool(self.applicable[i]),
+            None, proto.readings, proto.detail,
         )  # fmt: skip
 
 
@@ -230,9 +224,19 @@ class TableChunk:
         for k in np.nonzero(np.diff(bounds) == 0)[0].tolist():  # 没有绩效指标
             self._refer(k)
 
-        # the scored cells of each distinct row, read once
+        # what the names say about reading the cells (成本指标, 其中 detail rows): indicator_cells.row_context
+        cost = [np.array([is_cost_name(v) for v in self.texts[k]], dtype=bool) for k in ("level1", "level2")]
+        detail = np.array([is_detail_name(v) for v in self.texts["name"]], dtype=bool)
+        context = (
+            (cost[0][self.coded["level1"].codes] | cost[1][self.coded["level2"].codes]) * COST
+            + detail[self.coded["name"].codes] * DETAIL
+        ).astype(np.int64)
+
+        # the scored cells of each distinct row (with its context), read once
         first, group = (
-            combine([c.codes for c in scored], [len(c.values) for c in scored])
+            combine(
+                [*(c.codes for c in scored), context], [*(len(c.values) for c in scored), (COST | DETAIL) + 1]
+            )
             if rows
             else (np.zeros(0, np.int64), np.zeros(0, np.int64))
         )
@@ -240,7 +244,7 @@ class TableChunk:
             np.array(c.stripped() if m < _STRIPPED else c.values, dtype=object)[c.codes[first]].tolist()
             for m, c in enumerate(scored)
         ]
-        keys = list(zip(*values, strict=True))
+        keys = list(zip(*values, context[first].tolist(), strict=True))
         distinct = _Scored(keys)  # read when the scoring engine meets a row for the first time
 
         # per row: 一级指标 and 三级指标 filled in, 是否适用 readable

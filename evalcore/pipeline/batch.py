@@ -254,6 +254,7 @@ SUMMARY_COLUMNS = (
     ("executed", "全年执行数"),
     ("execution_rate", "预算执行率"),
     ("total", "复核得分"),
+    ("unscored_weight", "未计分分值"),
     ("grade", "等级"),
     ("reported_total", "自评得分"),
     ("reported_grade", "自评等级"),

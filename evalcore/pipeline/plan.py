@@ -154,6 +154,7 @@ def summary_row(ev: Evaluation) -> dict[str, object]:
         "executed": b.executed,
         "execution_rate": b.execution_rate,
         "total": c.total,
+        "unscored_weight": c.unscored_weight,
         "grade": c.grade,
         "reported_total": p.reported_total,
         "reported_grade": p.reported_grade,

@@ -58,7 +58,7 @@ def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]
         try:
             project = build_project(raw)
         except InputError as exc:
-            items.append((None, None, None, exc.as_dict()))
+            items.extend((None, None, None, e.as_dict()) for e in exc.each())
             continue
         except Exception as exc:  # a bug must not cost the other projects their scores
             pid = str(raw.facts.values.get("project_id") or "") or None

@@ -117,6 +117,7 @@ class _Writer:
             batch.scale.tolist(),
         )
         self.grade, self.scheme_id = batch.grade, batch.scheme.id
+        self.unscored = [0.0] * len(batch) if batch.unscored is None else batch.unscored.tolist()
 
     def _mids(self) -> list[bytes]:
         """The part of a row's record its scored cells determine, per store entry, kept in the store
@@ -151,6 +152,7 @@ class _Writer:
                 self.scale[k],
                 budget,
                 parts,
+                self.unscored[k],
             )
         )
         lo, hi = self.bounds[k], self.bounds[k + 1]

@@ -173,7 +173,7 @@ def evaluation_card(ev: Evaluation) -> str:
     if p.reported_grade:
         reported += f"（{p.reported_grade}）"
     stats = [
-        _stat("复核得分", f"{score(c.total)}（{c.grade}）", f"评分方案 {c.scheme.id}", grade_colour(c.grade)),
+        _stat("复核得分", f"{c.total_text}（{c.grade}）", f"评分方案 {c.scheme.id}", grade_colour(c.grade)),
         _stat("自评得分", reported),
         _stat("预算执行率", rate(b.execution_rate), f"按{b.basis}"),
         _stat(f"全年预算（{p.amount_unit}）", money(b.adjusted), f"年初 {money(b.initial)}"),

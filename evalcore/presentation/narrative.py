@@ -72,7 +72,7 @@ def conclusion(ev: Evaluation) -> list[str]:
     c, p, b = ev.card, ev.project, ev.card.budget
     u = p.amount_unit
     name = p.name if str(p.year) in p.name else f"{p.name}（{p.year}年度）"
-    out = [f"{name}项目复核得分 {c.total:.2f} 分，评价等级为「{c.grade}」。"]
+    out = [f"{name}项目复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
     if b.execution_rate is not None:
         out.append(
             f"全年预算 {fmt(b.adjusted)}{u}，执行 {fmt(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..findings import titles
+from ..rules.totals import total_text
 from ..vocabulary import GRADE_NAMES
 from .charts.portfolio import (
     departments_by_score,
@@ -253,7 +254,12 @@ class IndexPage:
             tag("td", dept),
             tag("td", money(adjusted), data_v=_sort_value(adjusted), class_="num"),
             tag("td", rate(execution_rate), data_v=_sort_value(execution_rate, 8), class_="num"),
-            tag("td", score(total), data_v=_sort_value(total), class_="num"),
+            tag(
+                "td",
+                _total_text(total, number(r.get("unscored_weight"))),
+                data_v=_sort_value(total),
+                class_="num",
+            ),
             tag(
                 "td",
                 grade,
@@ -380,3 +386,10 @@ def _years(years: Sequence[int]) -> str:
 
 def _code_titles(codes: str) -> str:
     return "；".join(f"{c} {titles()[c]}" if c in titles() else c for c in codes.split())
+
+
+def _total_text(total: float | None, unscored: float | None) -> str:
+    """A total as the index shows it: with the weight left unscored for blank actuals, if any."""
+    if total is None or not unscored:
+        return score(total)
+    return total_text(total, unscored)

@@ -121,8 +121,10 @@ def project_record(
     scale: float,
     b: BudgetScore,
     categories: Iterable[tuple[str, float, float, float]],
+    unscored_weight: float = 0.0,
 ) -> dict[str, object]:
-    """Everything but `indicators` and `findings`; categories as (name, weight, itemised weight, score)."""
+    """Everything but `indicators` and `findings`; categories as (name, weight, itemised weight, score);
+    `unscored_weight`: the weight of rows left unscored because their 实际完成值 is blank."""
     return {
         "project_id": p.project_id,
         "name": p.name,
@@ -134,6 +136,7 @@ def project_record(
         "source": p.origin,
         "total": total,
         "total_raw": total_raw,
+        "unscored_weight": unscored_weight,
         "grade": grade,
         "scale": scale,
         "reported_total": p.reported_total,
@@ -169,6 +172,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, object]:
         c.scale,
         c.budget,
         ((k.name, k.weight, k.itemised_weight, k.score) for k in c.categories),
+        c.unscored_weight,
     )
     record["indicators"] = [indicator_record(s) for s in c.indicators] + [
         not_applicable_record(i) for i in c.not_applicable

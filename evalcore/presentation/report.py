@@ -167,7 +167,7 @@ class ProjectReport:
             [
                 Markup('<div class="scorebox">'),
                 tag("div", "复核得分", class_="label"),
-                tag("div", f"{c.total:.2f}", class_="total"),
+                tag("div", c.total_text, class_="total"),
                 tag(
                     "div",
                     c.grade,
@@ -221,7 +221,7 @@ class ProjectReport:
             table(["一级指标", "方案分值", "已细化分值", "得分", "得分率"], rows, cls="data categories")
         )
         parts.append(img_png(chart("category", self.ev), "各一级指标得分与分值对比图"))
-        return Fragment(join(parts), f"复核得分 {c.total:.2f} {c.grade}")
+        return Fragment(join(parts), f"复核得分 {c.total_text} {c.grade}")
 
     # -- 三、指标分析 ---------------------------------------------------------------------------
     def indicators(self) -> Fragment:

@@ -109,7 +109,7 @@ def standard_form(ev: Evaluation) -> Fragment:
             i.deviation_reason,
         ]
         rows.append(row)
-    rows.append([H("总分", colspan=6), fmt(100), f"{c.total:.2f}", f"等级：{c.grade}"])
+    rows.append([H("总分", colspan=6), fmt(100), c.total_text, f"等级：{c.grade}"])
     caption = f"项目支出绩效自评表（{p.year}年度）"
     return Fragment(
         join(

@@ -27,7 +27,7 @@ def print_detail(console: Console, ev: Evaluation) -> None:
     reported = (
         "" if p.reported_total is None else f"    自评 {fmt(p.reported_total)} 分 {p.reported_grade or ''}"
     )
-    console.print(Text(f"复核总分 {c.total:.2f} 分  等级 {c.grade}{reported}", style="bold"))
+    console.print(Text(f"复核总分 {c.total_text} 分  等级 {c.grade}{reported}", style="bold"))
     console.print(Text(f"预算执行率：{b.explanation.text}（年初口径执行率 {_rate(b.initial_rate)}）"))
     cats = Table(title="一级指标得分", show_lines=False)
     for h in ("一级指标", "方案分值", "已细化分值", "得分"):
@@ -85,7 +85,7 @@ def print_summary(console: Console, evaluations: Sequence[Evaluation]) -> None:
             p.name,
             p.department,
             _rate(ev.card.budget.execution_rate),
-            f"{ev.total:.2f}",
+            ev.card.total_text,
             ev.grade,
             "" if p.reported_total is None else fmt(p.reported_total),
             codes or "无",

@@ -54,6 +54,9 @@ class BudgetScore:
     reported_score: float | None = None
     below_floor: bool = False
     tolerance: float = 0.0  # the scheme's amount tolerance, in this budget's amount unit
+    # (column label, value on the first total row, value on another total row, where each is) for
+    # each column in which a second 年度资金总额/合计 row disagrees with the first (R008)
+    duplicate_totals: list[tuple[str, float, float, str, str]] = field(default_factory=list)
 
     @property
     def above_budget(self) -> bool:
@@ -78,15 +81,20 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     total_row: BudgetRow | None = None
     funding: list[BudgetRow] = []
     items: list[BudgetRow] = []
+    others: list[BudgetRow] = []  # total rows after the first: a form prints one
     for r in rows:  # one pass: this runs once per project of a provincial portfolio
         if r.role == ROLE_FUNDING:
             funding.append(r)
         elif r.role == ROLE_TOTAL:
-            total_row = total_row or r
+            if total_row is None:
+                total_row = r
+            else:
+                others.append(r)
         else:
             items.append(r)
     contradictions: list[tuple[str, float, float]] = []
     tolerance = scheme.review.amount_tolerance.in_unit(project.amount_unit)
+    duplicates = _duplicate_totals(total_row, others, tolerance) if others else []
     if funding:
         sums = _sums(funding)
         if total_row is not None:
@@ -190,4 +198,26 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
         reported,
         below_floor,
         tolerance,
+        duplicates,
     )
+
+
+def _place(row: BudgetRow) -> str:
+    w = row.where
+    if w is None:
+        return row.source
+    return f"第 {w.row} 行" if w.row is not None else (w.path or row.source)
+
+
+def _duplicate_totals(
+    first: BudgetRow | None, others: list[BudgetRow], tolerance: float
+) -> list[tuple[str, float, float, str, str]]:
+    """Columns in which a later total row disagrees with the first (the first is scored)."""
+    out = []
+    assert first is not None
+    for other in others:
+        for attr, label in _COLUMNS:
+            a, b = getattr(first, attr), getattr(other, attr)
+            if abs(a - b) > tolerance:
+                out.append((label, a, b, _place(first), _place(other)))
+    return out

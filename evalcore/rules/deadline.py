@@ -21,6 +21,7 @@ DEADLINE_RULE = define(
     reference="DOMAIN.md 时限（deadline）：按期满分，逾期按方案（默认 0）",
     on_time="期限 {due}，实际「{actual}」，按期完成；得满分 {full}",
     late="期限 {due}，实际「{actual}」，{why}；{weight} × {late} = {score}",
+    unknown="期限 {due}，实际「{actual}」，无法判断是否按期完成（请写明完成时间或完成情况），不予计分；得 {score} 分",
 )
 
 
@@ -40,10 +41,12 @@ def score_deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> 
         resolve_relative(a.relative_deadline, year) if a.relative_deadline else None
     )
     on_time: bool | None
+    month_only = a.date is None and a.relative_deadline is not None and a.relative_deadline[2] is None
     if a.on_time is False:
         on_time = False
     elif done is not None and due is not None:
-        on_time = done <= due
+        # `7月` says the month, not the day: done in the deadline's month is on time
+        on_time = (done.year, done.month) <= (due.year, due.month) if month_only else done <= due
     else:
         on_time = a.on_time
     late = scheme.quantitative.deadline_late_fraction
@@ -60,8 +63,13 @@ def score_deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> 
             "on_time", inputs, {"due": due_text, "actual": a.raw, "full": pts(weight)}, formula=formula
         )
         return Outcome(weight, None, True, expl)
+    if on_time is None:
+        expl = DEADLINE_RULE.explain(
+            "unknown", inputs, {"due": due_text, "actual": a.raw, "score": pts(0)}, formula=formula
+        )
+        return Outcome(0.0, None, False, expl, None, (UNRECOGNISED,))
     score = cap(weight * late, weight)
-    why = "逾期或未完成" if on_time is False else "无法判断是否按期完成（按逾期计）"
+    why = "逾期或未完成"
     expl = DEADLINE_RULE.explain(
         "late",
         inputs,
@@ -75,4 +83,4 @@ def score_deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> 
         },
         formula=formula,
     )
-    return Outcome(score, None, False, expl, None, (UNRECOGNISED,) if on_time is None else ())
+    return Outcome(score, None, False, expl)

@@ -16,6 +16,7 @@ from .deadline import score_deadline
 from .numeric import numeric
 from .outcome import IndicatorScore, Outcome, whole_points
 from .qualitative import score_qualitative
+from .reading import unscored, with_readings
 
 
 def is_numeric(ind: Indicator) -> bool:
@@ -26,6 +27,9 @@ def is_numeric(ind: Indicator) -> bool:
 def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
     """Score one applicable indicator row at its own weight (rescaling is the engine's)."""
     weight = ind.weight
+    out = unscored(ind)
+    if out is not None:
+        return with_readings(ind, out)
     if (
         ind.direction != QUALITATIVE and ind.target_value is not None and ind.actual_value is not None
     ):  # is_numeric
@@ -42,7 +46,7 @@ def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
         out = score_other(ind, scheme, year)
     if scheme.rounding.whole_points:
         out.score, out.explanation = whole_points(out.score, weight, out.explanation)
-    return out
+    return with_readings(ind, out)
 
 
 def score_other(ind: Indicator, scheme: Scheme, year: int) -> Outcome:

@@ -17,7 +17,17 @@ UNRECOGNISED = "unrecognised"  # a qualitative/deadline actual the rules cannot 
 CLAMPED = "clamped"  # a qualitative reported score outside its level's band
 NEGATIVE_ACTUAL = "negative_actual"
 DEDUCTED = "over_achievement_deducted"
-FLAGS = (UNMEASURABLE, UNRECOGNISED, CLAMPED, NEGATIVE_ACTUAL, DEDUCTED)
+MISSING_ACTUAL = "missing_actual"  # 实际完成值 left blank: no points (R011)
+DETAIL = "detail"  # a `其中：…` row without 分值: shown, not scored, no finding
+# how a cell was read (model.Indicator.readings), one flag per kind of reading
+INFERRED = "inferred"  # 指标性质 blank, inferred from the target (R013)
+CONTRADICTED = "contradicted"  # 指标性质 against the target's own sign (R014)
+FRACTION = "fraction"  # `0.93` against a percent target read as 93% (R015)
+FLAGS = (
+    UNMEASURABLE, UNRECOGNISED, CLAMPED, NEGATIVE_ACTUAL, DEDUCTED, MISSING_ACTUAL, DETAIL, INFERRED, CONTRADICTED,
+    FRACTION,
+)  # fmt: skip
+READING_FLAGS = {"inferred": INFERRED, "contradicted": CONTRADICTED, "fraction": FRACTION}
 
 
 @dataclass(slots=True)

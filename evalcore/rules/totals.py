@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..quantities import format_number
 from ..schemes import Scheme
 from .explain import round_half_up
 from .rule import EPS, define
@@ -51,6 +52,49 @@ def itemisation_gap(weight: Any, itemised: Any, scheme: Scheme) -> Any:
     0 within the scheme's weight tolerance. Takes numbers or NumPy columns."""
     gap = np.subtract(weight, itemised)
     return np.where(np.abs(gap) > scheme.review.weight_tolerance.value, gap, 0.0)
+
+
+OVER_ITEMISED = define(
+    "over_itemised",
+    "细化分值超过一级指标分值，按比例折算",
+    "一级指标得分 = 各指标得分之和 × 方案分值 ÷ 已细化分值（方案 itemisation.over: cap 时以方案分值为上限）",
+    reference="财预〔2020〕10号 按百分制折算；DOMAIN.md What reviewers find（分值合计 110）",
+    scaled="各指标得分之和 {raw} × {weight} ÷ {itemised} = {score}",
+    capped="各指标得分之和 {raw}，超过方案分值，以 {weight} 为上限",
+)
+UNSCORED_TOTAL = define(
+    "unscored_total",
+    "含未计分指标的总分",
+    "实际完成值未填的指标不计分；总分旁注明未计分的分值",
+    reference="DOMAIN.md Real forms：空白即无佐证",
+    total="{total}（{weight} 分指标未填完成值，未计分）",
+)
+
+
+def category_points(earned: np.ndarray, itemised: np.ndarray, scheme: Scheme) -> np.ndarray:
+    """Each category's points, never above its scheme weight: a category itemised beyond its weight
+    is scaled by weight ÷ itemised (or capped, as the scheme says). Takes [projects, categories]."""
+    weights = np.array([c.weight for c in scheme.categories], dtype=np.float64)
+    over = itemisation_gap(weights, itemised, scheme) < 0
+    if not over.any():
+        return earned
+    if scheme.itemisation.over == "cap":
+        return np.where(over, np.minimum(earned, weights), earned)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(over, earned * weights / itemised, earned)
+
+
+def capped_total(total_raw: np.ndarray) -> np.ndarray:
+    """No total above 100 (a rescaled total of capped categories can only reach it)."""
+    return np.minimum(total_raw, FULL_MARKS)
+
+
+def total_text(total: float, unscored_weight: float) -> str:
+    """A total as shown: two decimals, and the weight left unscored for a blank actual if any."""
+    shown = f"{total:.2f}"
+    if unscored_weight <= EPS:
+        return shown
+    return UNSCORED_TOTAL.text("total", {"total": shown, "weight": format_number(unscored_weight)})
 
 
 def not_applicable_scale(dropped_weight: np.ndarray) -> np.ndarray:

@@ -132,6 +132,16 @@ class Rounding:
 
 
 @dataclass(frozen=True, slots=True)
+class Itemisation:
+    """What a category whose indicator weights add to more than its weight earns (产出 60 itemised
+    of 50): `scale` — its points × weight ÷ itemised (按比例折算, the default); `cap` — at most its
+    weight. Either way no category earns above its weight and no total above 100."""
+
+    __pydantic_config__ = _STRICT
+    over: Literal["scale", "cap"] = "scale"
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreTolerance:
     """A number of points (分) within which two scores are the same."""
 
@@ -196,6 +206,7 @@ class Scheme:
     quantitative: QuantitativeRules = field(default_factory=QuantitativeRules)
     rounding: Rounding = field(default_factory=Rounding)
     review: ReviewRules = field(default_factory=ReviewRules)
+    itemisation: Itemisation = field(default_factory=Itemisation)
     source: str = ""  # the file it was loaded from (set by the loader)
 
     def __post_init__(self) -> None:

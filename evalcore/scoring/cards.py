@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..model import Indicator, Project
 from ..rules.budget import BudgetScore
 from ..rules.outcome import IndicatorScore
+from ..rules.totals import total_text
 from ..schemes import Scheme
 
 
@@ -22,6 +23,14 @@ class CategoryScore:
     not_applicable: list[Indicator] = field(default_factory=list)
     budget_weight: float = 0.0
     unitemised: float = 0.0  # weight the form did not itemise (negative: itemised beyond the weight)
+    earned_raw: float | None = (
+        None  # the rows' points before an over-itemised category is brought to its weight
+    )
+
+    @property
+    def brought_to_weight(self) -> bool:
+        """Itemised beyond its weight, so its points were scaled (or capped) to the weight."""
+        return self.earned_raw is not None and abs(self.earned_raw - self.score) > 1e-9
 
 
 @dataclass(slots=True)
@@ -36,6 +45,12 @@ class Scorecard:
     total_raw: float  # full precision
     total: float  # the scheme's official (rounded) total
     grade: str
+    unscored_weight: float = 0.0  # weight of applicable rows left unscored because 实际完成值 is blank
+
+    @property
+    def total_text(self) -> str:
+        """The total as every page shows it: `80.13`, or `10.00（90 分指标未填完成值，未计分）`."""
+        return total_text(self.total, self.unscored_weight)
 
     @property
     def sum_of_parts(self) -> float:

@@ -23,11 +23,18 @@ import numpy as np
 from ..errors import InputError, Where
 from ..model import IndicatorColumns, Project
 from ..rules.budget import BudgetScore, score_budget
-from ..rules.outcome import IndicatorScore
-from ..rules.totals import grades, itemisation_gap, not_applicable_scale, official_total
+from ..rules.outcome import MISSING_ACTUAL, IndicatorScore
+from ..rules.totals import (
+    capped_total,
+    category_points,
+    grades,
+    itemisation_gap,
+    not_applicable_scale,
+    official_total,
+)
 from ..schemes import Scheme
 from .cards import CategoryScore, Scorecard
-from .rows import RowStore, row_store
+from .rows import FLAG_BIT, RowStore, row_store
 
 
 @dataclass
@@ -56,6 +63,10 @@ class ScoredBatch:
     grade: list[str]
     errors: dict[int, InputError] = field(default_factory=dict)
     unread: set[int] = field(default_factory=set)  # projects with a row the carrier could not read
+    earned_raw: np.ndarray | None = (
+        None  # float[n, categories]: before an over-itemised category is brought to its weight
+    )
+    unscored: np.ndarray | None = None  # float[n]: weight of applicable rows left unscored (实际完成值未填)
 
     def __len__(self) -> int:
         return len(self.projects)
@@ -77,10 +88,11 @@ class ScoredBatch:
         gaps = itemisation_gap(
             np.array([c.weight for c in scheme.categories]), self.itemised[k], scheme
         ).tolist()
+        raw = (self.earned if self.earned_raw is None else self.earned_raw)[k].tolist()
         cats = [
-            CategoryScore(c.name, c.weight, i, e, unitemised=g)
-            for c, i, e, g in zip(
-                scheme.categories, self.itemised[k].tolist(), self.earned[k].tolist(), gaps, strict=True
+            CategoryScore(c.name, c.weight, i, e, unitemised=g, earned_raw=r)
+            for c, i, e, g, r in zip(
+                scheme.categories, self.itemised[k].tolist(), self.earned[k].tolist(), gaps, raw, strict=True
             )
         ]
         if budget.category is not None:
@@ -112,6 +124,7 @@ class ScoredBatch:
             float(self.total_raw[k]),
             float(self.total[k]),
             self.grade[k],
+            0.0 if self.unscored is None else float(self.unscored[k]),
         )
 
 
@@ -165,12 +178,16 @@ def score_batch(
     np.add.at(earned, (owner[scored], category[scored]), score[scored])
     off = counted & ~columns.applicable
     dropped = np.bincount(owner[off], weights=weight[off], minlength=n).astype(np.float64)
+    missing = scored & ((store.flags[ids] & FLAG_BIT[MISSING_ACTUAL]) != 0)
+    unscored = np.bincount(owner[missing], weights=weight[missing], minlength=n).astype(np.float64)
+    earned_raw = earned
+    earned = category_points(earned, itemised, scheme)
     scale = not_applicable_scale(dropped)
-    total_raw = np.array([sum(r) for r in earned.tolist()], dtype=np.float64) * scale
+    total_raw = capped_total(np.array([sum(r) for r in earned.tolist()], dtype=np.float64) * scale)
     total = official_total(total_raw, scheme)
     return ScoredBatch(
         scheme, list(projects), columns, live, budgets, store, ids, owner, category, itemised, earned, dropped, scale,
-        total_raw, total, grades(total, scheme), errors, unread,
+        total_raw, total, grades(total, scheme), errors, unread, earned_raw, unscored,
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from ...inputs.records import indicator_cells
+from ...inputs.indicator_cells import indicator_cells
 from ...rules.indicators import score_row
 from ...vocabulary import DOWNWARD
 from ..catalog import (
