@@ -79,10 +79,15 @@ def _load_cases() -> list[Any]:
 CASES = _load_cases()
 
 
+def _category(level1: str) -> str:
+    """self-2020's category of a 一级指标 (成本指标 counts under 产出指标)."""
+    return "产出指标" if level1 == "成本指标" else level1
+
+
 def _fill(indicators: list[dict]) -> list[dict]:
     rows = copy.deepcopy(indicators)
     for level1, weight in SELF_2020_INDICATOR_WEIGHTS.items():
-        have = sum(float(r["weight"]) for r in rows if r["level1"] == level1)
+        have = sum(float(r.get("weight") or 0) for r in rows if _category(r["level1"]) == level1)
         if weight - have > 1e-9:
             rows.append(
                 {

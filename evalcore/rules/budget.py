@@ -94,7 +94,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
             items.append(r)
     contradictions: list[tuple[str, float, float]] = []
     tolerance = scheme.review.amount_tolerance.in_unit(project.amount_unit)
-    duplicates = _duplicate_totals(total_row, others, tolerance) if others else []
+    duplicates = _duplicate_totals(rows, total_row, others, tolerance) if others else []
     if funding:
         sums = _sums(funding)
         if total_row is not None:
@@ -202,22 +202,21 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
     )
 
 
-def _place(row: BudgetRow) -> str:
-    w = row.where
-    if w is None:
-        return row.source
-    return f"第 {w.row} 行" if w.row is not None else (w.path or row.source)
-
-
 def _duplicate_totals(
-    first: BudgetRow | None, others: list[BudgetRow], tolerance: float
+    rows: list[BudgetRow], first: BudgetRow | None, others: list[BudgetRow], tolerance: float
 ) -> list[tuple[str, float, float, str, str]]:
-    """Columns in which a later total row disagrees with the first (the first is scored)."""
+    """Columns in which a later total row disagrees with the first (the first is scored). Each row is
+    named by its place in the block as printed (第 1 行「年度资金总额」), the same from any carrier."""
     out = []
     assert first is not None
+
+    def place(row: BudgetRow) -> str:
+        n = next(i for i, r in enumerate(rows) if r is row) + 1
+        return f"预算执行第 {n} 行"
+
     for other in others:
         for attr, label in _COLUMNS:
             a, b = getattr(first, attr), getattr(other, attr)
             if abs(a - b) > tolerance:
-                out.append((label, a, b, _place(first), _place(other)))
+                out.append((label, a, b, place(first), place(other)))
     return out
