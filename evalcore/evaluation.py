@@ -67,7 +67,30 @@ def scheme_for(project: Project, override: Scheme | str | None = None) -> Scheme
                 f"内置方案 id（{'、'.join(builtin_ids())}）或方案文件路径",
                 project_id=project.project_id,
             ) from None
-    return get_scheme(default_scheme_id(project.evaluation_type))
+    return fitting_scheme(project, get_scheme(default_scheme_id(project.evaluation_type)))
+
+
+def fitting_scheme(project: Project, default: Scheme) -> Scheme:
+    """The default scheme, unless the form's own 一级指标 do not fit it and fit another built-in one
+    whole (a provincial self-evaluation printed on the 决策 · 过程 · 产出 · 效益 frame): then that one,
+    said in the project's readings. A project that names no 一级指标 in its rows (a table chunk
+    keeps them in columns) keeps the default."""
+    labels = {ind.level1 for ind in project.indicators}
+    if not labels or all(default.category_for(x) for x in labels):
+        return default
+    for other_id in builtin_ids():
+        other = get_scheme(other_id)
+        if other.id != default.id and all(other.category_for(x) for x in labels):
+            misfit = "、".join(f"「{x}」" for x in sorted(labels) if not default.category_for(x))
+            project.readings = (
+                *project.readings,
+                (
+                    "scheme",
+                    f"一级指标{misfit}不属于默认方案 {default.id}，按表上一级指标采用方案 {other.id}（{other.title}）",
+                ),
+            )
+            return other
+    return default
 
 
 def evaluations_of(batch: ScoredBatch) -> list[Evaluation | InputError]:

@@ -167,7 +167,8 @@ class Contradictions(View):
             for n, c in enumerate(b.contradictions):
                 project.append(k)
                 order.append(n)
-                self.found.append((*c, b.amount_unit, "sub_rows", "", ""))
+                basis = "分项合计" if b.basis == "资金来源分项合计" else b.basis
+                self.found.append((*c, b.amount_unit, "sub_rows", basis, ""))
             for n, (label, first, other, at_first, at_other) in enumerate(b.duplicate_totals):
                 project.append(k)
                 order.append(len(b.contradictions) + n)

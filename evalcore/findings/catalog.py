@@ -55,6 +55,12 @@ register(
             "全部指标分值合计 {itemised_total:n} 分，应为 100 分",
             ("itemised_total",),
         ),
+        Check(
+            "project",
+            lambda v, s: v.has_unweighted,
+            "{unweighted_count} 项指标未填分值，只列示、不计分：{unweighted_rows}",
+            ("unweighted_count",),
+        ),
     ),
     reference=REFERENCE,
 )
@@ -190,7 +196,11 @@ register(
     WARNING,
     scope="indicator",
     when=lambda v, s: (
-        v.quantitative & v.met & v.has_reported & (v.reported < v.weight - v.score_tolerance) & ~v.has_reason
+        (v.quantitative | v.timed)
+        & v.met
+        & v.has_reported
+        & (v.reported < v.weight - v.score_tolerance)
+        & ~v.has_reason
     ),
     message="「{name}」实际完成 {actual} 已达到目标 {target}，自评只得 {reported:n} 分（分值 {weight:n}），且未说明原因",
     reference=REFERENCE,
@@ -232,7 +242,7 @@ register(
         Check(
             "contradiction",
             lambda v, s: ~v.second_total,
-            "年度资金总额的{column}为 {total_row:n}{unit}，而当年财政拨款、上年结转资金、其他资金合计 {sub_rows:n}{unit}，两者不一致；已按分项合计计分",
+            "年度资金总额的{column}为 {total_row:n}{unit}，而当年财政拨款、上年结转资金、其他资金合计 {sub_rows:n}{unit}，两者不一致；已按{first_row}计分",
             ("column", "total_row", "sub_rows"),
         ),
         Check(
@@ -344,8 +354,8 @@ register(
     "按推定的读法读取的数值",
     INFO,
     checks=(
-        Check("indicator", lambda v, s: v.fraction, "「{name}」{readings}"),
-        Check("project", lambda v, s: v.derived_id, "{derived_id}"),
+        Check("indicator", lambda v, s: v.fraction | v.placed, "「{name}」{readings}"),
+        Check("project", lambda v, s: v.has_readings, "{readings}"),
         Check(
             "project",
             lambda v, s: v.rounds_scores,

@@ -17,6 +17,7 @@ from ..rules.outcome import (
     INFERRED,
     MISSING_ACTUAL,
     NEGATIVE_ACTUAL,
+    PLACED,
     UNMEASURABLE,
     UNRECOGNISED,
 )
@@ -28,9 +29,10 @@ class IndicatorRows(View):
     """Scope `indicator`: every applicable row of a scored project.
 
     Columns: score, weight, reported (NaN: none), has_reported, completion (NaN: not a ratio),
-    has_completion, met, quantitative, upward (≥ > =), no_unit, has_reason, and the rule's flags
+    has_completion, met, quantitative, upward (≥ > =), timed (时限), no_unit, has_reason, and the rule's flags
     unmeasurable, unrecognised, clamped, negative_actual, deducted, missing_actual, and how the row
-    was read: inferred (指标性质), contradicted (指标性质 against the target's sign), fraction (0.93 as 93%).
+    was read: inferred (指标性质), contradicted (指标性质 against the target's sign), fraction (0.93 as 93%),
+    placed (一级指标 taken from the 二级指标).
     Detail rows (其中…, no 分值) are not subjects: they are carried, not scored.
     Fields: name, level1, level2, direction, target, actual, unit, weight, reported, score,
     completion, level, explanation, reason (偏差原因), unmeasurable (why the value is not a number),
@@ -89,6 +91,10 @@ class IndicatorRows(View):
         return self._store("upward")
 
     @cached_property
+    def timed(self) -> np.ndarray:
+        return self._store("timed")
+
+    @cached_property
     def no_unit(self) -> np.ndarray:
         return self._store("no_unit")
 
@@ -135,6 +141,10 @@ class IndicatorRows(View):
     @cached_property
     def fraction(self) -> np.ndarray:
         return self._flag(FRACTION)
+
+    @cached_property
+    def placed(self) -> np.ndarray:
+        return self._flag(PLACED)
 
     def subject(self, j: int) -> str:
         return self.batch.columns.rows.indicator(int(self.rows[j])).name

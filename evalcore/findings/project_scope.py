@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rules.outcome import INFERRED
+from ..rules.outcome import INFERRED, UNWEIGHTED
 from ..rules.precision import PRECISION_NAMES, as_printed
 from ..rules.totals import FULL_MARKS, grade, grades, itemisation_gap
 from ..scoring import FLAG_BIT, ScoredBatch
@@ -137,24 +137,36 @@ class Projects(View):
             out[j] = same_grade(p.reported_grade, name)  # type: ignore[arg-type]
         return out
 
-    @cached_property
-    def _inferred(self) -> dict[int, list[str]]:
-        """Per project (batch index): the 三级指标 whose 指标性质 was inferred, in input order."""
+    def _named(self, flag: str) -> dict[int, list[str]]:
+        """Per project (batch index): the 三级指标 of its rows carrying `flag`, in input order."""
         b = self.batch
         flags = b.column("flags")
-        rows = np.nonzero(b.live[b.owner] & ((flags & FLAG_BIT[INFERRED]) != 0))[0]
+        rows = np.nonzero(b.live[b.owner] & ((flags & FLAG_BIT[flag]) != 0))[0]
         out: dict[int, list[str]] = {}
         for i in rows.tolist():
             out.setdefault(int(b.owner[i]), []).append(b.columns.rows.indicator(i).name)
         return out
 
     @cached_property
+    def _inferred(self) -> dict[int, list[str]]:
+        return self._named(INFERRED)
+
+    @cached_property
+    def _unweighted(self) -> dict[int, list[str]]:
+        return self._named(UNWEIGHTED)
+
+    @cached_property
     def has_inferred(self) -> np.ndarray:
         return np.array([k in self._inferred for k in self.project.tolist()], dtype=bool)
 
     @cached_property
-    def derived_id(self) -> np.ndarray:
-        return np.array([any(c == "derived_id" for c, _ in p.readings) for p in self.facts], dtype=bool)
+    def has_unweighted(self) -> np.ndarray:
+        return np.array([k in self._unweighted for k in self.project.tolist()], dtype=bool)
+
+    @cached_property
+    def has_readings(self) -> np.ndarray:
+        """The project's facts were read by a stated guess (a derived 项目编号, 主管部门 from 实施单位)."""
+        return np.array([bool(p.readings) for p in self.facts], dtype=bool)
 
     @cached_property
     def _rounded_rows(self) -> dict[int, tuple[str, float, float]]:
@@ -208,7 +220,9 @@ class Projects(View):
             "full_marks": FULL_MARKS,
             "inferred_rows": "、".join(f"「{n}」" for n in self._inferred.get(k, [])),
             "inferred_count": len(self._inferred.get(k, [])),
-            "derived_id": next((text for c, text in p.readings if c == "derived_id"), ""),
+            "readings": "；".join(text for _, text in p.readings),
+            "unweighted_rows": "、".join(f"「{n}」" for n in self._unweighted.get(k, [])),
+            "unweighted_count": len(self._unweighted.get(k, [])),
             "precision": PRECISION_NAMES[precision],
             "rounded_name": rounded[0] if rounded else "",
             "rounded_score": rounded[1] if rounded else None,

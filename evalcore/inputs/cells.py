@@ -64,7 +64,7 @@ def read_number(raw: object, key: str, cell: NumberCell) -> float | None:
         raise CellProblem(key, f"「{raw}」不是数字", f"{cell.what}，如 10") from None
     if value is None:
         if cell.required:
-            raise CellProblem(key, "缺少必填数值", cell.what)
+            raise CellProblem(key, MISSING, cell.what)
         return None
     if cell.minimum is not None and value < cell.minimum:
         raise CellProblem(key, f"数值为负数（{raw}）", f"不小于 {cell.minimum:g} 的{cell.what}")
@@ -75,6 +75,16 @@ def read_number(raw: object, key: str, cell: NumberCell) -> float | None:
             f"小于 {cell.maximum:.0e} 的{cell.what}（按金额单位计）",
         )
     return value
+
+
+#: What a numeric cell holds when the form prints nothing in it (`—`, `-`, `/` read as blank).
+BLANK_MARKS = frozenset(("", "-", "—", "－", "/", "／", "–"))
+MISSING = "缺少必填数值"
+
+
+def is_blank_cell(v: object) -> bool:
+    """A cell that is empty or holds only a dash or slash."""
+    return cell_text(v) in BLANK_MARKS
 
 
 def required_text(text: str, key: str) -> str:

@@ -6,6 +6,7 @@ repeats the same cells thousands of times, and every carrier reads them here."""
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 from ..model import Indicator
@@ -28,6 +29,7 @@ from ..vocabulary import (
     DOWNWARD,
     GE,
     LE,
+    LEVEL2_PARENTS,
     QUALITATIVE,
     QUANTITATIVE,
     TOTAL_ROW_WORDS,
@@ -204,8 +206,10 @@ def indicator_cells(
         _, key, message, expected = meaning
         raise CellProblem(key, message, expected)
     _, direction, target, actual, unit, target_value, actual_value, readings = meaning
-    if context & DETAIL and cell_text(weight_raw) == "":
+    if cell_text(weight_raw) == "":  # a `其中` detail row, or a form that prints no 分值: not scored
         reported = None if cell_text(reported_raw) == "" else _reported(reported_raw)
+        if not context & DETAIL and (target.kind != "empty" or actual.kind != "empty"):
+            readings += (("unweighted", "分值未填"),)  # an empty template line (指标2:) is no finding
         return Indicator(
             "", "", "", direction, target, actual, unit, 0.0, target_value, actual_value, reported,
             readings=readings, detail=True,
@@ -231,6 +235,26 @@ def applicable_cell(text: str) -> bool:
     if value is None:
         raise CellProblem("applicable", f"无法识别「{text}」", "是 或 否")
     return value
+
+
+_WEIGHT_MARK = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+def without_weight_mark(label: str) -> str:
+    """A 一级/二级指标 label without the weight a form prints in it: `产出指标(50分)` → `产出指标`."""
+    return _WEIGHT_MARK.sub("", "".join(label.split()))
+
+
+def level1_of(level1: str, level2: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The 一级指标 of a row whose printed 一级 cell holds only its weight (`(50分)`) or nothing: the
+    parent of its 二级指标 (数量指标 → 产出指标), said so; any other label as printed."""
+    if without_weight_mark(level1):
+        return level1, ()
+    parent = LEVEL2_PARENTS.get(without_weight_mark(level2))
+    if parent is None:
+        return level1, ()
+    shown = f"印作「{level1}」" if level1 else "未填"
+    return parent, (("level1", f"一级指标{shown}，按二级指标「{level2}」归入{parent}"),)
 
 
 def total_row_label(level1: str, level2: str, name: str) -> str | None:

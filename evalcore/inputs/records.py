@@ -19,8 +19,18 @@ from ..fields import BUDGET_FIELDS, EVALUATION_TYPES, INDICATOR_FIELDS, PROJECT_
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, BudgetRow, Indicator, Project
 from ..quantities import normalize_text
 from ..vocabulary import FUNDING_SPELLINGS, TOTAL_SOURCE, TOTAL_SPELLINGS
-from .cells import AMOUNT, OPTIONAL_AMOUNT, SCORE, CellProblem, cell_text, read_number, required_text
-from .indicator_cells import applicable_cell, indicator_cells, row_context, total_row_label
+from .cells import (
+    AMOUNT,
+    MISSING,
+    OPTIONAL_AMOUNT,
+    SCORE,
+    CellProblem,
+    cell_text,
+    is_blank_cell,
+    read_number,
+    required_text,
+)
+from .indicator_cells import applicable_cell, indicator_cells, level1_of, row_context, total_row_label
 
 _LABELS = {
     "project": by_key(PROJECT_FIELDS),
@@ -79,11 +89,14 @@ def _located(row: RawRow, kind: str, pid: str | None, problem: CellProblem) -> I
 @lru_cache(maxsize=4096)
 def budget_role(source: str) -> tuple[str, str]:
     """Classify a budget row and give its standard spelling (其中： prefixes dropped)."""
-    s = re.sub(r"^(其中|含)\s*[:：]?\s*", "", normalize_text(source))
+    text = normalize_text(source).rstrip(":：").strip()
+    s = re.sub(r"^(其中|含)\s*[:：]?\s*", "", text)
     if s in TOTAL_SPELLINGS:
         return ROLE_TOTAL, TOTAL_SOURCE
     if s in FUNDING_SPELLINGS:
         return ROLE_FUNDING, FUNDING_SPELLINGS[s]
+    if s != text and s:  # `其中：中央、省、市补助资金`: a part of the total, whatever the source is called
+        return ROLE_FUNDING, s
     return ROLE_ITEM, s
 
 
@@ -109,7 +122,7 @@ def budget_row(
     numbers = (initial_raw, adjusted_raw, executed_raw, reported_raw)
     return budget_row_from(
         cell_text(source_raw),
-        all(cell_text(v) == "" for v in numbers[:3]),
+        all(is_blank_cell(v) for v in numbers[:3]),
         *(parsed_budget_cell(raw, column) for column, raw in enumerate(numbers)),
     )
 
@@ -130,6 +143,8 @@ def budget_row_from(
     if role == ROLE_FUNDING and blank:
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
         return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, False)
+    if role == ROLE_FUNDING:  # a sub-row with some amounts left blank (`0 | 0 | —`): no money there
+        adjusted, executed = (0.0 if _missing(v) else v for v in (adjusted, executed))
     if (
         type(adjusted) is not float
         or type(executed) is not float
@@ -149,6 +164,10 @@ def budget_row_from(
         None,
         initial is not None,  # initial_given
     )
+
+
+def _missing(v: object) -> bool:
+    return isinstance(v, CellProblem) and v.message == MISSING
 
 
 def build_budget_row(row: RawRow, pid: str | None) -> BudgetRow:
@@ -189,6 +208,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
                 f"这是合计（总分）行「{total}」，不是指标",
                 "绩效指标表只列三级指标；自评总分填在项目信息的「自评得分」",
             )
+        level1, placed = level1_of(level1, level2)
         required_text(level1, "level1")
         required_text(name, "name")
         cells = indicator_cells(
@@ -201,7 +221,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
     return Indicator(
         level1, level2, name, cells.direction, cells.target, cells.actual, cells.unit, cells.weight,
         cells.target_value, cells.actual_value, cells.reported_score, reason, applicable, row.where(None),
-        cells.readings, cells.detail,
+        cells.readings + placed, cells.detail,
     )  # fmt: skip
 
 
@@ -264,12 +284,17 @@ def project_facts(get: Callable[[str], object]) -> Project:
     项目名称 and 年度 (`derived_id`), and the project says so in its readings."""
     t = {k: v.strip() if type(v := get(k)) is str else cell_text(v) for k in _FACT_TEXTS}
     name = t["name"] or required_text("", "name")
-    department = t["department"] or required_text("", "department")
+    readings: tuple[tuple[str, str], ...] = ()
+    department = t["department"]
+    if not department and t["unit"]:
+        department = t["unit"]
+        readings = (("department", f"主管部门未填，按实施单位「{department}」计"),)
+    department = department or required_text("", "department")
     year = read_year(t["year"])
-    pid, readings = t["project_id"], ()
+    pid = t["project_id"]
     if not pid:
         pid = derived_id(t["unit"] or department, name, str(year))
-        readings = (("derived_id", f"表上未印项目编号，按实施单位、项目名称、年度生成编号「{pid}」"),)
+        readings += (("derived_id", f"表上未印项目编号，按实施单位、项目名称、年度生成编号「{pid}」"),)
     etype = read_evaluation_type(t["evaluation_type"])
     amount_unit = read_amount_unit(t["amount_unit"])
     reported_total = read_number(get("reported_total"), "reported_total", SCORE)

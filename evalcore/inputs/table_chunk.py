@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..model import Indicator, IndicatorColumns, Project
-from .cells import CellProblem, cell_text, required_text
+from .cells import CellProblem, cell_text, is_blank_cell, required_text
 from .indicator_cells import COST, DETAIL, applicable_cell, indicator_cells, is_cost_name, is_detail_name
 from .records import budget_row_from, parsed_budget_cell, project_facts
 from .tables_reader import TablePortfolio
@@ -187,7 +187,7 @@ class TableChunk:
         source, *numbers = (Coded(table, key, b0, b1 - b0) for key in _BUDGET)
         sources = source.spread(str.strip)
         parsed = [c.spread(lambda v, j=j: parsed_budget_cell(v, j)) for j, c in enumerate(numbers)]
-        blank = [c.spread(lambda v: not v.strip()) for c in numbers[:3]]
+        blank = [c.spread(is_blank_cell) for c in numbers[:3]]
         blank_rows = [a and b and c for a, b, c in zip(*blank, strict=True)]
         edges = (bounds - b0).tolist()
         for k, project in enumerate(self.projects):

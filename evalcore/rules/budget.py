@@ -72,6 +72,11 @@ class BudgetScore:
         return row.executed > row.adjusted + self.tolerance
 
 
+def _blank(row: BudgetRow) -> bool:
+    """A funding row printed with no amounts (read as zeros)."""
+    return not row.initial_given and row.adjusted == 0 and row.executed == 0
+
+
 def _sums(rows: list[BudgetRow]) -> tuple[float, float, float]:
     return (sum([r.initial for r in rows]), sum([r.adjusted for r in rows]), sum([r.executed for r in rows]))
 
@@ -92,6 +97,8 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
                 others.append(r)
         else:
             items.append(r)
+    if funding and all(_blank(r) for r in funding):
+        funding = []  # the printed form's empty 上年结转资金 / 其他资金 lines: no sub-rows given
     contradictions: list[tuple[str, float, float]] = []
     tolerance = scheme.review.amount_tolerance.in_unit(project.amount_unit)
     duplicates = _duplicate_totals(rows, total_row, others, tolerance) if others else []
@@ -105,7 +112,8 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
             ):
                 if (attr != "initial" or check_initial) and abs(given - summed) > tolerance:
                     contradictions.append((label, given, summed))
-        if total_row is not None and not contradictions:
+        # sub-rows that hold no money (the form left them at 0) do not overrule a total row that does
+        if total_row is not None and (not contradictions or (sums[1] <= tolerance < total_row.adjusted)):
             basis, (initial, adjusted, executed) = (
                 "年度资金总额",
                 (total_row.initial, total_row.adjusted, total_row.executed),

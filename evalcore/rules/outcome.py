@@ -23,11 +23,15 @@ DETAIL = "detail"  # a `其中：…` row without 分值: shown, not scored, no 
 INFERRED = "inferred"  # 指标性质 blank, inferred from the target (R013)
 CONTRADICTED = "contradicted"  # 指标性质 against the target's own sign (R014)
 FRACTION = "fraction"  # `0.93` against a percent target read as 93% (R015)
+PLACED = "placed"  # 一级指标 taken from the 二级指标 (the printed cell held only `(50分)`) (R015)
+UNWEIGHTED = "unweighted"  # 分值 blank on a row that is not a `其中` detail row (R001)
 FLAGS = (
     UNMEASURABLE, UNRECOGNISED, CLAMPED, NEGATIVE_ACTUAL, DEDUCTED, MISSING_ACTUAL, DETAIL, INFERRED, CONTRADICTED,
-    FRACTION,
+    FRACTION, PLACED, UNWEIGHTED,
 )  # fmt: skip
-READING_FLAGS = {"inferred": INFERRED, "contradicted": CONTRADICTED, "fraction": FRACTION}
+READING_FLAGS = {
+    "inferred": INFERRED, "contradicted": CONTRADICTED, "fraction": FRACTION, "level1": PLACED, "unweighted": UNWEIGHTED,
+}  # fmt: skip
 
 
 @dataclass(slots=True)

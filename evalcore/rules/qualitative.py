@@ -60,9 +60,16 @@ def _match_level(text: str, scheme: Scheme) -> int | None:
     return None
 
 
+def _as_targeted(ind: Indicator) -> bool:
+    """The actual says the target again, word for word (`及时` against `及时`, `改善办学条件` against
+    the same): the target was reached, whatever words it uses."""
+    a, t = "".join(ind.actual.raw.split()), "".join(ind.target.raw.split())
+    return bool(a) and a.rstrip("。.") == t.rstrip("。.")
+
+
 def score_qualitative(ind: Indicator, weight: float, scheme: Scheme, reason: str | None = None) -> Outcome:
     levels = scheme.qualitative.levels
-    idx = qualitative_level(ind.actual.raw, scheme)
+    idx = 0 if reason is None and _as_targeted(ind) else qualitative_level(ind.actual.raw, scheme)
     flags: tuple[str, ...] = () if reason is None else (UNMEASURABLE,)
     if idx is None:
         idx = scheme.qualitative.unrecognised_level

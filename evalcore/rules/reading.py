@@ -18,6 +18,7 @@ UNSCORED = define(
     reference="DOMAIN.md Real forms：空白即无佐证，不计分并提示；明细行 carried, not scored",
     missing="实际完成值未填，不予计分（分值 {weight}，得 {score} 分）",
     detail="「其中」明细行，未设分值，只列示、不计分；得 {score} 分",
+    unweighted="分值未填，只列示、不计分；得 {score} 分",
 )
 READING = define(
     "reading",
@@ -32,7 +33,8 @@ def unscored(ind: Indicator) -> Outcome | None:
     """The outcome of a row no rule scores (a detail row, a blank actual), or None."""
     inputs: dict[str, object] = {"target": ind.target.raw, "actual": ind.actual.raw, "weight": ind.weight}
     if ind.detail:
-        text = UNSCORED.text("detail", {"score": pts(0)})
+        case = "unweighted" if any(code == "unweighted" for code, _ in ind.readings) else "detail"
+        text = UNSCORED.text(case, {"score": pts(0)})
         return Outcome(
             0.0, None, False, Explanation(UNSCORED.title, UNSCORED.formula, text, inputs), None, (DETAIL,)
         )
@@ -48,7 +50,8 @@ def with_readings(ind: Indicator, out: Outcome) -> Outcome:
     if not ind.readings:
         return out
     e = out.explanation
-    text = READING.text("noted", {"readings": "；".join(r for _, r in ind.readings), "text": e.text})
+    said = [r for code, r in ind.readings if code != "unweighted"]  # the text says that one itself
+    text = READING.text("noted", {"readings": "；".join(said), "text": e.text}) if said else e.text
     out.explanation = Explanation(
         e.rule, e.formula, text, {**e.inputs, "readings": [r for _, r in ind.readings]}
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -263,8 +264,14 @@ class Scheme:
 
 
 def _strip(text: str) -> str:
+    """A 一级指标 label as compared: spaces, a printed weight (`产出指标(50分)`, `（30分）`) and the
+    ending 指标 dropped."""
     t = "".join(str(text).split())
+    t = _PRINTED_WEIGHT.sub("", t)
     return t[:-2] if t.endswith("指标") and len(t) > 2 else t
+
+
+_PRINTED_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 
 
 def _location(loc: tuple) -> str:

@@ -19,7 +19,7 @@ from ..model import Indicator
 from ..rules.indicators import score_row
 from ..rules.outcome import FLAGS, Outcome
 from ..schemes import Scheme
-from ..vocabulary import QUANTITATIVE, UPWARD
+from ..vocabulary import DEADLINE, QUANTITATIVE, UPWARD
 
 LIMIT = 200_000  # distinct rows kept per store before it starts over
 FLAG_BIT = {flag: 1 << i for i, flag in enumerate(FLAGS)}
@@ -38,8 +38,9 @@ class RowStore:
         ("upward", bool),  # ≥ > =: more is better, or exactly the target
         ("flags", np.int64),  # FLAG_BIT of each flag the outcome carries
         ("no_unit", bool),  # a quantitative row whose values carry no unit at all
+        ("timed", bool),  # a 时限 row (met: done by its deadline)
     )
-    _BLANK = (0.0, 0.0, math.nan, math.nan, False, False, False, 0, False)
+    _BLANK = (0.0, 0.0, math.nan, math.nan, False, False, False, 0, False, False)
 
     def __init__(self) -> None:
         self.index: dict[Hashable, int] = {}
@@ -108,6 +109,7 @@ class RowStore:
                     row.direction in UPWARD,
                     flags,
                     quantitative and row.target_value is not None and row.unit is None,
+                    row.direction == DEADLINE,
                 )
             )
             prototypes.append(row)

@@ -1,0 +1,103 @@
+"""Published self-evaluation forms, transcribed cell for cell as printed (`tests/forms/*.yaml`, the
+source of each in its header), scored as a careful reviewer scores them by hand
+(`*.expected.yaml`, the reasoning in its comments; worked out from the form, never from evalcore's
+output). Every form loads; every hand-worked score, total and grade is what evalcore gives; the
+defects a reviewer sees are raised and the ones a reviewer would not raise are not; nothing is
+above its weight or above 100. A form also kept as a one-sheet workbook in the national layout
+(`*.xlsx`, built by `tests/forms/build_*_workbooks.py`) must read to the same scores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import evalcore
+from evalcore.inputs import load_paths
+
+FORMS = Path(__file__).parent / "forms"
+EXPECTED = sorted(FORMS.glob("*.expected.yaml"))
+TOL = 0.005 + 1e-9  # hand-worked scores are written to the hundredth
+
+
+def _form(expected: Path) -> Path:
+    return expected.with_name(expected.name.replace(".expected.yaml", ".yaml"))
+
+
+def _expected(expected: Path) -> dict[str, Any]:
+    return yaml.safe_load(expected.read_text(encoding="utf-8")) or {}
+
+
+def test_the_forms_cover_ten_published_forms_of_five_provinces() -> None:
+    forms = [_form(e) for e in EXPECTED]
+    assert all(f.is_file() for f in forms)
+    provinces = {f.name.split("-")[0] for f in forms}
+    assert len(forms) >= 10 and len(provinces) >= 5, (len(forms), sorted(provinces))
+    for f in forms:  # each says where it was published
+        head = f.read_text(encoding="utf-8").split("\n", 12)
+        assert any(line.startswith("#") and ("来源" in line or "source" in line.lower()) for line in head), f.name
+    assert len(list(FORMS.glob("*.xlsx"))) >= 3
+
+
+def _evaluate(path: Path) -> evalcore.Evaluation:
+    loaded = load_paths([path])
+    assert not loaded.errors, [str(e) for e in loaded.errors]
+    assert len(loaded.projects) == 1
+    return evalcore.evaluate(loaded.projects[0])
+
+
+def _check(ev: evalcore.Evaluation, want: dict[str, Any], where: str) -> None:
+    card = ev.card
+    by_name = {s.indicator.name: s for s in card.indicators}
+    for name, row in (want.get("indicators") or {}).items():
+        assert name in by_name, f"{where}: 「{name}」 not among {sorted(by_name)}"
+        s = by_name[name]
+        expected = (row or {}).get("score")
+        if expected is None:  # an unweighted detail row: carried, not scored
+            assert s.indicator.detail and s.score == 0, (where, name, s.explanation.text)
+        else:
+            assert s.score == pytest.approx(expected, abs=TOL), (where, name, s.explanation.text)
+    if want.get("budget_score") is not None:
+        assert card.budget.score == pytest.approx(want["budget_score"], abs=TOL), card.budget.explanation.text
+    if want.get("total") is not None:
+        assert card.total == pytest.approx(want["total"], abs=TOL), (where, card.total_raw)
+    if want.get("grade") is not None:
+        assert card.grade == want["grade"], where
+    codes = {f.code for f in ev.findings}
+    for code in want.get("findings") or []:
+        assert code in codes, f"{where}: {code} expected among {sorted(codes)}"
+    for code in want.get("absent") or []:
+        assert code not in codes, (where, [f.message for f in ev.findings if f.code == code])
+    wrongly_flagged = {f.subject for f in ev.findings if f.code == "R002"}
+    for name in want.get("printed_right") or []:
+        assert name not in wrongly_flagged, (where, name, by_name[name].explanation.text)
+    # never above the weight, never above 100
+    assert all(s.score <= s.weight + 1e-9 for s in card.indicators), where
+    assert all(c.score <= c.weight + 1e-9 for c in card.categories), where
+    assert card.total <= 100
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.yaml"))
+def test_a_published_form_scores_as_a_reviewer_scores_it(expected: Path) -> None:
+    _check(_evaluate(_form(expected)), _expected(expected), _form(expected).name)
+
+
+WORKBOOKS = sorted(FORMS.glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS, ids=lambda p: p.name)
+def test_a_form_as_a_printed_workbook_reads_as_its_transcription(workbook: Path) -> None:
+    """The same form laid out on one sheet as printed (national layout and its variants) gives the
+    same scores as its YAML transcription, and what the reviewer expects of it."""
+    expected = workbook.with_name(workbook.name.replace(".xlsx", ".expected.yaml"))
+    from_yaml = _evaluate(workbook.with_suffix(".yaml"))
+    from_sheet = _evaluate(workbook)
+    yaml_scores = {s.indicator.name: round(s.score, 6) for s in from_yaml.card.indicators}
+    sheet_scores = {s.indicator.name: round(s.score, 6) for s in from_sheet.card.indicators}
+    assert sheet_scores == yaml_scores
+    assert from_sheet.card.total == from_yaml.card.total
+    assert from_sheet.card.budget.score == pytest.approx(from_yaml.card.budget.score)
+    _check(from_sheet, _expected(expected), workbook.name)
