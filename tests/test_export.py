@@ -239,7 +239,7 @@ def test_summary_sheet_links_formats_filter_and_frozen_header(exported: dict) ->
     wb = exported["wb"]
     ws = wb[SUMMARY_SHEET]
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == f"A1:O{len(exported['json']) + 1}"
+    assert ws.auto_filter.ref == f"A1:P{len(exported['json']) + 1}"
     formats = {key: fmt for key, _, _, fmt in SUMMARY_COLUMNS}
     assert formats["total"] == formats["reported_total"] == formats["difference"] == "0.00"
     assert formats["execution_rate"] == "0.00%"
@@ -252,7 +252,7 @@ def test_summary_sheet_links_formats_filter_and_frozen_header(exported: dict) ->
         assert link is not None and link.location.endswith("!A1")
         sheet = link.location[:-3].strip("'").replace("''", "'")
         assert wb[sheet]["B2"].value == cells["project_id"].value  # the sheet is that project's form
-    assert all(ws.column_dimensions[c].width >= 7 for c in "ABCDEFGHIJKLMNO")
+    assert all(ws.column_dimensions[c].width >= 7 for c in "ABCDEFGHIJKLMNOP")
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
 
 

@@ -38,7 +38,9 @@ def test_the_forms_cover_ten_published_forms_of_five_provinces() -> None:
     assert len(forms) >= 10 and len(provinces) >= 5, (len(forms), sorted(provinces))
     for f in forms:  # each says where it was published
         head = f.read_text(encoding="utf-8").split("\n", 12)
-        assert any(line.startswith("#") and ("来源" in line or "source" in line.lower()) for line in head), f.name
+        assert any(line.startswith("#") and ("来源" in line or "source" in line.lower()) for line in head), (
+            f.name
+        )
     assert len(list(FORMS.glob("*.xlsx"))) >= 3
 
 

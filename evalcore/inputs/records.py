@@ -206,7 +206,7 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
             raise CellProblem(
                 "name" if name else "level1",
                 f"这是合计（总分）行「{total}」，不是指标",
-                "绩效指标表只列三级指标；自评总分填在项目信息的「自评得分」",
+                "三级指标行（合计行不必列出；自评总分填在项目信息的「自评得分」）",
             )
         level1, placed = level1_of(level1, level2)
         required_text(level1, "level1")

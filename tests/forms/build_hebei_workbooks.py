@@ -31,30 +31,89 @@ BLOCKS = [
     (
         "产出指标",
         [
-            ("数量指标", [("指标1工程资金金额", 43.2, 37.24, 10, 9, DEV), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
-            ("质量指标", [("指标1工程完工率", 100, 100, 10, 10, None), ("指标2工程验收合格率", 100, 100, 10, 10, None), ("……", None, None, None, None, None)]),
-            ("时效指标", [("指标1项目完成及时率", 100, 100, 10, 10, None), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
-            ("成本指标", [("指标1成本控制率", 100, 100, 10, 10, None), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
+            (
+                "数量指标",
+                [
+                    ("指标1工程资金金额", 43.2, 37.24, 10, 9, DEV),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
+            (
+                "质量指标",
+                [
+                    ("指标1工程完工率", 100, 100, 10, 10, None),
+                    ("指标2工程验收合格率", 100, 100, 10, 10, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
+            (
+                "时效指标",
+                [
+                    ("指标1项目完成及时率", 100, 100, 10, 10, None),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
+            (
+                "成本指标",
+                [
+                    ("指标1成本控制率", 100, 100, 10, 10, None),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
         ],
     ),
     (
         "效益指标",
         [
-            ("经济效益指标", [("指标1安全率", 100, 100, 10, 10, 0), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
-            ("社会效益指标", [("指标1学校发展能力", 100, 100, 10, 10, 0), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
-            ("生态效益指标", [("指标1", None, None, None, None, None), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
+            (
+                "经济效益指标",
+                [
+                    ("指标1安全率", 100, 100, 10, 10, 0),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
+            (
+                "社会效益指标",
+                [
+                    ("指标1学校发展能力", 100, 100, 10, 10, 0),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
+            (
+                "生态效益指标",
+                [
+                    ("指标1", None, None, None, None, None),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
         ],
     ),
     (
         "效益指标",
         [
-            ("可持续影响指标", [("指标1长期使用性", 100, 100, 10, 10, None), ("指标2", None, None, None, None, None), ("……", None, None, None, None, None)]),
+            (
+                "可持续影响指标",
+                [
+                    ("指标1长期使用性", 100, 100, 10, 10, None),
+                    ("指标2", None, None, None, None, None),
+                    ("……", None, None, None, None, None),
+                ],
+            ),
         ],
     ),
     (
         "满意度指标",
         [
-            ("服务对象满意度指标", [("指标1学生满意度", 100, 100, 10, 10, 0), ("指标2", None, None, None, None, None)]),
+            (
+                "服务对象满意度指标",
+                [("指标1学生满意度", 100, 100, 10, 10, 0), ("指标2", None, None, None, None, None)],
+            ),
         ],
     ),
 ]
@@ -97,7 +156,9 @@ def form(wb):
     # budget block: A = 项目资金(万元) merged down, B:C = row label
     put(ws, "A6", "项目资金\n(万元)", "A10")
     put(ws, "B6", None, "C6")
-    for col, text in zip("DEFGHI", ("年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分")):
+    for col, text in zip(
+        "DEFGHI", ("年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分")
+    ):
         ws[f"{col}6"] = text
     rows = [
         ("年度资金总额", 43.2, 43.2, 37.24, 10, "86%", 9),
@@ -114,7 +175,16 @@ def form(wb):
     put(ws, "F11", "实际完成情况", "I11")
     put(ws, "B12", 43.2, "E12")
     put(ws, "F12", 37.24, "I12")
-    header = ("一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分", "偏差原因分析及改进措施")
+    header = (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度\n指标值",
+        "实际\n完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    )
     for col, text in zip("ABCDEFGH", header):
         ws[f"{col}13"] = text
     ws.merge_cells("H13:I13")

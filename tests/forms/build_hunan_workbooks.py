@@ -5,6 +5,7 @@ Cell texts are copied from the matching .yaml transcription (see its header for 
 readings of the text layer); nothing is added that the printed form does not show. This workbook has a
 说明 sheet first, then the form on a sheet named as its printed title.
 """
+
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -26,8 +27,10 @@ def hengshan_2020_chubeiliang():
     note = wb.active
     note.title = "说明"
     note["A1"] = "填表说明"
-    note["A2"] = ("本工作簿据公开的《2020年度县级专项资金绩效目标自评表》录入，表格式样照原表；原表无分值、得分、总分栏。"
-                  "负责人及电话一栏原表有姓名，此处未录入。")
+    note["A2"] = (
+        "本工作簿据公开的《2020年度县级专项资金绩效目标自评表》录入，表格式样照原表；原表无分值、得分、总分栏。"
+        "负责人及电话一栏原表有姓名，此处未录入。"
+    )
     note.column_dimensions["A"].width = 90
 
     ws = wb.create_sheet("县级专项资金绩效目标自评表")
@@ -46,9 +49,11 @@ def hengshan_2020_chubeiliang():
     put(ws, "D4", "全年预算数(A)")
     put(ws, "E4", "全年执行数(B)")
     put(ws, "F4", "执行率(B/A)", "G4")
-    budget = [("年度资金总额", 194.9, 194.9, "100%"),
-              ("其中:中央、省、市补助县级资金", 194.9, 194.9, "100%"),
-              ("其他资金", None, None, None)]
+    budget = [
+        ("年度资金总额", 194.9, 194.9, "100%"),
+        ("其中:中央、省、市补助县级资金", 194.9, 194.9, "100%"),
+        ("其他资金", None, None, None),
+    ]
     for r, (label, a, b, rate) in enumerate(budget, start=5):
         put(ws, f"B{r}", label, f"C{r}")
         put(ws, f"D{r}", a)

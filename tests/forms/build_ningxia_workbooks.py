@@ -4,6 +4,7 @@ Run from anywhere: python tests/forms/build_ningxia_workbooks.py (needs openpyxl
 Cell texts are copied from the matching .yaml transcription (see its header for the source and for what
 is cut off or illegible); nothing is added that the printed form does not show.
 """
+
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -49,8 +50,16 @@ def yinchuan_liuzhong_2021():
     put(ws, "E6", "年度总体目标完成情况综述", "H6")
     put(ws, "B7", "保障学校正常工作运行", "D7")
     put(ws, "E7", None, "H7")  # illegible in the source: left empty
-    header = ["一级指标", "二级指标", "三级指标", "参考分值", "指标值(A)", "全年实际值(B)", "得分",
-              "未完成原因分析及改进措施"]
+    header = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "参考分值",
+        "指标值(A)",
+        "全年实际值(B)",
+        "得分",
+        "未完成原因分析及改进措施",
+    ]
     for col, label in zip("ABCDEFGH", header):
         put(ws, f"{col}8", label)
     # (level1, level2, name, weight, target, actual, score); placeholder rows 「指标N:」 as printed
@@ -60,7 +69,15 @@ def yinchuan_liuzhong_2021():
         ("项目决策(10分)", "项目立项", "可行性", 2, None, "实际工作需求", 2),
         ("项目决策(10分)", "项目立项", "适当性", 2, None, "有资金测算标准", 2),
         ("项目管理(25分)", "投入管理", "预算执行率", 10, "一", "100%", 9),
-        ("项目管理(25分)", "财务管理", "财务管理制度有效性", 7, "一", "财务制度健全，严格执行制度，会计核算规范", 7),
+        (
+            "项目管理(25分)",
+            "财务管理",
+            "财务管理制度有效性",
+            7,
+            "一",
+            "财务制度健全，严格执行制度，会计核算规范",
+            7,
+        ),
         ("项目管理(25分)", "项目实施", "绩效监控有效性", 2, "一", "持续有效", 2),
         ("项目管理(25分)", "项目实施", "管理制度有效性", 6, "-", "严格执行相关管理制度", 6),
         ("项目产出(30分)", "数量指标(10分)", "保障人数", 10, "2370人", "2370人", 10),
@@ -77,8 +94,15 @@ def yinchuan_liuzhong_2021():
         ("项目效益(35分)", "社会效益指标", "效果显著", 15, "改善学校的办学条件", "改善学校的办学条件", 13),
         ("项目效益(35分)", "生态效益指标", "指标1:", None, None, None, None),
         ("项目效益(35分)", "生态效益指标", "指标2:", None, None, None, None),
-        ("项目效益(35分)", "可持续影响指标", "使学生和老师行个更好的学习和工作环境,做到", 10,
-         "社会认可的办学环境.", "社会认可的办学环境.", 8),
+        (
+            "项目效益(35分)",
+            "可持续影响指标",
+            "使学生和老师行个更好的学习和工作环境,做到",
+            10,
+            "社会认可的办学环境.",
+            "社会认可的办学环境.",
+            8,
+        ),
         ("项目效益(35分)", "可持续影响指标", "指标2:", None, None, None, None),
     ]
     write_indicator_rows(ws, rows, first_row=9)
@@ -98,8 +122,11 @@ def write_indicator_rows(ws, rows, first_row):
     for col, idx in (("A", 0), ("B", 1)):
         start = first_row
         for i in range(1, len(rows) + 1):
-            ends = i == len(rows) or rows[i][idx] != rows[start - first_row][idx] \
+            ends = (
+                i == len(rows)
+                or rows[i][idx] != rows[start - first_row][idx]
                 or (idx == 1 and rows[i][0] != rows[start - first_row][0])
+            )
             if ends:
                 end = first_row + i - 1
                 if end > start:
