@@ -141,7 +141,7 @@ def explanation(wb):
 
 def form(wb):
     ws = wb.create_sheet("项目支出绩效自评表")
-    for col, width in zip("ABCDEFGHI", (10, 14, 24, 12, 12, 8, 10, 14, 24)):
+    for col, width in zip("ABCDEFGHI", (10, 14, 24, 12, 12, 8, 10, 14, 24), strict=False):
         ws.column_dimensions[col].width = width
     put(ws, "A1", "项目支出绩效自评表", "I1")
     ws["A1"].font = Font(bold=True, size=16)
@@ -157,7 +157,7 @@ def form(wb):
     put(ws, "A6", "项目资金\n(万元)", "A10")
     put(ws, "B6", None, "C6")
     for col, text in zip(
-        "DEFGHI", ("年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分")
+        "DEFGHI", ("年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分"), strict=False
     ):
         ws[f"{col}6"] = text
     rows = [
@@ -168,7 +168,7 @@ def form(wb):
     ]
     for r, (label, *cells) in enumerate(rows, start=7):
         put(ws, f"B{r}", label, f"C{r}")
-        for col, value in zip("DEFGHI", cells):
+        for col, value in zip("DEFGHI", cells, strict=False):
             ws[f"{col}{r}"] = value
     put(ws, "A11", "年度总体目标", "A12")
     put(ws, "B11", "预期目标", "E11")
@@ -185,7 +185,7 @@ def form(wb):
         "得分",
         "偏差原因分析及改进措施",
     )
-    for col, text in zip("ABCDEFGH", header):
+    for col, text in zip("ABCDEFGH", header, strict=False):
         ws[f"{col}13"] = text
     ws.merge_cells("H13:I13")
     r = 14

@@ -65,7 +65,7 @@ def hengshan_2020_chubeiliang():
     put(ws, "B9", "保持和稳定地方粮食储备机制", "D9")
     put(ws, "E9", "地方储备粮食规模达标", "G9")
     header = ["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值", "未完成原因和改进措施"]
-    for col, label in zip("BCDEFG", header):
+    for col, label in zip("BCDEFG", header, strict=False):
         put(ws, f"{col}10", label)
     rows = [
         ("产出指标", "数量指标", "5000吨稻谷、500吨成品粮储备到位率", "100%", "100%", None),
@@ -87,7 +87,7 @@ def hengshan_2020_chubeiliang():
     ]
     first = 11
     for i, row in enumerate(rows):
-        for col, value in zip("BCDEFG", row):
+        for col, value in zip("BCDEFG", row, strict=False):
             put(ws, f"{col}{first + i}", value)
     last = first + len(rows) - 1
     put(ws, "A10", "绩效指标", f"A{last}")
@@ -95,7 +95,7 @@ def hengshan_2020_chubeiliang():
     merge_runs(ws, rows, first, "C", 1)
     put(ws, f"A{last + 1}", "说明")
     put(ws, f"B{last + 1}", "无", f"G{last + 1}")
-    for col, width in zip("ABCDEFG", [12, 12, 16, 34, 12, 12, 22]):
+    for col, width in zip("ABCDEFG", [12, 12, 16, 34, 12, 12, 22], strict=False):
         ws.column_dimensions[col].width = width
     wb.save(HERE / "hunan-hengshan-2020-chubeiliang.xlsx")
 

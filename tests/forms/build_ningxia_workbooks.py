@@ -38,7 +38,9 @@ def yinchuan_liuzhong_2021():
     put(ws, "G3", None, "H3")
     # budget block: no 分值/得分 columns on this layout
     put(ws, "A4", "项目资金(万元)", "A5")
-    for col, label in zip("CDEF", ["年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"]):
+    for col, label in zip(
+        "CDEF", ["年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"], strict=False
+    ):
         put(ws, f"{col}4", label)
     put(ws, "B5", "年度资金总额")
     put(ws, "C5", 64.8)
@@ -60,7 +62,7 @@ def yinchuan_liuzhong_2021():
         "得分",
         "未完成原因分析及改进措施",
     ]
-    for col, label in zip("ABCDEFGH", header):
+    for col, label in zip("ABCDEFGH", header, strict=False):
         put(ws, f"{col}8", label)
     # (level1, level2, name, weight, target, actual, score); placeholder rows 「指标N:」 as printed
     rows = [
@@ -106,7 +108,7 @@ def yinchuan_liuzhong_2021():
         ("项目效益(35分)", "可持续影响指标", "指标2:", None, None, None, None),
     ]
     write_indicator_rows(ws, rows, first_row=9)
-    for col, width in zip("ABCDEFGH", [14, 14, 26, 9, 18, 26, 7, 22]):
+    for col, width in zip("ABCDEFGH", [14, 14, 26, 9, 18, 26, 7, 22], strict=False):
         ws.column_dimensions[col].width = width
     wb.save(HERE / "ningxia-yinchuan-liuzhong-2021-gongyong.xlsx")
 
@@ -115,7 +117,7 @@ def write_indicator_rows(ws, rows, first_row):
     """Write rows; merge 一级 (col A) and 二级 (col B) down each run of equal values, as printed."""
     r = first_row
     for level1, level2, name, weight, target, actual, score in rows:
-        for col, value in zip("ABCDEFG", [level1, level2, name, weight, target, actual, score]):
+        for col, value in zip("ABCDEFG", [level1, level2, name, weight, target, actual, score], strict=False):
             put(ws, f"{col}{r}", value)
         r += 1
     last = r - 1

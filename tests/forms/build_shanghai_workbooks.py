@@ -45,7 +45,7 @@ def put(ws, ref, value, merge_to=None):
 def form(wb):
     ws = wb.active
     ws.title = "财政项目支出绩效自评表"
-    for col, width in zip("ABCDEFGHI", (10, 14, 24, 14, 14, 12, 10, 10, 20)):
+    for col, width in zip("ABCDEFGHI", (10, 14, 24, 14, 14, 12, 10, 10, 20), strict=False):
         ws.column_dimensions[col].width = width
     put(ws, "A1", "财政项目支出绩效自评表", "I1")
     ws["A1"].font = Font(bold=True, size=16)
@@ -59,7 +59,9 @@ def form(wb):
     put(ws, "F5", "上海市普陀区体育事业管理中心", "I5")
     put(ws, "A6", "项目资金\n(元)", "A10")
     put(ws, "B6", None, "C6")
-    for col, text in zip("DEFGHI", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
+    for col, text in zip(
+        "DEFGHI", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), strict=False
+    ):
         ws[f"{col}6"] = text
     rows = [
         ("年度资金总额", 250000.00, 250000.00, 215457.6, 10, "86.19%", 8.62),
@@ -69,7 +71,7 @@ def form(wb):
     ]
     for r, (label, *cells) in enumerate(rows, start=7):
         put(ws, f"B{r}", label, f"C{r}")
-        for col, value in zip("DEFGHI", cells):
+        for col, value in zip("DEFGHI", cells, strict=False):
             ws[f"{col}{r}"] = value
     for r in (7, 8):
         ws[f"D{r}"].number_format = "0.00"
@@ -90,7 +92,7 @@ def form(wb):
         "得分",
         "偏差原因分析及\n改进措施",
     )
-    for col, text in zip("ABCDEFGH", header):
+    for col, text in zip("ABCDEFGH", header, strict=False):
         ws[f"{col}13"] = text
     ws.merge_cells("H13:I13")
     r = 14
