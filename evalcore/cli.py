@@ -265,12 +265,24 @@ def export(paths: tuple[Path, ...], xlsx_out: Path, scheme_spec: str | None) -> 
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def template(out: Path) -> None:
+@click.option(
+    "--layout",
+    type=click.Choice(["sheets", "national"]),
+    default="sheets",
+    show_default=True,
+    help="sheets：项目信息/预算执行/绩效指标三个工作表；national：一张按国家格式排版的项目支出绩效自评表",
+)
+def template(out: Path, layout: str) -> None:
     """生成供部门填报的空白工作簿（含填写说明与示例行）。"""
-    from .authoring.template import write_template
-
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(out)
+    if layout == "national":
+        from .authoring.national_template import write_national_template
+
+        write_national_template(out)
+    else:
+        from .authoring.template import write_template
+
+        write_template(out)
     click.echo(f"已生成填报模板：{out}")
 
 

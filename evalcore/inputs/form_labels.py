@@ -61,14 +61,16 @@ def right_of(grid: Grid, hit: Hit) -> tuple[object, Hit | None]:
     """The value beside a label: the next filled cell to its right (a merged label spans several
     columns, its value often merged too). Another label there means the value was left blank."""
     row = grid.rows[hit.row]
+    merge = grid.merge_at(hit.row, hit.col)
+    beside = Hit(hit.row, (merge[3] if merge else hit.col) + 1)  # where a blank value is to be typed
     for c in range(hit.col + 1, len(row)):
         v = row[c]
         if cell_text(v) == "":
             continue
         if norm(v) in FORM_FACT_LABELS:
-            return None, Hit(hit.row, c - 1)
+            return None, beside
         return v, Hit(hit.row, c)
-    return None, None
+    return None, beside
 
 
 _INLINE = re.compile(r"^(?P<label>[^：:]{2,8})\s*[：:]\s*(?P<value>.+)$")

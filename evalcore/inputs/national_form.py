@@ -273,7 +273,7 @@ def _facts(grid: Grid, file: str, skip: set[int]) -> RawRow:
                     continue
                 value, at = right_of(grid, Hit(r, c))
                 values[key] = value_or_none(value)
-                cells[key] = (r + 1, (at or Hit(r, c + 1)).letter)
+                cells[key] = (r + 1, at.letter)
                 continue
             inline = inline_fact(text)
             if inline is not None and inline[0] not in values:
@@ -311,6 +311,12 @@ def read_form_sheet(grid: Grid, file: str) -> RawProject:
     indicators, total_row = _indicator_rows(grid, file, ind_head, keys)
     data_rows = {r.row - 1 for r in budget} | {r.row - 1 for r in indicators} | {budget_head, ind_head}
     facts = _facts(grid, file, data_rows)
+    if facts.values.get("amount_unit") is None:  # `项目资金（万元）` at the head of the budget block
+        for r in range(budget_head, budget[-1].row if budget else budget_head + 1):
+            unit = next((u for t in grid.row_texts(r) if t and (u := unit_header(t))), None)
+            if unit:
+                facts.values["amount_unit"] = unit
+                break
     planned, actual = _goals(grid, range(budget_head + 1, ind_head))
     if planned is not None and "goal_planned" not in facts.values:
         facts.values["goal_planned"] = planned

@@ -10,6 +10,7 @@ formulas: we score what the form shows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,10 +78,18 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
+#: Text our own export protected from being read as a formula (`presentation.cells.safe_cell`).
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+
+
 def _clean(v: object) -> object:
-    """Empty strings are empty cells; calamine's whole floats stay floats (records reads them)."""
-    if isinstance(v, str) and not v.strip():
-        return None
+    """Empty strings are empty cells; a `'` our export put before `=`, `+`, `-`, `@` is dropped
+    again; calamine's whole floats stay floats (records reads them)."""
+    if isinstance(v, str):
+        if not v.strip():
+            return None
+        if _QUOTED.match(v):
+            return v[1:]
     return v
 
 
