@@ -23,7 +23,9 @@ class Sheet:
     percent: set[tuple[int, int]] = field(default_factory=set)
     row: int = 1  # next free row
 
-    def put(self, r: int, c: int, value: object, *, span: int = 1, down: int = 1, percent: bool = False) -> None:
+    def put(
+        self, r: int, c: int, value: object, *, span: int = 1, down: int = 1, percent: bool = False
+    ) -> None:
         if value is not None:
             self.cells[(r, c)] = value
         if span > 1 or down > 1:

@@ -18,7 +18,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from national_sheets import BUDGET, GOAL_ACTUAL, GOAL_PLANNED, INDICATORS, REPORTED_TOTAL, form, notes, write_book
+from national_sheets import (
+    BUDGET,
+    GOAL_ACTUAL,
+    GOAL_PLANNED,
+    INDICATORS,
+    REPORTED_TOTAL,
+    form,
+    notes,
+    write_book,
+)
 
 from evalcore.errors import InputError
 from evalcore.evaluation import evaluate_paths
@@ -87,7 +96,7 @@ def test_rows_carry_sheet_row_and_their_own_column_letters(tmp_path: Path) -> No
     sheet = form()
     path = write_book(tmp_path / "f.xlsx", [sheet])
     raw = only(path)
-    r, c = sheet.find("培训合格率")
+    r, _ = sheet.find("培训合格率")
     row = next(x for x in raw.indicators if x.values["name"] == "培训合格率")
     assert (row.file, row.sheet, row.row) == (str(path), "自评表", r)
     assert row.where("weight").column == "H" and row.where("name").column == "D"
@@ -99,7 +108,9 @@ def test_rows_carry_sheet_row_and_their_own_column_letters(tmp_path: Path) -> No
 # ------------------------------------------------------------------------------------------ variants
 
 
-def test_without_a_direction_column_the_sign_stays_in_the_target_and_the_cell_is_blank(tmp_path: Path) -> None:
+def test_without_a_direction_column_the_sign_stays_in_the_target_and_the_cell_is_blank(
+    tmp_path: Path,
+) -> None:
     raw = only(write_book(tmp_path / "f.xlsx", [form(direction=False)]))
     first = raw.indicators[0].values
     assert first.get("direction") is None and first["target"] == "≥200人次"
@@ -232,11 +243,13 @@ def test_a_workbook_with_no_form_sheet_names_the_sheets_it_saw(tmp_path: Path) -
 
 def test_a_missing_name_is_located_beside_its_label(tmp_path: Path) -> None:
     sheet = form()
-    sheet.cells.pop((sheet.find("2021年度基层业务培训")))
+    sheet.cells.pop(sheet.find("2021年度基层业务培训"))
     path = write_book(tmp_path / "f.xlsx", [sheet])
     (err,) = evaluate_paths([path]).errors
     r, _ = sheet.find("项目名称")
-    assert (err.where.sheet, err.where.row, err.where.column) == ("自评表", r, "B") and "「项目名称」" in str(err)
+    assert (err.where.sheet, err.where.row, err.where.column) == ("自评表", r, "B") and "「项目名称」" in str(
+        err
+    )
 
 
 # ------------------------------------------------------------------------------------------ round trips

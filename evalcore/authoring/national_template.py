@@ -21,7 +21,17 @@ FORM_SHEET = "项目支出绩效自评表"
 GUIDE_SHEET = "说明"
 #: Blank indicator rows per 一级指标 of the self-evaluation scheme (产出 50 · 效益 30 · 满意度 10).
 INDICATOR_ROWS = (("产出指标", 6), ("效益指标", 4), ("满意度指标", 2))
-COLUMNS = ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
 WIDTHS = (14, 12, 16, 22, 10, 16, 16, 8, 8, 36)
 WIDTH = len(COLUMNS) + 1  # the block label in column A
 
