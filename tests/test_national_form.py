@@ -8,6 +8,7 @@ characters; errors located to sheet and cell; our own export and the national te
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import shutil
@@ -367,3 +368,19 @@ def test_budget_rows_as_printed(tmp_path: Path) -> None:
         None,
         None,
     )
+
+
+def test_a_year_label_and_a_date_typed_as_a_date(tmp_path: Path) -> None:
+    rows = [list(t) for t in INDICATORS]
+    rows[2][5] = dt.datetime(2021, 11, 30)  # 实际完成值 typed into a date-formatted cell
+    sheet = form("Sheet1", indicators=[tuple(r) for r in rows], year_line=False, title=False)
+    sheet.put(sheet.row, 1, "年度")
+    sheet.put(sheet.row, 2, "2021年度")
+    raw = only(write_book(tmp_path / "f.xlsx", [sheet]))
+    assert raw.indicators[2].values["actual"] == "2021年11月30日"
+    assert raw.facts.values["year"] == "2021"
+
+
+def test_a_lone_sheet_named_like_the_template_is_still_a_national_workbook(tmp_path: Path) -> None:
+    (raw,) = raws(write_book(tmp_path / "f.xlsx", [form("绩效指标")]))
+    assert isinstance(raw, RawProject) and raw.facts.values["name"] == "2021年度基层业务培训"

@@ -21,6 +21,7 @@ blank means. Every row carries its sheet, row number and its own column letters.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -228,8 +229,11 @@ def _indicator_rows(
         values: dict[str, object] = {}
         for k, c in keys.items():
             v = value_or_none(grid.value(r, c))
-            if k in _PERCENT_KEYS and (r, c) in grid.percent and isinstance(v, int | float):
-                v = _percent_text(v)
+            if k in _PERCENT_KEYS:
+                if (r, c) in grid.percent and isinstance(v, int | float):
+                    v = _percent_text(v)
+                elif isinstance(v, dt.date):  # a date typed into a date-formatted cell
+                    v = f"{v.year}年{v.month}月{v.day}日"
             values[k] = v
         if all(values.get(k) is None for k in ("name", "target", "actual", "weight", "reported_score")):
             continue  # an empty line, or a merged group cell running on below the rows
@@ -283,6 +287,8 @@ def _facts(grid: Grid, file: str, skip: set[int]) -> RawRow:
                 year = year_line(text)
             if amount_unit is None:
                 amount_unit = unit_line(text) or unit_header(text)
+    if isinstance(values.get("year"), str):  # 「2021年度」 beside a 年度 label
+        values["year"] = year_in(values["year"], bare=True) or values["year"]
     if values.get("year") is None:
         values["year"] = year or year_in(grid.name, bare=True)
     if values.get("amount_unit") is None and amount_unit:

@@ -162,8 +162,9 @@ def _read_template_xlsx(path: Path) -> RawProject:
 
 
 def is_template(names: list[str]) -> bool:
-    """The product's own three-sheet template (one of its sheets is enough to be read as one)."""
-    return any(sheet in names for sheet in TEMPLATE_SHEETS)
+    """The product's own three-sheet template: two of its sheets are enough to be read as one (and
+    told which is missing); a lone sheet so named is more likely a national workbook's."""
+    return sum(sheet in names for sheet in TEMPLATE_SHEETS) >= 2
 
 
 def read_workbook(path: Path) -> list[RawProject | InputError]:
