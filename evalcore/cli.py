@@ -22,6 +22,12 @@ def _print_errors(errors: list) -> None:
         click.echo(f"错误：{e}", err=True)
 
 
+def _print_skipped(skipped: list) -> None:
+    """Files under a data folder that were not read: a notice each (they do not change the exit code)."""
+    for n in skipped:
+        click.echo(f"提示：{n}", err=True)
+
+
 def _scheme_option(value: str | None):
     if not value:
         return None
@@ -68,9 +74,11 @@ def validate(paths: tuple[Path, ...], scheme_spec: str | None) -> None:
     from .evaluation import evaluate_paths
 
     run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    _print_skipped(run.skipped)
     _print_errors(run.errors)
     n_ok = len(run.evaluations)
-    click.echo(f"检查完成：{n_ok} 个项目可用，{len(run.errors)} 处问题。")
+    not_read = f"，{len(run.skipped)} 个文件未读取" if run.skipped else ""
+    click.echo(f"检查完成：{n_ok} 个项目可用，{len(run.errors)} 处问题{not_read}。")
     sys.exit(EXIT_INPUT if run.errors else EXIT_OK)
 
 
@@ -112,6 +120,7 @@ def score(
             print_detail(console, ev)
     elif run.evaluations:
         print_summary(console, run.evaluations)
+    _print_skipped(run.skipped)
     _print_errors(run.errors)
     sys.exit(EXIT_INPUT if run.errors else EXIT_OK)
 
@@ -212,6 +221,8 @@ def batch(
     except KeyboardInterrupt:
         click.echo("已中断：已完成的报告均已保留，再次运行 evalcore batch 将只补齐缺失的部分。", err=True)
         sys.exit(130)
+    for n in result.skipped:
+        click.echo(f"提示：{n['path']}：{n['reason']}", err=True)
     for m in result.manifest:
         if m["status"] in (FAILED, INVALID):
             who = f"{m.get('project_id') or m.get('name') or ''} ".lstrip()
@@ -242,6 +253,7 @@ def export(paths: tuple[Path, ...], xlsx_out: Path, scheme_spec: str | None) -> 
     from .presentation.xlsx_export import export_workbook
 
     run = evaluate_paths(paths, _scheme_option(scheme_spec))
+    _print_skipped(run.skipped)
     _print_errors(run.errors)
     if run.evaluations:
         export_workbook(run.evaluations, xlsx_out, errors=run.errors)
@@ -253,12 +265,24 @@ def export(paths: tuple[Path, ...], xlsx_out: Path, scheme_spec: str | None) -> 
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def template(out: Path) -> None:
+@click.option(
+    "--layout",
+    type=click.Choice(["sheets", "national"]),
+    default="sheets",
+    show_default=True,
+    help="sheets：项目信息/预算执行/绩效指标三个工作表；national：一张按国家格式排版的项目支出绩效自评表",
+)
+def template(out: Path, layout: str) -> None:
     """生成供部门填报的空白工作簿（含填写说明与示例行）。"""
-    from .authoring.template import write_template
-
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(out)
+    if layout == "national":
+        from .authoring.national_template import write_national_template
+
+        write_national_template(out)
+    else:
+        from .authoring.template import write_template
+
+        write_template(out)
     click.echo(f"已生成填报模板：{out}")
 
 

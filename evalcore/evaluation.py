@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import EvalcoreError, InputError, ProjectError, SchemeError, Where
 from .findings import Finding
-from .inputs import load_paths
+from .inputs import Skipped, load_paths
 from .model import Project, columns_of
 from .review import review_batch
 from .schemes import Scheme, builtin_ids, default_scheme_id, get_scheme
@@ -48,6 +48,7 @@ class Evaluation:
 class EvaluationRun:
     evaluations: list[Evaluation] = field(default_factory=list)
     errors: list[EvalcoreError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # files under a folder not read (notices)
 
 
 def scheme_for(project: Project, override: Scheme | str | None = None) -> Scheme:
@@ -168,4 +169,5 @@ def evaluate_paths(
     loaded = load_paths(paths)
     run = evaluate_projects(loaded.projects, scheme)
     run.errors = [*loaded.errors, *run.errors]
+    run.skipped = loaded.skipped
     return run

@@ -93,17 +93,50 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field(
         "target",
         "年度指标值",
-        ("指标值", "目标值"),
+        ("指标值", "目标值", "年度目标值", "全年指标值", "预期指标值", "年度指标值(A)"),
         True,
         note="如 ≥200人次、≥70%、=8个、≤90万元、2019年12月31日前、达成预期指标",
     ),
-    Field("actual", "实际完成值", ("实际值", "完成值"), True),
+    Field("actual", "实际完成值", ("实际值", "完成值", "全年实际值", "实际完成值(B)", "全年完成值"), True),
     Field("unit", "度量单位", ("计量单位", "单位"), note="目标或实际值未写单位时使用"),
     Field("weight", "分值", ("权重", "指标分值"), True, "number"),
     Field("reported_score", "自评得分", ("得分",), kind="number"),
-    Field("deviation_reason", "偏差原因分析及改进措施", ("偏差原因", "偏差原因分析")),
+    Field(
+        "deviation_reason",
+        "偏差原因分析及改进措施",
+        ("偏差原因", "偏差原因分析", "原因分析及改进措施", "偏差原因分析及改进措施(说明)", "未完成原因分析"),
+    ),
     Field("applicable", "是否适用", (), kind="bool", note="是 / 否，缺省 是；不适用的指标剔除后按百分制折算"),
 )
+
+#: The national 项目支出绩效自评表 (`inputs/national_form`): the label cells of its head, as printed
+#: across provinces, and the field each names (the value is the next filled cell to the right). Kept
+#: apart from PROJECT_FIELDS' aliases: on the printed form 「单位：万元」 is the amount unit, not 实施单位.
+FORM_FACT_LABELS: dict[str, str] = {
+    "项目名称": "name",
+    "项目编号": "project_id",
+    "项目代码": "project_id",
+    "项目编码": "project_id",
+    "主管部门": "department",
+    "主管单位": "department",
+    "主管部门及代码": "department",
+    "预算部门": "department",
+    "实施单位": "unit",
+    "项目实施单位": "unit",
+    "年度": "year",
+    "评价年度": "year",
+    "预算年度": "year",
+    "评价类型": "evaluation_type",
+    "评分方案": "scheme",
+    "金额单位": "amount_unit",
+    "自评等级": "reported_grade",
+    "评价等级": "reported_grade",
+    "预算执行说明": "budget_note",
+}
+#: Budget-block headers that are columns but not cells the model keeps (the form prints them).
+FORM_BUDGET_EXTRA_HEADERS = ("分值", "执行率", "执行率(b/a)", "执行率(%)", "权重")
+#: Labels of the row that closes the indicator block; its 得分 is the reported total.
+FORM_TOTAL_LABELS = ("总分", "合计", "总计", "自评总分", "得分合计", "总得分")
 
 #: Workbook sheet names, as fixed by SPEC.
 SHEET_PROJECT = "项目信息"

@@ -3,6 +3,10 @@
 Nothing here raises for bad input: every problem becomes an `InputError` in the stream or the
 result, and every other project is still returned. Readers are registered by file suffix;
 portfolio tables are read as a `TablePortfolio` that materialises projects a chunk at a time.
+
+A folder never skips a file silently: a file under it that is not read is a `Skipped` notice (a
+file of another kind: 「不是项目文件，未读取」) or an InputError (a WPS file: 「请另存为 .xlsx」; a
+workbook that cannot be opened). Excel's `~$` lock files and dotfiles are the only files passed over.
 """
 
 from __future__ import annotations
@@ -28,28 +32,76 @@ def read_yaml(path: Path) -> list[RawProject]:
     return read(path)
 
 
-def read_workbook(path: Path) -> list[RawProject]:
-    from .workbook_reader import read_workbook as read  # openpyxl only when a workbook is read
+def read_workbook(path: Path) -> list[RawProject | InputError]:
+    # openpyxl / calamine only when a workbook is read
+    from .workbook_reader import read_workbook as read
 
     return read(path)
 
 
-READERS: dict[str, Callable[[Path], list[RawProject]]] = {
+#: A reader gives a file's raw projects; a workbook of several form sheets may give an InputError
+#: for one sheet beside the projects of the others.
+READERS: dict[str, Callable[[Path], list[RawProject | InputError]]] = {
     ".yaml": read_yaml,
     ".yml": read_yaml,
     ".xlsx": read_workbook,
+    ".xlsm": read_workbook,
+    ".xls": read_workbook,
+    ".ods": read_workbook,
 }
+#: WPS Office's own formats: not read, and said so (WPS saves .xlsx when asked).
+WPS_SUFFIXES = (".et", ".ett", ".wps")
+WPS_MESSAGE = "WPS 格式，请另存为 .xlsx"
+NOT_A_PROJECT = "不是项目文件，未读取"
+TABLE_FOLDER_EXTRA = "表格文件夹中 projects/budget/indicators 以外的文件，未读取"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file under a data folder that is not read, and why (a notice, not an error)."""
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.path}：{self.reason}"
 
 
 @dataclass
 class LoadResult:
     projects: list[Project] = field(default_factory=list)
     errors: list[InputError | ProjectError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # files under a folder not read (notices)
 
 
-def discover(path: Path) -> list[Path]:
-    """Project files and table folders under path, in a stable order."""
-    if path.is_file() or is_table_folder(path):
+def _ignored(name: str) -> bool:
+    """Excel's lock files (`~$…`), LibreOffice's (`.~lock…`) and other dotfiles."""
+    return name.startswith((".", "~$"))
+
+
+def _table_folder_extras(folder: Path) -> list[Skipped]:
+    from .table_layout import SUFFIXES
+
+    tables = {f"{stem}{suffix}" for stem in ("projects", "budget", "indicators") for suffix in SUFFIXES}
+    return [
+        Skipped(str(folder / name), TABLE_FOLDER_EXTRA)
+        for name in sorted(os.listdir(folder))
+        if (folder / name).is_file() and not _ignored(name) and name.lower() not in tables
+    ]
+
+
+def discover(path: Path, notices: list[Skipped] | None = None) -> list[Path]:
+    """Project files and table folders under path, in a stable order. Files under a folder that
+    are not project files are appended to `notices` (WPS files are returned: reading them is the
+    error that says so)."""
+    if path.is_file():
+        return [path]
+    if is_table_folder(path):
+        if notices is not None:
+            notices.extend(_table_folder_extras(path))
         return [path]
     found: list[Path] = []
     for root, dirs, files in os.walk(path):
@@ -57,49 +109,60 @@ def discover(path: Path) -> list[Path]:
         here = Path(root)
         if here != path and is_table_folder(here):
             found.append(here)
+            if notices is not None:
+                notices.extend(_table_folder_extras(here))
             dirs[:] = []
             continue
         for name in sorted(files):
-            if name.startswith((".", "~$")):
+            if _ignored(name):
                 continue
-            if Path(name).suffix.lower() in READERS:
+            suffix = Path(name).suffix.lower()
+            if suffix in READERS or suffix in WPS_SUFFIXES:
                 found.append(here / name)
+            elif notices is not None:
+                notices.append(Skipped(str(here / name), NOT_A_PROJECT))
     return found
 
 
-def open_source(path: Path) -> list[RawProject] | TablePortfolio:
-    """One discovered item: a project file's raw projects, or a table folder. Raises InputError."""
+SUPPORTED = ".yaml、.yml、.xlsx、.xlsm、.xls、.ods，或含 projects/budget/indicators 表格的文件夹"
+
+
+def open_source(path: Path) -> list[RawProject | InputError] | TablePortfolio:
+    """One discovered item: a project file's raw projects (and the InputErrors of the sheets of a
+    workbook that cannot be read), or a table folder. Raises InputError."""
     if path.is_dir():
         from .tables_reader import TablePortfolio  # Arrow only when a table folder is read
 
         return TablePortfolio(path)
-    reader = READERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in WPS_SUFFIXES:
+        raise InputError(Where(str(path)), WPS_MESSAGE, "在 WPS 中「另存为」Excel 工作簿（.xlsx）")
+    reader = READERS.get(suffix)
     if reader is None:
-        raise InputError(
-            Where(str(path)),
-            f"不支持的文件类型「{path.suffix}」",
-            ".yaml、.xlsx，或含 projects/budget/indicators 表格的文件夹",
-        )
+        raise InputError(Where(str(path)), f"不支持的文件类型「{path.suffix}」", SUPPORTED)
     return reader(path)
 
 
 def iter_sources(
-    paths: Iterable[str | os.PathLike[str]],
-) -> Iterator[list[RawProject] | TablePortfolio | InputError]:
+    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None
+) -> Iterator[list[RawProject | InputError] | TablePortfolio | InputError]:
+    """Each project file or table folder under paths, opened; files not read go to `notices`."""
     for given in paths:
         path = Path(given)
         if not path.exists():
-            yield InputError(Where(str(path)), "文件或文件夹不存在", "已存在的 .yaml/.xlsx 文件或数据文件夹")
+            yield InputError(Where(str(path)), "文件或文件夹不存在", "已存在的项目文件或数据文件夹")
             continue
-        for item in discover(path):
+        for item in discover(path, notices):
             try:
                 yield open_source(item)
             except InputError as exc:
                 yield exc
 
 
-def iter_raw(paths: Iterable[str | os.PathLike[str]]) -> Iterator[RawProject | InputError]:
-    for source in iter_sources(paths):
+def iter_raw(
+    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None
+) -> Iterator[RawProject | InputError]:
+    for source in iter_sources(paths, notices):
         if isinstance(source, InputError):
             yield source
         elif not isinstance(source, list):  # a TablePortfolio
@@ -127,9 +190,11 @@ class DuplicateGuard:
         return None
 
 
-def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project | InputError | ProjectError]:
+def iter_projects(
+    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None
+) -> Iterator[Project | InputError | ProjectError]:
     guard = DuplicateGuard()
-    for raw in iter_raw(paths):
+    for raw in iter_raw(paths, notices):
         if isinstance(raw, InputError):
             yield raw
             continue
@@ -149,7 +214,7 @@ def iter_projects(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Project |
 
 def load_paths(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
     result = LoadResult()
-    for item in iter_projects(paths):
+    for item in iter_projects(paths, result.skipped):
         if isinstance(item, InputError | ProjectError):
             result.errors.append(item)
         else:
@@ -168,9 +233,12 @@ def load_project(path: str | os.PathLike[str]) -> Project:
 
 
 __all__ = [
+    "NOT_A_PROJECT",
     "READERS",
+    "WPS_MESSAGE",
     "DuplicateGuard",
     "LoadResult",
+    "Skipped",
     "discover",
     "iter_projects",
     "iter_raw",

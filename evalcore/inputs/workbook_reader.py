@@ -1,16 +1,20 @@
-"""The `.xlsx` carrier: the form departments fill in (sheets 项目信息 / 预算执行 / 绩效指标).
+"""The workbook carrier, any spreadsheet format (`.xlsx`, `.xlsm`, `.xls`, `.ods`).
 
-Read-only, values not formulas (data_only): a department's workbook may compute totals with
-formulas, and we score what it shows. Extra columns (备注 …) are ignored; missing required ones
-are errors naming the sheet and the header row.
+A workbook holding the sheets 项目信息 / 预算执行 / 绩效指标 is the product's own template: one
+project, read here. Any other workbook is read as national forms (`national_form`: one
+项目支出绩效自评表 per sheet, found by its labels).
+
+Values not formulas (data_only): a department's workbook may compute totals with formulas, and we
+score what it shows. Extra columns (备注 …) are ignored; missing required ones are errors naming the
+sheet and the header row.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Where
@@ -26,8 +30,13 @@ from ..fields import (
     header_index,
 )
 from .records import RawProject, RawRow
+from .sheet_grid import CALAMINE_SUFFIXES, Grid, read_grids, sheet_names
 
 _PROJECT_KEYS = header_index(PROJECT_FIELDS)
+TEMPLATE_SHEETS = (SHEET_PROJECT, SHEET_BUDGET, SHEET_INDICATORS)
+
+#: A row of a sheet: its values, and whether column i is formatted as a percent.
+Row = tuple[tuple, Callable[[int], bool]]
 
 
 def _is_empty(values: tuple) -> bool:
@@ -50,12 +59,11 @@ def _percent_text(value: object) -> object:
     return value
 
 
-def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]:
+def _table(rows: Iterator[Row], file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]:
     index = header_index(fields)
-    cell_rows = ws.iter_rows()
-    first = next(cell_rows, None)
-    header = tuple(_value(c) for c in first) if first is not None else None
-    if header is None:
+    first = next(rows, None)
+    header = first[0] if first is not None else None
+    if not header:
         raise InputError(Where(file, sheet, 1), "工作表为空", "第 1 行为表头")
     positions: dict[str, int] = {}
     for i, cell in enumerate(header):
@@ -70,14 +78,13 @@ def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]
     columns = {k: get_column_letter(i + 1) for k, i in positions.items()}
     out = []
     above: dict[str, object] = {}
-    for r, cells in enumerate(cell_rows, start=2):
-        values = tuple(_value(c) for c in cells)
+    for r, (values, percent) in enumerate(rows, start=2):
         if _is_empty(values):
             continue
         data: dict[str, object] = {}
         for k, i in positions.items():
             v = values[i] if i < len(values) else None
-            if k in _PERCENT_KEYS and "%" in (getattr(cells[i], "number_format", "") or ""):
+            if k in _PERCENT_KEYS and percent(i):
                 v = _percent_text(v)
             data[k] = v
         for k in _MERGED_KEYS:  # a merged 一级/二级指标 cell is empty below its first row
@@ -90,10 +97,11 @@ def _table(ws, file: str, sheet: str, fields: tuple[Field, ...]) -> list[RawRow]
     return out
 
 
-def _facts(ws, file: str) -> RawRow:
+def _facts(rows: Iterator[Row], file: str) -> RawRow:
     facts: dict[str, object] = {}
     cells: dict[str, tuple[int, str]] = {}
-    for r, values in enumerate(ws.iter_rows(values_only=True, max_col=2), start=1):
+    for r, (values, _) in enumerate(rows, start=1):
+        values = values[:2]
         if not values or _is_empty(values):
             continue
         key = canonical_header(values[0], _PROJECT_KEYS)
@@ -104,7 +112,41 @@ def _facts(ws, file: str) -> RawRow:
     return RawRow(facts, file, SHEET_PROJECT, None, cells=cells)
 
 
-def read_workbook(path: Path) -> list[RawProject]:
+def _openpyxl_rows(ws) -> Iterator[Row]:  # type: ignore[no-untyped-def]
+    for cells in ws.iter_rows():
+        yield (
+            tuple(_value(c) for c in cells),
+            lambda i, cells=cells: "%" in (getattr(cells[i], "number_format", "") or ""),
+        )
+
+
+def _grid_rows(grid: Grid) -> Iterator[Row]:
+    for r, values in enumerate(grid.rows):
+        yield tuple(values), lambda i, r=r: (r, i) in grid.percent
+
+
+def _missing_sheets(file: str, names: list[str]) -> None:
+    for sheet in TEMPLATE_SHEETS:
+        if sheet not in names:
+            raise InputError(
+                Where(file, sheet),
+                f"缺少工作表「{sheet}」",
+                f"工作表 {SHEET_PROJECT}、{SHEET_BUDGET}、{SHEET_INDICATORS}",
+            )
+
+
+def _template_project(file: str, rows: Callable[[str], Iterator[Row]]) -> RawProject:
+    facts = _facts(rows(SHEET_PROJECT), file)
+    budget = _table(rows(SHEET_BUDGET), file, SHEET_BUDGET, BUDGET_FIELDS)
+    indicators = _table(rows(SHEET_INDICATORS), file, SHEET_INDICATORS, INDICATOR_FIELDS)
+    return RawProject(
+        facts, budget, indicators, file, Where(file, SHEET_BUDGET), Where(file, SHEET_INDICATORS)
+    )
+
+
+def _read_template_xlsx(path: Path) -> RawProject:
+    from openpyxl import load_workbook
+
     file = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -113,18 +155,30 @@ def read_workbook(path: Path) -> list[RawProject]:
             Where(file), f"无法作为 Excel 工作簿打开（{type(exc).__name__}）", ".xlsx 格式的工作簿"
         ) from None
     try:
-        for sheet in (SHEET_PROJECT, SHEET_BUDGET, SHEET_INDICATORS):
-            if sheet not in wb.sheetnames:
-                raise InputError(
-                    Where(file, sheet),
-                    f"缺少工作表「{sheet}」",
-                    f"工作表 {SHEET_PROJECT}、{SHEET_BUDGET}、{SHEET_INDICATORS}",
-                )
-        facts = _facts(wb[SHEET_PROJECT], file)
-        budget = _table(wb[SHEET_BUDGET], file, SHEET_BUDGET, BUDGET_FIELDS)
-        indicators = _table(wb[SHEET_INDICATORS], file, SHEET_INDICATORS, INDICATOR_FIELDS)
+        _missing_sheets(file, wb.sheetnames)
+        return _template_project(file, lambda sheet: _openpyxl_rows(wb[sheet]))
     finally:
         wb.close()
-    return [
-        RawProject(facts, budget, indicators, file, Where(file, SHEET_BUDGET), Where(file, SHEET_INDICATORS))
-    ]
+
+
+def is_template(names: list[str]) -> bool:
+    """The product's own three-sheet template: two of its sheets are enough to be read as one (and
+    told which is missing); a lone sheet so named is more likely a national workbook's."""
+    return sum(sheet in names for sheet in TEMPLATE_SHEETS) >= 2
+
+
+def read_workbook(path: Path) -> list[RawProject | InputError]:
+    """A workbook's projects: the template's one, or one per national form sheet (each sheet that
+    cannot be read is an InputError in the list, the other sheets still read). Raises InputError
+    when the file cannot be opened at all."""
+    file = str(path)
+    names = sheet_names(path)
+    if is_template(names):
+        if path.suffix.lower() not in CALAMINE_SUFFIXES:
+            return [_read_template_xlsx(path)]
+        _missing_sheets(file, names)
+        grids = {g.name: g for g in read_grids(path, list(TEMPLATE_SHEETS))}
+        return [_template_project(file, lambda sheet: _grid_rows(grids[sheet]))]
+    from .national_form import read_national
+
+    return read_national(path, read_grids(path))

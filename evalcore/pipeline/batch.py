@@ -226,6 +226,7 @@ class BatchResult:
     manifest: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     out_dir: Path = Path("reports")
+    skipped: list[dict] = field(default_factory=list)  # files under the data folders not read: path, reason
 
     def count(self, status: str) -> int:
         """Projects (not the index) with this status."""
@@ -240,8 +241,10 @@ class BatchResult:
         return not any(m["status"] in (FAILED, INVALID) for m in self.manifest)
 
 
-def write_manifest(out_dir: Path, entries: list[dict]) -> None:
-    atomic_write(out_dir / "manifest.json", orjson.dumps({"projects": entries}, option=orjson.OPT_INDENT_2))
+def write_manifest(out_dir: Path, entries: list[dict], skipped: list[dict] | None = None) -> None:
+    """`{"projects": [...], "skipped": [{"path", "reason"}]}`: what ran, and the files not read."""
+    doc = {"projects": entries, "skipped": skipped or []}
+    atomic_write(out_dir / "manifest.json", orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
 SUMMARY_COLUMNS = (
@@ -310,6 +313,7 @@ def run_batch(
     if on_plan:
         on_plan(plan, len(todo))
     entries: dict[str, dict] = {}
+    not_read = [n.as_dict() for n in plan.skipped]
     for err in plan.errors:
         d = (
             err.as_dict()
@@ -338,17 +342,17 @@ def run_batch(
         if on_result:
             on_result(job, res)
         if time.perf_counter() - last_write > 2:  # a killed batch still leaves a useful manifest
-            write_manifest(out, list(entries.values()))
+            write_manifest(out, list(entries.values()), not_read)
             last_write = time.perf_counter()
     manifest = list(entries.values())
-    write_manifest(out, manifest)
+    write_manifest(out, manifest, not_read)
     status = {j.html: entries[j.html]["status"] for j in plan.jobs}
     rows = [
         {**j.summary, "status": status[j.html], "html": j.html if status[j.html] != FAILED else None}
         for j in plan.jobs
     ]
     write_summary(out, rows)
-    result = BatchResult(manifest, time.perf_counter() - start, out)
+    result = BatchResult(manifest, time.perf_counter() - start, out, not_read)
     if index:
         from .portfolio import SUBJECT, index_key, render_index
 
@@ -366,7 +370,7 @@ def run_batch(
                     "error": exc.cause,
                 }
             )
-            write_manifest(out, result.manifest)
+            write_manifest(out, result.manifest, not_read)
     result.seconds = time.perf_counter() - start
     return result
 

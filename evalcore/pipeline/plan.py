@@ -18,7 +18,7 @@ import yaml
 
 from ..errors import EvalcoreError, ProjectError
 from ..evaluation import Evaluation, evaluate
-from ..inputs import iter_projects
+from ..inputs import Skipped, iter_projects
 from ..model import Project
 from ..schemes import Scheme, get_scheme
 from ..version import __version__
@@ -168,6 +168,7 @@ def summary_row(ev: Evaluation) -> dict[str, object]:
 class Plan:
     jobs: list[Job]
     errors: list[EvalcoreError]
+    skipped: list[Skipped] = field(default_factory=list)  # files under the data folders not read
 
 
 def plan_batch(
@@ -193,7 +194,8 @@ def plan_batch(
     jobs: list[Job] = []
     errors: list[EvalcoreError] = []
     seen: set[str] = set()
-    for item in iter_projects(data_dir if isinstance(data_dir, list | tuple) else [data_dir]):
+    skipped: list[Skipped] = []
+    for item in iter_projects(data_dir if isinstance(data_dir, list | tuple) else [data_dir], skipped):
         if isinstance(item, EvalcoreError):
             errors.append(item)
             continue
@@ -244,4 +246,4 @@ def plan_batch(
                 summary_row(ev),
             )
         )
-    return Plan(jobs, errors)
+    return Plan(jobs, errors, skipped)

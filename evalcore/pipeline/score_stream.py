@@ -29,7 +29,7 @@ import orjson
 
 from ..errors import EvalcoreError, InputError, ProjectError
 from ..evaluation import Evaluation, evaluate_each
-from ..inputs import DuplicateGuard, iter_sources
+from ..inputs import DuplicateGuard, Skipped, iter_sources
 from ..inputs.records import RawProject, build_project
 from ..inputs.tables_reader import TablePortfolio
 from ..model import Project
@@ -49,12 +49,15 @@ Item = tuple[str | None, str | None, object, bytes | dict]
 _STATE: dict[str, object] = {}  # set in the parent (inherited by forked workers) or by _worker_start
 
 
-def _score_raws(raws: Iterable[RawProject], scheme: Scheme | None) -> list[Item]:
+def _score_raws(raws: Iterable[RawProject | InputError], scheme: Scheme | None) -> list[Item]:
     """Build, score, review and serialise. A project that was built carries its id even when its
     scoring fails, so the parent checks duplicates exactly as the in-memory path does."""
     items: list[Item | None] = []
     built: list[tuple[int, Project]] = []
     for raw in raws:
+        if isinstance(raw, InputError):  # a sheet of a workbook that could not be read
+            items.append((None, None, None, raw.as_dict()))
+            continue
         try:
             project = build_project(raw)
         except InputError as exc:
@@ -322,8 +325,11 @@ def write_scored_json(
     workers: int | None = None,
     *,
     columnar: bool = True,
+    skipped: list[Skipped] | None = None,
 ) -> list[dict]:
-    """Write `{"projects": [...], "errors": [...]}` to out; return the error dicts.
+    """Write `{"projects": [...], "errors": [...], "skipped": [...]}` to out; return the error dicts.
+    `skipped` lists the files under a folder that were not read (notices; also appended to the
+    list given).
 
     Table folders are scored by `table_scoring` (same bytes, without per-row objects) unless
     `columnar` is False, which forces the reference path (the equality tests compare the two)."""
@@ -332,7 +338,8 @@ def write_scored_json(
     errors: list[dict] = []
     first = True
     out.write(b'{"projects":[')
-    for source in iter_sources(paths):
+    notices: list[Skipped] = skipped if skipped is not None else []
+    for source in iter_sources(paths, notices):
         if isinstance(source, InputError):
             errors.append(source.as_dict())
             continue
@@ -374,5 +381,6 @@ def write_scored_json(
                 out.write(items[n][3])  # type: ignore[arg-type]
                 first = False
         _STATE.clear()
-    out.write(b'],"errors":' + orjson.dumps(errors) + b"}\n")
+    out.write(b'],"errors":' + orjson.dumps(errors))
+    out.write(b',"skipped":' + orjson.dumps([n.as_dict() for n in notices]) + b"}\n")
     return errors

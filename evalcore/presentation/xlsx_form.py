@@ -80,6 +80,10 @@ _INDICATOR_HEADERS = (
     DIFF_LABEL,
     "偏差原因分析及改进措施",
 )
+#: Beside the indicator block, right of the printed columns: what the form itself does not print
+#: but the project has, so that the sheet reads back as the same project (`inputs.national_form`).
+_INDICATOR_EXTRA = (("指标性质", 10), ("度量单位", 10))
+_ALL_WIDTHS = (*WIDTHS, *(w for _, w in _INDICATOR_EXTRA))
 LINE_HEIGHT = 15.0  # points per wrapped line (11 pt text)
 
 
@@ -133,7 +137,7 @@ class _Form:
         else:
             c.alignment = CENTER
         if isinstance(value, str) and down == 1:
-            width = sum(WIDTHS[col - 1 : col - 1 + span])
+            width = sum(_ALL_WIDTHS[col - 1 : col - 1 + span])
             self.heights[row] = max(self.heights.get(row, 1), _lines(value, width))
         return c
 
@@ -144,7 +148,7 @@ class _Form:
             for c in row:  # every cell of the form, merged ones included, so merged blocks get borders
                 if c.row not in self.spacers:
                     c.border = BORDER
-        for col, width in enumerate(WIDTHS, start=1):
+        for col, width in enumerate(_ALL_WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         for r, lines in self.heights.items():
             if lines > 1:
@@ -214,6 +218,10 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
                     note = f"支出明细：超出预算 {r.executed - r.adjusted:.2f}{u}"
             f.cell(row, 11, note, style="text")
     f.row = top + len(lines) + 1
+    if p.budget_note:
+        f.cell(f.row, 1, "预算执行说明", style="label")
+        f.cell(f.row, 2, p.budget_note, span=COLS - 1, style="text")
+        f.row += 1
 
 
 def _diff_cell(f: _Form, row: int, col: int, diff: float | None) -> None:
@@ -266,6 +274,8 @@ def _indicator_block(f: _Form, ev: Evaluation) -> None:
     f.cell(top, 1, "绩效指标", down=len(ordered) + 1, style="label")
     for col, label in enumerate(_INDICATOR_HEADERS, start=2):
         f.cell(top, col, label, style="header")
+    for col, (label, _) in enumerate(_INDICATOR_EXTRA, start=COLS + 1):
+        f.cell(top, col, label, style="header").border = BORDER
     first = top + 1
     for start, length in _runs(ordered, lambda t: t[0].level1):  # merged down their runs, as on paper
         f.cell(first + start, 2, ordered[start][0].level1, down=length)
@@ -286,6 +296,8 @@ def _indicator_block(f: _Form, ev: Evaluation) -> None:
         f.cell(row, 9, i.reported_score, SCORE)
         _diff_cell(f, row, 10, difference(i.reported_score, s.score if s is not None else None))
         f.cell(row, 11, i.deviation_reason or None, style="text")
+        f.cell(row, COLS + 1, i.direction).border = BORDER
+        f.cell(row, COLS + 2, i.unit or None).border = BORDER
     row = first + len(ordered)
     f.cell(row, 1, "总分", span=6, style="label")
     f.cell(row, 7, 100, WEIGHT).font = BOLD
@@ -297,7 +309,9 @@ def _indicator_block(f: _Form, ev: Evaluation) -> None:
     if c.scale != 1:
         grades += f"（不适用指标剔除后按百分制折算，× {c.scale:.4f}）"
     f.cell(row, 11, grades, style="text")
-    f.row = row + 1
+    f.cell(row + 1, 1, "自评等级", style="label")
+    f.cell(row + 1, 2, p.reported_grade, span=COLS - 1)
+    f.row = row + 2
 
 
 def _findings_block(f: _Form, ev: Evaluation) -> None:
