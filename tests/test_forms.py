@@ -97,8 +97,9 @@ def test_a_form_as_a_printed_workbook_reads_as_its_transcription(workbook: Path)
     expected = workbook.with_name(workbook.name.replace(".xlsx", ".expected.yaml"))
     from_yaml = _evaluate(workbook.with_suffix(".yaml"))
     from_sheet = _evaluate(workbook)
-    yaml_scores = {s.indicator.name: round(s.score, 6) for s in from_yaml.card.indicators}
-    sheet_scores = {s.indicator.name: round(s.score, 6) for s in from_sheet.card.indicators}
+    # rows as scored (a sheet also carries the form's empty template lines, `指标2:`, which score nothing)
+    yaml_scores = {s.indicator.name: round(s.score, 6) for s in from_yaml.card.indicators if s.weight}
+    sheet_scores = {s.indicator.name: round(s.score, 6) for s in from_sheet.card.indicators if s.weight}
     assert sheet_scores == yaml_scores
     assert from_sheet.card.total == from_yaml.card.total
     assert from_sheet.card.budget.score == pytest.approx(from_yaml.card.budget.score)

@@ -103,6 +103,8 @@ def form(wb):
             for name, target, actual, weight, score in items:
                 ws[f"C{r}"] = name
                 ws[f"D{r}"] = target
+                if isinstance(target, str) and target.startswith("="):
+                    ws[f"D{r}"].data_type = "s"  # printed text (`=100%`), not a formula
                 ws[f"E{r}"] = actual
                 ws[f"F{r}"] = weight
                 ws[f"G{r}"] = score
