@@ -16,6 +16,7 @@ from ..findings import titles
 from ..inputs import load_paths
 from ..model import BudgetRow
 from ..quantities import format_number as fmt
+from ..rules.totals import FULL_MARKS
 from ..schemes import Scheme
 from . import narrative, report_form
 from .chart_cache import chart
@@ -184,6 +185,9 @@ class ProjectReport:
                         Markup('<div class="scorebox reported">'),
                         tag("div", "单位自评", class_="label"),
                         tag("div", fmt(p.reported_total), class_="total"),
+                        tag("div", "超过满分 100，不予采用", class_="label")
+                        if p.reported_total > FULL_MARKS
+                        else Markup(""),
                         tag("div", p.reported_grade or "—", class_="grade"),
                         Markup("</div>"),
                     ]
