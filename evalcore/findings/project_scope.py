@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rules.outcome import INFERRED, UNWEIGHTED
+from ..rules.outcome import DETAIL, INFERRED, UNWEIGHTED
 from ..rules.precision import PRECISION_NAMES, as_printed
 from ..rules.totals import FULL_MARKS, grade, grades, itemisation_gap
 from ..scoring import FLAG_BIT, ScoredBatch
@@ -92,7 +92,11 @@ class Projects(View):
     def _row_sums(self) -> tuple[np.ndarray, np.ndarray]:
         """Per project: applicable rows without a 自评得分, and the sum of those with one."""
         b = self.batch
-        rows = b.live[b.owner] & b.columns.applicable
+        flags = b.column("flags")
+        # a `其中` detail row is part of the row above it: its score is not added again (a row that
+        # is unweighted because the form prints no 分值 still carries the unit's own score)
+        detail = ((flags & FLAG_BIT[DETAIL]) != 0) & ((flags & FLAG_BIT[UNWEIGHTED]) == 0)
+        rows = b.live[b.owner] & b.columns.applicable & ~detail
         reported = b.column("reported")[rows]
         owner = b.owner[rows]
         missing = np.bincount(owner, weights=np.isnan(reported), minlength=len(b))

@@ -81,7 +81,8 @@ _FOOTERS = (
     "说明:",
 )
 #: The indicator columns a form must have (指标性质, 二级指标, 度量单位, 得分 and 偏差原因 may be absent).
-_INDICATOR_REQUIRED = ("level1", "name", "target", "actual", "weight")
+# 分值 is not required: some provinces print no 分值 column (rows are then carried, not scored: R001)
+_INDICATOR_REQUIRED = ("level1", "name", "target", "actual")
 _PERCENT_KEYS = ("target", "actual")
 NOT_APPLICABLE = "不适用"
 
