@@ -221,7 +221,6 @@ def test_a_bad_cell_is_located_to_sheet_and_cell_and_the_other_sheet_still_score
         (("全年执行数",), "未找到「全年执行数」表头"),
         (("全年预算数",), "未找到「全年预算数」表头"),
         (("实际完成值",), "绩效指标表头缺少「实际完成值」列"),
-        (("分值",), "缺少「分值」列"),
     ],
 )
 def test_a_form_lacking_a_block_or_column_names_what_is_missing(
@@ -232,6 +231,18 @@ def test_a_form_lacking_a_block_or_column_names_what_is_missing(
     assert [ev.project.project_id for ev in run.evaluations] == ["ok-1"]
     (err,) = run.errors
     assert err.where.sheet == "缺块" and says in str(err), str(err)
+
+
+def test_a_form_printing_no_weight_column_loads_and_scores_nothing_it_cannot_weigh(tmp_path: Path) -> None:
+    """Some provinces print no 分值 column (Hubei, Hunan's 专项资金 form): the form loads, its rows
+    are carried and not scored, and R001 lists them once (issue #13; tests/forms/hunan-hengshan…)."""
+    path = write_book(tmp_path / "f.xlsx", [form("无分值", drop=("分值",), project_id="nw-1")])
+    run = evaluate_paths([path])
+    assert not run.errors, [str(e) for e in run.errors]
+    (ev,) = run.evaluations
+    assert all(s.score == 0 and s.indicator.detail for s in ev.card.indicators)
+    (unweighted,) = [f for f in ev.findings if f.code == "R001" and "未填分值" in f.message]
+    assert "培训人次" in unweighted.message
 
 
 def test_a_workbook_with_no_form_sheet_names_the_sheets_it_saw(tmp_path: Path) -> None:

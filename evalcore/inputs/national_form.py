@@ -333,7 +333,8 @@ def read_form_sheet(grid: Grid, file: str) -> RawProject:
         if "reported_score" in keys:
             facts.values["reported_total"] = value_or_none(grid.value(total_row, keys["reported_score"]))
             facts.cells["reported_total"] = (total_row + 1, get_column_letter(keys["reported_score"] + 1))
-        facts.values["weight_total"] = value_or_none(grid.value(total_row, keys["weight"]))
+        if "weight" in keys:
+            facts.values["weight_total"] = value_or_none(grid.value(total_row, keys["weight"]))
     return RawProject(
         facts,
         budget,
