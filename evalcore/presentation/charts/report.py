@@ -65,6 +65,8 @@ def _draw_categories(card: Scorecard) -> Figure:
     note = f"总分 {format_number(card.total)}（{clean(card.grade)}）"
     if scaled:
         note += f"；有不适用指标，总分已按百分制折算（× {format_number(card.scale, 4)}）"
+    if card.unscored_weight > 0:
+        note += f"；{format_number(card.unscored_weight)} 分指标未填完成值，未计分"
     subtitle(ax, note)
     if not cats:
         ax.text(
