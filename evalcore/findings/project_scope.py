@@ -183,17 +183,12 @@ class Projects(View):
         has = ~np.isnan(b.column("reported")[rows])
         score = b.column("score")[rows]
         shown = as_printed(score, d)
-        changed = rows[(d < 2) & has & (np.abs(shown - score) > 1e-9)]
+        changed = (d < 2) & has & (np.abs(shown - score) > 1e-9)
         out: dict[int, tuple[str, float, float]] = {}
-        for i in changed.tolist():
+        for i, s, r in zip(rows[changed].tolist(), score[changed].tolist(), shown[changed].tolist(), strict=True):
             k = int(b.owner[i])
             if k not in out:
-                s = float(b.column("score")[i])
-                out[k] = (
-                    b.columns.rows.indicator(i).name,
-                    s,
-                    float(as_printed(np.array([s]), decimals[k : k + 1])[0]),
-                )
+                out[k] = (b.columns.rows.indicator(i).name, s, r)
         return out
 
     @cached_property

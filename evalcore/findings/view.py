@@ -68,13 +68,16 @@ def printed_decimals(batch: ScoredBatch) -> np.ndarray:
     given = ~np.isnan(reported)
     owner = batch.owner[rows]
     np.maximum.at(shows, owner[given], decimals_of(reported[given]))
-    for k in np.nonzero(batch.live)[0].tolist():
-        b, p = batch.budgets[k], batch.projects[k]
-        extra = [
-            v for v in (b.reported_score if b else None, p.reported_total if p else None) if v is not None
-        ]
-        if extra:
-            shows[k] = max(int(shows[k]), int(decimals_of(np.array(extra)).max()))
+    nan = np.nan
+    budget_reported = np.array(
+        [nan if b is None or b.reported_score is None else b.reported_score for b in batch.budgets], dtype=np.float64
+    )
+    total_reported = np.array(
+        [nan if p is None or p.reported_total is None else p.reported_total for p in batch.projects], dtype=np.float64
+    )
+    for extra in (budget_reported, total_reported):
+        printed = ~np.isnan(extra)
+        shows[printed] = np.maximum(shows[printed], decimals_of(extra[printed]))
     score, weight = batch.column("score")[rows], batch.column("weight")[rows]
     d = shows[owner]
     with np.errstate(invalid="ignore"):

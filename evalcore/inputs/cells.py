@@ -84,7 +84,7 @@ MISSING = "缺少必填数值"
 
 def is_blank_cell(v: object) -> bool:
     """A cell that is empty or holds only a dash or slash."""
-    return cell_text(v) in BLANK_MARKS
+    return (v.strip() if type(v) is str else cell_text(v)) in BLANK_MARKS
 
 
 def required_text(text: str, key: str) -> str:

@@ -64,10 +64,6 @@ def row_context(level1: str, level2: str, name: str) -> int:
     return (COST if cost else 0) | (DETAIL if is_detail_name(name) else 0)
 
 
-def _family(direction: str) -> int:
-    return 1 if direction in UPWARD else -1 if direction in DOWNWARD else 0
-
-
 def infer_direction(target: Quantity, unit: str | None, context: int) -> str:
     """指标性质 from the target as written (DOMAIN.md, Real forms): its own sign; a bare number →
     ≥ (an amount under 成本指标 → ≤); a date, month, quarter, `…前`, `…底` → 时限; text → 定性."""
@@ -102,7 +98,7 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
                 "≥、>、=、≤、<、定性、时限 之一（或留空，按年度指标值推定）",
             )
         sign = target.comparator
-        if sign and direction in QUANTITATIVE and _family(sign) * _family(direction) < 0:
+        if sign and ((sign in UPWARD and direction in DOWNWARD) or (sign in DOWNWARD and direction in UPWARD)):
             readings = (
                 (
                     "contradicted",
@@ -206,7 +202,14 @@ def indicator_cells(
         _, key, message, expected = meaning
         raise CellProblem(key, message, expected)
     _, direction, target, actual, unit, target_value, actual_value, readings = meaning
-    if cell_text(weight_raw) == "":  # a `其中` detail row, or a form that prints no 分值: not scored
+    weight: float | None
+    try:  # the usual cells ("10", "7.3") read directly; anything else by the careful readers
+        weight = float(weight_raw) + 0.0  # type: ignore[arg-type]
+        if not 0 <= weight < math.inf:
+            weight = None if weight != weight else _weight(weight_raw)  # NaN: a blank cell
+    except (TypeError, ValueError):
+        weight = None if cell_text(weight_raw) == "" else _weight(weight_raw)
+    if weight is None:  # a `其中` detail row, or a form that prints no 分值: not scored
         reported = None if cell_text(reported_raw) == "" else _reported(reported_raw)
         if not context & DETAIL and (target.kind != "empty" or actual.kind != "empty"):
             readings += (("unweighted", "分值未填"),)  # an empty template line (指标2:) is no finding
@@ -214,12 +217,6 @@ def indicator_cells(
             "", "", "", direction, target, actual, unit, 0.0, target_value, actual_value, reported,
             readings=readings, detail=True,
         )  # fmt: skip
-    try:  # the usual cells ("10", "7.3") read directly; anything else by the careful readers
-        weight = float(weight_raw) + 0.0  # type: ignore[arg-type]
-        if not 0 <= weight < math.inf:
-            weight = _weight(weight_raw)
-    except (TypeError, ValueError):
-        weight = _weight(weight_raw)
     reported = None if reported_raw == "" or reported_raw is None else _reported(reported_raw)
     return Indicator(
         "", "", "", direction, target, actual, unit, weight, target_value, actual_value, reported,

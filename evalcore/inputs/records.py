@@ -143,8 +143,10 @@ def budget_row_from(
     if role == ROLE_FUNDING and blank:
         # the printed form lists 上年结转资金 / 其他资金 and leaves them blank when there is no money
         return BudgetRow(spelled, role, 0.0, 0.0, 0.0, None, None, False)
-    if role == ROLE_FUNDING:  # a sub-row with some amounts left blank (`0 | 0 | —`): no money there
-        adjusted, executed = (0.0 if _missing(v) else v for v in (adjusted, executed))
+    if role == ROLE_FUNDING and (type(adjusted) is not float or type(executed) is not float):
+        # a sub-row with some amounts left blank (`0 | 0 | —`): no money there
+        adjusted = 0.0 if _missing(adjusted) else adjusted
+        executed = 0.0 if _missing(executed) else executed
     if (
         type(adjusted) is not float
         or type(executed) is not float

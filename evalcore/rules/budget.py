@@ -97,7 +97,7 @@ def score_budget(project: Project, scheme: Scheme) -> BudgetScore:
                 others.append(r)
         else:
             items.append(r)
-    if funding and all(_blank(r) for r in funding):
+    if funding and _blank(funding[0]) and all(_blank(r) for r in funding):
         funding = []  # the printed form's empty 上年结转资金 / 其他资金 lines: no sub-rows given
     contradictions: list[tuple[str, float, float]] = []
     tolerance = scheme.review.amount_tolerance.in_unit(project.amount_unit)

@@ -27,9 +27,10 @@ def is_numeric(ind: Indicator) -> bool:
 def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
     """Score one applicable indicator row at its own weight (rescaling is the engine's)."""
     weight = ind.weight
-    out = unscored(ind)
-    if out is not None:
-        return with_readings(ind, out)
+    if ind.detail or ind.actual.kind == "empty":
+        out = unscored(ind)
+        if out is not None:
+            return with_readings(ind, out)
     if (
         ind.direction != QUALITATIVE and ind.target_value is not None and ind.actual_value is not None
     ):  # is_numeric
@@ -46,7 +47,7 @@ def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
         out = score_other(ind, scheme, year)
     if scheme.rounding.whole_points:
         out.score, out.explanation = whole_points(out.score, weight, out.explanation)
-    return with_readings(ind, out)
+    return with_readings(ind, out) if ind.readings else out
 
 
 def score_other(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
