@@ -104,3 +104,43 @@ def test_a_form_as_a_printed_workbook_reads_as_its_transcription(workbook: Path)
     assert from_sheet.card.total == from_yaml.card.total
     assert from_sheet.card.budget.score == pytest.approx(from_yaml.card.budget.score)
     _check(from_sheet, _expected(expected), workbook.name)
+
+
+def _sheets_of(workbook: Path) -> list:
+    """The printed workbook's sheets as the format-neutral `Sheet`s the other writers take (cells,
+    merged ranges, percent formats), to save the same form as WPS and LibreOffice would."""
+    import openpyxl
+    from national_sheets import Sheet
+
+    wb = openpyxl.load_workbook(workbook)
+    out = []
+    for ws in wb.worksheets:
+        sheet = Sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and not isinstance(cell, openpyxl.cell.cell.MergedCell):
+                    sheet.cells[(cell.row, cell.column)] = cell.value
+                    if "%" in (cell.number_format or ""):
+                        sheet.percent.add((cell.row, cell.column))
+        sheet.merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        out.append(sheet)
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+@pytest.mark.parametrize("workbook", WORKBOOKS, ids=lambda p: p.name)
+def test_a_printed_form_saved_as_xls_or_ods_reads_the_same(
+    workbook: Path, suffix: str, tmp_path: Path
+) -> None:
+    """What WPS and older Excel save (.xls) and LibreOffice (.ods): the same printed form, the same scores."""
+    from national_sheets import write_book
+
+    other = write_book(tmp_path / workbook.with_suffix(suffix).name, _sheets_of(workbook))
+    from_xlsx, from_other = _evaluate(workbook), _evaluate(other)
+    scores = [
+        {s.indicator.name: round(s.score, 6) for s in ev.card.indicators if s.weight}
+        for ev in (from_xlsx, from_other)
+    ]
+    assert scores[0] == scores[1]
+    assert from_other.card.total == from_xlsx.card.total
+    assert {f.code for f in from_other.findings} == {f.code for f in from_xlsx.findings}

@@ -185,7 +185,9 @@ class Projects(View):
         shown = as_printed(score, d)
         changed = (d < 2) & has & (np.abs(shown - score) > 1e-9)
         out: dict[int, tuple[str, float, float]] = {}
-        for i, s, r in zip(rows[changed].tolist(), score[changed].tolist(), shown[changed].tolist(), strict=True):
+        for i, s, r in zip(
+            rows[changed].tolist(), score[changed].tolist(), shown[changed].tolist(), strict=True
+        ):
             k = int(b.owner[i])
             if k not in out:
                 out[k] = (b.columns.rows.indicator(i).name, s, r)

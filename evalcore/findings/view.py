@@ -70,10 +70,12 @@ def printed_decimals(batch: ScoredBatch) -> np.ndarray:
     np.maximum.at(shows, owner[given], decimals_of(reported[given]))
     nan = np.nan
     budget_reported = np.array(
-        [nan if b is None or b.reported_score is None else b.reported_score for b in batch.budgets], dtype=np.float64
+        [nan if b is None or b.reported_score is None else b.reported_score for b in batch.budgets],
+        dtype=np.float64,
     )
     total_reported = np.array(
-        [nan if p is None or p.reported_total is None else p.reported_total for p in batch.projects], dtype=np.float64
+        [nan if p is None or p.reported_total is None else p.reported_total for p in batch.projects],
+        dtype=np.float64,
     )
     for extra in (budget_reported, total_reported):
         printed = ~np.isnan(extra)

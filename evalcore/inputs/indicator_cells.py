@@ -98,7 +98,9 @@ def interpret(direction_raw: str, target_raw: str, actual_raw: str, unit_raw: st
                 "≥、>、=、≤、<、定性、时限 之一（或留空，按年度指标值推定）",
             )
         sign = target.comparator
-        if sign and ((sign in UPWARD and direction in DOWNWARD) or (sign in DOWNWARD and direction in UPWARD)):
+        if sign and (
+            (sign in UPWARD and direction in DOWNWARD) or (sign in DOWNWARD and direction in UPWARD)
+        ):
             readings = (
                 (
                     "contradicted",

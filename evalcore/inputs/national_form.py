@@ -237,6 +237,11 @@ def _indicator_rows(
                     v = f"{v.year}年{v.month}月{v.day}日"
             values[k] = v
         if all(values.get(k) is None for k in ("name", "target", "actual", "weight", "reported_score")):
+            for k in ("level1", "level2"):  # a group label on an empty line still heads the rows below
+                if k in keys and values[k] is not None:
+                    above[k] = values[k]
+                    if k == "level1":
+                        above.pop("level2", None)
             continue  # an empty line, or a merged group cell running on below the rows
         for k in ("level1", "level2"):  # merged down their group, as on paper
             if k not in keys:
