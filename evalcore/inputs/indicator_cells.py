@@ -208,7 +208,8 @@ def indicator_cells(
     try:  # the usual cells ("10", "7.3") read directly; anything else by the careful readers
         weight = float(weight_raw) + 0.0  # type: ignore[arg-type]
         if not 0 <= weight < math.inf:
-            weight = None if weight != weight else _weight(weight_raw)  # NaN: a blank cell
+            # a NaN float is a blank cell (pandas); the text `NaN`, `inf` is no number anyone wrote
+            weight = None if weight != weight and type(weight_raw) is float else _weight(weight_raw)
     except (TypeError, ValueError):
         weight = None if cell_text(weight_raw) == "" else _weight(weight_raw)
     if weight is None:  # a `其中` detail row, or a form that prints no 分值: not scored
