@@ -20,7 +20,6 @@ import io
 import multiprocessing as mp
 import os
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -172,9 +171,11 @@ def _context() -> mp.context.BaseContext | None:
 def _quiet_interrupt() -> None:
     """In a pool worker: Ctrl-C reaches the whole process group, and the parent stops the pool
     itself. A worker waiting for its next job would die of KeyboardInterrupt with a traceback on
-    the user's terminal; SystemExit ends it quietly (during a job it reaches the parent as that
-    job's exception, as KeyboardInterrupt did)."""
-    signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(128 + signum))
+    the user's terminal. The worker ends at once (os._exit): unwinding with SystemExit ran the
+    forked process's exit handlers and flushed its streams, which could block on a lock another
+    thread of the parent held when the worker was forked, leaving the worker alive. The parent,
+    interrupted too, stops the pool and reports the interrupted jobs itself."""
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(128 + signum))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
