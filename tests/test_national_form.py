@@ -384,3 +384,36 @@ def test_a_year_label_and_a_date_typed_as_a_date(tmp_path: Path) -> None:
 def test_a_lone_sheet_named_like_the_template_is_still_a_national_workbook(tmp_path: Path) -> None:
     (raw,) = raws(write_book(tmp_path / "f.xlsx", [form("绩效指标")]))
     assert isinstance(raw, RawProject) and raw.facts.values["name"] == "2021年度基层业务培训"
+
+
+# ------------------------------------------------------------------------------------------ end to end with records' readings
+
+
+def test_end_to_end_without_a_direction_column_every_row_inferred_and_said(tmp_path: Path) -> None:
+    (ev,) = evaluate_paths([write_book(tmp_path / "f.xlsx", [form(direction=False)])]).evaluations
+    assert [i.direction for i in ev.project.indicators] == [t[3] for t in INDICATORS]
+    assert ev.total == pytest.approx(REPORTED_TOTAL, abs=0.01)
+    assert [f.code for f in ev.findings] == ["R013"]
+
+
+@pytest.mark.parametrize("suffix", (".xlsx", ".xls", ".ods"))
+def test_end_to_end_without_project_id_the_derived_id_is_stable_and_said(tmp_path: Path, suffix: str) -> None:
+    sheet = form(
+        project_id=None,
+        indicators=[(*t[:5], "97%" if isinstance(t[5], float) else t[5], *t[6:]) for t in INDICATORS],
+    )
+    first = evaluate_paths([write_book(tmp_path / f"a{suffix}", [sheet])]).evaluations[0]
+    again = evaluate_paths([write_book(tmp_path / "b.xlsx", [sheet])]).evaluations[0]
+    assert first.project.project_id == again.project.project_id
+    assert first.project.project_id.startswith("auto-2021-")
+    assert any(first.project.project_id in f.message for f in first.findings)
+
+
+def test_end_to_end_a_detail_row_without_weight_is_carried_not_scored(tmp_path: Path) -> None:
+    rows = copy.deepcopy(INDICATORS)
+    rows.insert(1, ("产出指标", "数量指标", "其中：脱产培训人次", None, "≥50人次", "60人次", "—", None, None))
+    (ev,) = evaluate_paths([write_book(tmp_path / "f.xlsx", [form(indicators=rows)])]).evaluations
+    detail = ev.project.indicators[1]
+    assert detail.name == "其中：脱产培训人次" and detail.weight == 0
+    assert ev.total == pytest.approx(REPORTED_TOTAL, abs=0.01)
+    assert not any(f.severity == "error" for f in ev.findings)
