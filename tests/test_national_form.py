@@ -221,6 +221,7 @@ def test_a_bad_cell_is_located_to_sheet_and_cell_and_the_other_sheet_still_score
         (("全年执行数",), "未找到「全年执行数」表头"),
         (("全年预算数",), "未找到「全年预算数」表头"),
         (("实际完成值",), "绩效指标表头缺少「实际完成值」列"),
+        (("三级指标",), "未找到「三级指标」表头"),
     ],
 )
 def test_a_form_lacking_a_block_or_column_names_what_is_missing(
@@ -395,3 +396,58 @@ def test_a_year_label_and_a_date_typed_as_a_date(tmp_path: Path) -> None:
 def test_a_lone_sheet_named_like_the_template_is_still_a_national_workbook(tmp_path: Path) -> None:
     (raw,) = raws(write_book(tmp_path / "f.xlsx", [form("绩效指标")]))
     assert isinstance(raw, RawProject) and raw.facts.values["name"] == "2021年度基层业务培训"
+
+
+# ------------------------------------------------------------------------------------------ end to end with records' readings
+
+
+def test_end_to_end_without_a_direction_column_every_row_inferred_and_said(tmp_path: Path) -> None:
+    (ev,) = evaluate_paths([write_book(tmp_path / "f.xlsx", [form(direction=False)])]).evaluations
+    assert [i.direction for i in ev.project.indicators] == [t[3] for t in INDICATORS]
+    assert ev.total == pytest.approx(REPORTED_TOTAL, abs=0.01)
+    assert [f.code for f in ev.findings] == ["R013"]
+
+
+@pytest.mark.parametrize("suffix", (".xlsx", ".xls", ".ods"))
+def test_end_to_end_without_project_id_the_derived_id_is_stable_and_said(tmp_path: Path, suffix: str) -> None:
+    sheet = form(
+        project_id=None,
+        indicators=[(*t[:5], "97%" if isinstance(t[5], float) else t[5], *t[6:]) for t in INDICATORS],
+    )
+    first = evaluate_paths([write_book(tmp_path / f"a{suffix}", [sheet])]).evaluations[0]
+    again = evaluate_paths([write_book(tmp_path / "b.xlsx", [sheet])]).evaluations[0]
+    assert first.project.project_id == again.project.project_id
+    assert first.project.project_id.startswith("auto-2021-")
+    assert any(first.project.project_id in f.message for f in first.findings)
+
+
+def test_end_to_end_a_detail_row_without_weight_is_carried_not_scored(tmp_path: Path) -> None:
+    rows = copy.deepcopy(INDICATORS)
+    rows.insert(1, ("产出指标", "数量指标", "其中：脱产培训人次", None, "≥50人次", "60人次", "—", None, None))
+    (ev,) = evaluate_paths([write_book(tmp_path / "f.xlsx", [form(indicators=rows)])]).evaluations
+    detail = ev.project.indicators[1]
+    assert detail.name == "其中：脱产培训人次" and detail.weight == 0
+    assert ev.total == pytest.approx(REPORTED_TOTAL, abs=0.01)
+    assert not any(f.severity == "error" for f in ev.findings)
+
+
+def test_a_printed_ellipsis_row_and_spelling_variants_of_the_headers(tmp_path: Path) -> None:
+    rows = [*INDICATORS, ("满意度指标", "服务对象满意度指标", "……", None, None, None, None, None, None)]
+    sheet = form(indicators=rows, direction=False)
+    for old, new in (("全年预算数", "调整预算数(A)"), ("全年执行数", "全年执行数(B)"), ("年度指标值", "指标值(A)"),
+                     ("实际完成值", "全年实际值(B)"), ("分值", "参考分值"), ("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施"),
+                     ("预期目标", "年初设定目标"), ("实际完成情况", "年度总体目标完成情况综述"), ("年度资金总额", "年度资金总额:")):  # fmt: skip
+        for key in [k for k, v in sheet.cells.items() if v == old]:
+            sheet.cells[key] = new
+    raw = only(write_book(tmp_path / "f.xlsx", [sheet]))
+    assert [r.values["name"] for r in raw.indicators] == [t[2] for t in INDICATORS]
+    assert raw.indicators[4].values["deviation_reason"] == "部分课程安排偏紧"
+    assert raw.indicators[0].values["weight"] == 20
+    assert raw.budget[0].values["source"] == "年度资金总额" and raw.budget[0].values["adjusted"] == 60
+    assert (raw.facts.values["goal_planned"], raw.facts.values["goal_actual"]) == (GOAL_PLANNED, GOAL_ACTUAL)
+
+
+def test_a_form_without_weight_column_passes_every_weight_blank(tmp_path: Path) -> None:
+    raw = only(write_book(tmp_path / "f.xlsx", [form(drop=("分值",))]))
+    assert len(raw.indicators) == len(INDICATORS)
+    assert all(r.values.get("weight") is None for r in raw.indicators)

@@ -22,6 +22,7 @@ blank means. Every row carries its sheet, row number and its own column letters.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -80,20 +81,33 @@ _FOOTERS = (
     "说明：",
     "说明:",
 )
-#: The indicator columns a form must have (指标性质, 二级指标, 度量单位, 得分 and 偏差原因 may be absent).
-# 分值 is not required: some provinces print no 分值 column (rows are then carried, not scored: R001)
-_INDICATOR_REQUIRED = ("level1", "name", "target", "actual")
+#: The indicator columns a form must have. 一级指标 may follow from 二级, and 分值 may be absent (Hunan
+#: prints none: every row reaches records with a blank 分值); 指标性质, 度量单位, 得分, 偏差原因 too.
+_INDICATOR_REQUIRED = ("name", "target", "actual")
 _PERCENT_KEYS = ("target", "actual")
 NOT_APPLICABLE = "不适用"
+
+
+_MARKS = re.compile(r"(\([^()]*\))+$")  # `(A)`, `(B/A)`, `(20分*执行率)`, `(%)` after a header
+
+
+def header_key(text: object, index: dict[str, str]) -> str | None:
+    """The field a header cell names: its spelling in `fields.py`, else the same without the marks
+    printed after it (`调整预算数(A)`, `全年实际值(B)`, `得分(20分*执行率)`), else a 原因 column."""
+    t = norm(text)
+    key = index.get(t) or index.get(_MARKS.sub("", t))
+    if key is None and "deviation_reason" in index.values() and "原因" in t:
+        return "deviation_reason"
+    return key
 
 
 def _header_positions(grid: Grid, r: int, index: dict[str, str]) -> dict[str, int]:
     """Canonical key → column (0-based) of a header row; the first column of each key wins."""
     out: dict[str, int] = {}
     for c, v in enumerate(grid.rows[r]):
-        if v is None:
+        if v is None or not isinstance(v, str):
             continue
-        key = index.get(norm(v))
+        key = header_key(v, index)
         if key and key not in out:
             out[key] = c
     return out
@@ -168,7 +182,8 @@ def _budget_rows(grid: Grid, file: str, head: int, keys: dict[str, int], stop: i
         if label_col is None and all(v is None for v in values.values()):
             continue
         source_col = label_col if label_col is not None else keys.get("source", max(first_amount - 1, 0))
-        values["source"] = value_or_none(grid.value(r, source_col)) if label_col is not None else None
+        source = value_or_none(grid.value(r, source_col)) if label_col is not None else None
+        values["source"] = source.rstrip("：:").strip() if isinstance(source, str) else source
         columns = {k: get_column_letter(c + 1) for k, c in numbers.items()}
         columns["source"] = get_column_letter(source_col + 1)
         rows.append(RawRow(values, file, grid.name, r + 1, columns))
@@ -178,16 +193,20 @@ def _budget_rows(grid: Grid, file: str, head: int, keys: dict[str, int], stop: i
 # ------------------------------------------------------------------------------------------ goals
 
 
+_PLANNED = frozenset({"预期目标", "年初设定目标", "年度目标", "设定目标", "年初目标"})
+
+
 def _goals(grid: Grid, rows: range) -> tuple[str | None, str | None]:
-    planned = find(grid, frozenset({"预期目标"}), rows)
+    planned = find(grid, _PLANNED, rows)
     if planned is None:
         label = find(grid, frozenset({"年度总体目标", "总体目标"}), rows)
         if label is None:
             return None, None
         value, _ = right_of(grid, label)
         return (cell_text(value) or None), None
-    actual = find(
-        grid, frozenset({"实际完成情况", "实际完成", "完成情况"}), range(planned.row, planned.row + 1)
+    texts = grid.row_texts(planned.row)  # 实际完成情况, 全年实际完成情况, 年度总体目标完成情况综述 …
+    actual = next(
+        (Hit(planned.row, c) for c in range(planned.col + 1, len(texts)) if "完成" in texts[c]), None
     )
     for r in range(planned.row + 1, rows.stop):
         texts = grid.row_texts(r)
@@ -236,13 +255,15 @@ def _indicator_rows(
                 elif isinstance(v, dt.date):  # a date typed into a date-formatted cell
                     v = f"{v.year}年{v.month}月{v.day}日"
             values[k] = v
-        if all(values.get(k) is None for k in ("name", "target", "actual", "weight", "reported_score")):
+        if _placeholder(values.get("name")) and all(
+            values.get(k) is None for k in ("target", "actual", "weight", "reported_score")
+        ):
             for k in ("level1", "level2"):  # a group label on an empty line still heads the rows below
                 if k in keys and values[k] is not None:
                     above[k] = values[k]
                     if k == "level1":
                         above.pop("level2", None)
-            continue  # an empty line, or a merged group cell running on below the rows
+            continue  # an empty line, a printed `……` row, or a merged group cell running on below the rows
         for k in ("level1", "level2"):  # merged down their group, as on paper
             if k not in keys:
                 continue
@@ -254,6 +275,11 @@ def _indicator_rows(
             values["applicable"] = "否"
         rows.append(RawRow(values, file, grid.name, r + 1, columns))
     return rows, None
+
+
+def _placeholder(name: object) -> bool:
+    """A 三级指标 cell left blank, or holding only the `……` a printed form leaves for more rows."""
+    return name is None or (isinstance(name, str) and not name.strip("…．.。· "))
 
 
 def _percent_text(value: float) -> str:
