@@ -203,6 +203,8 @@ def resolve_relative(rel: Relative, year: int) -> dt.date:
 
 
 def _on_time(text: str) -> bool | None:
+    if text in ("是", "否"):  # a 是否按期完成 column answered yes or no
+        return text == "是"
     if any(w in text for w in _LATE_WORDS):
         return False
     if any(w in text for w in _ON_TIME_WORDS):

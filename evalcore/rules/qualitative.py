@@ -67,9 +67,16 @@ def _as_targeted(ind: Indicator) -> bool:
     return bool(a) and a.rstrip("。.") == t.rstrip("。.")
 
 
+def _fully_done(ind: Indicator) -> bool:
+    """A text target reached as the actual says: the target word for word, or a completion of 100%
+    or more (`100%` against `有效提升`, as provinces fill the 实际完成值 of a 定性 row)."""
+    a = ind.actual
+    return _as_targeted(ind) or (a.kind == "number" and a.unit == "%" and (a.number or 0) >= 100)
+
+
 def score_qualitative(ind: Indicator, weight: float, scheme: Scheme, reason: str | None = None) -> Outcome:
     levels = scheme.qualitative.levels
-    idx = 0 if reason is None and _as_targeted(ind) else qualitative_level(ind.actual.raw, scheme)
+    idx = 0 if reason is None and _fully_done(ind) else qualitative_level(ind.actual.raw, scheme)
     flags: tuple[str, ...] = () if reason is None else (UNMEASURABLE,)
     if idx is None:
         idx = scheme.qualitative.unrecognised_level
