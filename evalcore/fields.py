@@ -103,7 +103,13 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("level1", "一级指标", (), True),
     Field("level2", "二级指标", (), True),
     Field("name", "三级指标", ("指标名称",), True),
-    Field("direction", "指标性质", ("指标方向", "性质"), True, note="≥ > = ≤ < 定性 时限"),
+    Field(
+        "direction",
+        "指标性质",
+        ("指标方向", "性质"),
+        False,
+        note="≥ > = ≤ < 定性 时限；留空则按年度指标值推定并说明",
+    ),
     Field(
         "target",
         "年度指标值",

@@ -144,3 +144,40 @@ def test_a_printed_form_saved_as_xls_or_ods_reads_the_same(
     assert scores[0] == scores[1]
     assert from_other.card.total == from_xlsx.card.total
     assert {f.code for f in from_other.findings} == {f.code for f in from_xlsx.findings}
+
+
+def test_the_template_and_portfolio_tables_need_no_direction_column(tmp_path: Path) -> None:
+    """Most provincial layouts have no 指标性质 column: a form typed into the product's template, or a
+    budget system's tables, without one loads, every row's 指标性质 inferred from its target and said
+    (R013), with the scores its transcription gets."""
+    from evalcore.authoring.writers import write_tables, write_workbook
+
+    form = yaml.safe_load((FORMS / "sichuan-zhongjiang-shuibiaochi-2022.yaml").read_text(encoding="utf-8"))
+    assert all("direction" not in row for row in form["indicators"])  # the printed form has no such column
+    form["project_id"] = "zj-2022"
+    write_workbook(form, tmp_path / "zj.xlsx")
+    write_tables([form], tmp_path / "tables")
+    (tmp_path / "zj.yaml").write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "zj.xlsx")  # take the (empty) 指标性质 column out of both
+    ws = wb["绩效指标"]
+    ws.delete_cols([c.value for c in ws[1]].index("指标性质") + 1)
+    wb.save(tmp_path / "zj.xlsx")
+    table = tmp_path / "tables" / "indicators.csv"
+    with table.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    drop = rows[0].index("direction")
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    assert "指标性质" not in [c.value for c in openpyxl.load_workbook(tmp_path / "zj.xlsx")["绩效指标"][1]]
+    runs = [_evaluate(tmp_path / "zj.yaml"), _evaluate(tmp_path / "zj.xlsx")]
+    tables = load_paths([tmp_path / "tables"])
+    assert not tables.errors
+    runs.append(evalcore.evaluate(tables.projects[0]))
+    scores = [{s.indicator.name: round(s.score, 6) for s in ev.card.indicators} for ev in runs]
+    assert scores[0] == scores[1] == scores[2]
+    assert all("R013" in {f.code for f in ev.findings} for ev in runs)
+    assert runs[0].card.total == runs[1].card.total == runs[2].card.total == 90
