@@ -133,21 +133,41 @@ def score(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="输出文件夹：写出 <主管部门>/<项目编号>.html 及执行过的笔记本",
+    help="输出文件夹：写出 <主管部门>/<项目编号>-绩效评价报告.html（及 .docx/.pdf）、复核底稿 <项目编号>.html 及执行过的笔记本",
 )
 @click.option("--scheme", "scheme_spec", help="评分方案 id 或方案 YAML 文件")
 @click.option("--project-id", help="PATH 为台账文件夹时，指定其中一个项目")
 @click.option(
     "--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）"
 )
-def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str | None, timeout: int) -> None:
-    """一个项目：经 notebooks/evaluation.ipynb（papermill）生成 HTML 报告（nbconvert）。"""
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["html", "docx", "pdf"]),
+    multiple=True,
+    help="绩效评价报告的格式（可多次给出）：html（总是生成）、docx（Word）、pdf",
+)
+def report(
+    path: Path,
+    out_dir: Path,
+    scheme_spec: str | None,
+    project_id: str | None,
+    timeout: int,
+    formats: tuple[str, ...],
+) -> None:
+    """一个项目：经 notebooks/evaluation.ipynb（papermill）生成绩效评价报告（HTML，可加 Word、PDF）与复核底稿（HTML）。"""
     from .pipeline.render import render_project
 
     if scheme_spec:
         _scheme_option(scheme_spec)  # a bad --scheme is a usage error (exit 2), before any kernel starts
-    result = render_project(path, out_dir, scheme=scheme_spec, project_id=project_id, timeout=timeout)
-    click.echo(f"已生成报告：{result.html}（{result.timings['total']:.1f} 秒）")
+    result = render_project(
+        path, out_dir, scheme=scheme_spec, project_id=project_id, timeout=timeout, formats=formats
+    )
+    click.echo(f"已生成绩效评价报告：{result.report}")
+    for extra in (result.docx, result.pdf):
+        if extra is not None:
+            click.echo(f"　　　　　　　　　　{extra}")
+    click.echo(f"已生成复核底稿：{result.html}（共 {result.timings['total']:.1f} 秒）")
 
 
 @cli.command()
@@ -180,6 +200,13 @@ def report(path: Path, out_dir: Path, scheme_spec: str | None, project_id: str |
     help="papermill 参数文件的存放文件夹",
 )
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["html", "docx", "pdf"]),
+    multiple=True,
+    help="绩效评价报告的格式（可多次给出）：html（总是生成）、docx（Word）、pdf",
+)
 def batch(
     data_dirs: tuple[Path, ...],
     out_dir: Path,
@@ -190,6 +217,7 @@ def batch(
     timeout: int,
     params_dir: Path,
     notebook: Path | None,
+    formats: tuple[str, ...],
 ) -> None:
     """批量生成 DATA_DIR（缺省 data/；可给多个）下全部项目的报告、项目总览与汇总表。"""
     from .pipeline.batch import FAILED, INVALID, run_batch
@@ -215,6 +243,7 @@ def batch(
                 timeout=timeout,
                 scheme=scheme_spec,
                 notebook=str(notebook) if notebook else None,
+                formats=formats,
                 on_plan=progress.planned,
                 on_result=progress.advance,
             )

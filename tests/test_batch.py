@@ -115,9 +115,18 @@ def batch_cmd(data: Path, out: Path, params: Path, *extra: str) -> list[str]:
     return [EVALCORE, "batch", str(data), "--out", str(out), "--parameters", str(params), *extra]
 
 
+REPORT_SUFFIX = "-绩效评价报告.html"
+
+
 def reports(out: Path) -> set[str]:
-    """The project reports in out (relative paths), not the portfolio index."""
-    return {str(p.relative_to(out)) for p in out.rglob("*.html") if p != out / "index.html"}
+    """The projects' 复核底稿 in out (relative paths), not the portfolio index; each one has its
+    绩效评价报告 beside it (one run writes both, or neither)."""
+    sheets = {
+        p for p in out.rglob("*.html") if p != out / "index.html" and not p.name.endswith(REPORT_SUFFIX)
+    }
+    documents = {p for p in out.rglob(f"*{REPORT_SUFFIX}")}
+    assert documents == {p.with_name(p.name.removesuffix(".html") + REPORT_SUFFIX) for p in sheets}
+    return {str(p.relative_to(out)) for p in sheets}
 
 
 def manifest(out: Path) -> dict[str, dict]:

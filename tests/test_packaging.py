@@ -208,8 +208,9 @@ def test_the_installed_report_command_publishes_a_report_outside_the_checkout(
     shutil.copy(SEED, project)
     name = yaml.safe_load(SEED.read_text(encoding="utf-8"))["name"]
     _run([installed["evalcore"], "report", project.name, "--out", "out"], work, _env())
-    (html,) = (work / "out").rglob("*.html")
-    assert name in html.read_text(encoding="utf-8")
+    sheet, document = sorted((work / "out").rglob("*.html"), key=lambda p: "绩效评价报告" in p.name)
+    assert name in sheet.read_text(encoding="utf-8") and name in document.read_text(encoding="utf-8")
+    assert document.name.endswith("-绩效评价报告.html")
 
 
 def test_the_installed_batch_command_publishes_reports_and_the_index(installed: dict[str, Path]) -> None:
@@ -233,5 +234,7 @@ def test_the_installed_batch_command_publishes_reports_and_the_index(installed: 
         _env(),
     )
     assert "完成 1，" in proc.stdout
-    assert len(list((work / "batch").rglob("*.html"))) == 2  # the project's report and index.html
+    assert (
+        len(list((work / "batch").rglob("*.html"))) == 3
+    )  # the project's report, its 复核底稿 and index.html
     assert "总览" in (work / "batch" / "index.html").read_text(encoding="utf-8")

@@ -329,9 +329,11 @@ def test_seed_run_writes_the_report_and_the_executed_notebook(seed) -> None:
     out = rendered.html.parents[1]
     assert rendered.html == out / DEPARTMENT / f"{PROJECT_ID}.html"
     assert sorted(p.name for p in rendered.html.parent.iterdir()) == [
-        f"{PROJECT_ID}.html",
+        f"{PROJECT_ID}-绩效评价报告.html",  # the document submitted
+        f"{PROJECT_ID}.html",  # the 复核底稿
         f"{PROJECT_ID}.ipynb",
     ]
+    assert rendered.report == out / DEPARTMENT / f"{PROJECT_ID}-绩效评价报告.html"
     assert (rendered.project_id, rendered.department) == (PROJECT_ID, DEPARTMENT)
     nb = nbformat.read(rendered.notebook, as_version=4)
     assert "80.13" in str([c.get("outputs") for c in nb.cells])
@@ -474,7 +476,7 @@ def test_edge_case_renders_inside_out(case: str, tmp_path: Path, exporter) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # nothing written beside --out
     assert sorted(p.name for p in inputs.iterdir()) == [path.name]
     assert leftovers(out) == []
-    assert len(list(out.rglob("*.html"))) == 1
+    assert sorted(p.name for p in out.rglob("*.html")) == sorted([rendered.html.name, rendered.report.name])
     html = rendered.html.read_text(encoding="utf-8")
     page = parse(html)
     text = page.text()

@@ -32,20 +32,21 @@ import orjson
 
 from ..errors import EvalcoreError, InputError, ReportError
 from ..presentation.cells import safe_cell
+from .outputs import check_formats, output_paths
 from .plan import Job, Plan, plan_batch
 from .processes import start_method
 from .render import atomic_write, make_exporter, recorded_key, render_project
 
 DONE, SKIPPED, FAILED, INVALID = "done", "skipped", "failed", "invalid"
-_EXPORTER = None  # one per worker process: template loading is the slow part of an export
+_EXPORTERS: tuple | None = None  # one pair per worker process: template loading is the slow part
 
 
 def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) -> dict:
     """Render one job; never raises. Runs in a worker process (local pool or Dask worker)."""
-    global _EXPORTER
+    global _EXPORTERS
     start = time.perf_counter()
-    if _EXPORTER is None:
-        _EXPORTER = make_exporter()
+    if _EXPORTERS is None:
+        _EXPORTERS = (make_exporter(), make_exporter(document="report"))
     attempts = 0
     while True:
         attempts += 1
@@ -55,7 +56,9 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
                 out_dir,
                 scheme=job["scheme"],
                 timeout=timeout,
-                exporter=_EXPORTER,
+                exporter=_EXPORTERS[0],
+                report_exporter=_EXPORTERS[1],
+                formats=tuple(job.get("formats") or ("html",)),
                 notebook=Path(notebook) if notebook else None,
                 html_path=Path(out_dir) / job["html"],
                 key=job["key"],
@@ -300,8 +303,10 @@ def run_batch(
     on_plan: Callable[[Plan, int], None] | None = None,
     on_result: Callable[[Job, dict], None] | None = None,
     index: bool = True,
+    formats: tuple[str, ...] | list[str] = ("html",),
 ) -> BatchResult:
     start = time.perf_counter()
+    formats = check_formats(formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
@@ -309,7 +314,9 @@ def run_batch(
     plan = plan_batch(
         data_dir, out, Path(params_dir), scheme=scheme, notebook=Path(notebook) if notebook else None
     )
-    todo = [j for j in plan.jobs if force or recorded_key(out / j.html) != j.key]
+    for j in plan.jobs:
+        j.formats = formats
+    todo = [j for j in plan.jobs if force or not _current(out, j)]
     todo_keys = {id(j) for j in todo}
     if on_plan:
         on_plan(plan, len(todo))
@@ -376,13 +383,29 @@ def run_batch(
     return result
 
 
+def _current(out: Path, job: Job) -> bool:
+    """A job whose outputs are all there and were made from the same content: skipped. Both HTML
+    documents record the key; a .docx/.pdf asked for now but not made before makes the job run."""
+    paths = output_paths(out / job.html)
+    if recorded_key(paths["worksheet"]) != job.key or recorded_key(paths["html"]) != job.key:
+        return False
+    return all(paths[f].is_file() for f in job.formats)
+
+
 def _entry(job: Job) -> dict:
     return {
         "project_id": job.project_id,
         "name": job.name,
         "department": job.department,
         "html": job.html,
+        "report": _report_names(job),
         "key": job.key,
         "source": job.origin,
         "parameters": job.parameters,
     }
+
+
+def _report_names(job: Job) -> dict[str, str]:
+    """The 绩效评价报告 files of a job, relative to the output folder, by format."""
+    paths = output_paths(Path(job.html))
+    return {f: paths[f].as_posix() for f in job.formats}

@@ -37,6 +37,7 @@ class Job:
     html: str  # output path relative to the output folder
     parameters: str  # the papermill parameter file
     summary: dict[str, object] = field(default_factory=dict)  # the figures the portfolio shows
+    formats: tuple[str, ...] = ("html",)  # what the run writes (html always; docx, pdf on request)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError, ReportError
 from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
+from .outputs import check_formats, output_paths, write_other_formats
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
     import nbformat
@@ -35,6 +36,9 @@ TEMPLATES = templates_dir()
 DEFAULT_TIMEOUT = 120  # seconds for a whole notebook run
 START_TIMEOUT = 60
 REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+#: The two documents one run of `evaluation.ipynb` makes: the notebook tags the 绩效评价报告's cells
+#: `report` and the 复核底稿's cells `worksheet`; each export drops the other document's cells.
+DOCUMENT_TAGS = {"report": "worksheet", "worksheet": "report"}
 
 
 def _umask_from_proc() -> int | None:
@@ -110,9 +114,11 @@ def safe_component(text: object) -> str:
     return raw[: MAX_NAME_BYTES - 11].decode("utf-8", errors="ignore") + "-" + digest
 
 
-def make_exporter(template_name: str = "evalcore"):
+def make_exporter(template_name: str = "evalcore", document: str | None = "worksheet"):
     """One configured HTMLExporter for one of our templates (`templates/<name>`); reuse it
-    (template loading is the slow part of an export)."""
+    (template loading is the slow part of an export). `document` names which of the evaluation
+    notebook's two documents it exports ("worksheet" 复核底稿 or "report" 绩效评价报告): the other's
+    cells are removed; None for a notebook that holds one document (the index)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
     from traitlets.config import Config
@@ -132,7 +138,9 @@ def make_exporter(template_name: str = "evalcore"):
     c = Config()
     c.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.TemplateExporter.extra_template_paths = [str(TEMPLATES)]  # so one of ours can extend another by path
-    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS) | (
+        {DOCUMENT_TAGS[document]} if document else set()
+    )
     c.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=c, template_name=template_name)
     exporter.exclude_input = True
@@ -142,6 +150,7 @@ def make_exporter(template_name: str = "evalcore"):
     exporter.embed_images = False
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
     exporter.register_preprocessor(DropStderr, enabled=True)
+    exporter.evalcore_document = document  # type: ignore[attr-defined]
     return exporter
 
 
@@ -149,9 +158,16 @@ def make_exporter(template_name: str = "evalcore"):
 class Rendered:
     project_id: str
     department: str
-    html: Path
+    html: Path  # the 复核底稿 (reviewer's worksheet)
     notebook: Path
     timings: dict[str, float] = field(default_factory=dict)
+    report: Path | None = None  # the 绩效评价报告 (HTML)
+    docx: Path | None = None
+    pdf: Path | None = None
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [p for p in (self.report, self.html, self.docx, self.pdf) if p is not None]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -333,17 +349,22 @@ def render_project(
     html_path: Path | None = None,
     key: str | None = None,
     warm_charts: bool = False,
+    formats: tuple[str, ...] | list[str] = ("html",),
+    report_exporter=None,
 ) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
     The HTML goes to `<out>/<department>/<project_id>.html` (both made safe as path components)
     unless `html_path` is given; `key` is recorded in the page (`<meta name="evalcore-key">`) so a
-    batch can tell a current output from a stale one by reading the output itself. With
+    batch can tell a current output from a stale one by reading the output itself. The same run
+    writes the 绩效评价报告 beside it (`<id>-绩效评价报告.html`, and `.docx`/`.pdf` when `formats`
+    asks: the Word file from the same `Document`, the PDF printed from that HTML). With
     `warm_charts`, the charts are drawn here (in a process that keeps matplotlib imported) and
     handed to the kernel through a temporary chart cache (presentation/chart_cache.py)."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
+    formats = check_formats(formats)
     src = Path(project_path).resolve()
     report = ProjectReport.from_path(src, scheme, project_id)  # validate before paying for a kernel
     p = report.project
@@ -382,8 +403,23 @@ def render_project(
             timings["execute"] = time.perf_counter() - t1
             t2 = time.perf_counter()
             exporter = exporter or make_exporter()
+            report_exporter = report_exporter or make_exporter(document="report")
             body, _ = exporter.from_notebook_node(
-                nb, resources={"evalcore_title": report.title, "evalcore_key": key, "language_code": "zh"}
+                nb,
+                resources={
+                    "evalcore_title": f"{report.title}（复核底稿）",
+                    "evalcore_key": key,
+                    "language_code": "zh",
+                },
+            )
+            document, _ = report_exporter.from_notebook_node(
+                nb,
+                resources={
+                    "evalcore_title": report.title,
+                    "evalcore_key": key,
+                    "evalcore_kind": "document",
+                    "language_code": "zh",
+                },
             )
             timings["export"] = time.perf_counter() - t2
         except ReportError as exc:
@@ -396,7 +432,9 @@ def render_project(
             raise ReportError(
                 p.project_id, f"导出 HTML 失败：{type(exc).__name__}: {exc}", keep_failed(tmp, failed)
             ) from None
+        paths = output_paths(html_path)
         try:
+            atomic_write(paths["html"], document.encode("utf-8"))
             atomic_write(html_path, body.encode("utf-8"))
             os.chmod(tmp, file_mode())
             os.replace(tmp, nb_path)
@@ -404,8 +442,11 @@ def render_project(
             tmp.unlink(missing_ok=True)
             raise ReportError(p.project_id, f"写出报告失败：{exc}") from None
         failed.unlink(missing_ok=True)
+        done = Rendered(p.project_id, p.department, html_path, nb_path, timings, report=paths["html"])
+        extra = write_other_formats(report, p.project_id, paths, formats, timings)
+        done.docx, done.pdf = extra.get("docx"), extra.get("pdf")
         timings["total"] = time.perf_counter() - t0
-        return Rendered(p.project_id, p.department, html_path, nb_path, timings)
+        return done
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 
@@ -70,7 +70,7 @@ class PageBreak:
     """Start the next block on a new page (the 附表)."""
 
 
-Block = Union[Heading, Paragraph, Table, Figure, PageBreak]
+Block = Heading | Paragraph | Table | Figure | PageBreak
 
 
 @dataclass

@@ -18,8 +18,9 @@ from ..model import BudgetRow
 from ..quantities import format_number as fmt
 from ..rules.totals import FULL_MARKS
 from ..schemes import Scheme
-from . import narrative, report_form
+from . import document_html, narrative, report_form, submission
 from .chart_cache import chart
+from .document import Document
 from .formats import rate
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
 from .provenance import provenance_table
@@ -47,6 +48,7 @@ class ProjectReport:
         self.card = evaluation.card
         self.project = evaluation.project
         self.source = source
+        self._document: Document | None = None
 
     @classmethod
     def from_path(
@@ -73,7 +75,23 @@ class ProjectReport:
     # -- title --------------------------------------------------------------------------------
     @property
     def title(self) -> str:
-        return f"{self.project.department}关于{self.project.name}项目绩效评价报告"
+        return submission.report_title(self.ev)
+
+    # -- the 绩效评价报告 (for submission): one document, shown section by section --------------
+    @property
+    def document(self) -> Document:
+        """The submitted report as a format-free document, with this project's charts."""
+        if self._document is None:
+            charts = {kind: chart(kind, self.ev) for kind in ("category", "budget")}
+            self._document = submission.submission(self.ev, charts)
+        return self._document
+
+    def part(self, key: str) -> Fragment:
+        """One part of the 绩效评价报告 for a notebook cell: "title" or a section key
+        (basic, work, analysis, conclusion, application, lessons, annex)."""
+        if key == "title":
+            return document_html.title_html(self.document)
+        return document_html.section_html(self.document.section(key))
 
     def header(self) -> Fragment:
         p, c = self.project, self.card
