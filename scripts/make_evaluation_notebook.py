@@ -1,7 +1,10 @@
 """Write notebooks/evaluation.ipynb from this script, so its cells, tags and ids stay reviewable
 and stable (fixed cell ids keep the published HTML byte-identical across runs).
 
-The notebook holds presentation only: every cell calls `evalcore.presentation.report`.
+The notebook holds presentation only: every cell calls `evalcore.presentation.report`. It holds
+two documents, exported apart from one run (evalcore/pipeline/render.py): the 绩效评价报告 (cells
+tagged `report`, one per section of `presentation/submission.py`) and the 复核底稿 (cells tagged
+`worksheet`).
 Run: `.venv/bin/python scripts/make_evaluation_notebook.py`.
 """
 
@@ -10,9 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from _report_notebook import report_notebook
+from _report_notebook import notebook, report_notebook
+from nbformat.v4 import new_code_cell
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "evaluation.ipynb"
+
+#: The 绩效评价报告, one cell per part (presentation/submission.py builds them).
+DOCUMENT_PARTS = ["title", "basic", "work", "analysis", "conclusion", "application", "lessons", "annex"]
 
 SECTIONS = [
     ("一、项目基本情况", "report.basic_info()"),
@@ -28,10 +35,12 @@ SECTIONS = [
 
 
 def build() -> nbformat.NotebookNode:
-    return report_notebook(
+    worksheet = report_notebook(
         intro=(
             "# 项目支出绩效评价报告（参数化笔记本）\n\n"
-            "本笔记本为一个项目生成绩效评价报告。所有数字都来自 `evalcore`，本笔记本只负责排版；"
+            "本笔记本为一个项目生成两份文件：供报送的**绩效评价报告**（带 `report` 标签的单元格）和供复核人员使用的"
+            "**复核底稿**（带 `worksheet` 标签的单元格）。`evalcore report` 执行一次，分别导出两份 HTML。"
+            "所有数字都来自 `evalcore`，本笔记本只负责排版；"
             "要修改评分规则，请修改评分方案或 `evalcore` 包，而不是这里。\n\n"
             "- 手工运行：`papermill notebooks/evaluation.ipynb out.ipynb -p project_path data/seed/nc-scjg-2019-zzxf.yaml`\n"
             "- 发布 HTML：`evalcore report data/seed/nc-scjg-2019-zzxf.yaml --out reports/`\n\n"
@@ -51,6 +60,14 @@ def build() -> nbformat.NotebookNode:
         sections=SECTIONS,
         id_prefix="evalcore",
     )
+    head, sheet = worksheet.cells[:3], worksheet.cells[3:]
+    for cell in sheet:
+        cell.metadata.setdefault("tags", []).append("worksheet")
+    parts = [
+        new_code_cell(f'report.part("{key}")', metadata={"tags": ["report", "remove-input"]})
+        for key in DOCUMENT_PARTS
+    ]
+    return notebook(head + parts + sheet, "evalcore")
 
 
 if __name__ == "__main__":

@@ -254,3 +254,21 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "odt" in proc.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_the_notebook_is_what_its_script_writes_and_tags_each_document() -> None:
+    import sys
+
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import make_evaluation_notebook
+    finally:
+        sys.path.pop(0)
+    committed = nbformat.read(ROOT / "notebooks" / "evaluation.ipynb", as_version=4)
+    assert nbformat.writes(committed) == nbformat.writes(make_evaluation_notebook.build())
+    tags = [set(c.metadata.get("tags", [])) for c in committed.cells]
+    shown = [t for t in tags if not t & {"remove-cell", "parameters"}]
+    assert all(len(t & {"report", "worksheet"}) == 1 for t in shown)  # every shown cell in one document
+
