@@ -44,6 +44,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -187,7 +188,7 @@ def define_styles(word: WordDocument) -> None:
         (TABLE_NOTE, WU_HAO, None),
         (PICTURE, WU_HAO, WD_ALIGN_PARAGRAPH.CENTER),
     ):
-        style = styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles[BODY]
         style.quick_style = True
         shape_style(style, FANG_SONG, size, align=align, line=None, keep_next=name == PICTURE)
@@ -288,6 +289,7 @@ def add_table(word: WordDocument, t: Table) -> None:
     for col, w in zip(table.columns, widths, strict=True):
         col.width = w
     nhead = len(t.header)
+    text_style = word.styles[TABLE_TEXT].style_id
     for r, (row, values) in enumerate(zip(table.rows, grid, strict=True)):
         tr_pr = row._tr.get_or_add_trPr()
         flag(tr_pr, "w:cantSplit")
@@ -297,7 +299,7 @@ def add_table(word: WordDocument, t: Table) -> None:
             cell.width = widths[c]
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
-            p.style = word.styles[TABLE_TEXT]
+            p._p.get_or_add_pPr().style = text_style  # by id: `p.style =` scans every style, per cell
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r < nhead else _ALIGN.get(t.column_align(c))
             add_text(p, values[c] if c < len(values) else "", bold=r < nhead)
     merge(table, t.spans, len(grid), ncols)
