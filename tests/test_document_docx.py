@@ -48,6 +48,7 @@ TITLE = "某某局关于某某项目绩效评价报告"
 SCRIPT, FIELD, FORMULA, DDE = "<script>alert(1)</script>", "{ PAGE }", "=SUM(A1:A3)", "DDEAUTO c:\\cmd.exe"
 LONG = ("项目资金按计划拨付，预算执行率达到预期目标，绩效目标基本完成。" * 100)[:3000]
 ROWS = 40
+URL = "https://example.gov.cn/" + "a" * 150
 INSTALL = "install LibreOffice writer and poppler-utils: `make office` (apt-get install libreoffice-writer poppler-utils, as root)"
 
 
@@ -61,10 +62,11 @@ def _png() -> bytes:
 
 def _table() -> Table:
     """Two header rows (序号 and 项目 span both; 金额 spans two columns) and 40 body rows, the
-    first two of which share a merged 类别 cell."""
+    first two of which share a merged 类别 cell, and the third holds an over-long URL."""
     header = [["序号", "项目", "金额（万元）", "", "类别"], ["", "", "预算数", "执行数", ""]]
     rows = [[str(k), f"子项目{k}", f"{1000 + k:,}.50", f"{900 + k:,}.25", "常规"] for k in range(1, ROWS + 1)]
     rows[1][4] = ""
+    rows[2][1] = URL  # one unbroken word far wider than its column: wraps inside the cell
     return Table(
         "表1　项目资金明细表",
         header,
@@ -278,6 +280,7 @@ class Pdf:
     pages: list[str]  # pdftotext per page (form feeds split them)
     count: int  # pdfinfo's page count
     fonts: str  # pdffonts' table
+    right: float  # the right edge of the rightmost word on any page, in points (pdftotext -bbox)
 
     def flat(self, k: int | None = None) -> str:
         """Text without white space: pdftotext breaks lines and spaces where the layout does."""
@@ -329,8 +332,12 @@ def pdf(written: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pdf
     text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
     info = subprocess.run([pdfinfo, str(out)], capture_output=True, text=True, check=True).stdout
     fonts = subprocess.run([pdffonts, str(out)], capture_output=True, text=True, check=True).stdout
+    boxes = subprocess.run(
+        [pdftotext, "-bbox", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    right = max(float(x) for x in re.findall(r'<word [^>]*xMax="([\d.]+)"', boxes))
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])  # type: ignore[index]
-    yield Pdf(text.split("\f")[:count], count, fonts)
+    yield Pdf(text.split("\f")[:count], count, fonts, right)
 
 
 def test_pdf_shows_the_title_headings_and_literal_text(pdf: Pdf) -> None:
@@ -346,8 +353,14 @@ def test_pdf_shows_the_title_headings_and_literal_text(pdf: Pdf) -> None:
         "预算执行情况",
     ):
         assert re.sub(r"\s+", "", text) in pdf.flat()
-    for text in (SCRIPT, FIELD, FORMULA, DDE, DRAFT_MARK):
+    for text in (SCRIPT, FIELD, FORMULA, DDE, DRAFT_MARK, URL):
         assert re.sub(r"\s+", "", text) in pdf.flat()
+
+
+def test_pdf_keeps_everything_inside_the_right_margin(pdf: Pdf) -> None:
+    """The over-long URL in a table cell (unwrapped, ~870 pt) and the long paragraph wrap: nothing
+    runs past 21 − 2.6 cm but a line-end comma, which Chinese typesetting lets hang (one character)."""
+    assert pdf.right <= Cm(21 - 2.6).pt + 16
 
 
 def test_pdf_page_count_and_numbers(pdf: Pdf) -> None:
