@@ -181,6 +181,16 @@ def test_a_page_break_starts_the_next_block_on_a_new_page(word) -> None:
     assert not any('w:type="page"' in p._p.xml for p in word.paragraphs)  # no empty line atop the page
 
 
+def test_a_page_break_before_a_table_without_caption_is_a_break_paragraph() -> None:
+    doc = Document(
+        "题", sections=[Section("s", [Paragraph("甲"), PageBreak(), Table("", [["列"]], [["1"]])])]
+    )
+    body = docx.Document(io.BytesIO(docx_bytes(doc))).element.body
+    tags = [el.tag.rpartition("}")[2] for el in body]
+    assert tags == ["p", "p", "p", "tbl", "sectPr"]  # title, 甲, the break, the table
+    assert 'w:type="page"' in body[2].xml and "w:pageBreakBefore" not in body.xml
+
+
 def test_footers_hold_a_page_field_between_dashes(word) -> None:
     s = word.sections[0]
     assert word.settings.odd_and_even_pages_header_footer
