@@ -8,7 +8,7 @@ OUT ?= reports
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser test lint reports lab bench clean
+.PHONY: help setup browser office system test lint reports lab bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -29,18 +29,24 @@ lint: setup ## ruff (lint and format check) over the package, tests, benchmarks 
 	$(BIN)/ruff check evalcore tests benchmarks scripts
 	$(BIN)/ruff format --check evalcore tests benchmarks scripts
 
+# Debian packages that tests drive, as PROGRAM:PACKAGE: installed by scripts/apt_install.sh (as
+# root, without recommended packages, waiting for another apt's lock) when PROGRAM is missing.
 # The report browser test drives Debian's chromium through Playwright; `playwright install` (a
-# browser download) is never used.
-browser: ## install Debian's chromium for the report browser test (apt, as root)
-	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
-	if [ "$$(id -u)" != 0 ]; then \
-	  echo "make browser: $(CHROMIUM) is missing; the report browser test needs Debian's chromium." >&2; \
-	  echo "  install it as root:  apt-get update && apt-get install -y chromium" >&2; \
-	  exit 1; \
-	fi; \
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium && test -x $(CHROMIUM)
+# browser download) is never used. The Word writer's test converts the .docx with LibreOffice and
+# reads the PDF with poppler's pdftotext and pdfinfo.
+BROWSER_PKGS := $(CHROMIUM):chromium
+OFFICE_PKGS := /usr/bin/lowriter:libreoffice-writer /usr/bin/pdftotext:poppler-utils /usr/bin/pdfinfo:poppler-utils
 
-test: setup lint browser ## set everything up and run the whole test suite
+browser: ## install Debian's chromium for the report browser test (apt, as root)
+	@bash scripts/apt_install.sh $(BROWSER_PKGS)
+
+office: ## install LibreOffice writer and poppler-utils for the Word/PDF tests (apt, as root)
+	@bash scripts/apt_install.sh $(OFFICE_PKGS)
+
+system: ## install every Debian package the tests need (browser and office, one apt-get update)
+	@bash scripts/apt_install.sh $(BROWSER_PKGS) $(OFFICE_PKGS)
+
+test: setup lint system ## set everything up and run the whole test suite
 	$(BIN)/python -m pytest -q
 
 reports: setup ## publish the sample portfolio to reports/ (reports, index.html, summaries) and score it
