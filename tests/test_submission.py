@@ -272,3 +272,55 @@ def test_the_notebook_is_what_its_script_writes_and_tags_each_document() -> None
     shown = [t for t in tags if not t & {"remove-cell", "parameters"}]
     assert all(len(t & {"report", "worksheet"}) == 1 for t in shown)  # every shown cell in one document
 
+
+def test_the_seed_report_as_word_opens_in_libreoffice_with_the_seeds_numbers(tmp_path: Path) -> None:
+    """`evalcore report --format docx` on the seed, converted by LibreOffice headless: every section,
+    the seed's per-indicator numbers, both totals; about nine A4 pages of 三号 text and two annex
+    tables (9 here; 7–13 allows for a face's metrics — outside it, content is lost or doubled)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from test_document_docx import _fontconfig, _need
+
+    evalcore = shutil.which("evalcore", path=str(Path(sys.executable).parent)) or "evalcore"
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [evalcore, "report", str(SEED), "--out", str(out), "--format", "docx"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    (word,) = out.rglob("*.docx")
+    assert word.name == "nc-scjg-2019-zzxf-绩效评价报告.docx"
+    soffice, pdftotext, pdfinfo = map(_need, ("soffice", "pdftotext", "pdfinfo"))
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path)), "HOME": str(tmp_path)}
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(word)],
+        env=env, capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    pdf = tmp_path / word.with_suffix(".pdf").name
+    text = re.sub(
+        r"\s+", "", subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
+    )
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
+        )[1]
+    )
+    for heading in SEED_ORDER:
+        assert heading in text
+    for seen in (
+        "接待信访群众",
+        "146人次",
+        "该项指标得7.3分",
+        "该项指标得5.6分",
+        "该项指标得4.9分",
+        "得4.5分",
+        "88.33%",
+        "80.13",
+        "90.1",
+    ):
+        assert seen in text, seen
+    assert "R00" not in text and "—1—" in text
+    assert 7 <= pages <= 13, pages
