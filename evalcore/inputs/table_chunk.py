@@ -36,6 +36,7 @@ _FACTS = (
 )  # fmt: skip
 _BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
 _SCORED = ("direction", "target", "actual", "unit", "weight", "reported_score")
+_NARRATIVE = frozenset(NARRATIVE_KEYS)
 _STRIPPED = 4  # the first four scored cells are read stripped, 分值 and 自评得分 as given
 
 
@@ -62,11 +63,14 @@ class Coded:
 
 def eligible(portfolio: TablePortfolio) -> bool:
     """Text columns without nulls (every CSV; Parquet written as text). Typed Parquet columns are
-    read row by row, which knows how to print a float cell."""
+    read row by row, which knows how to print a float cell. Narrative columns (立项背景 …) may be
+    anything: they are read cell by cell with the row-by-row reader (`_narratives`), so a Parquet
+    export leaving them null costs the portfolio nothing."""
     return all(
         pa.types.is_string(c.type) and c.null_count == 0
         for t in (portfolio.projects, portfolio.budget, portfolio.indicators)
-        for c in t.table.columns
+        for key, c in zip(t.table.column_names, t.table.columns, strict=True)
+        if t is not portfolio.projects or key not in _NARRATIVE
     )
 
 
