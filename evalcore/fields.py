@@ -68,6 +68,52 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     Field("budget_note", "预算执行说明", ("预算执行偏差原因", "执行率说明"), note="执行率偏低或超支的原因"),
 )
 
+#: What the 绩效评价报告 says in words and no score can say (立项背景 … 改进措施): optional, one per
+#: project. Kept apart from PROJECT_FIELDS so a portfolio table without these columns costs nothing
+#: to read; every carrier recognises the spellings below (readers: `PROJECT_AND_NARRATIVE_FIELDS`).
+NARRATIVE_NOTE = "可选：填写后原样写入绩效评价报告；留空时报告按评价结果起草，并标注【草稿】"
+_BASICS, _WORK, _LESSONS = (
+    "一、项目基本情况",
+    "二、绩效评价工作情况",
+    "六、主要经验及做法、存在的问题和改进措施",
+)
+
+
+def _narrative(key: str, label: str, aliases: tuple[str, ...], section: str, hint: str = "") -> Field:
+    """A narrative field whose template note says where the text goes in the report."""
+    return Field(key, label, aliases, note=f"写入报告「{section}」{hint}。{NARRATIVE_NOTE}")
+
+
+#: In the order the seed report prints them.
+NARRATIVE_SPECS: tuple[Field, ...] = (
+    _narrative("background", "立项背景", ("项目立项背景", "项目背景"), _BASICS),
+    _narrative("purpose", "立项目的", ("项目立项目的",), _BASICS),
+    _narrative("content", "项目内容", ("项目主要内容", "主要内容"), _BASICS),
+    _narrative(
+        "funds_use", "资金使用情况", ("资金使用", "项目资金使用情况"), _BASICS, "：预算安排、下达与实际支出"
+    ),
+    _narrative("management", "组织管理情况", ("组织管理", "项目组织管理情况"), _BASICS),
+    _narrative("basis", "项目依据", ("立项依据",), _BASICS, "：文件名称，每行一个"),
+    _narrative("eval_purpose", "评价目的", ("绩效评价目的",), _WORK),
+    _narrative(
+        "principles",
+        "评价原则和依据",
+        ("绩效评价原则和依据", "原则和依据", "评价原则", "评价依据"),
+        _WORK,
+        "：文件名称，每行一个",
+    ),
+    _narrative("eval_method", "评价方法", ("绩效评价方法",), _WORK),
+    _narrative("eval_process", "工作过程", ("评价工作过程", "绩效评价工作过程"), _WORK),
+    _narrative("experience", "经验做法", ("主要经验及做法", "经验及做法", "项目实施经验及做法"), _LESSONS),
+    _narrative("problems", "存在的问题", ("存在问题",), _LESSONS),
+    _narrative("measures", "改进措施", ("改进建议", "整改措施"), _LESSONS),
+)
+#: key → Chinese label, in report order: the names other modules (the report, the JSON) use.
+NARRATIVE_FIELDS: dict[str, str] = {f.key: f.label for f in NARRATIVE_SPECS}
+NARRATIVE_KEYS: tuple[str, ...] = tuple(NARRATIVE_FIELDS)
+#: Every header a 项目信息 sheet, a YAML file's top level or a projects table may hold.
+PROJECT_AND_NARRATIVE_FIELDS: tuple[Field, ...] = (*PROJECT_FIELDS, *NARRATIVE_SPECS)
+
 BUDGET_FIELDS: tuple[Field, ...] = (
     Field(
         "source",

@@ -7,11 +7,12 @@ indicator rows and these objects are built in the hot path. Validation happens o
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import Where
+from .fields import NARRATIVE_FIELDS, NARRATIVE_KEYS
 from .quantities import Quantity
 from .vocabulary import QUANTITATIVE
 
@@ -63,6 +64,54 @@ class Indicator:
         return self.direction in QUANTITATIVE
 
 
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """The words of the submitted 绩效评价报告 that no score can give: 立项背景 … 改进措施, as the
+    department wrote them (stripped, inner line breaks kept, `\n` only). Empty text means "not
+    given": the report then drafts that part from the evaluation. Frozen, so every project without
+    a narrative shares one instance (`NO_NARRATIVE`) and a portfolio pays nothing for the field."""
+
+    background: str = ""  # 立项背景
+    purpose: str = ""  # 立项目的
+    content: str = ""  # 项目内容
+    funds_use: str = ""  # 资金使用情况
+    management: str = ""  # 组织管理情况
+    basis: str = ""  # 项目依据
+    eval_purpose: str = ""  # 评价目的
+    principles: str = ""  # 评价原则和依据
+    eval_method: str = ""  # 评价方法
+    eval_process: str = ""  # 工作过程
+    experience: str = ""  # 经验做法
+    problems: str = ""  # 存在的问题
+    measures: str = ""  # 改进措施
+
+    def get(self, key: str) -> str:
+        """The text of field `key` (a key of `fields.NARRATIVE_FIELDS`); KeyError for any other name,
+        so a misspelt key fails loudly instead of reading as "not given"."""
+        if key not in NARRATIVE_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)  # type: ignore[no-any-return]
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        """(key, text) of the fields given, in report order."""
+        if self is not NO_NARRATIVE:
+            for key in NARRATIVE_KEYS:
+                text = getattr(self, key)
+                if text:
+                    yield key, text
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields given, key → text, in report order (the `narrative` of the JSON record)."""
+        return dict(self.items())
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self.items())
+
+
+NO_NARRATIVE = Narrative()
+assert tuple(f.name for f in fields(Narrative)) == NARRATIVE_KEYS  # one order, kept in fields.py
+
+
 @dataclass(slots=True)
 class Project:
     project_id: str
@@ -78,6 +127,8 @@ class Project:
     reported_total: float | None = None
     reported_grade: str | None = None
     budget_note: str = ""
+    # immutable and shared when empty: a plain default, not a factory (no object per project)
+    narrative: Narrative = NO_NARRATIVE
     budget: list[BudgetRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     origin: str = ""  # the file (or table folder) it was read from

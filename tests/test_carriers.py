@@ -36,6 +36,23 @@ PROJECT_KEYS = [
     "reported_total",
     "reported_grade",
 ]
+# The report's words (立项背景 … 改进措施), written by every carrier when a project gives them.
+NARRATIVE_KEYS = [
+    "background",
+    "purpose",
+    "content",
+    "funds_use",
+    "management",
+    "basis",
+    "eval_purpose",
+    "principles",
+    "eval_method",
+    "eval_process",
+    "experience",
+    "problems",
+    "measures",
+]
+PROJECT_KEYS += NARRATIVE_KEYS
 BUDGET_KEYS = ["source", "initial", "adjusted", "executed", "reported_score"]
 INDICATOR_KEYS = [
     "level1",
@@ -64,6 +81,20 @@ ZH = {
     "goal_actual": "年度总体目标（实际完成）",
     "reported_total": "自评得分",
     "reported_grade": "自评等级",
+    # labels and the variants people type
+    "background": "立项背景",
+    "purpose": "立项目的",
+    "content": "项目内容",
+    "funds_use": "资金使用情况",
+    "management": "组织管理",
+    "basis": "立项依据",
+    "eval_purpose": "评价目的",
+    "principles": "评价原则和依据",
+    "eval_method": "绩效评价方法",
+    "eval_process": "评价工作过程",
+    "experience": "主要经验及做法",
+    "problems": "存在问题",
+    "measures": "改进建议",
 }
 ZH_BUDGET = {
     "source": "资金来源",
@@ -118,7 +149,8 @@ def write_xlsx(project: dict, path: Path, english: bool = False) -> Path:
     ws.append(["field", "value"] if english else ["字段", "值"])
     for k in PROJECT_KEYS:
         if project.get(k) is not None:
-            ws.append([heads[k], project[k]])
+            _put(ws, ws.max_row + 1, 1, heads[k])
+            _put(ws, ws.max_row, 2, project[k])
     for title, keys, labels, rows in (
         ("预算执行", BUDGET_KEYS, bheads, project["budget"]),
         ("绩效指标", INDICATOR_KEYS, iheads, project["indicators"]),

@@ -275,6 +275,7 @@ def _records(stdout: str) -> dict[str, dict]:
     for p in doc["projects"]:
         p.pop("source", None)
         p.pop("where", None)
+        p.pop("narrative", None)  # the printed 自评表 has no place for the report's words (立项背景 …)
         # the printed form always lists 上年结转资金 / 其他资金; left blank they read as zero rows
         p["budget"]["rows"] = [r for r in p["budget"]["rows"] if r["role"] != "funding" or r["adjusted"]]
         out[p["project_id"]] = p

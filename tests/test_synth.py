@@ -365,6 +365,7 @@ def test_seed_yaml_and_workbook_are_the_same_project() -> None:
     assert evaluate(pa).total == evaluate(pb).total == pytest.approx(80.13)
     strip = lambda p: [(i.name, i.target.raw, i.actual.raw, i.weight, i.reported_score) for i in p.indicators]  # noqa: E731
     assert strip(pa) == strip(pb)
+    assert pa.narrative == pb.narrative and pa.narrative.background  # the report's words, both ways
 
 
 def test_script_regenerates_the_sample_data_byte_for_byte(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import evalcore.schemes as schemes_module
 from evalcore.authoring.synth import write_synthetic
-from evalcore.fields import BUDGET_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
+from evalcore.fields import BUDGET_FIELDS, INDICATOR_FIELDS, PROJECT_AND_NARRATIVE_FIELDS
 from evalcore.pipeline import score_stream
 from evalcore.presentation.cells import restore_cell
 from evalcore.schemes import HERE as SCHEMES_DIR
@@ -716,6 +716,26 @@ def _edit_unit_spelling(t: Tables, pid: str) -> None:
             r["unit"] = "万 元"
 
 
+def _edit_narrative(t: Tables, pid: str) -> None:
+    """Narrative columns (English keys and Chinese labels mixed), filled for one project only: text on
+    several lines (CRLF too), markup, a field code, formula text kept from Excel by an apostrophe."""
+    header, rows = t["projects"]
+    columns = ["background", "项目依据", "存在问题", "改进措施"]
+    if columns[0] not in header:
+        header.extend(columns)
+        for r in rows:
+            r.update(dict.fromkeys(columns, ""))
+    facts = rows_of(t, "projects", pid)[0]
+    facts.update(
+        {
+            "background": "  第一段：立项背景。\r\n\r\n第二段 <script>alert(1)</script>  \n",
+            "项目依据": "'=SUM(A1:A3)",
+            "存在问题": "{ PAGE } DDE 字段",
+            "改进措施": "\n\n",
+        }
+    )
+
+
 EDITS: dict[str, Callable[[Tables, str], None]] = {
     name.removeprefix("_edit_"): fn for name, fn in sorted(globals().items()) if name.startswith("_edit_")
 }
@@ -757,6 +777,14 @@ def test_awkward_portfolio(awkward_folder: Path, small_chunks: Callable, routes:
     assert any(p["amount_unit"] == "元" for p in doc["projects"])
     assert any("\t" in p["name"] and '"' in p["name"] and "\\" in p["name"] for p in doc["projects"])
     assert len(ids) == len(doc["projects"])
+    told = [p["narrative"] for p in doc["projects"] if p["narrative"]]
+    assert told == [
+        {
+            "background": "第一段：立项背景。\n\n第二段 <script>alert(1)</script>",
+            "basis": "=SUM(A1:A3)",
+            "problems": "{ PAGE } DDE 字段",
+        }
+    ]
 
 
 def test_awkward_portfolio_parallel(awkward_folder: Path, small_chunks: Callable) -> None:
@@ -989,7 +1017,7 @@ def test_chinese_headers_and_rows_out_of_order(
     labels = {
         stem: {f.key: f.label for f in fields}
         for stem, fields in (
-            ("projects", PROJECT_FIELDS),
+            ("projects", PROJECT_AND_NARRATIVE_FIELDS),
             ("budget", BUDGET_FIELDS),
             ("indicators", INDICATOR_FIELDS),
         )
@@ -1002,8 +1030,10 @@ def test_chinese_headers_and_rows_out_of_order(
     out: Tables = {}
     for stem, (header, rows) in t.items():
         keep = [k for k in header if k not in dropped[stem] and k != "project_id"]
-        head = ["项目编号", *(labels[stem][k] for k in keep)]
-        new_rows = [{"项目编号": r["project_id"], **{labels[stem][k]: r[k] for k in keep}} for r in rows]
+        head = ["项目编号", *(labels[stem].get(k, k) for k in keep)]  # 项目依据 … already Chinese
+        new_rows = [
+            {"项目编号": r["project_id"], **{labels[stem].get(k, k): r[k] for k in keep}} for r in rows
+        ]
         if stem != "projects":
             new_rows = new_rows[1::2] + new_rows[0::2]  # every other row moved to the end
         out[stem] = (head, new_rows)

@@ -13,7 +13,7 @@ from evalcore.evaluation import evaluate
 from evalcore.fields import (
     BUDGET_FIELDS,
     INDICATOR_FIELDS,
-    PROJECT_FIELDS,
+    PROJECT_AND_NARRATIVE_FIELDS,
     SHEET_BUDGET,
     SHEET_INDICATORS,
     SHEET_PROJECT,
@@ -53,7 +53,7 @@ def test_headers_are_the_field_labels(wb: openpyxl.Workbook) -> None:
     assert [c.value for c in wb[SHEET_BUDGET][1]] == [f.label for f in BUDGET_FIELDS]
     assert [c.value for c in wb[SHEET_INDICATORS][1]] == [f.label for f in INDICATOR_FIELDS]
     labels = [row[0] for row in wb[SHEET_PROJECT].iter_rows(min_row=2, max_col=1, values_only=True)]
-    assert labels == [f.label for f in PROJECT_FIELDS]
+    assert labels == [f.label for f in PROJECT_AND_NARRATIVE_FIELDS]
 
 
 def test_every_header_carries_a_note_saying_required_or_not(wb: openpyxl.Workbook) -> None:
@@ -62,7 +62,7 @@ def test_every_header_carries_a_note_saying_required_or_not(wb: openpyxl.Workboo
         *wb[SHEET_INDICATORS][1],
         *(row[0] for row in wb[SHEET_PROJECT].iter_rows(min_row=2, max_col=1)),
     ]
-    fields = {f.label: f for f in (*BUDGET_FIELDS, *INDICATOR_FIELDS, *PROJECT_FIELDS)}
+    fields = {f.label: f for f in (*BUDGET_FIELDS, *INDICATOR_FIELDS, *PROJECT_AND_NARRATIVE_FIELDS)}
     for cell in cells:
         assert cell.comment is not None, cell.coordinate
         text = cell.comment.text

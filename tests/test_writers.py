@@ -26,6 +26,8 @@ from evalcore.authoring.writers import (
 from evalcore.fields import (
     BUDGET_FIELDS,
     INDICATOR_FIELDS,
+    NARRATIVE_KEYS,
+    PROJECT_AND_NARRATIVE_FIELDS,
     PROJECT_FIELDS,
     PROJECT_SHEET_HEADERS,
     SHEET_BUDGET,
@@ -61,8 +63,8 @@ def test_workbook_round_trips_through_openpyxl(seed: dict, tmp_path: Path) -> No
     facts = list(wb[SHEET_PROJECT].iter_rows(values_only=True))
     assert facts[0] == PROJECT_SHEET_HEADERS
     by_label = {label: value for label, value in facts[1:]}
-    assert list(by_label) == [f.label for f in PROJECT_FIELDS]
-    for f in PROJECT_FIELDS:
+    assert list(by_label) == [f.label for f in PROJECT_AND_NARRATIVE_FIELDS]  # narrative rows always listed
+    for f in PROJECT_AND_NARRATIVE_FIELDS:
         assert _same(by_label[f.label], seed.get(f.key)), f.key
 
     for sheet, fields, rows in (
@@ -126,7 +128,7 @@ def test_yaml_round_trips_with_keys_in_field_order(seed: dict, tmp_path: Path) -
     write_yaml(seed, path)
     back = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert back == seed
-    order = [f.key for f in PROJECT_FIELDS if f.key in back]
+    order = [f.key for f in PROJECT_AND_NARRATIVE_FIELDS if f.key in back]
     assert [k for k in back if k not in ("budget", "indicators")] == order
     assert list(back)[-2:] == ["budget", "indicators"]
     assert list(back["indicators"][0]) == [f.key for f in INDICATOR_FIELDS if f.key in back["indicators"][0]]
@@ -153,7 +155,10 @@ def test_tables_have_canonical_headers_and_project_id_first(seed: dict, tmp_path
     projects = _read_csv(tmp_path / "projects.csv", "utf-8")
     budget = _read_csv(tmp_path / "budget.csv", "utf-8")
     indicators = _read_csv(tmp_path / "indicators.csv", "utf-8")
-    assert projects[0] == [f.key for f in PROJECT_FIELDS]
+    assert projects[0] == [*(f.key for f in PROJECT_FIELDS), *NARRATIVE_KEYS]  # the seed has a narrative
+    plain = {k: v for k, v in seed.items() if k not in NARRATIVE_KEYS}
+    write_tables([plain], tmp_path / "plain")
+    assert _read_csv(tmp_path / "plain" / "projects.csv", "utf-8")[0] == [f.key for f in PROJECT_FIELDS]
     assert budget[0] == ["project_id", *(f.key for f in BUDGET_FIELDS)]
     assert indicators[0] == ["project_id", *(f.key for f in INDICATOR_FIELDS)]
     assert len(budget) - 1 == len(seed["budget"]) and len(indicators) - 1 == len(seed["indicators"])

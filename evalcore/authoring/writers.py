@@ -33,6 +33,8 @@ from openpyxl.writer.excel import ExcelWriter
 from ..fields import (
     BUDGET_FIELDS,
     INDICATOR_FIELDS,
+    NARRATIVE_KEYS,
+    PROJECT_AND_NARRATIVE_FIELDS,
     PROJECT_FIELDS,
     PROJECT_SHEET_HEADERS,
     SHEET_BUDGET,
@@ -99,7 +101,7 @@ def ordered_project(project: dict) -> dict:
         )
         return {k: v for k, v in out.items() if v is not None and v != ""}
 
-    result = ordered(project, PROJECT_KEYS)
+    result = ordered(project, (*PROJECT_KEYS, *NARRATIVE_KEYS))
     result["budget"] = [ordered(r, BUDGET_KEYS) for r in project.get("budget") or []]
     result["indicators"] = [ordered(r, INDICATOR_KEYS) for r in project.get("indicators") or []]
     return result
@@ -107,7 +109,17 @@ def ordered_project(project: dict) -> dict:
 
 # ---------------------------------------------------------------- YAML
 
-_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Text on several lines (立项背景 …) as a `|` block, as a person writes it, not one quoted line."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _text)
+_YAML_DUMPER = _Dumper
 
 
 def yaml_text(project: dict) -> str:
@@ -183,7 +195,7 @@ def write_table_sheet(ws: Worksheet, fields: tuple[Field, ...], rows: Iterable[d
 def write_project_sheet(ws: Worksheet, project: dict) -> None:
     for col, header in enumerate(PROJECT_SHEET_HEADERS, start=1):
         set_cell(ws, 1, col, header)
-    for r, f in enumerate(PROJECT_FIELDS, start=2):
+    for r, f in enumerate(PROJECT_AND_NARRATIVE_FIELDS, start=2):  # narrative rows always listed
         set_cell(ws, r, 1, f.label)
         ws.cell(row=r, column=1).font = HEADER_FONT
         set_cell(ws, r, 2, project.get(f.key))
@@ -236,25 +248,35 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
     p_rows: list[list] = []
     b_rows: list[list] = []
     i_rows: list[list] = []
-    cv, plain = cell_value, _PLAIN  # hot loop: text, ints and blanks pass through untouched
+    told: dict[int, list] = {}  # row → narrative cells, for the projects that give any
+    cv, plain, narrative = cell_value, _PLAIN, _NARRATIVE  # hot loop: text, ints and blanks pass through
     for p in projects:
         pid = p.get("project_id")
         p_rows.append([v if (v := p.get(k)).__class__ in plain else cv(v) for k in PROJECT_KEYS])
+        if not narrative.isdisjoint(p):
+            told[len(p_rows) - 1] = [cv(p.get(k)) for k in NARRATIVE_KEYS]
         for r in p.get("budget") or ():
             b_rows.append([pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in BUDGET_KEYS]])
         for r in p.get("indicators") or ():
             i_rows.append(
                 [pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in INDICATOR_KEYS]]
             )
+    project_keys = PROJECT_KEYS
+    if told:  # narrative columns only when some project has a narrative: a plain export stays as it was
+        project_keys = (*PROJECT_KEYS, *NARRATIVE_KEYS)
+        blank = [None] * len(NARRATIVE_KEYS)
+        for r, row in enumerate(p_rows):
+            row.extend(told.get(r, blank))
     return {
-        TABLE_PROJECTS: (PROJECT_KEYS, p_rows),
+        TABLE_PROJECTS: (project_keys, p_rows),
         TABLE_BUDGET: (("project_id", *BUDGET_KEYS), b_rows),
         TABLE_INDICATORS: (("project_id", *INDICATOR_KEYS), i_rows),
     }
 
 
 _PLAIN = frozenset({str, int, type(None)})
-_KINDS = {f.key: f.kind for f in (*PROJECT_FIELDS, *BUDGET_FIELDS, *INDICATOR_FIELDS)}
+_NARRATIVE = frozenset(NARRATIVE_KEYS)
+_KINDS = {f.key: f.kind for f in (*PROJECT_AND_NARRATIVE_FIELDS, *BUDGET_FIELDS, *INDICATOR_FIELDS)}
 
 
 def _arrow_column(key: str, values: list):

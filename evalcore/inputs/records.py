@@ -15,8 +15,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError, Where
-from ..fields import BUDGET_FIELDS, EVALUATION_TYPES, INDICATOR_FIELDS, PROJECT_FIELDS, by_key
-from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, BudgetRow, Indicator, Project
+from ..fields import (
+    BUDGET_FIELDS,
+    EVALUATION_TYPES,
+    INDICATOR_FIELDS,
+    NARRATIVE_KEYS,
+    PROJECT_AND_NARRATIVE_FIELDS,
+    by_key,
+)
+from ..model import (
+    NO_NARRATIVE,
+    ROLE_FUNDING,
+    ROLE_ITEM,
+    ROLE_TOTAL,
+    BudgetRow,
+    Indicator,
+    Narrative,
+    Project,
+)
 from ..quantities import normalize_text
 from ..vocabulary import FUNDING_SPELLINGS, TOTAL_SOURCE, TOTAL_SPELLINGS
 from .cells import (
@@ -33,7 +49,7 @@ from .cells import (
 from .indicator_cells import applicable_cell, indicator_cells, level1_of, row_context, total_row_label
 
 _LABELS = {
-    "project": by_key(PROJECT_FIELDS),
+    "project": by_key(PROJECT_AND_NARRATIVE_FIELDS),
     "budget": by_key(BUDGET_FIELDS),
     "indicator": by_key(INDICATOR_FIELDS),
 }
@@ -309,6 +325,40 @@ def project_facts(get: Callable[[str], object]) -> Project:
     return project
 
 
+#: What a narrative cell may not hold, and how it is called when it does (YAML gives all of these).
+_NOT_TEXT = {bool: "是/否", list: "列表", tuple: "列表", set: "列表", dict: "字段映射"}
+_NARRATIVE = frozenset(NARRATIVE_KEYS)
+
+
+def narrative_text(value: object, key: str) -> str:
+    """One narrative cell (立项背景 …) as the report prints it: the text the department typed, kept
+    verbatim (markup, field codes and formula-like text are text), with its inner line breaks as
+    `\n`, blank lines and spaces around it and at line ends dropped. A number is text, as in every
+    text cell; a list, a mapping or yes/no (YAML) is a CellProblem: it is no paragraph."""
+    if type(value) is not str:
+        kind = next((name for t, name in _NOT_TEXT.items() if isinstance(value, t)), None)
+        if kind is not None:
+            raise CellProblem(key, f"不是文本，而是{kind}", "一段文字，多行时在 YAML 中写作 | 开头的块")
+        return cell_text(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" in value:
+        value = "\n".join(line.rstrip() for line in value.strip().split("\n"))
+    return value.strip()
+
+
+def read_narrative(get: Callable[[str], object]) -> Narrative:
+    """A project's narrative from its cells by key (`narrative_text` each); CellProblem at the first
+    cell that is no text. The shared empty narrative when nothing is given."""
+    texts = {key: narrative_text(get(key), key) for key in NARRATIVE_KEYS}
+    return Narrative(**texts) if any(texts.values()) else NO_NARRATIVE
+
+
+def has_narrative(values: dict[str, object]) -> bool:
+    """Whether a row of raw facts holds any narrative cell at all (most carry none: skip the reading)."""
+    return not _NARRATIVE.isdisjoint(values)
+
+
 def build_project(raw: RawProject) -> Project:
     """Validate one raw project. Raises InputError at the first problem, naming where it is, with
     every other problem of the project in its `also` (a form is checked whole, not to its first error)."""
@@ -321,6 +371,12 @@ def build_project(raw: RawProject) -> Project:
         pid = project.project_id
     except CellProblem as p:
         problems.append(_located(f, "project", pid, p).with_traceback(None))
+    narrative = NO_NARRATIVE
+    if has_narrative(f.values):
+        try:
+            narrative = read_narrative(f.values.get)
+        except CellProblem as p:
+            problems.append(_located(f, "project", pid, p).with_traceback(None))
     budget, indicators = [], []
     for r in raw.budget:
         try:
@@ -348,5 +404,7 @@ def build_project(raw: RawProject) -> Project:
             del first
     assert project is not None
     project.budget, project.indicators, project.origin = budget, indicators, raw.origin
+    if narrative is not NO_NARRATIVE:
+        project.narrative = narrative
     project.where, project.scheme_where = f.where("project_id", "project"), f.where("scheme", "project")
     return project

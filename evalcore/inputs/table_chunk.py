@@ -22,10 +22,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model import Indicator, IndicatorColumns, Project
+from ..fields import NARRATIVE_KEYS
+from ..model import NO_NARRATIVE, Indicator, IndicatorColumns, Project
 from .cells import CellProblem, cell_text, is_blank_cell, required_text
 from .indicator_cells import COST, DETAIL, applicable_cell, indicator_cells, is_cost_name, is_detail_name
-from .records import budget_row_from, parsed_budget_cell, project_facts
+from .records import budget_row_from, parsed_budget_cell, project_facts, read_narrative
 from .tables_reader import TablePortfolio
 
 READ, REFERENCE, SKIPPED = 0, 1, 2
@@ -35,6 +36,7 @@ _FACTS = (
 )  # fmt: skip
 _BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
 _SCORED = ("direction", "target", "actual", "unit", "weight", "reported_score")
+_NARRATIVE = frozenset(NARRATIVE_KEYS)
 _STRIPPED = 4  # the first four scored cells are read stripped, 分值 and 自评得分 as given
 
 
@@ -61,11 +63,14 @@ class Coded:
 
 def eligible(portfolio: TablePortfolio) -> bool:
     """Text columns without nulls (every CSV; Parquet written as text). Typed Parquet columns are
-    read row by row, which knows how to print a float cell."""
+    read row by row, which knows how to print a float cell. Narrative columns (立项背景 …) may be
+    anything: they are read cell by cell with the row-by-row reader (`_narratives`), so a Parquet
+    export leaving them null costs the portfolio nothing."""
     return all(
         pa.types.is_string(c.type) and c.null_count == 0
         for t in (portfolio.projects, portfolio.budget, portfolio.indicators)
-        for c in t.table.columns
+        for key, c in zip(t.table.column_names, t.table.columns, strict=True)
+        if t is not portfolio.projects or key not in _NARRATIVE
     )
 
 
@@ -177,7 +182,28 @@ class TableChunk:
                 continue
             project.origin = origin
             out.append(project)
+        self._narratives(out)
         return out
+
+    def _narratives(self, projects: list[Project | None]) -> None:
+        """立项背景 … 改进措施 from the columns the table has (none: nothing is read), each cell as
+        `records.read_narrative` reads it on the row-by-row path."""
+        table = self.portfolio.projects.table
+        present = [k for k in NARRATIVE_KEYS if k in table.column_names]
+        if not present:
+            return
+        data = table.select(present).slice(self.start, self.n).to_pydict()
+        for k, project in enumerate(projects):
+            if project is None:
+                continue
+            cells = {key: values[k] for key, values in data.items()}
+            try:
+                narrative = read_narrative(cells.get)
+            except CellProblem:  # not on text columns; the row-by-row path would say so
+                self._refer(k)
+                continue
+            if narrative is not NO_NARRATIVE:
+                project.narrative = narrative
 
     def _budgets(self) -> None:
         """Budget rows by `records.budget_row_from`, each distinct cell read once."""

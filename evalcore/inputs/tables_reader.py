@@ -23,6 +23,7 @@ from ..errors import InputError, Where
 from ..fields import (
     BUDGET_FIELDS,
     INDICATOR_FIELDS,
+    PROJECT_AND_NARRATIVE_FIELDS,
     PROJECT_FIELDS,
     TABLE_BUDGET,
     TABLE_INDICATORS,
@@ -151,7 +152,7 @@ class TablePortfolio:
                 raise InputError(
                     Where(str(folder / f"{stem}.csv")), f"缺少表格 {stem}", f"{stem}.csv 或 {stem}.parquet"
                 )
-        self.projects = _Table(paths[TABLE_PROJECTS], PROJECT_FIELDS, keyed=False)  # type: ignore[arg-type]
+        self.projects = _Table(paths[TABLE_PROJECTS], PROJECT_AND_NARRATIVE_FIELDS, keyed=False)  # type: ignore[arg-type]
         if "project_id" not in self.projects.columns:
             raise InputError(
                 Where(self.projects.file, row=1, field="项目编号"),

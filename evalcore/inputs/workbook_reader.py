@@ -21,7 +21,7 @@ from ..errors import InputError, Where
 from ..fields import (
     BUDGET_FIELDS,
     INDICATOR_FIELDS,
-    PROJECT_FIELDS,
+    PROJECT_AND_NARRATIVE_FIELDS,
     SHEET_BUDGET,
     SHEET_INDICATORS,
     SHEET_PROJECT,
@@ -32,7 +32,7 @@ from ..fields import (
 from .records import RawProject, RawRow
 from .sheet_grid import CALAMINE_SUFFIXES, Grid, read_grids, sheet_names
 
-_PROJECT_KEYS = header_index(PROJECT_FIELDS)
+_PROJECT_KEYS = header_index(PROJECT_AND_NARRATIVE_FIELDS)
 TEMPLATE_SHEETS = (SHEET_PROJECT, SHEET_BUDGET, SHEET_INDICATORS)
 
 #: A row of a sheet: its values, and whether column i is formatted as a percent.

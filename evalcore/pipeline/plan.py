@@ -106,6 +106,7 @@ def project_doc(p: Project) -> dict[str, object]:
         "budget_note": p.budget_note,
     }
     doc = {k: v for k, v in doc.items() if v not in (None, "")}
+    doc.update(p.narrative.items())
     doc["budget"] = [
         {
             k: v
