@@ -114,6 +114,8 @@ class Submission:
         if funds:
             s.add(*[Paragraph(t) for t in funds.split("\n") if t.strip()])
         s.add(self._budget_table())
+        if len(self.card.budget.funding) + len(self.card.budget.items) > 1:  # one source: the table says it all
+            s.add(*self.figure("budget", "资金预算与执行情况"))
         manage = [
             f"项目由{p.unit}负责实施，{p.department}主管。（请补充组织管理情况：职责分工、管理制度、过程监控。）"
         ]
