@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, ReportError
+from ..presentation.webfont import with_webfont
 from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
 
@@ -385,6 +386,7 @@ def render_project(
             body, _ = exporter.from_notebook_node(
                 nb, resources={"evalcore_title": report.title, "evalcore_key": key, "language_code": "zh"}
             )
+            body = with_webfont(body)  # the page's own Chinese font (presentation/webfont.py)
             timings["export"] = time.perf_counter() - t2
         except ReportError as exc:
             exc.notebook = keep_failed(tmp, failed)
