@@ -10,16 +10,17 @@ system CJK fonts follow it only for characters the font lacks.
   placeholder, CSS `content:` strings, the index's script strings), after entity decoding, plus
   printable ASCII so that numbers a script writes later are in the same face. The font's Latin
   and digits are used too (its digits are tabular by default), so a page has one face throughout.
-- **What is left out.** Layout tables (GSUB/GPOS/GDEF/BASE; horizontal CJK text needs no
-  substitution, the face's own digits are already tabular, and kerning of Latin pairs is not
-  worth their size), vertical metrics, hints (browsers do not use CFF hints for layout, and
-  removing them makes the subset smaller); subroutines are inlined, which compresses better.
-  The outlines are converted to TrueType (`_to_truetype`): Chromium prints CFF web fonts into a
-  PDF as nameless Type 3 fonts, TrueType ones as embedded subset fonts named NotoSansCJKsc-Regular.
-- **Speed.** The seed report's ~390 characters take about 0.2 s to subset and 0.08 s to compress
-  (docs/fonts.md has the figures). fontTools' own WOFF2 writer always compresses with brotli at
-  quality 11 (0.25 s here, for a file no smaller than quality 10 gives), so `woff2()` writes the
-  container itself, every table untransformed (allowed for glyf/loca since WOFF2's 2016 revision).
+- **What is left out.** Layout tables (GSUB/GPOS/GDEF/BASE: horizontal CJK text needs no
+  substitution, the face's digits are already tabular, and kerning of Latin pairs is not worth
+  their size), vertical metrics and hints. Only the Regular face ships: bold text is the
+  browser's synthetic bold of it.
+- **TrueType outlines.** The CFF outlines are converted to quadratic ones (`_to_truetype`):
+  Chromium prints a CFF web font into a PDF as nameless Type 3 glyph procedures, a TrueType one
+  as an embedded subset font named NotoSansCJKsc-Regular (searchable, and what `pdffonts` shows).
+- **Speed.** The seed report's ~430 characters take about 0.14 s to subset, 0.06 s to convert
+  and 0.02 s to compress, ~0.25 s of CPU in all (docs/fonts.md has the figures). fontTools' own
+  WOFF2 writer always compresses at brotli quality 11 (0.24 s more for 2% less), so `woff2()`
+  writes the container itself, every table untransformed (WOFF2 allows it for glyf/loca too).
 - **Caches.** Subsets are kept in memory (the last few) and on disk, keyed by a hash of the
   character set, the font file and this module's subsetting version: re-rendering a report whose
   characters did not change (edited numbers use digits already in the set) costs a file read.
@@ -68,7 +69,7 @@ FONT_STACK = (
 CACHE_ENV = "EVALCORE_CACHE"
 MAX_CACHED = 400  # subsets on disk (about 50 KiB each)
 #: Bump when the subsetting below changes what a subset holds: the disk cache is keyed on it.
-SUBSET_VERSION = "2"
+SUBSET_VERSION = "3"
 DROPPED_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG")
 STYLE_ID = "evalcore-webfont"
 _OUR_STYLE = re.compile(rf'<style id="{STYLE_ID}">.*?</style>\n?', re.S)
@@ -109,8 +110,9 @@ def _key(chars: str) -> str:
 
 def woff2(sfnt: bytes) -> bytes:
     """An OpenType font as WOFF2 (W3C WOFF2 §4–5) with every table untransformed (glyf and loca
-    take the null transform, version 3), brotli at quality 10: the subsets come out as small as at
-    quality 11 in a third of the time. fontTools' writer has no quality setting."""
+    take the null transform, version 3), brotli at quality 9: the subsets come out 2% larger than
+    at quality 11 in a tenth of the time (0.02 s, not 0.24 s). fontTools' writer has no quality
+    setting and always takes 11."""
     import brotli
     from fontTools.ttLib.woff2 import packBase128, woff2KnownTags
 
@@ -124,7 +126,7 @@ def woff2(sfnt: bytes) -> bytes:
         directory += bytes([null << 6 | known]) + (tag if known == 63 else b"") + packBase128(length)
         stream += sfnt[offset : offset + length]
         sfnt_size += (length + 3) & ~3
-    compressed = brotli.compress(bytes(stream), mode=brotli.MODE_FONT, quality=10)
+    compressed = brotli.compress(bytes(stream), mode=brotli.MODE_FONT, quality=9)
     length = (48 + len(directory) + len(compressed) + 3) & ~3
     head = next(sfnt[o : o + n] for t, _, o, n in entries if t == b"head")
     major, minor = struct.unpack(">HH", head[4:8])  # the font revision, as fontTools writes it
@@ -181,8 +183,7 @@ def _build(chars: str) -> bytes:
     options = subset.Options()
     options.layout_features = []
     options.drop_tables += list(DROPPED_TABLES)
-    options.hinting = False
-    options.desubroutinize = True
+    options.hinting = True  # removing CFF hints costs 0.05 s; the TrueType conversion drops them anyway
     options.notdef_outline = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence (OFL §2)
     # recalcTimestamp=False: the same characters give the same bytes on any day (reproducible pages)
