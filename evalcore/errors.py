@@ -194,3 +194,23 @@ class PluginError(EvalcoreError):
 
     def __str__(self) -> str:
         return f"无法载入复核发现模块「{self.module}」（{self.cause}）；请检查 {self.setting} 或已安装的插件"
+
+
+class PrintError(EvalcoreError):
+    """A page could not be printed to PDF: names the page and the cause. `kind` says what to do
+    about it: "browser" (no browser to run: install one or point EVALCORE_CHROMIUM at it, retrying
+    will not help), "timeout" (the browser did not finish in time) or "run" (it failed or wrote no
+    PDF)."""
+
+    def __init__(self, page: str, cause: str, kind: str = "run") -> None:
+        self.page, self.cause, self.kind = page, cause, kind
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"「{self.page}」打印 PDF 失败：{self.cause}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.page, self.cause, self.kind))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": str(self), "where": {"file": self.page}, "cause": self.cause, "kind": self.kind}

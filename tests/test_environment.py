@@ -10,12 +10,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 _REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(\[[^\]]*\])?\s*(.*)$")
+#: conda-forge names that differ from the PyPI name of the same module.
+CONDA_NAMES = {"brotli-python": "brotli"}
 
 
 def _parse(spec: str) -> tuple[str, str]:
     m = _REQ.match(spec)
     assert m, spec
-    return m[1].lower().replace("_", "-"), m[3].replace(" ", "")
+    name = m[1].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name), m[3].replace(" ", "")
 
 
 def test_environment_yml_mirrors_pyproject() -> None:

@@ -5,7 +5,8 @@ Two reports are rendered once for the module through the real pipeline (papermil
 HTML/JS payload. Each is opened from disk in a fresh browser context, and we check what a reader's
 browser does with it (SPEC, Reports: self-contained, code hidden, all input text escaped):
 
-- it asks for nothing but the page itself and data: URLs (no CDN, no web font, no injected `src=x`);
+- it asks for nothing but the page itself and data: URLs (no CDN, no web font but its own, embedded;
+  no injected `src=x`);
 - no console error, no uncaught exception, no dialog, and the payloads' sentinel `window.__xss` is unset;
 - no `<script>` element, no `on*` handler attribute, no `javascript:` URL, no svg/iframe/object/embed;
 - every image has loaded (complete, naturalWidth > 0) from a data: URL and has alt text;

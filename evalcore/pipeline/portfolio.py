@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import ReportError
+from ..presentation.webfont import with_webfont
 from .render import (
     DEFAULT_TIMEOUT,
     TEMPLATES,
@@ -128,6 +129,7 @@ def render_index(
                 "evalcore_script_hash": digest,
             },
         )
+        body = with_webfont(body)  # the page's own Chinese font (presentation/webfont.py)
     except ReportError as exc:
         exc.notebook = keep_failed(tmp, failed)
         raise

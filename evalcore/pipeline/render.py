@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, ReportError
+from ..presentation.webfont import page_characters, with_webfont
 from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
 from .outputs import check_formats, output_paths, write_other_formats
@@ -421,6 +422,9 @@ def render_project(
                     "language_code": "zh",
                 },
             )
+            # the pages' own Chinese font (presentation/webfont.py): one subset for both documents
+            chars = page_characters(body + document)
+            body, document = with_webfont(body, chars), with_webfont(document, chars)
             timings["export"] = time.perf_counter() - t2
         except ReportError as exc:
             exc.notebook = keep_failed(tmp, failed)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
+
+from ..cjk_font import FONT_FAMILY, font_path
 
 __all__ = [
     "FALLBACK_FAMILY",
@@ -26,15 +27,7 @@ __all__ = [
     "setup_fonts",
 ]
 
-FONT_PACKAGE = "noto_cjk_sans_otc"
-FONT_FILE = "NotoSansCJK-Regular.ttc"
-FONT_FAMILY = "Noto Sans CJK SC"  # the Simplified Chinese face of the collection (face 2)
 FALLBACK_FAMILY = "DejaVu Sans"  # matplotlib's own font: symbols the CJK font lacks
-
-
-def font_path() -> Path:
-    """The shipped font file (inside the installed `noto-cjk-sans-otc` package)."""
-    return Path(str(files(FONT_PACKAGE) / FONT_FILE))
 
 
 def register_font() -> Path:
