@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
 REPORT_CSS = ROOT / "evalcore" / "pipeline" / "templates" / "evalcore" / "report.css"
 PROJECT = "2019年度综治信访"
-SECTIONS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "附表")
+SECTIONS = ("一、", "二、", "三、", "四、", "五、", "六、", "附表")  # the 绩效评价报告's parts
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -77,18 +77,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     except PrintError as exc:
         pytest.fail(str(exc))
     base = tmp_path_factory.mktemp("pdf")
-    html = render_project(SEED, base / "out").html
+    rendered = render_project(SEED, base / "out", formats=("pdf",))  # the 绩效评价报告, as `--format pdf`
+    html = rendered.report
+    assert html is not None and rendered.pdf == html.with_suffix(".pdf")
     text = html.read_text(encoding="utf-8")
     title = htmllib.unescape(re.search(r"<title>(.*?)</title>", text, re.S)[1])
-    return {"base": base, "html": html, "text": text, "title": title}
+    return {"base": base, "html": html, "text": text, "title": title, "pdf": rendered.pdf}
 
 
 @pytest.fixture(scope="module")
 def printed(report: dict[str, object]) -> Path:
-    """Printed with whatever fonts this machine has."""
-    base = report["base"]
-    assert isinstance(base, Path)
-    return print_pdf(report["html"], base / "seed.pdf", title=str(report["title"]))  # type: ignore[arg-type]
+    """Printed with whatever fonts this machine has, by `render_project(..., formats=("pdf",))`."""
+    pdf = report["pdf"]
+    assert isinstance(pdf, Path) and pdf.is_file()
+    return pdf
 
 
 @pytest.fixture(scope="module")
