@@ -370,3 +370,30 @@ def test_the_seed_report_as_word_opens_in_libreoffice_with_the_seeds_numbers(tmp
         assert seen in text, seen
     assert "R00" not in text and "—1—" in text
     assert 12 <= pages <= 18, pages
+
+
+def test_batch_formats_are_written_recorded_and_made_up_when_asked_later(tmp_path: Path) -> None:
+    """`batch --format docx`: every project's Word file beside its two HTML documents, named in the
+    manifest; an unchanged re-run skips; asking for pdf later runs exactly the projects missing it."""
+    import json
+
+    from test_batch import cli_batch, write_projects
+
+    write_projects(tmp_path / "data", {"测试局": ["p-1", "p-2"]})
+    out, params = tmp_path / "out", tmp_path / "params"
+    first = cli_batch(tmp_path / "data", out, params, "--workers", "2", "--format", "docx")
+    assert first.returncode == 0, first.stderr[-2000:]
+    for pid in ("p-1", "p-2"):
+        for name in (f"{pid}.html", f"{pid}-绩效评价报告.html", f"{pid}-绩效评价报告.docx"):
+            assert (out / "测试局" / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(m for m in manifest["projects"] if m.get("project_id") == "p-1")
+    assert entry["report"] == {"html": "测试局/p-1-绩效评价报告.html", "docx": "测试局/p-1-绩效评价报告.docx"}
+    again = cli_batch(tmp_path / "data", out, params, "--format", "docx")
+    assert "完成 0，跳过（未变化）2" in again.stdout, again.stdout
+    (out / "测试局" / "p-2-绩效评价报告.docx").unlink()
+    pdf = cli_batch(tmp_path / "data", out, params, "--format", "pdf")
+    assert "完成 2，跳过（未变化）0" in pdf.stdout, pdf.stdout  # no PDF yet: both run
+    assert (out / "测试局" / "p-1-绩效评价报告.pdf").is_file()
+    docx = cli_batch(tmp_path / "data", out, params, "--format", "docx")
+    assert "完成 1，跳过（未变化）1" in docx.stdout, docx.stdout  # only p-2 lacks its Word file
