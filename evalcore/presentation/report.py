@@ -20,7 +20,7 @@ from ..rules.totals import FULL_MARKS
 from ..schemes import Scheme
 from . import narrative, report_form
 from .chart_cache import chart
-from .formats import rate
+from .formats import rate, report_title
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
 from .provenance import provenance_table
 
@@ -73,7 +73,9 @@ class ProjectReport:
     # -- title --------------------------------------------------------------------------------
     @property
     def title(self) -> str:
-        return f"{self.project.department}关于{self.project.name}项目绩效评价报告"
+        """The shared title rule (`formats.report_title`), so the report, the Word and PDF copies
+        and the index never spell one project's title two ways."""
+        return report_title(self.project)
 
     def header(self) -> Fragment:
         p, c = self.project, self.card
