@@ -12,7 +12,10 @@ from conftest import project_doc
 
 import evalcore
 from evalcore.evaluation import Evaluation
-from evalcore.presentation.formats import report_title
+from evalcore.presentation import narrative
+from evalcore.presentation.cards import evaluation_card
+from evalcore.presentation.charts.report import budget_figure
+from evalcore.presentation.formats import amount_decimals, excel_money_format, money, report_title
 from evalcore.presentation.report import ProjectReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,3 +58,72 @@ def test_the_report_header_uses_the_shared_title(load_doc) -> None:  # type: ign
     r = report_of(load_doc, name="道路养护项目", department="江城市交通运输局")
     assert r.title == "江城市交通运输局关于道路养护项目绩效评价报告"
     assert "项目项目" not in str(r.header().html)
+
+
+# ------------------------------------------------------------------ 2. one money format everywhere
+
+BUDGET_3DP = [
+    {"source": "年度资金总额", "initial": 1500, "adjusted": 1429.197, "executed": 1883},
+    {"source": "当年财政拨款", "initial": 1500, "adjusted": 1429.197, "executed": 1883},
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((1429.197,), "1,429.197"),
+        ((1883,), "1,883.00"),
+        ((1883, "万元", 3), "1,883.000"),
+        ((0.1 + 0.2,), "0.30"),
+        ((12345, "元"), "12,345"),
+        ((12345.5, "元"), "12,345.50"),
+        ((12345, "元", 2), "12,345.00"),
+        ((-0.0001, "万元", 2), "0.00"),
+        ((None,), "—"),
+        ((float("nan"),), "—"),
+    ],
+)
+def test_money_has_separators_and_the_forms_decimals(args: tuple, text: str) -> None:
+    assert money(*args) == text
+
+
+def test_amount_decimals_reads_what_was_written() -> None:
+    assert amount_decimals([60, 53]) == 0
+    assert amount_decimals([1429.197, 1883, None, float("nan")]) == 3
+    assert amount_decimals([0.1 + 0.2]) == 1
+    assert amount_decimals([1.23456789]) == 6
+
+
+def test_excel_format_follows_the_same_rule() -> None:
+    assert excel_money_format("万元") == "#,##0.00####"
+    assert excel_money_format("元", 0) == "#,##0"
+    assert excel_money_format("元", 2) == "#,##0.00"
+
+
+def test_report_prints_every_amount_with_separators_and_the_projects_decimals(load_doc) -> None:  # type: ignore[no-untyped-def]
+    r = report_of(load_doc, budget=BUDGET_3DP)
+    html = str(r.basic_info().html) + str(r.budget().html) + str(r.standard_form().html)
+    assert "1,429.197" in html and "1,883.000" in html and "1,500.000" in html
+    assert ">1429.197<" not in html and ">1883<" not in html  # no table cell without separators
+    text = " ".join(narrative.conclusion(r.ev) + narrative.suggestions(r.ev))
+    assert "1,429.197万元" in text or "1,883.000万元" in text
+
+
+def test_card_prints_amounts_by_the_same_rule(load_doc) -> None:  # type: ignore[no-untyped-def]
+    ev = evaluation_of(load_doc, budget=BUDGET_3DP)
+    html = evaluation_card(ev)
+    assert "1,429.197" in html and "1,883.000" in html and "1,500.000" in html
+
+
+def test_a_project_in_yuan_prints_whole_yuan(load_doc) -> None:  # type: ignore[no-untyped-def]
+    budget = [{"source": "年度资金总额", "initial": 1200000, "adjusted": 1200000, "executed": 1150000}]
+    r = report_of(load_doc, budget=budget, amount_unit="元")
+    html = str(r.basic_info().html)
+    assert "1,200,000" in html and "1,150,000" in html and "1,200,000.00" not in html
+
+
+def test_budget_chart_labels_use_the_money_rule(load_doc) -> None:  # type: ignore[no-untyped-def]
+    ev = evaluation_of(load_doc, budget=BUDGET_3DP)
+    fig = budget_figure(ev.card)
+    labels = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert "1,429.197" in labels and any(t.startswith("1,883.000") for t in labels), labels

@@ -13,6 +13,7 @@ from ..quantities import format_number as fmt
 from ..rules import IndicatorScore
 from ..scoring import CategoryScore
 from ..vocabulary import EXCELLENT, FAIR, GOOD, POOR, UPWARD
+from .formats import project_money, project_phrase
 
 LOW_EXECUTION = 0.9
 BUDGET_CUT_NOTICE = 0.1  # 全年预算 below 年初 by more than this: say the rate flatters
@@ -70,12 +71,12 @@ def category_paragraph(cat: CategoryScore, unit_weight_note: bool = True) -> str
 
 def conclusion(ev: Evaluation) -> list[str]:
     c, p, b = ev.card, ev.project, ev.card.budget
-    u = p.amount_unit
+    u, money = p.amount_unit, project_money(p)
     name = p.name if str(p.year) in p.name else f"{p.name}（{p.year}年度）"
-    out = [f"{name}项目复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
+    out = [f"{project_phrase(name)}复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
     if b.execution_rate is not None:
         out.append(
-            f"全年预算 {fmt(b.adjusted)}{u}，执行 {fmt(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
+            f"全年预算 {money(b.adjusted)}{u}，执行 {money(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
             f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。"
         )
     n = len(c.indicators)
@@ -103,13 +104,13 @@ def conclusion(ev: Evaluation) -> list[str]:
 
 def suggestions(ev: Evaluation) -> list[str]:
     c, p, b = ev.card, ev.project, ev.card.budget
-    u = p.amount_unit
+    u, money = p.amount_unit, project_money(p)
     codes = {f.code for f in ev.findings}
     out: list[str] = []
     if b.execution_rate is not None and b.execution_rate < LOW_EXECUTION:
         out.append(
             f"预算执行率 {_pct(b.execution_rate, 2)}，低于 {_pct(LOW_EXECUTION, 0)}：建议结合实际支出需求"
-            f"核减下年度预算（本年实际执行 {fmt(b.executed)}{u}），并加快支出进度。"
+            f"核减下年度预算（本年实际执行 {money(b.executed)}{u}），并加快支出进度。"
         )
     if b.above_budget:
         out.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..evaluation import Evaluation
 from ..quantities import format_number as fmt
-from .formats import rate
+from .formats import project_money, rate
 from .html import Cell, Fragment, Markup, join, table
 
 __all__ = ["standard_form"]
@@ -18,7 +18,7 @@ __all__ = ["standard_form"]
 def standard_form(ev: Evaluation) -> Fragment:
     """附表 项目支出绩效自评表 as printed: project, budget block, goals, indicators merged by level, total."""
     p, c, b = ev.project, ev.card, ev.card.budget
-    u = p.amount_unit
+    u, money = p.amount_unit, project_money(p)
     H = lambda text, **kw: Cell(text, header=True, **kw)  # noqa: E731
     rows: list[list[object]] = [
         [H("项目名称"), Cell(p.name, colspan=8)],
@@ -43,9 +43,9 @@ def standard_form(ev: Evaluation) -> Fragment:
         rows.append(
             [
                 H(f"年度资金总额（{b.basis}）"),
-                fmt(b.initial),
-                fmt(b.adjusted),
-                fmt(b.executed),
+                money(b.initial),
+                money(b.adjusted),
+                money(b.executed),
                 fmt(b.weight),
                 rate(b.execution_rate),
                 f"{b.score:.2f}",
@@ -58,9 +58,9 @@ def standard_form(ev: Evaluation) -> Fragment:
         rows.append(
             [
                 H(label),
-                fmt(r.initial),
-                fmt(r.adjusted),
-                fmt(r.executed),
+                money(r.initial),
+                money(r.adjusted),
+                money(r.executed),
                 fmt(b.weight) if is_total else "—",
                 rate(r.executed / r.adjusted if r.adjusted > 0 else None),
                 f"{b.score:.2f}" if is_total else "—",

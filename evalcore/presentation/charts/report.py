@@ -20,6 +20,7 @@ from ...quantities import format_number
 from ...rules.explain import pct, pts
 from ...scoring import Scorecard
 from ...vocabulary import DOWNWARD
+from ..formats import project_money
 from .base import (
     BUDGET,
     EARNED,
@@ -43,7 +44,7 @@ from .base import (
 )
 from .text import clean, wrap
 
-__all__ = ["budget_chart", "category_chart", "completion_chart"]
+__all__ = ["budget_chart", "budget_figure", "category_chart", "completion_chart", "completion_figure"]
 
 
 # --------------------------------------------------------------------------------------- categories
@@ -122,10 +123,19 @@ def completion_chart(card: Scorecard) -> bytes | None:
     """Completion (实际值 ÷ 目标值) of each quantitative indicator that has one, a dashed line at the
     100% target, bars coloured by whether the target was met (for ≤ indicators, below 100% is met).
     None when no indicator has a completion."""
-    rows = [s for s in card.indicators if s.completion is not None]
-    if not rows:
+    if not _completion_rows(card):
         return None
-    return render(_draw_completion, rows)
+    return render(completion_figure, card)
+
+
+def _completion_rows(card: Scorecard) -> list:
+    return [s for s in card.indicators if s.completion is not None]
+
+
+def completion_figure(card: Scorecard) -> Figure:
+    """The completion chart as a matplotlib figure (what `completion_chart` renders), so a test can
+    read what is drawn."""
+    return _draw_completion(_completion_rows(card))
 
 
 def _draw_completion(rows: list) -> Figure:
@@ -182,10 +192,15 @@ def _draw_completion(rows: list) -> Figure:
 def budget_chart(card: Scorecard) -> bytes | None:
     """全年预算数 vs 全年执行数 for the total, each funding source and each line item; an executed
     amount above its budget is drawn red and marked 超支. None when the project has no budget rows."""
-    rows = _budget_rows(card)
-    if not rows:
+    if not _budget_rows(card):
         return None
-    return render(_draw_budget, card, rows)
+    return render(budget_figure, card)
+
+
+def budget_figure(card: Scorecard) -> Figure:
+    """The budget chart as a matplotlib figure (what `budget_chart` renders), so a test can read
+    what is drawn."""
+    return _draw_budget(card, _budget_rows(card))
 
 
 def _budget_rows(card: Scorecard) -> list[tuple[int, str, float, float]]:
@@ -225,17 +240,18 @@ def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> 
     span = top - bottom
     overspent_any = False
     size = 7.5 if compact else 8.5
+    money = project_money(card.project)  # the amounts as the report's tables print them
     for yy, (_group, _label, adjusted, executed) in zip(ys, rows, strict=True):
         overspent = executed - adjusted > b.tolerance  # as the budget rule judges an overspend
         overspent_any |= overspent
         ax.barh(yy - bar / 2, adjusted, height=bar, color=BUDGET)
         ax.barh(yy + bar / 2, executed, height=bar, color=OVERSPENT if overspent else EXECUTED)
         pad = span * 0.012
-        ax.text(max(adjusted, 0) + pad, yy - bar / 2, format_number(adjusted), va="center", fontsize=size)
+        ax.text(max(adjusted, 0) + pad, yy - bar / 2, money(adjusted), va="center", fontsize=size)
         ax.text(
             max(executed, 0) + pad,
             yy + bar / 2,
-            format_number(executed) + ("  超支" if overspent else ""),
+            money(executed) + ("  超支" if overspent else ""),
             va="center",
             fontsize=size,
             color=OVERSPENT if overspent else INK,
