@@ -4,19 +4,28 @@ process from evaluations, no kernel runs here (the batch tests at the end run tw
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from conftest import project_doc
 
 import evalcore
+from evalcore.authoring.writers import write_workbook
 from evalcore.evaluation import Evaluation
 from evalcore.presentation import narrative
 from evalcore.presentation.cards import evaluation_card
 from evalcore.presentation.charts.report import budget_figure
-from evalcore.presentation.formats import amount_decimals, excel_money_format, money, report_title
+from evalcore.presentation.formats import (
+    amount_decimals,
+    excel_money_format,
+    money,
+    report_title,
+)
 from evalcore.presentation.report import ProjectReport
+from evalcore.quantities import date_cell_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
@@ -127,3 +136,50 @@ def test_budget_chart_labels_use_the_money_rule(load_doc) -> None:  # type: igno
     fig = budget_figure(ev.card)
     labels = {t.get_text() for ax in fig.axes for t in ax.texts}
     assert "1,429.197" in labels and any(t.startswith("1,883.000") for t in labels), labels
+
+
+# ------------------------------------------------------------------------- 3. dates shown as dates
+
+DEADLINE = {"level1": "产出指标", "level2": "时效指标", "name": "按期完工", "direction": "时限",
+            "target": "2024年12月31日前", "weight": 10, "reported_score": 10}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (dt.datetime(2024, 11, 30), "2024年11月30日"),
+        (dt.date(2024, 11, 30), "2024年11月30日"),
+        ("2024-11-30 00:00:00", "2024年11月30日"),
+        ("2024-11-30T00:00:00", "2024年11月30日"),
+        ("2024-11-30", "2024年11月30日"),
+        ("2024-02-30", "2024-02-30"),  # not a date: as written
+        ("2024年11月30日前", "2024年11月30日前"),
+        (dt.datetime(2024, 11, 30, 14, 5), dt.datetime(2024, 11, 30, 14, 5)),  # a real time is kept
+    ],
+)
+def test_a_date_cell_reads_as_the_form_writes_a_date(raw: object, text: object) -> None:
+    assert date_cell_text(raw) == text
+
+
+def test_a_date_typed_into_a_workbook_cell_shows_as_a_date(tmp_path: Path) -> None:
+    doc = project_doc([{**DEADLINE, "actual": "x"}, *INDICATORS[:1]], year=2024)
+    path = tmp_path / "p.xlsx"
+    write_workbook(doc, path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["绩效指标"].iter_rows():
+        for cell in row:
+            if cell.value == "x":
+                cell.value = dt.datetime(2024, 11, 30)  # what Excel stores when a date is typed
+    wb.save(path)
+    ev = evalcore.evaluate(evalcore.load_project(path))
+    r = ProjectReport(ev, str(path))
+    html = str(r.indicators().html) + str(r.standard_form().html)
+    assert "2024年11月30日" in html and "00:00:00" not in html and "2024-11-30" not in html
+    (s,) = [s for s in ev.card.indicators if s.indicator.name == "按期完工"]
+    assert s.indicator.actual.raw == "2024年11月30日" and s.score == 10  # read as the date it is
+
+
+def test_an_unquoted_yaml_date_shows_as_a_date(load_doc) -> None:  # type: ignore[no-untyped-def]
+    ev = evalcore.evaluate(load_doc(project_doc([{**DEADLINE, "actual": dt.date(2024, 11, 30)}], year=2024)))
+    assert ev.project.indicators[0].actual.raw == "2024年11月30日"
+    assert "2024年11月30日" in ev.card.indicators[0].explanation.text
