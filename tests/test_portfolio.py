@@ -512,7 +512,7 @@ def test_the_table_script_reads_the_page_and_never_writes_markup() -> None:
 
 def test_index_is_byte_identical_across_renders_with_source_date_epoch(batch: dict[str, Any]) -> None:
     assert (batch["out"] / "index.html").read_bytes() == batch["first"]
-    assert "2023-11-14 22:13 UTC" in batch["html"]
+    assert "2023-11-15 06:13（北京时间）" in batch["html"]  # SOURCE_DATE_EPOCH 22:13 UTC, in Beijing time
 
 
 def test_a_failed_index_run_is_a_report_error_and_keeps_the_previous_index(

@@ -21,9 +21,12 @@ from evalcore.presentation.charts.report import budget_figure
 from evalcore.presentation.formats import (
     amount_decimals,
     excel_money_format,
+    local_time,
     money,
     report_title,
 )
+from evalcore.presentation.portfolio_index import PortfolioIndex
+from evalcore.presentation.portfolio_page import IndexPage
 from evalcore.presentation.report import ProjectReport
 from evalcore.quantities import date_cell_text
 
@@ -183,3 +186,27 @@ def test_an_unquoted_yaml_date_shows_as_a_date(load_doc) -> None:  # type: ignor
     ev = evalcore.evaluate(load_doc(project_doc([{**DEADLINE, "actual": dt.date(2024, 11, 30)}], year=2024)))
     assert ev.project.indicators[0].actual.raw == "2024年11月30日"
     assert "2024年11月30日" in ev.card.indicators[0].explanation.text
+
+
+# --------------------------------------------------------------------- 4. times in Beijing time
+
+
+def test_times_people_read_are_beijing_time_and_say_so() -> None:
+    assert local_time(dt.datetime(2026, 12, 6, 7, 4, 59, tzinfo=dt.UTC)) == "2026-12-06 15:04（北京时间）"
+    assert local_time(dt.datetime(2026, 12, 6, 16, 30, tzinfo=dt.UTC), seconds=True) == (
+        "2026-12-07 00:30:00（北京时间）"  # past midnight in Beijing: the next day
+    )
+    assert local_time(dt.datetime(2026, 12, 6, 7, 4)) == "2026-12-06 15:04（北京时间）"  # naive: UTC
+
+
+def test_report_and_index_show_the_generation_time_in_beijing_time(
+    load_doc,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    r = report_of(load_doc)
+    assert "2023-11-15 06:13:20（北京时间）" in str(r.provenance().html)
+    page = IndexPage(PortfolioIndex([]))
+    assert "生成时间 2023-11-15 06:13（北京时间）" in str(page.header().html)
+    assert "UTC" not in str(r.provenance().html) + str(page.header().html)

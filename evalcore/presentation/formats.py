@@ -10,16 +10,24 @@ decimals, as every 自评表 prints them, and at most six (万元 to the 分: no
 amounts in 元 get none when the form's amounts are whole and two (角分) when not. A table passes
 the decimals of all its amounts (`amount_decimals`), so its columns line up; a lone figure reads
 its own.
+
+**Times.** Every time shown to a person is Beijing time (Asia/Shanghai), labelled so: a report
+generated at 07:04 UTC says 「2026-12-06 15:04（北京时间）」, the hour its reader lived. Fields for
+machines (JSON) stay ISO 8601 with their offset.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 __all__ = [
+    "BEIJING",
     "amount_decimals",
     "excel_money_format",
+    "local_time",
     "money",
     "project_decimals",
     "project_money",
@@ -32,6 +40,9 @@ __all__ = [
 YUAN = "元"
 MIN_DECIMALS = 2  # 万元 as every form prints it
 MAX_DECIMALS = 6  # 万元 to the 分
+#: The time zone of every time a person reads (the tzdata package supplies it where the system
+#: has no time-zone database, e.g. Windows).
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _missing(x: float | None) -> bool:
@@ -106,6 +117,14 @@ def rate(x: float | None, d: int = 2) -> str:
 def score(x: float | None) -> str:
     """A score with two decimals: 87.5 → 87.50."""
     return "—" if _missing(x) else f"{x:.2f}"
+
+
+def local_time(t: dt.datetime, seconds: bool = False) -> str:
+    """A moment as a person reads it: Beijing time, labelled, 「2026-12-06 15:04（北京时间）」. A naive
+    time is taken as UTC (what the package records)."""
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "")) + "（北京时间）"
 
 
 class _Named(Protocol):

@@ -29,7 +29,7 @@ from .charts.portfolio import (
     grades_by_department,
     score_histogram,
 )
-from .formats import money, rate, score
+from .formats import local_time, money, rate, score
 from .html import Fragment, Markup, img_png, join, tag
 from .portfolio_index import FAILED, INVALID, PortfolioIndex, number, one_line, to_wan, where_file
 from .provenance import report_time
@@ -62,7 +62,7 @@ class IndexPage:
         bits.append(f"{h.departments} 个主管部门")
         if h.failed or h.invalid:
             bits.append(f"{h.failed + h.invalid} 个未生成报告")
-        bits.append(f"生成时间 {report_time().strftime('%Y-%m-%d %H:%M UTC')}")
+        bits.append(f"生成时间 {local_time(report_time())}")
         html = join([tag("h1", self.title), tag("p", " · ".join(bits), class_="subtitle")])
         return Fragment(html, f"{self.title}（{' · '.join(bits[:-1])}）")
 
