@@ -5,6 +5,8 @@ process from evaluations, no kernel runs here (the batch tests at the end run tw
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -210,3 +212,67 @@ def test_report_and_index_show_the_generation_time_in_beijing_time(
     page = IndexPage(PortfolioIndex([]))
     assert "生成时间 2023-11-15 06:13（北京时间）" in str(page.header().html)
     assert "UTC" not in str(r.provenance().html) + str(page.header().html)
+
+
+# ------------------------------------------------ 5. numbers never broken inside; 6. 自评 vs 复核
+
+
+class _Cells(HTMLParser):
+    """(tag, class, text) of every th/td of a fragment, and the rows they sit in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, str, str]]] = []
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = [tag, dict(attrs).get("class") or "", ""]
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell[2] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(tuple(self._cell))  # type: ignore[arg-type]
+            self._cell = None
+
+
+def cells_of(html: object) -> list[list[tuple[str, str, str]]]:
+    parser = _Cells()
+    parser.feed(str(html))
+    return parser.rows
+
+
+NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?")
+
+
+def test_every_number_of_the_form_is_a_cell_that_never_wraps() -> None:
+    form = ProjectReport(evalcore.evaluate(evalcore.load_project(SEED)), str(SEED)).standard_form()
+    numbers = [c for row in cells_of(form.html) for c in row if c[0] == "td" and NUMBER.fullmatch(c[2])]
+    assert len(numbers) > 30
+    assert all({"num", "qty"} & set(c[1].split()) for c in numbers), [c for c in numbers if not c[1]]
+    css = (ROOT / "evalcore" / "pipeline" / "templates" / "evalcore" / "report.css").read_text(
+        encoding="utf-8"
+    )
+    for cls in ("num", "qty"):
+        rule = re.search(rf"td\.{cls}[^{{]*\{{([^}}]*)\}}", css)
+        assert rule is not None and "white-space: nowrap" in rule[1] and "overflow-wrap: normal" in rule[1]
+
+
+def test_the_self_evaluation_form_shows_the_units_scores_and_the_review_beside_them() -> None:
+    ev = evalcore.evaluate(evalcore.load_project(SEED))
+    rows = cells_of(ProjectReport(ev, str(SEED)).standard_form().html)
+    (total,) = [r for r in rows if r[0][2] == "总分"]
+    assert [c[2] for c in total[1:4]] == ["100", "90.1", "80.13"]  # 分值, the unit's 90.1, then ours
+    (head,) = [r for r in rows if any(c[2] == "三级指标" for c in r)]
+    labels = [c[2] for c in head]
+    assert labels.index("自评得分") + 1 == labels.index("复核得分")
+    assert "得分" not in labels  # no unlabelled score column
+    by_name = {r[-7][2]: r for r in rows if len(r) >= 7 and r[-7][2] in {"接待信访群众", "活动覆盖面"}}
+    assert [c[2] for c in by_name["接待信访群众"][-4:-1]] == ["10", "7.3", "7.30"]
+    assert [c[2] for c in by_name["活动覆盖面"][-4:-1]] == ["8", "5.6", "5.60"]
+    assert "自评等级：优" in total[-1][2] and f"复核等级：{ev.card.grade}" in total[-1][2]
