@@ -13,6 +13,8 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 from conftest import project_doc
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evalcore
 from evalcore.authoring.writers import write_workbook
@@ -27,10 +29,12 @@ from evalcore.presentation.formats import (
     money,
     report_title,
 )
+from evalcore.presentation.narrative import ADJUST, CUT, KEEP, LOW_EXECUTION, budget_decision
 from evalcore.presentation.portfolio_index import PortfolioIndex
 from evalcore.presentation.portfolio_page import IndexPage
 from evalcore.presentation.report import ProjectReport
 from evalcore.quantities import date_cell_text
+from evalcore.vocabulary import EXCELLENT, FAIR, GOOD, POOR
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
@@ -276,3 +280,71 @@ def test_the_self_evaluation_form_shows_the_units_scores_and_the_review_beside_t
     assert [c[2] for c in by_name["接待信访群众"][-4:-1]] == ["10", "7.3", "7.30"]
     assert [c[2] for c in by_name["活动覆盖面"][-4:-1]] == ["8", "5.6", "5.60"]
     assert "自评等级：优" in total[-1][2] and f"复核等级：{ev.card.grade}" in total[-1][2]
+
+
+# ------------------------------------------------- 7. one budget advice: 核减 or 保持 or 调整, never two
+
+
+@pytest.mark.parametrize(
+    ("rate", "grade", "decision"),
+    [
+        (0.8999, EXCELLENT, CUT),  # under 90%: cut, whatever the grade
+        (0.9, EXCELLENT, KEEP),  # at 90%: the grade decides
+        (0.8999, GOOD, CUT),
+        (0.9, GOOD, KEEP),
+        (1.2, GOOD, KEEP),  # an overspend is its own suggestion, not a budget level
+        (0.8999, FAIR, CUT),
+        (0.9, FAIR, ADJUST),
+        (0.8999, POOR, CUT),
+        (1.0, POOR, CUT),  # 差: cut even at full execution
+        (None, EXCELLENT, KEEP),  # no budget rows: the grade alone
+        (None, FAIR, ADJUST),
+        (None, POOR, CUT),
+        (0.95, "合格", None),  # a grade of one's own scheme: left to the local rules
+        (0.5, "合格", CUT),
+    ],
+)
+def test_budget_decision_on_both_sides_of_each_line(
+    rate: float | None, grade: str, decision: str | None
+) -> None:
+    assert budget_decision(rate, grade) == decision
+
+
+@given(
+    rate=st.one_of(st.none(), st.floats(0, 2, allow_nan=False)),
+    grade=st.sampled_from([EXCELLENT, GOOD, FAIR, POOR, "合格"]),
+)
+def test_budget_decision_is_one_decision_by_the_stated_rules(rate: float | None, grade: str) -> None:
+    d = budget_decision(rate, grade)
+    low = rate is not None and rate < LOW_EXECUTION
+    assert (d == CUT) == (low or grade == POOR)
+    assert (d == KEEP) == (not low and grade in (EXCELLENT, GOOD))
+    assert (d == ADJUST) == (not low and grade == FAIR)
+
+
+def test_the_seed_is_advised_to_cut_and_never_also_to_keep() -> None:
+    """The seed: 良 at 88.33% execution. The suggestions used to say 核减 and 保持 both."""
+    ev = evalcore.evaluate(evalcore.load_project(SEED))
+    assert ev.card.grade == GOOD and ev.card.budget.execution_rate < LOW_EXECUTION
+    text = "".join(narrative.suggestions(ev))
+    assert "核减下年度预算" in text and "保持预算安排" not in text
+
+
+@pytest.mark.parametrize(
+    ("executed", "actual", "says", "never"),
+    [
+        (100, "200人次", "保持预算安排", "核减"),  # 优 at 100%
+        (85, "200人次", "核减下年度预算", "保持"),  # 优 at 85%
+        (100, "110人次", "调整下年度预算", "保持"),  # 中 at 100%
+        (100, "50人次", "核减下年度预算", "保持"),  # 差 at 100%
+    ],
+)
+def test_suggestions_give_one_budget_advice(  # type: ignore[no-untyped-def]
+    load_doc, executed: float, actual: str, says: str, never: str
+) -> None:
+    indicators = [{**INDICATORS[0], "actual": actual, "reported_score": None}, INDICATORS[1]]
+    budget = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": executed}]
+    ev = evalcore.evaluate(load_doc(project_doc(indicators, budget=budget)))
+    text = "".join(narrative.suggestions(ev))
+    assert says in text and never not in text, (ev.card.grade, text)
+    assert sum(text.count(w) for w in ("核减下年度预算", "保持预算安排", "调整下年度预算")) == 1
