@@ -15,13 +15,15 @@ import pytest
 from conftest import project_doc
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.colors import to_hex
 
 import evalcore
 from evalcore.authoring.writers import write_workbook
 from evalcore.evaluation import Evaluation
 from evalcore.presentation import narrative
 from evalcore.presentation.cards import evaluation_card
-from evalcore.presentation.charts.report import budget_figure
+from evalcore.presentation.charts.base import MET, OVERSPENT
+from evalcore.presentation.charts.report import budget_figure, completion_figure
 from evalcore.presentation.formats import (
     amount_decimals,
     excel_money_format,
@@ -348,3 +350,60 @@ def test_suggestions_give_one_budget_advice(  # type: ignore[no-untyped-def]
     text = "".join(narrative.suggestions(ev))
     assert says in text and never not in text, (ev.card.grade, text)
     assert sum(text.count(w) for w in ("核减下年度预算", "保持预算安排", "调整下年度预算")) == 1
+
+
+# ------------------------------------------------ 8. a ≤ indicator against its limit; one bar per source
+
+COSTS = [
+    {"level1": "产出指标", "level2": "成本指标", "name": "工程成本", "direction": "≤", "target": "100万元",
+     "actual": "120万元", "unit": "万元", "weight": 20},
+    {"level1": "产出指标", "level2": "时效指标", "name": "办理时长", "direction": "<", "target": "10天",
+     "actual": "6天", "unit": "天", "weight": 20},
+    {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "direction": "≥", "target": "200人次",
+     "actual": "180人次", "unit": "人次", "weight": 50},
+]  # fmt: skip
+
+
+def _bars(ax) -> list:  # type: ignore[no-untyped-def]
+    return [p for p in ax.patches if p.get_width() > 0]
+
+
+def test_a_reverse_indicator_is_drawn_against_its_limit(load_doc) -> None:  # type: ignore[no-untyped-def]
+    fig = completion_figure(evalcore.evaluate(load_doc(project_doc(COSTS))).card)
+    up, down = fig.axes
+    assert "目标值" in up.get_title() and [t.get_text() for t in up.get_yticklabels()] == ["培训人次"]
+    assert "上限" in down.get_title()
+    assert [t.get_text() for t in down.get_yticklabels()] == ["工程成本（≤）", "办理时长（<）"]
+    over, under = _bars(down)
+    assert over.get_width() == pytest.approx(1.2) and under.get_width() == pytest.approx(0.6)
+    assert to_hex(over.get_facecolor()) == OVERSPENT and to_hex(under.get_facecolor()) == MET
+    texts = [t.get_text() for t in down.texts]
+    assert "上限" in {t.strip() for t in texts}  # the dashed line is labelled
+    assert any("超出上限" in t for t in texts) and any("未超上限" in t for t in texts)
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert {"上限（100%）", "超过上限", "未超过上限", "目标值（100%）"} <= legend
+
+
+def test_without_reverse_indicators_there_is_one_panel(load_doc) -> None:  # type: ignore[no-untyped-def]
+    fig = completion_figure(evalcore.evaluate(load_doc(project_doc(COSTS[2:]))).card)
+    assert len(fig.axes) == 1 and "上限" not in {t.get_text() for t in fig.legends[0].get_texts()}
+
+
+def test_the_budget_chart_draws_one_pair_per_distinct_source(load_doc) -> None:  # type: ignore[no-untyped-def]
+    seed = evalcore.evaluate(evalcore.load_project(SEED))  # 年度资金总额 = 当年财政拨款, 60 / 53
+    (ax,) = budget_figure(seed.card).axes
+    assert len(_bars(ax)) == 2
+    assert [t.get_text().replace("\n", "") for t in ax.get_yticklabels()] == [
+        "年度资金总额（全部为当年财政拨款）"
+    ]
+    two = [
+        {"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90},
+        {"source": "当年财政拨款", "initial": 60, "adjusted": 60, "executed": 55},
+        {"source": "其他资金", "initial": 40, "adjusted": 40, "executed": 35},
+    ]
+    (ax,) = budget_figure(evaluation_of(load_doc, budget=two).card).axes
+    assert len(_bars(ax)) == 6
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["年度资金总额", "当年财政拨款", "其他资金"]
+    only_total = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90}]
+    (ax,) = budget_figure(evaluation_of(load_doc, budget=only_total).card).axes
+    assert len(_bars(ax)) == 2

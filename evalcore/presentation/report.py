@@ -300,7 +300,7 @@ class ProjectReport:
         ]
         png = chart("completion", self.ev)
         if png is not None:
-            parts.append(img_png(png, "定量指标完成率图（虚线为目标 100%）"))
+            parts.append(img_png(png, "定量指标完成率图（正向指标虚线为目标 100%，反向指标虚线为上限）"))
         parts.append(tag("h3", "分类分析"))
         for cat in c.categories:
             if cat.budget_weight and not cat.indicators and not cat.not_applicable:
