@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from conftest import project_doc
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from matplotlib.colors import to_hex
 import evalcore
 from evalcore.authoring.writers import write_workbook
 from evalcore.evaluation import Evaluation
+from evalcore.pipeline.portfolio import script as index_script
 from evalcore.presentation import narrative
 from evalcore.presentation.cards import evaluation_card
 from evalcore.presentation.charts.base import MET, OVERSPENT
@@ -40,6 +42,7 @@ from evalcore.vocabulary import EXCELLENT, FAIR, GOOD, POOR
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
 
 INDICATORS = [
     {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "direction": "≥", "target": "200人次",
@@ -407,3 +410,88 @@ def test_the_budget_chart_draws_one_pair_per_distinct_source(load_doc) -> None: 
     only_total = [{"source": "年度资金总额", "initial": 100, "adjusted": 100, "executed": 90}]
     (ax,) = budget_figure(evaluation_of(load_doc, budget=only_total).card).axes
     assert len(_bars(ax)) == 2
+
+
+# --------------------------------------------------- 9. the index by year, never adding years' money
+
+
+def _index_row(
+    pid: str, year: int, dept: str, adjusted: float, executed: float, total: float, grade: str
+) -> dict:
+    return {
+        "project_id": pid, "name": f"项目{pid}", "department": dept, "year": year, "scheme": "self-2020",
+        "adjusted": adjusted, "executed": executed, "execution_rate": executed / adjusted, "total": total,
+        "grade": grade, "reported_total": None, "reported_grade": None, "findings": 0, "finding_codes": "",
+        "amount_unit": "万元", "status": "done", "html": None,
+    }  # fmt: skip
+
+
+TWO_YEARS = [
+    _index_row("b-2024", 2024, "甲局", 1000, 950, 92.0, "优"),
+    _index_row("a-2019", 2019, "乙局", 60, 53, 80.13, "良"),
+    _index_row("c-2024", 2024, "乙局", 883, 800, 70.0, "中"),
+]
+
+
+def _stats(section) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {d["data-stat"]: d.find(class_="value").get_text() for d in section.select("[data-stat]")}
+
+
+def test_the_index_headline_gives_each_year_its_own_figures() -> None:
+    index = PortfolioIndex(TWO_YEARS)
+    h = index.headline_figures()
+    assert [y.year for y in h.by_year] == [2019, 2024] and h.projects == 3
+    assert not hasattr(h, "adjusted")  # no budget added across years
+    y2019, y2024 = h.by_year
+    assert (y2019.projects, y2019.adjusted, y2019.executed) == (1, 60, 53)
+    assert (y2024.projects, y2024.adjusted, y2024.executed) == (2, 1883, 1750)
+    assert y2024.execution_rate == pytest.approx(1750 / 1883) and y2024.mean_score == pytest.approx(81)
+    assert y2019.grades["良"] == 1 and y2024.grades == {"优": 1, "良": 0, "中": 1, "差": 0}
+    page = BeautifulSoup(str(IndexPage(index).headline().html), "html.parser")
+    sections = page.select("section.year")
+    assert [s["data-year"] for s in sections] == ["2019", "2024"]
+    assert [s.h3.get_text() for s in sections] == ["2019年度", "2024年度"]
+    first, second = (_stats(s) for s in sections)
+    assert (first["adjusted"], first["executed"], first["execution_rate"]) == ("60.00", "53.00", "88.33%")
+    assert (second["adjusted"], second["executed"]) == ("1,883.00", "1,750.00")
+    assert second["projects"] == "2" and second["mean_score"] == "81.00"
+    assert "1,943.00" not in str(page)  # 60 + 1883: the sum of two years' budgets is never shown
+
+
+def test_the_index_table_comes_year_by_year_and_filters_by_year() -> None:
+    page = BeautifulSoup(str(IndexPage(PortfolioIndex(TWO_YEARS)).table().html), "html.parser")
+    rows = page.select("#pf-table tbody tr")
+    assert [r["data-year"] for r in rows] == ["2019", "2024", "2024"]
+    assert [r.find_all("td")[2].get_text() for r in rows] == ["2019", "2024", "2024"]
+    assert [o["value"] for o in page.select("#pf-year option")] == ["", "2019", "2024"]
+    assert [h.get_text() for h in page.select("thead th")][:3] == ["项目", "主管部门", "年度"]
+
+
+def test_the_year_filter_works_in_chromium(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium) as root")
+    from playwright.sync_api import sync_playwright
+
+    table = IndexPage(PortfolioIndex(TWO_YEARS)).table().html
+    script, _digest = index_script()
+    page_file = tmp_path / "index.html"
+    page_file.write_text(
+        f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>{table}<script>{script}</script></body></html>',
+        encoding="utf-8",
+    )
+    shown = "() => [...document.querySelectorAll('#pf-table tbody tr')].filter(r => !r.hidden).map(r => r.querySelector('.pid').textContent)"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            assert page.evaluate(shown) == ["a-2019", "c-2024", "b-2024"]  # by year, then department
+            page.select_option("#pf-year", "2024")
+            assert page.evaluate(shown) == ["c-2024", "b-2024"]
+            assert page.inner_text("#pf-count") == "显示 2 / 3 个项目"
+            page.select_option("#pf-dept", "乙局")
+            assert page.evaluate(shown) == ["c-2024"]
+            page.select_option("#pf-year", "")
+            assert page.evaluate(shown) == ["a-2019", "c-2024"]
+        finally:
+            browser.close()
