@@ -5,7 +5,10 @@ process from evaluations, no kernel runs here (the batch tests at the end run tw
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -495,3 +498,25 @@ def test_the_year_filter_works_in_chromium(tmp_path: Path) -> None:
             assert page.evaluate(shown) == ["a-2019", "c-2024"]
         finally:
             browser.close()
+
+
+# ------------------------------------------------------ 10. the README's examples work on data/
+
+
+def test_score_and_validate_pass_on_the_sample_data_as_the_readme_prints_them() -> None:
+    """`evalcore score data/` and `evalcore validate data/`: the seed is in data/ once (the workbook
+    copy is a test fixture), so no duplicate 项目编号 and exit 0."""
+    evalcore_cli = str(Path(sys.executable).parent / "evalcore")
+    score = subprocess.run(
+        [evalcore_cli, "score", "data/", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert score.returncode == 0, score.stderr[-2000:]
+    doc = json.loads(score.stdout)
+    assert doc["errors"] == [] and "重复" not in score.stderr
+    ids = [p["project_id"] for p in doc["projects"]]
+    assert len(ids) == len(set(ids)) and "nc-scjg-2019-zzxf" in ids
+    validate = subprocess.run(
+        [evalcore_cli, "validate", "data/"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert validate.returncode == 0, validate.stderr[-2000:]
+    assert "重复" not in validate.stdout + validate.stderr
