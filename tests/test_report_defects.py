@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+import yaml
 from bs4 import BeautifulSoup
-from conftest import project_doc
+from conftest import project_doc, write_doc
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.colors import to_hex
@@ -24,6 +25,8 @@ from matplotlib.colors import to_hex
 import evalcore
 from evalcore.authoring.writers import write_workbook
 from evalcore.evaluation import Evaluation
+from evalcore.pipeline.batch import run_batch
+from evalcore.pipeline.plan import parameters_folder
 from evalcore.pipeline.portfolio import script as index_script
 from evalcore.presentation import narrative
 from evalcore.presentation.cards import evaluation_card
@@ -520,3 +523,43 @@ def test_score_and_validate_pass_on_the_sample_data_as_the_readme_prints_them() 
     )
     assert validate.returncode == 0, validate.stderr[-2000:]
     assert "重复" not in validate.stdout + validate.stderr
+
+
+# ------------------------------------------- 11. parameter files per output: one run never replaces another
+
+
+def test_parameters_folder_is_keyed_by_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert parameters_folder("parameters", "reports") == Path("parameters/reports")
+    assert parameters_folder("parameters", tmp_path / "reports/") == Path("parameters/reports")
+    assert parameters_folder("parameters", "build/reports") == Path("parameters/build/reports")
+    outside = parameters_folder("parameters", "/srv/a/out")
+    assert outside.parent == Path("parameters") and outside.name.startswith("out-")
+    assert outside != parameters_folder("parameters", "/srv/b/out")  # same name, another folder
+
+
+def test_two_batches_to_two_outputs_keep_their_own_parameter_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data" / "测试局"
+    data.mkdir(parents=True)
+    for pid in ("p-1", "p-2"):
+        write_doc(data, project_doc(INDICATORS, project_id=pid, department="测试局"), pid)
+    results = {
+        out: run_batch(tmp_path / "data", out, params_dir="parameters", workers=2, index=False)
+        for out in ("a", "b")
+    }
+    for out, result in results.items():
+        assert sorted(m["status"] for m in result.manifest) == ["done", "done"], result.manifest
+        for m in result.manifest:
+            path = Path(m["parameters"])
+            assert path.parent == Path("parameters") / out / "测试局", path
+            text = path.read_text(encoding="utf-8")
+            assert str(tmp_path / out / m["html"]) in text  # the report it reproduces, recorded inside
+            assert yaml.safe_load(text)["project_path"].endswith(".yaml")
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "parameters").rglob("*.yaml"))
+    assert len(files) == 4 and {f.split("/")[1] for f in files} == {
+        "a",
+        "b",
+    }  # the second run kept the first's
