@@ -7,9 +7,10 @@ so the same figure (and the same title) reads the same everywhere.
 form that writes 1429.197 万元 is shown 1,429.197, never rounded to 1,429.20 (that would change a
 figure the unit reported). Amounts in 万元 (and the other multiples, 千元 … 亿元) get at least two
 decimals, as every 自评表 prints them, and at most six (万元 to the 分: nothing finer exists);
-amounts in 元 get none when the form's amounts are whole and two (角分) when not. A table passes
-the decimals of all its amounts (`amount_decimals`), so its columns line up; a lone figure reads
-its own.
+amounts in 元 get none when the form's amounts are whole and two (角分) when not. One project's
+pages pass the decimals of all its amounts (`project_money`), so its tables' columns line up; a
+table of many projects (the index, the explorer) shows each figure as its own form printed it, and
+a sum carries the decimals of its parts.
 
 **Times.** Every time shown to a person is Beijing time (Asia/Shanghai), labelled so: a report
 generated at 07:04 UTC says 「2026-12-06 15:04（北京时间）」, the hour its reader lived. Fields for
