@@ -64,5 +64,7 @@ bench: setup ## run the benchmarks (prints figures; not part of the tests; takes
 	$(BIN)/python benchmarks/bench_batch.py --large 1000
 	$(BIN)/python benchmarks/bench_explore.py
 
-clean: ## remove generated output
-	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis
+# What `make reports` wrote, and nothing else: the output folder and the parameter files of that
+# output (evalcore batch keeps them per output folder: parameters/<OUT>/<部门>/<编号>.yaml).
+clean: ## remove what `make reports` wrote (reports/ and parameters/reports/)
+	rm -rf $(OUT) parameters/$(patsubst %/,%,$(OUT))

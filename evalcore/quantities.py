@@ -241,9 +241,36 @@ def parse_quantity(raw: object) -> Quantity:
     return parse_general(raw)
 
 
+def date_text(d: dt.date) -> str:
+    """A date as the forms write it: 2024年11月30日. The one spelling of a date the product prints."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+#: An ISO date, as a spreadsheet library, pandas or YAML makes text of a date cell
+#: (`str(datetime)` adds the midnight nobody types): a date, printed as the forms write one.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+
+
+def date_cell_text(raw: object) -> object:
+    """A date cell as the form's text (2024年11月30日): a date or a midnight datetime object, or the
+    ISO text a library made of one (`2024-11-30 00:00:00`, `2024-11-30`); anything else unchanged.
+    Targets and actuals pass here before they are read, so every page, message and JSON field
+    shows a date one way."""
+    if isinstance(raw, dt.datetime):
+        return date_text(raw.date()) if raw.time() == dt.time(0) else raw
+    if isinstance(raw, dt.date):
+        return date_text(raw)
+    if type(raw) is str and (m := _ISO_DATE.fullmatch(raw.strip())):
+        try:
+            return date_text(dt.date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:  # 2024-02-30: not a date, left as written
+            return raw
+    return raw
+
+
 def parse_general(raw: object) -> Quantity:
     """parse_quantity for every shape (tests prove the plain shape reads the same both ways)."""
-    written = normalize_text(raw)
+    written = normalize_text(date_cell_text(raw))
     text = re.sub(r"[(（]\s*含\s*[)）]$", "", written).strip()  # ≥95%（含）: the bound is included anyway
     if not text or text in {"-", "/", "—"}:
         return Quantity(str(raw or ""), "empty")

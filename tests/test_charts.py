@@ -273,6 +273,7 @@ def test_the_chart_cache_key_covers_every_module_the_report_charts_are_drawn_by(
     charts/report.py and everything of the charts package it imports, directly or not."""
     package = Path(charts.__file__).parent
     needed: set[str] = set()
+    shared: set[str] = set()  # modules of the presentation package (level-2 imports)
     todo = ["__init__.py", "report.py"]  # a package's __init__ runs before any of its modules
     while todo:
         name = todo.pop()
@@ -280,10 +281,16 @@ def test_the_chart_cache_key_covers_every_module_the_report_charts_are_drawn_by(
             continue
         needed.add(name)
         for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                modules = [node.module] if node.module else [a.name for a in node.names]
-                todo += [f"{m.split('.')[0]}.py" for m in modules]
+            if isinstance(node, ast.ImportFrom) and node.level in (1, 2) and node.module:
+                module = f"{node.module.split('.')[0]}.py"
+                if node.level == 1:
+                    todo.append(module)
+                else:
+                    shared.add(module)
+            elif isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [f"{a.name}.py" for a in node.names]
     assert needed == set(chart_cache.CHART_SOURCES)
+    assert shared == set(chart_cache.SHARED_SOURCES)
     assert "explore.py" not in needed and "portfolio.py" not in needed  # other sets do not stale the cache
 
 

@@ -165,12 +165,14 @@ def test_headline_numbers_are_the_sums_and_counts_of_the_rows(index: PortfolioIn
     executed = sum(r["executed"] / (10000 if r["amount_unit"] == "元" else 1) for r in ROWS)
     h = index.headline_figures()
     assert h.projects == 6
-    assert h.adjusted == pytest.approx(60 + 1200 + 5.5 + 200 + 0 + 300)
-    assert h.adjusted == pytest.approx(adjusted) and h.executed == pytest.approx(executed)
-    assert h.execution_rate == pytest.approx(executed / adjusted)
-    assert h.mean_score == pytest.approx(statistics.fmean(r["total"] for r in ROWS))
-    assert h.grades == {"优": 2, "良": 2, "中": 1, "差": 1}
-    assert h.with_findings == 5
+    (y,) = h.by_year  # every row is of 2019: one year's figures
+    assert y.year == 2019 and y.projects == 6
+    assert y.adjusted == pytest.approx(60 + 1200 + 5.5 + 200 + 0 + 300)
+    assert y.adjusted == pytest.approx(adjusted) and y.executed == pytest.approx(executed)
+    assert y.execution_rate == pytest.approx(executed / adjusted)
+    assert y.mean_score == pytest.approx(statistics.fmean(r["total"] for r in ROWS))
+    assert y.grades == {"优": 2, "良": 2, "中": 1, "差": 1}
+    assert y.with_findings == 5
     assert (h.failed, h.invalid) == (1, 2)
     stats = {
         d["data-stat"]: d.find(class_="value").get_text()
@@ -201,24 +203,26 @@ def test_table_lists_every_project_with_its_figures_and_a_relative_link(index: P
     for r in ROWS:
         tr = by_id[r["project_id"]]
         cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
-        assert r["name"] in cells[0] and cells[1] == r["department"]
+        assert r["name"] in cells[0] and cells[1] == r["department"] and cells[2] == "2019"
         assert tr["data-dept"] == r["department"] and tr["data-grade"] == r["grade"]
-        assert cells[4] == f"{r['total']:.2f}" and cells[5] == r["grade"]
-        assert cells[7].split()[0] == str(r["findings"])
+        assert tr["data-year"] == "2019"
+        assert cells[5] == f"{r['total']:.2f}" and cells[6] == r["grade"]
+        assert cells[8].split()[0] == str(r["findings"])
         link = tr.find("a")
         if r["status"] == "failed":
             assert link is None and "报告生成失败" in cells[0]
         else:
             assert link is not None and unquote(link["href"]) == r["html"]
             assert not link["href"].startswith(("/", "http", "file")) and ".." not in link["href"]
-    assert by_id["b-2"].find_all("td")[2].get_text() == "200.00"  # 2,000,000 元
-    assert by_id["c-1"].find_all("td")[3].get_text() == "—"  # no budget, no rate
-    assert by_id["b-1"].find_all("td")[6].get_text() == "—"  # no self-evaluation
+    assert by_id["b-2"].find_all("td")[3].get_text() == "200.00"  # 2,000,000 元
+    assert by_id["c-1"].find_all("td")[4].get_text() == "—"  # no budget, no rate
+    assert by_id["b-1"].find_all("td")[7].get_text() == "—"  # no self-evaluation
     # sort values are numbers, so 1,200 sorts above 60 and 5.5
-    assert [by_id[p].find_all("td")[2]["data-v"] for p in ("a-1", "a-2", "b-1")] == ["60", "1200", "5.5"]
+    assert [by_id[p].find_all("td")[3]["data-v"] for p in ("a-1", "a-2", "b-1")] == ["60", "1200", "5.5"]
     # the filters offer every department and grade
     assert [o["value"] for o in page.select("#pf-dept option")] == ["", HOSTILE_DEPT, "市场监管局", "教育局"]
     assert [o["value"] for o in page.select("#pf-grade option")] == ["", "优", "良", "中", "差"]
+    assert [o["value"] for o in page.select("#pf-year option")] == ["", "2019"]
 
 
 def test_no_link_to_a_report_that_is_not_there_or_not_inside_the_folder(tmp_path: Path) -> None:
@@ -358,7 +362,7 @@ def test_an_empty_batch_still_gives_an_index(tmp_path: Path) -> None:
     page = IndexPage(index)
     for section in (page.header(), page.headline(), page.table(), page.charts(), page.failures()):
         assert str(section.html)
-    assert index.headline_figures().mean_score is None
+    assert index.headline_figures().by_year == ()  # no year, no figures
 
 
 def test_a_folder_without_a_summary_is_a_clear_error(tmp_path: Path) -> None:
@@ -512,7 +516,7 @@ def test_the_table_script_reads_the_page_and_never_writes_markup() -> None:
 
 def test_index_is_byte_identical_across_renders_with_source_date_epoch(batch: dict[str, Any]) -> None:
     assert (batch["out"] / "index.html").read_bytes() == batch["first"]
-    assert "2023-11-14 22:13 UTC" in batch["html"]
+    assert "2023-11-15 06:13（北京时间）" in batch["html"]  # SOURCE_DATE_EPOCH 22:13 UTC, in Beijing time
 
 
 def test_a_failed_index_run_is_a_report_error_and_keeps_the_previous_index(
@@ -602,7 +606,7 @@ def test_index_filters_and_sorts_offline_in_chromium(batch: dict[str, Any]) -> N
                 "#pf-table thead button:has-text('全年预算')"
             )  # ascending, as numbers: 5.5 < 45 < … < 1200
             assert page.evaluate(ids) == ["p-003", "p-006", "p-001", "p-005", "p-004", "p-002"]
-            assert page.get_attribute("#pf-table thead th:nth-child(3)", "aria-sort") == "ascending"
+            assert page.get_attribute("#pf-table thead th:nth-child(4)", "aria-sort") == "ascending"
             page.click("#pf-table thead button:has-text('全年预算')")
             assert page.evaluate(ids) == ["p-002", "p-004", "p-005", "p-001", "p-006", "p-003"]
             assert page.evaluate("typeof window.__xss") == "undefined"

@@ -208,14 +208,15 @@ import re
 calls = []
 real = os.umask
 os.umask = lambda mask: calls.append(mask) or real(mask)
-import evalcore.cli, evalcore.pipeline.batch, evalcore.pipeline.portfolio, evalcore.pipeline.render as render
+import evalcore.cli, evalcore.pipeline.batch, evalcore.pipeline.portfolio, evalcore.pipeline.render
+import evalcore.pipeline.files as render
 print(calls)
 real(0o027)
 print(oct(render.file_mode()), calls)
 path = render.Path("probe.html")
 render.atomic_write(path, b"x")
 print(oct(path.stat().st_mode & 0o777))
-print(oct(render._umask_by_setting()), oct(real(0o027)))
+print(oct(render.umask_by_setting()), oct(real(0o027)))
 """
 
 

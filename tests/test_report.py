@@ -42,7 +42,7 @@ SEED = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
 NOTEBOOK = ROOT / "notebooks" / "evaluation.ipynb"
 PROJECT_ID, DEPARTMENT = "nc-scjg-2019-zzxf", "南昌市市场监督管理局"
 BIN = Path(sys.executable).parent
-EPOCH, EPOCH_TEXT = 1_700_000_000, "2023-11-14 22:13:20 UTC"
+EPOCH, EPOCH_TEXT = 1_700_000_000, "2023-11-15 06:13:20（北京时间）"  # 22:13:20 UTC
 SECTIONS = [
     "项目基本情况",
     "评分总览",

@@ -26,7 +26,7 @@ from evalcore.pipeline.batch import run_batch
 from evalcore.presentation.records import evaluation_record
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_XLSX = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.xlsx"
+SEED_XLSX = ROOT / "tests" / "data" / "nc-scjg-2019-zzxf.xlsx"  # the seed as a workbook: a fixture
 EVALCORE = shutil.which("evalcore", path=str(Path(sys.executable).parent)) or "evalcore"
 FORMATS = (".xlsx", ".xlsm", ".xls", ".ods")
 

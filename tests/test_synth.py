@@ -358,7 +358,7 @@ def test_sample_portfolio_loads_with_zero_errors() -> None:
 
 def test_seed_yaml_and_workbook_are_the_same_project() -> None:
     a = load_paths([DATA / "seed" / "nc-scjg-2019-zzxf.yaml"])
-    b = load_paths([DATA / "seed" / "nc-scjg-2019-zzxf.xlsx"])
+    b = load_paths([ROOT / "tests" / "data" / "nc-scjg-2019-zzxf.xlsx"])  # a fixture: not under data/
     assert a.errors == [] and b.errors == []
     (pa,), (pb,) = a.projects, b.projects
     assert pa.project_id == pb.project_id == "nc-scjg-2019-zzxf"
@@ -376,6 +376,10 @@ def test_script_regenerates_the_sample_data_byte_for_byte(tmp_path: Path) -> Non
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     (tmp_path / "seed").mkdir()
     shutil.copyfile(DATA / "seed" / "nc-scjg-2019-zzxf.yaml", tmp_path / "seed" / "nc-scjg-2019-zzxf.yaml")
-    module.main(["--data", str(tmp_path)])
+    module.main(["--data", str(tmp_path), "--fixtures", str(tmp_path / "fixtures")])
     for sub in ("seed", "portfolio"):
         assert _tree_digest(tmp_path / sub) == _tree_digest(DATA / sub), sub
+    workbook = "nc-scjg-2019-zzxf.xlsx"
+    assert (tmp_path / "fixtures" / workbook).read_bytes() == (
+        ROOT / "tests" / "data" / workbook
+    ).read_bytes()

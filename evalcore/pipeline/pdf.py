@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..errors import PrintError
 from ..presentation.webfont import FONT_STACK, with_webfont
-from .render import file_mode
+from .files import file_mode
 
 __all__ = ["CHROMIUM_ENV", "DEFAULT_CHROMIUM", "PRINT_TIMEOUT", "find_chromium", "footer_css", "print_pdf"]
 

@@ -1,6 +1,10 @@
 """Plan a batch: find every project under a data folder, validate them all first, and describe one
 run per project (a `Job`) with the papermill parameter file that reproduces it by hand.
 
+Parameter files are kept per output folder (`parameters_folder`): `parameters/<out>/<部门>/<编号>.yaml`,
+each naming the report it reproduces, so a second batch to another `--out` never replaces the
+files that reproduce the first one's reports.
+
 Each job carries a content key: SHA-256 over the project's input, the scheme file, the notebook,
 the report template, the package version and the package's code (`code_digest`). An output whose recorded key matches is current and
 is skipped on re-run; any change to any of these re-runs exactly the projects it affects.
@@ -166,6 +170,27 @@ def summary_row(ev: Evaluation) -> dict[str, object]:
     }
 
 
+def parameters_folder(params_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> Path:
+    """Where a batch to `out_dir` keeps its parameter files: `params_dir/<key>`, the key being the
+    output folder's path relative to the working directory (`reports` → `parameters/reports/`, so
+    `make clean` finds it), or, for a folder outside it, its name and a hash of its absolute path
+    (`out-1a2b3c4d`). Two outputs never share a key; one output always gets the same one."""
+    out = Path(os.path.abspath(out_dir))
+    try:
+        key = out.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
+    except ValueError:
+        digest = hashlib.sha256(str(out).encode("utf-8")).hexdigest()[:8]
+        key = f"{safe_component(out.name or 'out')}-{digest}"
+    return Path(params_dir) / key
+
+
+def _parameters_text(body: dict[str, object], html: Path) -> str:
+    """A parameter file: the report it reproduces as a comment (papermill reads only the keys, so
+    the notebook gets no extra parameter), then the parameters."""
+    head = f"# 参数文件：重现报告 {html}\n# papermill notebooks/evaluation.ipynb out.ipynb -f <本文件>\n"
+    return head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+
+
 @dataclass
 class Plan:
     jobs: list[Job]
@@ -181,7 +206,8 @@ def plan_batch(
     scheme: str | None = None,
     notebook: Path | None = None,
 ) -> Plan:
-    """Validate everything under data_dir and write one parameter file per project.
+    """Validate everything under data_dir and write one parameter file per project, under
+    `parameters_folder(params_dir, out_dir)`.
 
     Projects from portfolio tables get a YAML snapshot of their own rows under
     `<out>/.inputs/`, so each kernel reads one small file instead of the whole year's tables."""
@@ -197,6 +223,7 @@ def plan_batch(
     errors: list[EvalcoreError] = []
     seen: set[str] = set()
     skipped: list[Skipped] = []
+    params_root = parameters_folder(params_dir, out_dir)
     for item in iter_projects(data_dir if isinstance(data_dir, list | tuple) else [data_dir], skipped):
         if isinstance(item, EvalcoreError):
             errors.append(item)
@@ -228,10 +255,10 @@ def plan_batch(
         h = base.copy()
         h.update(_file_digest(str(source)).encode())
         h.update(_file_digest(ev.scheme.source).encode() if ev.scheme.source else ev.scheme.id.encode())
-        params = params_dir / dept / f"{stem}.yaml"
+        params = params_root / dept / f"{stem}.yaml"
         params.parent.mkdir(parents=True, exist_ok=True)
         body = {"project_path": str(source), "scheme": spec, "project_id": None}
-        text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+        text = _parameters_text(body, Path(os.path.abspath(out_dir)) / dept / f"{stem}.html")
         if not params.exists() or params.read_text(encoding="utf-8") != text:
             params.write_text(text, encoding="utf-8")
         jobs.append(

@@ -18,7 +18,6 @@ import os
 import re
 import subprocess
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from ..errors import InputError, ReportError
 from ..presentation.webfont import page_characters, with_webfont
 from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
+from .files import atomic_write, file_mode  # noqa: F401 (re-exported: batch, portfolio)
 from .outputs import check_formats, output_paths, write_other_formats
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
@@ -40,43 +40,6 @@ REMOVED_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 #: The two documents one run of `evaluation.ipynb` makes: the notebook tags the 绩效评价报告's cells
 #: `report` and the 复核底稿's cells `worksheet`; each export drops the other document's cells.
 DOCUMENT_TAGS = {"report": "worksheet", "worksheet": "report"}
-
-
-def _umask_from_proc() -> int | None:
-    """The process umask as Linux reports it (`Umask:` in /proc/self/status, since Linux 4.7):
-    read without changing it, so no other thread can ever see a different one. None elsewhere."""
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-_umask_lock = threading.Lock()
-_umask_cached: int | None = None
-
-
-def _umask_by_setting() -> int:
-    """Where /proc does not say: os.umask is the only portable way to read the umask, and it reads
-    by setting. Done once, at first use (not at import: a library leaves process state alone while
-    it is imported) and under a lock, so our own threads never race it; the value is cached."""
-    global _umask_cached
-    with _umask_lock:
-        if _umask_cached is None:
-            _umask_cached = os.umask(0o077)  # the strictest value is the one briefly in force
-            os.umask(_umask_cached)
-        return _umask_cached
-
-
-def file_mode() -> int:
-    """The mode a newly created file gets here (0o666 less the umask). Reports are written through
-    mkstemp (mode 0600) and renamed into place; they are then given this mode, so a published
-    report is readable like any other file the user creates."""
-    umask = _umask_from_proc()
-    return 0o666 & ~(umask if umask is not None else _umask_by_setting())
 
 
 KEY_META = re.compile(
@@ -169,18 +132,6 @@ class Rendered:
     @property
     def outputs(self) -> list[Path]:
         return [p for p in (self.report, self.html, self.docx, self.pdf) if p is not None]
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; a published report is readable like any file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def check_complete(nb: nbformat.NotebookNode, project: str, notebook: Path) -> None:

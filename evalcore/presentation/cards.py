@@ -19,7 +19,7 @@ from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
 from ..findings import titles
 from ..model import ROLE_FUNDING, ROLE_ITEM, ROLE_TOTAL, Project
 from ..quantities import format_number
-from .formats import money, rate, score
+from .formats import money, project_money, rate, score
 from .html import Markup, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
 
@@ -89,6 +89,7 @@ def _card(parts: Iterable[object], kind: str) -> str:
 def _budget_table(project: Project, unit: str) -> Markup:
     # an overspend as the review judges one: by the amount tolerance of the scheme the project is scored under
     tolerance = scheme_for(project).review.amount_tolerance.in_unit(project.amount_unit)
+    money = project_money(project)
     rows = []
     for r in project.budget:
         gap = r.adjusted - r.executed
@@ -169,6 +170,7 @@ def project_card(project: Project) -> str:
 def evaluation_card(ev: Evaluation) -> str:
     """A scored project: total and grade, budget execution, categories, findings, indicators."""
     c, p, b = ev.card, ev.card.project, ev.card.budget
+    amount = project_money(p)
     reported = "—" if p.reported_total is None else format_number(p.reported_total)
     if p.reported_grade:
         reported += f"（{p.reported_grade}）"
@@ -176,8 +178,8 @@ def evaluation_card(ev: Evaluation) -> str:
         _stat("复核得分", f"{c.total_text}（{c.grade}）", f"评分方案 {c.scheme.id}", grade_colour(c.grade)),
         _stat("自评得分", reported),
         _stat("预算执行率", rate(b.execution_rate), f"按{b.basis}"),
-        _stat(f"全年预算（{p.amount_unit}）", money(b.adjusted), f"年初 {money(b.initial)}"),
-        _stat(f"全年执行（{p.amount_unit}）", money(b.executed), f"差额 {money(b.adjusted - b.executed)}"),
+        _stat(f"全年预算（{p.amount_unit}）", amount(b.adjusted), f"年初 {amount(b.initial)}"),
+        _stat(f"全年执行（{p.amount_unit}）", amount(b.executed), f"差额 {amount(b.adjusted - b.executed)}"),
         _stat("复核发现", len(ev.findings), "、".join(sorted({f.code for f in ev.findings})) or "无"),
     ]
     cats = [[k.name, num_cell(format_number(k.weight)), num_cell(score(k.score))] for k in c.categories]

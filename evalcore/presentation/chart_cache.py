@@ -28,6 +28,8 @@ _NONE = b"none"  # a chart that has nothing to show (completion/budget may be No
 #: The modules of the `charts` package that draw the report's charts: the report's own chart
 #: module and the shared base it is built on (tests/test_charts.py checks the list is complete).
 CHART_SOURCES = ("__init__.py", "fonts.py", "text.py", "base.py", "report.py")
+#: Modules of the presentation package the report's charts use (the money rule of their labels).
+SHARED_SOURCES = ("formats.py",)
 
 
 @cache
@@ -38,6 +40,8 @@ def _code_digest() -> str:
     folder = Path(__file__).with_name("charts")
     for name in CHART_SOURCES:
         h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    for name in SHARED_SOURCES:
+        h.update(name.encode() + b"\0" + (folder.parent / name).read_bytes())
     return h.hexdigest()
 
 

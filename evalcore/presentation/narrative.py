@@ -3,7 +3,9 @@ and suggestions for using the result (结果应用建议).
 
 These are rules, not prose: each sentence exists because a number crossed a line, and says the
 number. Per 财预〔2020〕10号 evaluation results feed next year's budget: 优/良 keep support,
-中/差 adjust or cut; low execution suggests trimming the budget to what is spent.
+中/差 adjust or cut; low execution suggests trimming the budget to what is spent. Next year's
+budget gets one piece of advice, decided once by `budget_decision`, so the suggestions never say
+both 「核减下年度预算」 and 「保持预算安排」.
 """
 
 from __future__ import annotations
@@ -13,9 +15,29 @@ from ..quantities import format_number as fmt
 from ..rules import IndicatorScore
 from ..scoring import CategoryScore
 from ..vocabulary import EXCELLENT, FAIR, GOOD, POOR, UPWARD
+from .formats import project_money, project_phrase
 
 LOW_EXECUTION = 0.9
 BUDGET_CUT_NOTICE = 0.1  # 全年预算 below 年初 by more than this: say the rate flatters
+CUT, KEEP, ADJUST = "核减", "保持", "调整"  # what next year's budget is advised to do
+
+
+def budget_decision(execution_rate: float | None, grade: str) -> str | None:
+    """Next year's budget advice, one decision from the execution rate and the grade:
+
+    - 核减 (cut) when the rate is under 90% (money was asked for and not spent) or the grade is 差,
+      whatever else holds: a good score does not justify money the project did not use;
+    - else 保持 (keep) when the grade is 优 or 良 (the rate, when known, is then at least 90%);
+    - else 调整 (adjust: scale down and put right) when the grade is 中;
+    - else None: a grade outside 优良中差 (a scheme of one's own) is left to the local rules.
+    An unknown rate (no budget rows) decides nothing: the grade alone does."""
+    if (execution_rate is not None and execution_rate < LOW_EXECUTION) or grade == POOR:
+        return CUT
+    if grade in (EXCELLENT, GOOD):
+        return KEEP
+    if grade == FAIR:
+        return ADJUST
+    return None
 
 
 def _pct(x: float, d: int = 1) -> str:
@@ -70,12 +92,12 @@ def category_paragraph(cat: CategoryScore, unit_weight_note: bool = True) -> str
 
 def conclusion(ev: Evaluation) -> list[str]:
     c, p, b = ev.card, ev.project, ev.card.budget
-    u = p.amount_unit
+    u, money = p.amount_unit, project_money(p)
     name = p.name if str(p.year) in p.name else f"{p.name}（{p.year}年度）"
-    out = [f"{name}项目复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
+    out = [f"{project_phrase(name)}复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
     if b.execution_rate is not None:
         out.append(
-            f"全年预算 {fmt(b.adjusted)}{u}，执行 {fmt(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
+            f"全年预算 {money(b.adjusted)}{u}，执行 {money(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
             f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。"
         )
     n = len(c.indicators)
@@ -102,15 +124,10 @@ def conclusion(ev: Evaluation) -> list[str]:
 
 
 def suggestions(ev: Evaluation) -> list[str]:
-    c, p, b = ev.card, ev.project, ev.card.budget
-    u = p.amount_unit
+    """结果应用建议: one line per problem found, then the one advice on next year's budget."""
+    c, b = ev.card, ev.card.budget
     codes = {f.code for f in ev.findings}
     out: list[str] = []
-    if b.execution_rate is not None and b.execution_rate < LOW_EXECUTION:
-        out.append(
-            f"预算执行率 {_pct(b.execution_rate, 2)}，低于 {_pct(LOW_EXECUTION, 0)}：建议结合实际支出需求"
-            f"核减下年度预算（本年实际执行 {fmt(b.executed)}{u}），并加快支出进度。"
-        )
     if b.above_budget:
         out.append(
             f"执行数超过全年预算（执行率 {_pct(b.execution_rate, 2)}）：建议核实超支原因，规范预算调整程序。"
@@ -154,11 +171,40 @@ def suggestions(ev: Evaluation) -> list[str]:
         out.append("预算执行表中年度资金总额与分项资金不一致：建议核对预算执行数据。")
     if "R011" in codes:
         out.append("部分指标缺少度量单位或无法计量：建议补充单位、细化量化指标，使目标可衡量。")
-    by_grade = {
-        EXCELLENT: "绩效优秀：建议继续予以支持，保持预算安排。",
-        GOOD: "绩效良好：建议在保持预算安排的同时，针对上述问题加以改进。",
-        FAIR: "绩效一般：建议压减下年度预算规模，并限期整改。",
-        POOR: "绩效较差：建议暂停或大幅压减该项目预算，组织专项整改。",
-    }
-    out.append(by_grade.get(c.grade, f"评价等级「{c.grade}」：请按本地绩效结果应用办法处理。"))
+    out.append(_budget_advice(ev))
     return out
+
+
+def _budget_advice(ev: Evaluation) -> str:
+    """The one sentence on next year's budget, as `budget_decision` decides, with its reasons."""
+    c, p, b = ev.card, ev.project, ev.card.budget
+    rate, grade = b.execution_rate, c.grade
+    decision = budget_decision(rate, grade)
+    low = rate is not None and rate < LOW_EXECUTION
+    rate_text = "" if rate is None else f"预算执行率 {_pct(rate, 2)}"
+    if decision == CUT:
+        reasons = [
+            f"{rate_text}，低于 {_pct(LOW_EXECUTION, 0)}" if low else "",
+            "绩效较差" if grade == POOR else "",
+        ]
+        text = f"{'，'.join(r for r in reasons if r)}：建议结合实际支出需求核减下年度预算"
+        if low:
+            text += f"（本年实际执行 {project_money(p)(b.executed)}{p.amount_unit}），并加快支出进度"
+        if grade == POOR:
+            text += "；必要时暂停该项目，组织专项整改"
+        return text + "。"
+    lead = "、".join(
+        x
+        for x in ({EXCELLENT: "绩效优秀", GOOD: "绩效良好", FAIR: "绩效一般"}.get(grade, ""), rate_text)
+        if x
+    )
+    if decision == KEEP:
+        tail = (
+            "建议继续予以支持，保持预算安排。"
+            if grade == EXCELLENT
+            else "建议保持预算安排，同时针对上述问题加以改进。"
+        )
+        return f"{lead}：{tail}"
+    if decision == ADJUST:
+        return f"{lead}：建议调整下年度预算规模，并限期整改。"
+    return f"评价等级「{grade}」：请按本地绩效结果应用办法处理。"

@@ -4,6 +4,10 @@
 figures) and `manifest.json` (what ran, what was skipped, what failed and why). Nothing here scores
 and nothing here draws: the page (`portfolio_page`) and the charts (`charts.portfolio`) read these
 figures, so the index shows what the batch computed and nothing else.
+
+Amounts are added within a year only (`Headline.by_year`): a 2019 budget and a 2024 budget are
+different money, and their sum is a figure nobody budgeted, so the headline carries one set of
+figures per year and none across years.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ __all__ = [
     "Headline",
     "PortfolioIndex",
     "Totals",
+    "YearFigures",
     "number",
     "one_line",
     "to_wan",
@@ -85,6 +90,12 @@ def one_line(text: object) -> str:
     return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
 
 
+def year_of(row: dict) -> int | None:
+    """The evaluation year of a summary row, or None when it has none."""
+    y = number(row.get("year"))
+    return None if y is None else int(y)
+
+
 def where_file(entry: dict) -> str:
     """The input file a manifest entry names, or ""."""
     where = entry.get("where")
@@ -108,7 +119,19 @@ class Totals:
 
 
 @dataclass(frozen=True)
-class Headline(Totals):
+class YearFigures(Totals):
+    """`Totals` of the projects of one evaluation year (None: rows without a year)."""
+
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the index's headline shows: counts over the whole batch, and amounts, rates, scores
+    and grades per year only (`by_year`, in year order)."""
+
+    projects: int
+    by_year: tuple[YearFigures, ...] = ()
     failed: int = 0  # the report could not be produced
     invalid: int = 0  # the input could not be read or scored
     years: tuple[int, ...] = ()
@@ -126,9 +149,11 @@ class PortfolioIndex:
         out_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.out_dir = Path(out_dir) if out_dir is not None else None
-        self.rows = sorted(
+        self.rows = sorted(  # year by year, so the table reads one year after another
             (dict(r) for r in rows),
             key=lambda r: (
+                year_of(r) is None,
+                year_of(r) or 0,
                 str(r.get("department") or ""),
                 str(r.get("project_id") or ""),
                 str(r.get("html") or ""),
@@ -195,15 +220,26 @@ class PortfolioIndex:
             with_findings=sum(1 for r in rows if (number(r.get("findings")) or 0) > 0),
         )
 
+    def years(self) -> list[int | None]:
+        """The evaluation years present, in order (None last: rows without a year)."""
+        found = {year_of(r) for r in self.rows}
+        return sorted(y for y in found if y is not None) + ([None] if None in found else [])
+
+    def by_year(self) -> list[YearFigures]:
+        """`totals` of each year's projects: amounts are never added across years."""
+        return [
+            YearFigures(**self.totals(r for r in self.rows if year_of(r) == y).__dict__, year=y)
+            for y in self.years()
+        ]
+
     def headline_figures(self) -> Headline:
-        t = self.totals()
         counts = Counter(str(m.get("status")) for m in self.manifest)
-        years = sorted({int(y) for y in (number(r.get("year")) for r in self.rows) if y is not None})
         return Headline(
-            **t.__dict__,
+            projects=len(self.rows),
+            by_year=tuple(self.by_year()),
             failed=counts.get(FAILED, 0),
             invalid=counts.get(INVALID, 0),
-            years=tuple(years),
+            years=tuple(y for y in self.years() if y is not None),
             departments=len(self.departments()),
             counts=dict(sorted(counts.items())),
         )

@@ -10,7 +10,8 @@ returns a `Fragment`; every string from the input or the manifest is escaped by
 
 The table sorts and filters in the browser with a small script that the page template
 (`templates/evalcore-index`) carries: this module only writes what it reads, as data attributes
-(`data-v` for a cell's sort value, `data-dept`, `data-grade` and `data-search` on a row).
+(`data-v` for a cell's sort value, `data-dept`, `data-year`, `data-grade` and `data-search` on a
+row). Rows come year by year, and the headline gives each year's figures apart.
 """
 
 from __future__ import annotations
@@ -29,9 +30,19 @@ from .charts.portfolio import (
     grades_by_department,
     score_histogram,
 )
-from .formats import money, rate, score
+from .formats import local_time, money, rate, score
 from .html import Fragment, Markup, img_png, join, tag
-from .portfolio_index import FAILED, INVALID, PortfolioIndex, number, one_line, to_wan, where_file
+from .portfolio_index import (
+    FAILED,
+    INVALID,
+    PortfolioIndex,
+    YearFigures,
+    number,
+    one_line,
+    to_wan,
+    where_file,
+    year_of,
+)
 from .provenance import report_time
 
 __all__ = ["TITLE", "IndexPage", "open_index"]
@@ -62,28 +73,14 @@ class IndexPage:
         bits.append(f"{h.departments} 个主管部门")
         if h.failed or h.invalid:
             bits.append(f"{h.failed + h.invalid} 个未生成报告")
-        bits.append(f"生成时间 {report_time().strftime('%Y-%m-%d %H:%M UTC')}")
+        bits.append(f"生成时间 {local_time(report_time())}")
         html = join([tag("h1", self.title), tag("p", " · ".join(bits), class_="subtitle")])
         return Fragment(html, f"{self.title}（{' · '.join(bits[:-1])}）")
 
     def headline(self) -> Fragment:
+        """The headline figures, one block per evaluation year (amounts are never added across
+        years: see `portfolio_index`), then what did not get a report, over the whole batch."""
         h = self.index.headline_figures()
-
-        def stat(key: str, label: str, value: object, note: object = "", cls: str = "") -> Markup:
-            return tag(
-                "div",
-                join(
-                    [
-                        tag("div", label, class_="label"),
-                        tag("div", value, class_="value"),
-                        tag("div", note, class_="note") if note != "" else "",
-                    ]
-                ),
-                class_=f"stat {cls}".strip(),
-                data_stat=key,
-            )
-
-        grade_parts = [tag("span", f"{g} {n}", class_=GRADE_CLASS.get(g)) for g, n in h.grades.items()]
         failed_total = h.failed + h.invalid
         failed_note: object = (
             "全部生成"
@@ -92,35 +89,49 @@ class IndexPage:
                 [f"报告失败 {h.failed} · 输入无效 {h.invalid} · ", tag("a", "查看原因", href="#pf-failures")]
             )
         )
+        blocks = [self._year_block(y) for y in h.by_year]
+        failed = _stat("failed", "未生成报告", failed_total, failed_note, cls="bad" if failed_total else "ok")
+        html = join([*blocks, tag("div", failed, class_="stats batch")])
+        text = "；".join(
+            f"{_year_label(y.year)}：{y.projects} 个项目，全年预算 {money(y.adjusted)} 万元，"
+            f"执行 {money(y.executed)} 万元，执行率 {rate(y.execution_rate)}，平均得分 {score(y.mean_score)}"
+            for y in h.by_year
+        )
+        return Fragment(html, f"{text or '没有项目'}；未生成报告 {failed_total} 个")
+
+    def _year_block(self, y: YearFigures) -> Markup:
+        """One year's figures: projects, budget, executed, rate, mean score, grades, findings."""
+        grade_parts = [tag("span", f"{g} {n}", class_=GRADE_CLASS.get(g)) for g, n in y.grades.items()]
+        departments = len({str(r.get("department") or "") for r in self.index.rows if year_of(r) == y.year})
         stats = [
-            stat("projects", "项目数", h.projects, f"{h.departments} 个主管部门"),
-            stat("adjusted", "全年预算（万元）", money(h.adjusted)),
-            stat("executed", "全年执行（万元）", money(h.executed)),
-            stat("execution_rate", "总体预算执行率", rate(h.execution_rate), "Σ执行数 ÷ Σ全年预算数"),
-            stat("mean_score", "平均复核得分", score(h.mean_score)),
-            stat(
+            _stat("projects", "项目数", y.projects, f"{departments} 个主管部门"),
+            _stat("adjusted", "全年预算（万元）", money(y.adjusted)),
+            _stat("executed", "全年执行（万元）", money(y.executed)),
+            _stat("execution_rate", "预算执行率", rate(y.execution_rate), "Σ执行数 ÷ Σ全年预算数"),
+            _stat("mean_score", "平均复核得分", score(y.mean_score)),
+            _stat(
                 "grades", "等级分布", join(grade_parts, Markup(" · ")) if grade_parts else "—", cls="grades"
             ),
-            stat(
+            _stat(
                 "with_findings",
                 "有复核发现的项目",
-                h.with_findings,
-                rate(h.with_findings / h.projects, 1) + " 的项目" if h.projects else "",
+                y.with_findings,
+                rate(y.with_findings / y.projects, 1) + " 的项目" if y.projects else "",
             ),
-            stat("failed", "未生成报告", failed_total, failed_note, cls="bad" if failed_total else "ok"),
         ]
-        html = tag("div", join(stats), class_="stats")
-        text = (
-            f"{h.projects} 个项目，全年预算 {money(h.adjusted)} 万元，执行 {money(h.executed)} 万元，"
-            f"执行率 {rate(h.execution_rate)}，平均得分 {score(h.mean_score)}，未生成报告 {failed_total} 个"
+        return tag(
+            "section",
+            join([tag("h3", _year_label(y.year)), tag("div", join(stats), class_="stats")]),
+            class_="year",
+            data_year="" if y.year is None else y.year,
         )
-        return Fragment(html, text)
 
     #: (header, sort as, right-aligned): "num" cells sort by their `data-v` as numbers (the grade by
     #: its rank in the bands), "text" cells by `data-v` or their text, in Chinese collation order.
     COLUMNS: tuple[tuple[str, str, bool], ...] = (
         ("项目", "text", False),
         ("主管部门", "text", False),
+        ("年度", "num", False),
         ("全年预算（万元）", "num", True),
         ("执行率", "num", True),
         ("复核得分", "num", True),
@@ -144,6 +155,7 @@ class IndexPage:
         )
         body = join(self._row(r) for r in self.index.rows)
         depts = self.index.departments()
+        years = self.index.years()
         grades = [g for g in self.index.grade_order if any(str(r.get("grade")) == g for r in self.index.rows)]
         controls = tag(
             "div",
@@ -184,6 +196,22 @@ class IndexPage:
                         "label",
                         join(
                             [
+                                "年度 ",
+                                tag(
+                                    "select",
+                                    join(
+                                        [tag("option", "全部", value="")]
+                                        + [tag("option", _year_label(y), value=_year_value(y)) for y in years]
+                                    ),
+                                    id="pf-year",
+                                ),
+                            ]
+                        ),
+                    ),
+                    tag(
+                        "label",
+                        join(
+                            [
                                 "等级 ",
                                 tag(
                                     "select",
@@ -211,7 +239,8 @@ class IndexPage:
         )
         note = tag(
             "p",
-            "点击表头排序；金额为全年预算数，以元填报的项目已折算为万元。项目名称链接到各自的评价报告。",
+            "按年度排列，可按年度筛选；点击表头排序；金额为全年预算数，以元填报的项目已折算为万元。"
+            "项目名称链接到各自的评价报告。",
             class_="note",
         )
         table = join(
@@ -240,6 +269,7 @@ class IndexPage:
         codes = " ".join(str(r.get("finding_codes") or "").split())
         grade = "" if r.get("grade") is None else str(r.get("grade"))
         dept = str(r.get("department") or "")
+        year = year_of(r)
         name, pid = str(r.get("name") or ""), str(r.get("project_id") or "")
         href = self.index.href(r.get("html")) if r.get("status") != FAILED else None
         if href:
@@ -252,6 +282,7 @@ class IndexPage:
         cells = [
             tag("td", name_cell, data_v=name, class_="name"),
             tag("td", dept),
+            tag("td", "" if year is None else str(year), data_v=_year_value(year)),
             tag("td", money(adjusted), data_v=_sort_value(adjusted), class_="num"),
             tag("td", rate(execution_rate), data_v=_sort_value(execution_rate, 8), class_="num"),
             tag(
@@ -288,7 +319,14 @@ class IndexPage:
             ),
         ]
         search = " ".join([name, pid, dept, codes, grade]).lower()
-        return tag("tr", join(cells), data_dept=dept, data_grade=grade, data_search=search)
+        return tag(
+            "tr",
+            join(cells),
+            data_dept=dept,
+            data_year=_year_value(year),
+            data_grade=grade,
+            data_search=search,
+        )
 
     def charts(self) -> Fragment:
         if not self.index.rows:
@@ -369,6 +407,31 @@ def open_index(reports_dir: str | os.PathLike[str]) -> IndexPage:
 
     setup_fonts()
     return IndexPage(PortfolioIndex.from_folder(resolve_input(reports_dir)))
+
+
+def _stat(key: str, label: str, value: object, note: object = "", cls: str = "") -> Markup:
+    """One headline figure: label, value, an optional note; `data-stat` names it for tests and CSS."""
+    return tag(
+        "div",
+        join(
+            [
+                tag("div", label, class_="label"),
+                tag("div", value, class_="value"),
+                tag("div", note, class_="note") if note != "" else "",
+            ]
+        ),
+        class_=f"stat {cls}".strip(),
+        data_stat=key,
+    )
+
+
+def _year_label(year: int | None) -> str:
+    return "年度未填写" if year is None else f"{year}年度"
+
+
+def _year_value(year: int | None) -> str:
+    """A year as the table's filter and sort read it (`data-year`, `data-v`): "" when missing."""
+    return "" if year is None else str(year)
 
 
 def _void(name: str, **attrs: object) -> Markup:

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..schemes import Scheme
+from .formats import local_time
 from .html import Cell, Fragment, table
 
 __all__ = ["VERSIONS", "file_sha256", "provenance_table", "report_time"]
@@ -23,7 +24,8 @@ VERSIONS = ("evalcore", "pandas", "pyarrow", "matplotlib", "papermill", "nbconve
 
 
 def report_time() -> dt.datetime:
-    """SOURCE_DATE_EPOCH (reproducible builds) when set, else now; always in UTC."""
+    """SOURCE_DATE_EPOCH (reproducible builds) when set, else now; in UTC (pages show it in Beijing
+    time through `formats.local_time`)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
@@ -58,7 +60,7 @@ def provenance_table(scheme: Scheme, source: str | os.PathLike[str]) -> Fragment
         ["方案依据", "；".join(s.references) or "—"],
         ["方案文件 SHA-256", file_sha256(s.source) or "—"],
         ["软件版本", f"Python {platform.python_version()} · " + " · ".join(versions)],
-        ["生成时间", report_time().strftime("%Y-%m-%d %H:%M:%S UTC")],
+        ["生成时间", local_time(report_time(), seconds=True)],
     ]
     return Fragment(
         table(None, [[Cell(k, header=True), v] for k, v in rows], cls="facts provenance"), "来源与版本"

@@ -21,15 +21,11 @@ from ..schemes import Scheme
 from . import document_html, narrative, report_form, submission
 from .chart_cache import chart
 from .document import Document
-from .formats import rate
+from .formats import project_money, rate, report_title
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
 from .provenance import provenance_table
 
 _SEVERITY = {"error": "错误", "warning": "提示", "info": "说明"}
-
-
-def _money(x: float, unit: str) -> str:
-    return f"{fmt(x)}"
 
 
 def _p(text: str, cls: str | None = None) -> Markup:
@@ -49,6 +45,8 @@ class ProjectReport:
         self.project = evaluation.project
         self.source = source
         self._document: Document | None = None
+        #: every amount of the report in the project's unit and decimals (formats.project_money)
+        self.money = project_money(self.project)
 
     @classmethod
     def from_path(
@@ -75,7 +73,9 @@ class ProjectReport:
     # -- title --------------------------------------------------------------------------------
     @property
     def title(self) -> str:
-        return submission.report_title(self.ev)
+        """The shared title rule (`formats.report_title`), so the report, the Word and PDF copies
+        and the index never spell one project's title two ways."""
+        return report_title(self.project)
 
     # -- the 绩效评价报告 (for submission): one document, shown section by section --------------
     @property
@@ -155,7 +155,7 @@ class ProjectReport:
         return Fragment(join(parts), "项目基本情况")
 
     def _budget_rows(self) -> list[list[object]]:
-        b, u = self.card.budget, self.project.amount_unit
+        b = self.card.budget
         rows: list[list[object]] = []
 
         def line(
@@ -163,9 +163,9 @@ class ProjectReport:
         ) -> list[object]:
             return [
                 label,
-                _money(initial, u),
-                _money(adjusted, u),
-                _money(executed, u),
+                self.money(initial),
+                self.money(adjusted),
+                self.money(executed),
                 rate(executed / adjusted if adjusted > 0 else None),
                 rate(executed / initial if initial > 0 else None),
             ]
@@ -318,7 +318,7 @@ class ProjectReport:
         ]
         png = chart("completion", self.ev)
         if png is not None:
-            parts.append(img_png(png, "定量指标完成率图（虚线为目标 100%）"))
+            parts.append(img_png(png, "定量指标完成率图（正向指标虚线为目标 100%，反向指标虚线为上限）"))
         parts.append(tag("h3", "分类分析"))
         for cat in c.categories:
             if cat.budget_weight and not cat.indicators and not cat.not_applicable:
@@ -333,7 +333,7 @@ class ProjectReport:
         if b.initial_rate is not None and not b.same_amount(b.initial, b.adjusted):
             parts.append(
                 _p(
-                    f"年初预算 {fmt(b.initial)}{u}，全年预算 {fmt(b.adjusted)}{u}；按年初口径执行率为 "
+                    f"年初预算 {self.money(b.initial)}{u}，全年预算 {self.money(b.adjusted)}{u}；按年初口径执行率为 "
                     f"{rate(b.initial_rate)}。",
                     "note",
                 )
@@ -341,7 +341,8 @@ class ProjectReport:
         for label, total, parts_sum in b.contradictions:
             parts.append(
                 _p(
-                    f"年度资金总额的{label}为 {fmt(total)}{u}，与分项合计 {fmt(parts_sum)}{u} 不一致，已按分项合计计分。",
+                    f"年度资金总额的{label}为 {self.money(total)}{u}，与分项合计 {self.money(parts_sum)}{u} 不一致，"
+                    "已按分项合计计分。",
                     "callout",
                 )
             )
@@ -382,7 +383,8 @@ class ProjectReport:
                 parts.append(
                     _ul(
                         [
-                            f"「{r.source}」执行 {fmt(r.executed)}{u}，超出预算 {fmt(r.executed - r.adjusted)}{u}"
+                            f"「{r.source}」执行 {self.money(r.executed)}{u}，"
+                            f"超出预算 {self.money(r.executed - r.adjusted)}{u}"
                             f"（{rate(r.executed / r.adjusted) if r.adjusted > 0 else '预算为 0'}）"
                             for r in over
                         ],
@@ -403,10 +405,10 @@ class ProjectReport:
         over = self.card.budget.overspent(r)
         return [
             r.source,
-            fmt(r.initial),
-            fmt(r.adjusted),
-            fmt(r.executed),
-            Cell(f"{'+' if diff > 0 else ''}{fmt(round(diff, 6))}", class_="over" if over else None),
+            self.money(r.initial),
+            self.money(r.adjusted),
+            self.money(r.executed),
+            Cell(f"{'+' if diff > 0 else ''}{self.money(diff)}", class_="over" if over else None),
             rate(r.executed / r.adjusted if r.adjusted > 0 else None),
         ]
 

@@ -16,11 +16,12 @@ from ..evaluation import Evaluation
 from ..fields import EVALUATION_TYPE_LABELS
 from ..quantities import format_number as fmt
 from ..rules import IndicatorScore
+from . import formats
 from . import narrative as conclusions
 from . import submission_annex as annex
 from . import submission_text as st
 from .document import Document, Figure, Heading, PageBreak, Paragraph, Section, Table
-from .formats import money, rate
+from .formats import rate
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -33,11 +34,8 @@ def ordinal(k: int) -> str:
 
 
 def report_title(ev: Evaluation) -> str:
-    """「南昌市市场监督管理局关于2019年度综治信访项目绩效评价报告」: a name already ending in 项目 is
-    not given a second one."""
-    p = ev.project
-    name = p.name if p.name.endswith("项目") else p.name + "项目"
-    return f"{p.department}关于{name}绩效评价报告"
+    """「南昌市市场监督管理局关于2019年度综治信访项目绩效评价报告」 (the shared rule, formats.report_title)."""
+    return formats.report_title(ev.project)
 
 
 def _narrative(ev: Evaluation, key: str) -> str:
@@ -114,7 +112,9 @@ class Submission:
         if funds:
             s.add(*[Paragraph(t) for t in funds.split("\n") if t.strip()])
         s.add(self._budget_table())
-        if len(self.card.budget.funding) + len(self.card.budget.items) > 1:  # one source: the table says it all
+        if (
+            len(self.card.budget.funding) + len(self.card.budget.items) > 1
+        ):  # one source: the table says it all
             s.add(*self.figure("budget", "资金预算与执行情况"))
         manage = [
             f"项目由{p.unit}负责实施，{p.department}主管。（请补充组织管理情况：职责分工、管理制度、过程监控。）"
@@ -145,6 +145,7 @@ class Submission:
 
     def _budget_table(self) -> Table:
         b, u = self.card.budget, self.project.amount_unit
+        money = formats.project_money(self.project)
         rows = []
         lines = ([b.total_row] if b.total_row else []) + b.funding + b.items
         if b.total_row is None:

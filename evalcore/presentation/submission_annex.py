@@ -10,7 +10,7 @@ from ..rules import IndicatorScore
 from ..scoring import Scorecard
 from . import submission_text as st
 from .document import Table
-from .formats import money, rate
+from .formats import project_money, rate
 
 
 def scoring_table(card: Scorecard) -> Table:
@@ -70,6 +70,7 @@ def ordered_rows(card: Scorecard) -> list[tuple[Indicator, IndicatorScore | None
 def self_form(card: Scorecard) -> list[Table]:
     """附表2 as the unit filed it: its own scores and total (the recomputed ones are in 附表1)."""
     p, b, u = card.project, card.budget, card.project.amount_unit
+    money = project_money(p)
     head = Table(
         f"附表2　项目支出绩效自评表（{p.year}年度，单位自评）",
         [["项目名称", p.name, "主管部门", p.department]],

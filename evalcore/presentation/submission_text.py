@@ -38,7 +38,7 @@ def points(x: float) -> str:
 
 
 def amount(x: float, unit: str) -> str:
-    return f"{money(x)}{unit}"
+    return f"{money(x, unit)}{unit}"
 
 
 # -- statements -------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .formats import excel_money_format
+
 SUMMARY_SHEET = "汇总"
 ERRORS_SHEET = "输入问题"
 
-AMOUNT = "#,##0.00##"  # 万元 to four decimals (精确到元) when the input has them, else two
+AMOUNT = excel_money_format("万元")  # the money rule of every page (formats.py) as an Excel format
 SCORE = "0.00"
 RATE = "0.00%"
 WEIGHT = "General"  # weights as written: 10, 2.5

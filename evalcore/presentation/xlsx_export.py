@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..authoring.writers import save_workbook
 from ..evaluation import Evaluation
 from .cells import put, restore_cell
+from .formats import excel_money_format, project_decimals
 from .xlsx_common import (
     AMOUNT,
     BOLD,
@@ -113,8 +114,10 @@ def _summary_sheet(ws: Worksheet, evaluations: list[Evaluation], sheets: list[st
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, (ev, sheet) in enumerate(zip(evaluations, sheets, strict=True), start=2):
         values = summary_values(ev)
+        # a project in 元 shows whole 元 as its form does; one in 万元 is AMOUNT
+        amount = excel_money_format(ev.project.amount_unit, project_decimals(ev.project))
         for col, (key, _, _, fmt) in enumerate(SUMMARY_COLUMNS, start=1):
-            cell = put(ws, r, col, values[key], fmt)
+            cell = put(ws, r, col, values[key], amount if fmt == AMOUNT else fmt)
             cell.border = BORDER
             if (
                 key == "difference"

@@ -26,8 +26,8 @@ from ..rules import IndicatorScore
 from ..schemes import ReviewRules
 from ..vocabulary import FUNDING_SOURCES, TOTAL_SOURCE
 from .cells import put, restore_cell
+from .formats import excel_money_format, project_decimals, project_money
 from .xlsx_common import (
-    AMOUNT,
     BOLD,
     BORDER,
     CENTER,
@@ -165,7 +165,8 @@ def _score_note(text: str) -> Comment:
 
 def _budget_block(f: _Form, ev: Evaluation) -> None:
     p, b = ev.project, ev.card.budget
-    u = p.amount_unit
+    u, money = p.amount_unit, project_money(p)
+    amount = excel_money_format(u, project_decimals(p))
     has_rule = ev.scheme.budget_execution is not None
     lines: list[tuple[str, BudgetRow | None, str]] = []  # (label, row, role)
     if b.total_row is not None:
@@ -191,7 +192,7 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
         else:
             amounts = (r.initial, r.adjusted, r.executed)
         for col, value in zip((3, 4, 5), amounts, strict=True):
-            f.cell(row, col, value, AMOUNT)
+            f.cell(row, col, value, amount)
         _, adjusted, executed = amounts
         rate = executed / adjusted if adjusted and executed is not None and adjusted > 0 else None
         if role == "total":
@@ -215,7 +216,7 @@ def _budget_block(f: _Form, ev: Evaluation) -> None:
             if role == "item":
                 note = "支出明细"
                 if r is not None and b.overspent(r):
-                    note = f"支出明细：超出预算 {r.executed - r.adjusted:.2f}{u}"
+                    note = f"支出明细：超出预算 {money(r.executed - r.adjusted)}{u}"
             f.cell(row, 11, note, style="text")
     f.row = top + len(lines) + 1
     if p.budget_note:

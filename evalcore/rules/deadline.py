@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Indicator
-from ..quantities import resolve_relative
+from ..quantities import date_text, resolve_relative
 from ..schemes import Scheme
 from .explain import pct, pts, w
 from .outcome import UNRECOGNISED, Outcome, cap
@@ -50,7 +50,7 @@ def score_deadline(ind: Indicator, weight: float, scheme: Scheme, year: int) -> 
     else:
         on_time = a.on_time
     late = scheme.quantitative.deadline_late_fraction
-    due_text = f"{due.year}年{due.month}月{due.day}日" if due else ind.target.raw
+    due_text = date_text(due) if due else ind.target.raw
     inputs: dict[str, object] = {
         "target": ind.target.raw,
         "actual": a.raw,

@@ -20,6 +20,7 @@ from ...quantities import format_number
 from ...rules.explain import pct, pts
 from ...scoring import Scorecard
 from ...vocabulary import DOWNWARD
+from ..formats import project_money
 from .base import (
     BUDGET,
     EARNED,
@@ -43,7 +44,7 @@ from .base import (
 )
 from .text import clean, wrap
 
-__all__ = ["budget_chart", "category_chart", "completion_chart"]
+__all__ = ["budget_chart", "budget_figure", "category_chart", "completion_chart", "completion_figure"]
 
 
 # --------------------------------------------------------------------------------------- categories
@@ -116,43 +117,100 @@ def _draw_categories(card: Scorecard) -> Figure:
 
 TOP_TICKS = 18.0  # points: the height of tick labels drawn above the axes
 COMPLETION_AXIS_CAP = 2.0  # bars past 200% stop at the axis edge; their label gives the value
+LIMIT_LABEL = "上限"
 
 
 def completion_chart(card: Scorecard) -> bytes | None:
-    """Completion (实际值 ÷ 目标值) of each quantitative indicator that has one, a dashed line at the
-    100% target, bars coloured by whether the target was met (for ≤ indicators, below 100% is met).
-    None when no indicator has a completion."""
-    rows = [s for s in card.indicators if s.completion is not None]
-    if not rows:
+    """Each quantitative indicator that has a completion, drawn against what it promised.
+
+    正向 indicators (≥, >, =): 实际值 ÷ 目标值 with a dashed line at the 100% target, bars green when
+    the target was met and orange when not. 反向 indicators (≤, <: a cost, a duration, complaints)
+    have a limit, not a target: on the same axis a short green bar under a 100% 目标 line read as a
+    shortfall, when spending 53万元 of a 60万元 ceiling is the result wanted. So they get a panel of
+    their own: 实际值 ÷ 上限, the dashed line labelled 上限, a bar green while under the limit and red
+    once over it, its label saying 「未超上限」 or 「超出上限」. None when no indicator has a
+    completion."""
+    if not _completion_rows(card):
         return None
-    return render(_draw_completion, rows)
+    return render(completion_figure, card)
 
 
-def _draw_completion(rows: list) -> Figure:
-    n = len(rows)
+def _completion_rows(card: Scorecard) -> list:
+    return [s for s in card.indicators if s.completion is not None]
+
+
+def completion_figure(card: Scorecard) -> Figure:
+    """The completion chart as a matplotlib figure (what `completion_chart` renders), so a test can
+    read what is drawn: the 正向 panel first, the 反向 (上限) panel below it."""
+    rows = _completion_rows(card)
+    upward = [s for s in rows if s.indicator.direction not in DOWNWARD]
+    downward = [s for s in rows if s.indicator.direction in DOWNWARD]
+    return _draw_completion(upward, downward)
+
+
+def _draw_completion(upward: list, downward: list) -> Figure:
+    n = len(upward) + len(downward)
     compact = n > 20
-    fig = new_figure(chart_height(n, 0.235 if compact else 0.46, 1.9))
-    ax = fig.add_subplot()
-    lift = TOP_TICKS if compact else 0.0  # a tall chart has its scale on top too: title and note go above it
-    ax.set_title("定量指标完成率（实际值 ÷ 目标值）", pad=STYLE["axes.titlepad"] + lift)
-    if any(s.indicator.direction in DOWNWARD for s in rows):
-        subtitle(ax, "名称后标（≤）或（<）的为反向指标：实际值不超过目标值即达到目标", lift)
+    per_row = 0.235 if compact else 0.46
+    panels = [(rows, limit) for rows, limit in ((upward, False), (downward, True)) if rows]
+    fig = new_figure(chart_height(n, per_row, 1.9 + 0.55 * (len(panels) - 1)))
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=[len(r) + 1.2 for r, _ in panels])[:, 0]
+    seen: set = set()
+    for ax, (rows, limit) in zip(axes, panels, strict=True):
+        seen |= _completion_panel(ax, rows, limit, compact, first=ax is axes[0])
+    handles = []
+    if upward:
+        names = {True: "已达到目标", False: "未达到目标", None: "无法判断"}
+        colours = {True: MET, False: NOT_MET, None: UNKNOWN}
+        handles += [
+            Patch(facecolor=colours[k], label=names[k]) for k in (True, False, None) if ("up", k) in seen
+        ]
+        handles.append(
+            Line2D([], [], color=INK, linestyle=(0, (4, 3)), linewidth=1.1, label="目标值（100%）")
+        )
+    if downward:
+        names = {True: "未超过上限", False: "超过上限", None: "无法判断"}
+        colours = {True: MET, False: OVERSPENT, None: UNKNOWN}
+        handles += [
+            Patch(facecolor=colours[k], label=names[k]) for k in (True, False, None) if ("down", k) in seen
+        ]
+        handles.append(
+            Line2D([], [], color=OVERSPENT, linestyle=(0, (4, 3)), linewidth=1.1, label="上限（100%）")
+        )
+    legend(fig, handles)
+    return fig
+
+
+def _completion_panel(ax, rows: list, limit: bool, compact: bool, first: bool) -> set:  # type: ignore[no-untyped-def]
+    """One panel: 正向 rows against the 100% target, or (limit=True) 反向 rows against their 上限.
+    Returns the (panel, met) pairs drawn, for the legend."""
+    n = len(rows)
+    lift = TOP_TICKS if compact and first else 0.0  # a tall chart has its scale on top too
+    if limit:
+        ax.set_title("反向指标：实际值 ÷ 上限", pad=STYLE["axes.titlepad"] + lift)
+        subtitle(ax, "成本、时长等指标的目标是上限：实际值不超过上限即达到目标", lift)
+    else:
+        ax.set_title("定量指标完成率（实际值 ÷ 目标值）", pad=STYLE["axes.titlepad"] + lift)
     widest = max(min(s.completion, COMPLETION_AXIS_CAP) for s in rows)
     right = max(1.2, widest * 1.2)
-    colours = {True: MET, False: NOT_MET, None: UNKNOWN}
+    colours = {True: MET, False: OVERSPENT if limit else NOT_MET, None: UNKNOWN}
     seen: set = set()
     labels = []
     for y, s in enumerate(rows):
         c = s.completion
-        seen.add(s.met)
+        seen.add(("down" if limit else "up", s.met))
         clipped = c > COMPLETION_AXIS_CAP
         ax.barh(y, min(c, COMPLETION_AXIS_CAP), height=0.66, color=colours[s.met])
+        text = pct(c) + (" ▶" if clipped else "")
+        if limit and s.met is not None:
+            text += "  未超上限" if s.met else "  超出上限"
         ax.text(
             min(c, COMPLETION_AXIS_CAP) + right * 0.012,
             y,
-            pct(c) + (" ▶" if clipped else ""),
+            text,
             va="center",
             fontsize=7.5 if compact else 8.5,
+            color=OVERSPENT if limit and s.met is False else INK,
             zorder=4,
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
         )
@@ -160,45 +218,67 @@ def _draw_completion(rows: list) -> Figure:
         suffix = f"（{direction}）" if direction in DOWNWARD else ""
         name = clean(s.indicator.name)
         labels.append(wrap(name, 34, 1, suffix) if compact else wrap(name, 24, 2, suffix))
-    ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.1)
+    if limit:
+        ax.axvline(1.0, color=OVERSPENT, linestyle=(0, (4, 3)), linewidth=1.1)
+        ax.text(1.0, -0.62, f" {LIMIT_LABEL}", color=OVERSPENT, fontsize=8, va="bottom", ha="left")
+    else:
+        ax.axvline(1.0, color=INK, linestyle=(0, (4, 3)), linewidth=1.1)
     ax.set_yticks(range(n), labels, fontsize=7.5 if compact else 9)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(0, right)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)
-    ax.set_xlabel("完成率")
-    if compact:
+    ax.set_xlabel("实际值 ÷ 上限" if limit else "完成率")
+    if compact and first:
         ax.tick_params(axis="x", labeltop=True, top=True)
-    names = {True: "已达到目标", False: "未达到目标", None: "无法判断"}
-    handles = [Patch(facecolor=colours[k], label=names[k]) for k in (True, False, None) if k in seen]
-    handles.append(Line2D([], [], color=INK, linestyle=(0, (4, 3)), linewidth=1.1, label="目标值（100%）"))
-    legend(fig, handles)
-    return fig
+    return seen
 
 
 # ------------------------------------------------------------------------------------------- budget
 
 
 def budget_chart(card: Scorecard) -> bytes | None:
-    """全年预算数 vs 全年执行数 for the total, each funding source and each line item; an executed
-    amount above its budget is drawn red and marked 超支. None when the project has no budget rows."""
-    rows = _budget_rows(card)
-    if not rows:
+    """全年预算数 vs 全年执行数 for the total, each distinct funding source and each line item; an
+    executed amount above its budget is drawn red and marked 超支. None when the project has no
+    budget rows."""
+    if not _budget_rows(card):
         return None
-    return render(_draw_budget, card, rows)
+    return render(budget_figure, card)
+
+
+def budget_figure(card: Scorecard) -> Figure:
+    """The budget chart as a matplotlib figure (what `budget_chart` renders), so a test can read
+    what is drawn."""
+    return _draw_budget(card, _budget_rows(card))
 
 
 def _budget_rows(card: Scorecard) -> list[tuple[int, str, float, float]]:
-    """(group, label, 全年预算数, 全年执行数): the total first, then funding sources, then line items."""
+    """(group, label, 全年预算数, 全年执行数): the total first, then funding sources, then line items.
+
+    One bar pair per distinct budget source: a project funded from a single source (the seed's
+    当年财政拨款) whose amounts are the total's shows one pair, labelled 「年度资金总额（全部为当年
+    财政拨款）」, not the same two bars twice."""
     b = card.budget
     rows: list[tuple[int, str, float, float]] = []
     if b.total_row is not None:
         rows.append((0, clean(b.total_row.source), b.total_row.adjusted, b.total_row.executed))
     if (b.funding or b.items) and b.basis != "年度资金总额":
         rows.append((0, f"合计（{b.basis}）", b.adjusted, b.executed))
-    rows += [(1, clean(r.source), r.adjusted, r.executed) for r in b.funding]
+    funding = [(1, clean(r.source), r.adjusted, r.executed) for r in b.funding]
+    if len(funding) == 1 and rows and _same_amounts(rows[-1], funding[0], b.tolerance):
+        group, label, adjusted, executed = rows[-1]
+        rows[-1] = (group, f"{label}（全部为{funding[0][1]}）", adjusted, executed)
+        funding = []
+    rows += funding
     rows += [(2, clean(r.source), r.adjusted, r.executed) for r in b.items]
     return rows
+
+
+def _same_amounts(
+    a: tuple[int, str, float, float], b: tuple[int, str, float, float], tolerance: float
+) -> bool:
+    """Two rows with the same 全年预算数 and 全年执行数, as the budget rule compares amounts."""
+    return abs(a[2] - b[2]) <= tolerance and abs(a[3] - b[3]) <= tolerance
 
 
 def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> Figure:
@@ -225,17 +305,18 @@ def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> 
     span = top - bottom
     overspent_any = False
     size = 7.5 if compact else 8.5
+    money = project_money(card.project)  # the amounts as the report's tables print them
     for yy, (_group, _label, adjusted, executed) in zip(ys, rows, strict=True):
         overspent = executed - adjusted > b.tolerance  # as the budget rule judges an overspend
         overspent_any |= overspent
         ax.barh(yy - bar / 2, adjusted, height=bar, color=BUDGET)
         ax.barh(yy + bar / 2, executed, height=bar, color=OVERSPENT if overspent else EXECUTED)
         pad = span * 0.012
-        ax.text(max(adjusted, 0) + pad, yy - bar / 2, format_number(adjusted), va="center", fontsize=size)
+        ax.text(max(adjusted, 0) + pad, yy - bar / 2, money(adjusted), va="center", fontsize=size)
         ax.text(
             max(executed, 0) + pad,
             yy + bar / 2,
-            format_number(executed) + ("  超支" if overspent else ""),
+            money(executed) + ("  超支" if overspent else ""),
             va="center",
             fontsize=size,
             color=OVERSPENT if overspent else INK,

@@ -1,6 +1,6 @@
 /* Sort and filter the project table of the portfolio index, offline.
-   Reads only what the page already holds: the controls' values, a row's data-dept / data-grade /
-   data-search attributes and a cell's data-v (its sort value) or text. It never builds markup and
+   Reads only what the page already holds: the controls' values, a row's data-dept / data-year /
+   data-grade / data-search attributes and a cell's data-v (its sort value) or text. It never builds markup and
    never writes text from the data: it hides rows, moves rows and sets a count of numbers. */
 (function () {
   "use strict";
@@ -11,6 +11,7 @@
   var total = rows.length;
   var query = document.getElementById("pf-q");
   var dept = document.getElementById("pf-dept");
+  var year = document.getElementById("pf-year");
   var grade = document.getElementById("pf-grade");
   var count = document.getElementById("pf-count");
   var panel = document.getElementById("pf-filters");
@@ -19,10 +20,12 @@
   function filter() {
     var text = query ? query.value.trim().toLowerCase() : "";
     var d = dept ? dept.value : "";
+    var y = year ? year.value : "";
     var g = grade ? grade.value : "";
     var shown = 0;
     rows.forEach(function (tr) {
       var ok = (d === "" || tr.getAttribute("data-dept") === d) &&
+               (y === "" || tr.getAttribute("data-year") === y) &&
                (g === "" || tr.getAttribute("data-grade") === g) &&
                (text === "" || (tr.getAttribute("data-search") || "").indexOf(text) !== -1);
       tr.hidden = !ok;
@@ -66,7 +69,7 @@
   Array.prototype.forEach.call(table.querySelectorAll("thead button[data-col]"), function (button) {
     button.addEventListener("click", function () { sortBy(button); });
   });
-  [query, dept, grade].forEach(function (el) {
+  [query, dept, year, grade].forEach(function (el) {
     if (el) { el.addEventListener(el.tagName === "INPUT" ? "input" : "change", filter); }
   });
   if (panel) { panel.hidden = false; }
