@@ -27,7 +27,7 @@ from ..errors import InputError, ReportError
 from ..presentation.webfont import page_characters, with_webfont
 from ..resources import find_notebook, templates_dir
 from ..schemes import Scheme
-from .files import atomic_write, file_mode  # noqa: F401 (re-exported: batch, portfolio)
+from .files import atomic_write, file_mode
 from .outputs import check_formats, output_paths, write_other_formats
 
 if TYPE_CHECKING:  # papermill/nbformat cost ~1 s to import: only where a notebook runs
