@@ -391,6 +391,12 @@ def test_batch_formats_are_written_recorded_and_made_up_when_asked_later(tmp_pat
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entry = next(m for m in manifest["projects"] if m.get("project_id") == "p-1")
     assert entry["report"] == {"html": "测试局/p-1-绩效评价报告.html", "docx": "测试局/p-1-绩效评价报告.docx"}
+    from urllib.parse import quote
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for rel in ("测试局/p-1-绩效评价报告.html", "测试局/p-1.html", "测试局/p-1-绩效评价报告.docx"):
+        assert f'href="{quote(rel)}"' in index, rel  # the name opens the report; 复核底稿 and Word beside it
+    assert index.index(quote("测试局/p-1-绩效评价报告.html")) < index.index(quote("测试局/p-1.html"))
     again = cli_batch(tmp_path / "data", out, params, "--format", "docx")
     assert "完成 0，跳过（未变化）2" in again.stdout, again.stdout
     (out / "测试局" / "p-2-绩效评价报告.docx").unlink()

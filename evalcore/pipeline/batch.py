@@ -356,7 +356,12 @@ def run_batch(
     write_manifest(out, manifest, not_read)
     status = {j.html: entries[j.html]["status"] for j in plan.jobs}
     rows = [
-        {**j.summary, "status": status[j.html], "html": j.html if status[j.html] != FAILED else None}
+        {
+            **j.summary,
+            "status": status[j.html],
+            "html": j.html if status[j.html] != FAILED else None,
+            "report": _report_names(j) if status[j.html] != FAILED else None,
+        }
         for j in plan.jobs
     ]
     write_summary(out, rows)

@@ -240,7 +240,7 @@ class IndexPage:
         note = tag(
             "p",
             "按年度排列，可按年度筛选；点击表头排序；金额为全年预算数，以元填报的项目已折算为万元。"
-            "项目名称链接到各自的评价报告。",
+            "项目名称链接到各自的绩效评价报告，其后是复核底稿（及 Word、PDF）。",
             class_="note",
         )
         table = join(
@@ -271,13 +271,31 @@ class IndexPage:
         dept = str(r.get("department") or "")
         year = year_of(r)
         name, pid = str(r.get("name") or ""), str(r.get("project_id") or "")
-        href = self.index.href(r.get("html")) if r.get("status") != FAILED else None
+        ok = r.get("status") != FAILED
+        sheet = self.index.href(r.get("html")) if ok else None
+        files = r.get("report") if ok and isinstance(r.get("report"), dict) else {}
+        href = self.index.href(files.get("html")) or sheet  # the 绩效评价报告; an older run: its worksheet
         if href:
             title = tag("a", name or pid, href=href, class_="report")
         else:
             why = "报告生成失败" if r.get("status") == FAILED else "报告缺失"
             title = join([tag("span", name or pid), " ", tag("span", why, class_="badge bad")])
-        name_cell = join([title, tag("span", pid, class_="pid")])
+        links = [
+            tag("a", label, href=link, class_="doc")
+            for label, link in (
+                ("复核底稿", sheet if sheet != href else None),
+                ("Word", self.index.href(files.get("docx"))),
+                ("PDF", self.index.href(files.get("pdf"))),
+            )
+            if link
+        ]
+        name_cell = join(
+            [
+                title,
+                tag("span", pid, class_="pid"),
+                *([tag("span", join(links, " · "), class_="docs")] if links else []),
+            ]
+        )
         reported_grade = r.get("reported_grade")
         cells = [
             tag("td", name_cell, data_v=name, class_="name"),
