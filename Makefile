@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data/portfolio data/seed/nc-scjg-2019-zzxf.yaml
 OUT ?= reports
+# The 绩效评价报告 is always HTML; FORMATS adds its Word (docx) and PDF copies: `make reports FORMATS="docx pdf"`.
+FORMATS ?= docx
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
@@ -50,7 +52,7 @@ test: setup lint system ## set everything up and run the whole test suite
 	$(BIN)/python -m pytest -q
 
 reports: setup ## publish the sample portfolio to reports/ (reports, index.html, summaries) and score it
-	$(BIN)/evalcore batch $(DATA) --out $(OUT)
+	$(BIN)/evalcore batch $(DATA) --out $(OUT) $(foreach f,$(FORMATS),--format $(f))
 	$(BIN)/evalcore score $(DATA) --json > $(OUT)/scored.json
 	COLUMNS=200 $(BIN)/evalcore score $(DATA) --summary > $(OUT)/scored.txt
 	@echo "已发布：$(OUT)/index.html"
