@@ -29,7 +29,7 @@ _NONE = b"none"  # a chart that has nothing to show (completion/budget may be No
 #: module and the shared base it is built on (tests/test_charts.py checks the list is complete).
 CHART_SOURCES = ("__init__.py", "fonts.py", "text.py", "base.py", "report.py")
 #: Modules of the presentation package the report's charts use (the money rule of their labels).
-SHARED_SOURCES = ("formats.py",)
+SHARED_SOURCES = ("formats.py", "cjk_font.py")
 
 
 @cache
