@@ -54,7 +54,9 @@ SECTIONS = [
     "项目支出绩效自评表",
     "来源与版本",
 ]
-MAX_BYTES = 320 * 1024  # ~90–150 KiB of it the embedded subset of the CJK font (docs/fonts.md); the lab template alone is 280
+MAX_BYTES = (
+    320 * 1024
+)  # ~90–150 KiB of it the embedded subset of the CJK font (docs/fonts.md); the lab template alone is 280
 
 
 # ------------------------------------------------------------------------------ a small HTML tree

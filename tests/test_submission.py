@@ -405,3 +405,19 @@ def test_batch_formats_are_written_recorded_and_made_up_when_asked_later(tmp_pat
     assert (out / "测试局" / "p-1-绩效评价报告.pdf").is_file()
     docx = cli_batch(tmp_path / "data", out, params, "--format", "docx")
     assert "完成 1，跳过（未变化）1" in docx.stdout, docx.stdout  # only p-2 lacks its Word file
+
+
+def test_a_missing_font_or_browser_says_what_to_install_and_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evalcore.errors import ReportError
+    from evalcore.pipeline.render import render_project
+    from evalcore.presentation.cjk_font import FontMissing, sc_face_index
+
+    with pytest.raises(FontMissing, match="请重新安装 noto-cjk-sans-otc"):
+        sc_face_index(tmp_path / "NotoSansCJK-Regular.ttc")
+    monkeypatch.setenv("EVALCORE_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(ReportError, match="apt-get install -y chromium") as caught:
+        render_project(SEED, tmp_path / "out", formats=("pdf",))
+    assert caught.value.project == "nc-scjg-2019-zzxf"  # a failed project, as a batch lists it
+    assert not list((tmp_path / "out").rglob("*.pdf")) and not list((tmp_path / "out").rglob("*.tmp"))

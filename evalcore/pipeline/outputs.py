@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ReportError
+from ..errors import PrintError, ReportError
 
 if TYPE_CHECKING:
     from ..presentation.report import ProjectReport
@@ -65,6 +65,9 @@ def write_other_formats(
         t = time.perf_counter()
         from .pdf import print_pdf
 
-        written["pdf"] = print_pdf(paths["html"], paths["pdf"], title=report.title)
+        try:
+            written["pdf"] = print_pdf(paths["html"], paths["pdf"], title=report.title)
+        except PrintError as exc:  # a failed project like any other: the batch lists it with its cause
+            raise ReportError(project_id, str(exc)) from None
         timings["pdf"] = time.perf_counter() - t
     return written

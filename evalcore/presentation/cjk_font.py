@@ -18,9 +18,19 @@ FONT_FILE = "NotoSansCJK-Regular.ttc"
 FONT_FAMILY = "Noto Sans CJK SC"  # the Simplified Chinese face of the collection
 
 
+MISSING = "未找到随包提供的中文字体 {path}：请重新安装 noto-cjk-sans-otc（pip install --force-reinstall noto-cjk-sans-otc）"
+
+
+class FontMissing(RuntimeError):
+    """The packaged CJK font is not there (a broken install): says what to reinstall, in Chinese."""
+
+
 def font_path() -> Path:
     """The shipped font file (inside the installed `noto-cjk-sans-otc` package)."""
-    return Path(str(files(FONT_PACKAGE) / FONT_FILE))
+    try:
+        return Path(str(files(FONT_PACKAGE) / FONT_FILE))
+    except ModuleNotFoundError:
+        raise FontMissing(MISSING.format(path=FONT_PACKAGE)) from None
 
 
 @cache
@@ -31,7 +41,7 @@ def sc_face_index(path: Path | None = None) -> int:
 
     path = path or font_path()
     if not path.is_file():
-        raise RuntimeError(f"CJK font missing: {path} (reinstall the noto-cjk-sans-otc package)")
+        raise FontMissing(MISSING.format(path=path))
     collection = TTCollection(str(path), lazy=True)
     try:
         for index, face in enumerate(collection.fonts):

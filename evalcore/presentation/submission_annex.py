@@ -73,8 +73,9 @@ def self_form(card: Scorecard) -> list[Table]:
     money = project_money(p)
     head = Table(
         f"附表2　项目支出绩效自评表（{p.year}年度，单位自评）",
-        [["项目名称", p.name, "主管部门", p.department]],
+        [],
         [
+            ["项目名称", p.name, "主管部门", p.department],
             ["实施单位", p.unit, "项目编号", p.project_id],
             [f"全年预算数（{u}）", money(b.adjusted), f"全年执行数（{u}）", money(b.executed)],
             [

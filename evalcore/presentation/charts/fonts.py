@@ -16,7 +16,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-from ..cjk_font import FONT_FAMILY, font_path
+from ..cjk_font import FONT_FAMILY, MISSING, FontMissing, font_path
 
 __all__ = [
     "FALLBACK_FAMILY",
@@ -35,7 +35,7 @@ def register_font() -> Path:
     file is missing or matplotlib cannot read the Simplified Chinese face of the collection."""
     path = font_path()
     if not path.is_file():
-        raise RuntimeError(f"CJK font missing: {path} (reinstall the noto-cjk-sans-otc package)")
+        raise FontMissing(MISSING.format(path=path))
     manager = font_manager.fontManager
     if not any(_same_file(entry.fname, path) for entry in manager.ttflist):
         manager.addfont(path)
