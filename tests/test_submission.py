@@ -421,3 +421,24 @@ def test_a_missing_font_or_browser_says_what_to_install_and_leaves_no_partial_fi
         render_project(SEED, tmp_path / "out", formats=("pdf",))
     assert caught.value.project == "nc-scjg-2019-zzxf"  # a failed project, as a batch lists it
     assert not list((tmp_path / "out").rglob("*.pdf")) and not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_hostile_narrative_stays_inert_text_in_html_and_word(tmp_path: Path) -> None:
+    """Narrative fields holding markup, a Word field code and formula text, and an over-long line:
+    shown as the same literal text in the HTML (escaped) and the Word file (runs, never fields)."""
+    import docx
+
+    from evalcore.presentation.document_docx import write_docx
+
+    hostile = "<script>alert(1)</script> { PAGE } DDEAUTO c:\\\\x =SUM(A1:A3) " + "长" * 600
+    ev = _evaluate(_project(tmp_path, background=hostile, problems="=1+1\n@cmd"))
+    doc = submission(ev)
+    html = str(document_html(doc))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    word = docx.Document(str(write_docx(doc, tmp_path / "r.docx")))
+    texts = [p.text for p in word.paragraphs]
+    assert any(hostile in t for t in texts)
+    assert "=1+1" in texts and "@cmd" in texts  # one paragraph per line, as typed
+    xml = word.element.xml
+    assert "fldSimple" not in xml.split("<w:body>")[1].split("<w:sectPr")[0]  # no field in the body
+    assert "instrText" not in xml.split("<w:body>")[1].split("<w:sectPr")[0]
