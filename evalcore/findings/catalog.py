@@ -1,4 +1,4 @@
-"""The product's findings R001–R012 (SPEC: stable codes), one entry each.
+"""The product's findings R001–R019 (SPEC: stable codes), one entry each.
 
 Each entry is the finding as a reviewer states it: what it looks at, when it is found, and what it
 says, numbers included. Conditions read the scope's columns (`evalcore.findings.subjects`);
@@ -364,3 +364,14 @@ register(
     ),
     reference="DOMAIN.md Real forms：0.93 按比例读作 93%；整分取整是惯例，按表识别一次",
 )
+
+# 历史比较: a project against its own previous year. No batch of one year can show these, so they
+# have no checks here: `evalcore.explore.history` computes them over a portfolio of several years
+# (the explorer's `load_portfolio`), and registering them here gives them their titles everywhere.
+HISTORY = "evalcore.explore.history"
+register(
+    "R016", "目标设定偏低：年度目标不高于上年实际完成", WARNING, computed_by=HISTORY, reference=REFERENCE
+)
+register("R017", "预算执行率连续两年低于 90%", WARNING, computed_by=HISTORY, reference=REFERENCE)
+register("R018", "同一指标连续两年未完成", WARNING, computed_by=HISTORY, reference=REFERENCE)
+register("R019", "预算增加而得分下降", WARNING, computed_by=HISTORY, reference=REFERENCE)

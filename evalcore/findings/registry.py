@@ -75,6 +75,7 @@ class FindingRule:
     checks: tuple[Check, ...]
     reference: str = ""
     module: str = ""  # the module that registered it
+    computed_by: str = ""  # a finding no per-batch check can find (cross-year): the module that computes it
 
 
 REGISTRY: dict[str, FindingRule] = {}
@@ -92,8 +93,13 @@ def register(
     checks: tuple[Check, ...] = (),
     reference: str = "",
     replace: bool = False,
+    computed_by: str = "",
 ) -> FindingRule:
     """Register a finding: one check (`scope`, `when`, `message`) or several (`checks`).
+
+    A finding that no batch of projects can show on its own (R016–R019 compare a project with its
+    previous year) has no checks: `computed_by` names the module that computes it, and it is
+    registered all the same so that its title and severity are known wherever findings are shown.
 
     A code already registered by another module is refused unless `replace` is set (the same
     module registering again, when it is imported a second time, replaces its own)."""
@@ -103,13 +109,13 @@ def register(
         if scope is None or when is None or message is None:
             raise ValueError(f"{code}: a check needs scope, when and message")
         checks = (*checks, Check(scope, when, message, data))
-    if not checks:
-        raise ValueError(f"{code}: at least one check")
+    if not checks and not computed_by:
+        raise ValueError(f"{code}: at least one check, or the module that computes it (computed_by)")
     for c in checks:
         if c.scope not in SCOPES:
             raise ValueError(f"{code}: scope {c.scope!r} is not one of {SCOPES}")
-    module = getattr(checks[0].when, "__module__", "") or ""
-    rule = FindingRule(code, title, severity, tuple(checks), reference, module)
+    module = (getattr(checks[0].when, "__module__", "") or "") if checks else computed_by
+    rule = FindingRule(code, title, severity, tuple(checks), reference, module, computed_by)
     old = REGISTRY.get(code)
     if old is not None and not replace and old.module != module:
         raise ValueError(f"finding {code} is already registered (by {old.module})")
