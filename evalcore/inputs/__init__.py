@@ -173,27 +173,36 @@ def iter_raw(
 
 
 class DuplicateGuard:
-    """Project ids must be unique across everything read in one run."""
+    """Project ids must be unique across everything read in one run: a report, a batch output file
+    and a `score --json` record are named by the id. A portfolio of several years read by the
+    explorer (`per_year=True`) matches a project across years by its id, so there the same id may
+    come once per year; twice in one year is still the error, naming both files."""
 
-    def __init__(self) -> None:
-        self.seen: dict[str, str] = {}
+    def __init__(self, per_year: bool = False) -> None:
+        self.per_year = per_year
+        self.seen: dict[object, str] = {}
 
-    def check(self, project_id: str, origin: str, where: Where | None) -> InputError | None:
-        if project_id in self.seen:
+    def check(
+        self, project_id: str, origin: str, where: Where | None, year: int | None = None
+    ) -> InputError | None:
+        key: object = (project_id, year) if self.per_year else project_id
+        if key in self.seen:
+            within = f"在 {year} 年度" if self.per_year else ""
             return InputError(
                 where or Where(origin),
-                f"项目编号「{project_id}」重复",
-                f"唯一的项目编号（已在 {self.seen[project_id]} 中出现）",
+                f"项目编号「{project_id}」{within}重复",
+                f"唯一的项目编号（已在 {self.seen[key]} 中出现）",
                 project_id=project_id,
             )
-        self.seen[project_id] = origin
+        self.seen[key] = origin
         return None
 
 
 def iter_projects(
-    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None
+    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None, per_year: bool = False
 ) -> Iterator[Project | InputError | ProjectError]:
-    guard = DuplicateGuard()
+    """Every project under paths, or the error that stopped it; ids unique (per year: `DuplicateGuard`)."""
+    guard = DuplicateGuard(per_year)
     for raw in iter_raw(paths, notices):
         if isinstance(raw, InputError):
             yield raw
@@ -208,13 +217,14 @@ def iter_projects(
                 str(raw.facts.values.get("project_id") or "") or None, raw.facts.where(None, "project"), exc
             )
             continue
-        dup = guard.check(project.project_id, project.origin, project.where)
+        dup = guard.check(project.project_id, project.origin, project.where, project.year)
         yield dup if dup else project
 
 
-def load_paths(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
+def load_paths(paths: Iterable[str | os.PathLike[str]], per_year: bool = False) -> LoadResult:
+    """Everything under paths; `per_year` lets one project id come once in each year (several years)."""
     result = LoadResult()
-    for item in iter_projects(paths, result.skipped):
+    for item in iter_projects(paths, result.skipped, per_year):
         if isinstance(item, InputError | ProjectError):
             result.errors.append(item)
         else:
