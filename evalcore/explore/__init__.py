@@ -25,28 +25,60 @@ report kernels never pay for it.
 
 One job per module: `tables` builds the tables from the evaluations, `portfolio` is the view
 (filter, summary, an evaluation), `variance` computes the budget variance, `columns` names the
-columns and the lines. `load_portfolio` ties them together here; the names below are the API.
+columns and the lines; for a portfolio of several years `lineage` matches projects across years,
+`history` adds R016–R019 and lays out `Portfolio.history`, `peers` the groups of `Portfolio.peers`. `load_portfolio` ties them together here; the names below are the API.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..evaluation import evaluate_paths
 from ..schemes import Scheme
 from .columns import UNDER_EXECUTED, VARIANCE_COLUMNS
+from .history import history_findings
+from .lineage import LineageError, base_name, match_years, read_mapping
 from .portfolio import Portfolio, describe_filters
 from .tables import build_tables
 
-__all__ = ["UNDER_EXECUTED", "VARIANCE_COLUMNS", "Portfolio", "describe_filters", "load_portfolio"]
+__all__ = [
+    "UNDER_EXECUTED",
+    "VARIANCE_COLUMNS",
+    "LineageError",
+    "Portfolio",
+    "base_name",
+    "describe_filters",
+    "load_portfolio",
+    "match_years",
+    "read_mapping",
+]
 
 
 def load_portfolio(
-    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None
+    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    scheme: Scheme | str | None = None,
+    lineage: str | os.PathLike[str] | Mapping[str, str] | None = None,
 ) -> Portfolio:
     """Read, score and review every project under `path` (a file, a folder, a table folder, or a
-    list of them) through `evaluate_paths`. Inputs that cannot be used are kept in `errors`."""
+    list of them) through `evaluate_paths`. Inputs that cannot be used are kept in `errors`.
+
+    The portfolio may hold several years: one 项目编号 may come once per year (twice in one year is
+    an input error naming both files). Projects are matched across years (`lineage.match_years`)
+    by id, by the optional `lineage` mapping (a YAML or CSV file, or a dict, of `from id → to id`
+    for renamed projects) and by unit and name without the year; then R016–R019 are added to the
+    later year's findings. Raises LineageError for a mapping that cannot be used."""
     paths = [path] if isinstance(path, str | os.PathLike) else list(path)
-    run = evaluate_paths(paths, scheme)
-    return Portfolio(build_tables(run.evaluations, run.errors, tuple(str(p) for p in paths)))
+    run = evaluate_paths(paths, scheme, per_year=True)
+    mapping = read_mapping(lineage) if isinstance(lineage, str | os.PathLike) else lineage
+    evs = run.evaluations
+    projs = [ev.project for ev in evs]
+    lines = match_years(
+        [p.project_id for p in projs],
+        [p.unit for p in projs],
+        [p.name for p in projs],
+        [p.year for p in projs],
+        mapping,
+    )
+    history_findings(evs, lines)
+    return Portfolio(build_tables(evs, run.errors, tuple(str(p) for p in paths), lines))

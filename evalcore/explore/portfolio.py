@@ -5,13 +5,17 @@ projects (cut when first asked for, then kept); `filter` gives a narrower view, 
 
 from __future__ import annotations
 
+import difflib
 import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
 from .columns import BY, UNDER_EXECUTED
-from .tables import Tables
+from .history import history_table
+from .lineage import AMBIGUOUS_COLUMNS
+from .peers import peer_groups, peer_table
+from .tables import Tables, line_positions, year_positions
 from .variance import department_variance, item_variance, project_variance
 
 if TYPE_CHECKING:
@@ -94,24 +98,69 @@ class Portfolio:
         return list(self.variance("department")["department"])
 
     # -- evaluations -------------------------------------------------------------------------------
-    def project(self, project_id: str) -> Evaluation:
-        """The evaluation (scorecard and findings) of one project of this view."""
-        n = self._base.positions.get(project_id)
+    def _position(self, project_id: str, year: int | None = None) -> int:
+        """The row of a project of this view (its latest year unless `year` says which); a KeyError
+        in Chinese, with the nearest ids, for one it does not hold."""
+        base = self._base
+        n = base.positions.get(project_id)
+        if n is not None and year is not None and int(base.projects["year"].iat[n]) != year:
+            n = year_positions(base).get((project_id, int(year)))
         if n is None or (self._keep is not None and not self._keep[n]):
             where = "本组合" if self._keep is None else "当前筛选结果"
-            raise KeyError(f"{where}中没有项目「{project_id}」")
-        return self._base.evaluations[project_id]
+            when = "" if year is None else f"{year} 年度"
+            near = difflib.get_close_matches(project_id, list(base.positions), n=3, cutoff=0.6)
+            hint = f"；相近的项目编号：{'、'.join(near)}" if near else ""
+            raise KeyError(f"{where}中没有{when}项目「{project_id}」{hint}")
+        return n
 
-    def indicators_of(self, project_id: str) -> pd.DataFrame:
+    def project(self, project_id: str, year: int | None = None) -> Evaluation:
+        """The evaluation (scorecard and findings) of one project of this view (its latest year when
+        the portfolio holds several years of it, or the given `year`)."""
+        return self._base.evaluations[self._position(project_id, year)]
+
+    def indicators_of(self, project_id: str, year: int | None = None) -> pd.DataFrame:
         """One project's rows of `indicators` (a slice: its rows are contiguous), in `score --json` order."""
-        self.project(project_id)
-        n = self._base.positions[project_id]
+        n = self._position(project_id, year)
         start = self._base.indicator_start
         return self._base.indicators.iloc[int(start[n]) : int(start[n + 1])]
 
     @property
     def evaluations(self) -> list[Evaluation]:
-        return [self._base.evaluations[p] for p in self.projects["project_id"]]
+        evs = self._base.evaluations
+        if self._keep is None:
+            return list(evs)
+        return [evs[int(n)] for n in self._keep.nonzero()[0]]
+
+    # -- 历史比较 and 横向比较 ----------------------------------------------------------------------
+    def history(self, project_id: str) -> pd.DataFrame:
+        """The project's years, one row each (ascending): 年度, project_id, 项目名称, 全年预算 and 执行数
+        (万元), 执行率, 得分, 等级, then per indicator (matched by name) 「名称·目标」「名称·实际」
+        「名称·得分」. The years are its line (`lineage`): the same id, a mapping, or the same unit
+        and name without the year. Every year of the portfolio is shown, whatever the filter."""
+        base = self._base
+        line = line_positions(base, self._position(project_id))
+        return history_table([base.evaluations[k] for k in line])
+
+    def peers(self, project_id: str, year: int | None = None) -> pd.DataFrame:
+        """The project's 执行率 and 得分 against its department's projects of that year and the
+        projects of the same kind (the same set of 二级指标) city-wide: 项目数, 排名 (1 = best),
+        百分位 (share at or below it, %), 中位数. Peers are the whole portfolio's, whatever the filter."""
+        base = self._base
+        n = self._position(project_id, year)
+        if "peers" not in base.memo:
+            base.memo["peers"] = peer_groups(
+                base.projects, base.indicators["level2"].to_numpy(), base.indicator_pos
+            )
+        p = base.projects
+        return peer_table(base.memo["peers"], n, int(p["year"].iat[n]), str(p["department"].iat[n]))  # type: ignore[arg-type]
+
+    @property
+    def ambiguous(self) -> pd.DataFrame:
+        """Projects left unmatched across years because a match by name was ambiguous, with why."""
+        import pandas as pd
+
+        rows = [] if self._base.lineage is None else list(self._base.lineage.ambiguous)
+        return pd.DataFrame(rows, columns=list(AMBIGUOUS_COLUMNS))
 
     # -- filter --------------------------------------------------------------------------------------
     def filter(

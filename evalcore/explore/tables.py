@@ -23,6 +23,7 @@ from .columns import (
     INDICATOR_COLUMNS,
     PROJECT_COLUMNS,
 )
+from .lineage import Lineage
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,8 +61,8 @@ class Tables:
     budget: pd.DataFrame
     findings: pd.DataFrame
     errors: pd.DataFrame
-    evaluations: dict[str, Evaluation]
-    positions: dict[str, int]  # project_id → row of `projects`
+    evaluations: list[Evaluation]  # by row of `projects`
+    positions: dict[str, int]  # project_id → row of `projects` (of its latest year, when it has several)
     indicator_pos: np.ndarray
     budget_pos: np.ndarray
     finding_pos: np.ndarray
@@ -69,10 +70,14 @@ class Tables:
     sources: tuple[str, ...]
     indicator_start: np.ndarray  # a project's indicator rows are indicators[start[n]:start[n + 1]]
     memo: dict[object, object] = field(default_factory=dict)  # tables derived once from the full portfolio
+    lineage: Lineage | None = None  # which projects of different years are one project (历史比较)
 
 
 def build_tables(
-    evaluations: Sequence[Evaluation], errors: Sequence[EvalcoreError], sources: tuple[str, ...]
+    evaluations: Sequence[Evaluation],
+    errors: Sequence[EvalcoreError],
+    sources: tuple[str, ...],
+    lineage: Lineage | None = None,
 ) -> Tables:
     """The tables, column by column: one pass gathers the rows' objects, then one list per column."""
     import numpy as np
@@ -215,12 +220,40 @@ def build_tables(
         budget,
         findings,
         errors_df,
-        dict(zip(pids, evs, strict=True)),
-        {pid: n for n, pid in enumerate(pids)},
+        evs,
+        _latest(pids, [p.year for p in projs]),
         ipos,
         np.asarray(rows_pos, dtype="int64"),
         np.asarray(finds_pos, dtype="int64"),
         grade_order,
         sources,
         np.searchsorted(ipos, np.arange(len(pids) + 1)),
+        lineage=lineage,
     )
+
+
+def _latest(pids: Sequence[str], years: Sequence[int]) -> dict[str, int]:
+    """project_id → its row; an id filed in several years (a portfolio of years) → its latest year."""
+    out: dict[str, int] = {}
+    for n, (pid, year) in enumerate(zip(pids, years, strict=True)):
+        if pid not in out or years[out[pid]] <= year:
+            out[pid] = n
+    return out
+
+
+def year_positions(tables: Tables) -> dict[tuple[str, int], int]:
+    """(project_id, year) → row, built once per loaded portfolio."""
+    if "year_positions" not in tables.memo:
+        years = tables.projects["year"].tolist()
+        tables.memo["year_positions"] = {
+            (pid, y): n
+            for n, (pid, y) in enumerate(zip(tables.projects["project_id"].tolist(), years, strict=True))
+        }
+    return tables.memo["year_positions"]  # type: ignore[return-value]
+
+
+def line_positions(tables: Tables, position: int) -> tuple[int, ...]:
+    """The rows of the project's line (its years, ascending); itself alone without a lineage."""
+    if tables.lineage is None:
+        return (position,)
+    return tables.lineage.lines[tables.lineage.line_of[position]]
