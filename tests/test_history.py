@@ -18,7 +18,9 @@ line B  renamed: mz-old 「老年助餐服务」 (2022) → mapping → mz-meal-
 line C  ambiguous: 卫健委 has two 「2023年健康宣教」 (wj-a-2023, wj-b-2023) and one 「2024年健康宣教」
         (wj-2024): not matched; matched to wj-a-2023 (100/100, total 100) wj-2024 (150/150, 人次 200
         → 100, total 70 + 10 + 10 = 90) would have given R019
-line D  jt-bridge 「桥梁检测」 2022–2023 only (ends), 100/95 both years, nothing to find
+line D  jt-bridge 「桥梁检测」 2022–2023 only (ends), 100/95 both years, nothing to find; in 2023 a
+        second 「桥梁检测」 of 交通局 (jt-bridge-b): the name is ambiguous, jt-bridge stays matched by its
+        id (not listed), jt-bridge-b is left alone (listed)
 line E  starts in 2024: jt-bus-2024 「公交站台维护」 (100/90, without the 可持续影响 indicator: another
         kind) and jt-light-2024 「路灯维护」 (100/100, total 100), 交通局
 """
@@ -80,6 +82,7 @@ DOCS = [
     _doc("wj-2024", "2024年健康宣教", "卫健委", 2024, (150, 150), (200, 100)),
     _doc("jt-bridge", "桥梁检测", "交通局", 2022, (100, 95), (200, 200)),
     _doc("jt-bridge", "桥梁检测", "交通局", 2023, (100, 95), (200, 200)),
+    _doc("jt-bridge-b", "桥梁检测", "交通局", 2023, (100, 95), (200, 200)),
     _doc("jt-bus-2024", "公交站台维护", "交通局", 2024, (100, 90), (200, 200), kind2=True),
     _doc("jt-light-2024", "路灯维护", "交通局", 2024, (100, 100), (200, 200)),
 ]
@@ -150,7 +153,8 @@ def test_a_mapping_and_the_name_without_the_year_join_a_renamed_line(pf: Portfol
 
 def test_an_ambiguous_match_is_listed_and_not_guessed(pf: Portfolio) -> None:
     amb = pf.ambiguous
-    assert sorted(amb["project_id"]) == ["wj-2024", "wj-a-2023", "wj-b-2023"]
+    assert sorted(amb["project_id"]) == ["jt-bridge-b", "wj-2024", "wj-a-2023", "wj-b-2023"]
+    assert list(pf.history("jt-bridge-b")["年度"]) == [2023]
     assert set(amb["reason"]) == {"同一年度有多个同单位、同名称的项目，无法按名称跨年匹配"}
     assert list(pf.history("wj-2024")["年度"]) == [2024]
     assert _codes(pf, "wj-2024", 2024) == []  # matched to wj-a-2023 it would be R019

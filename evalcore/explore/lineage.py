@@ -11,7 +11,8 @@ project of 2023 continues which of 2022. Three kinds of evidence, in this order 
 
 A match by name that is ambiguous — two projects of one year with the same unit and name, or a
 chain of matches that would put two projects of one year on one line — is never guessed: those
-projects are left unmatched by name and listed in `Lineage.ambiguous`, with the reason.
+projects are left unmatched by name, and those it leaves with no other year (no id or mapping
+match either) are listed in `Lineage.ambiguous`, with the reason.
 
 Pure Python over the projects' ids, units, names and years: no pandas until the table is asked for.
 """
@@ -164,7 +165,9 @@ def match_years(
     for number, line in enumerate(lines):
         for k in line:
             line_of[k] = number
-    unique = {(a["project_id"], a["year"]): a for a in ambiguous}  # a project listed once
+    # listed once each, and only when left alone: one matched by its id or the mapping is not unmatched
+    alone = {(ids[line[0]], years[line[0]]) for line in lines if len(line) == 1}
+    unique = {(a["project_id"], a["year"]): a for a in ambiguous if (a["project_id"], a["year"]) in alone}
     return Lineage(tuple(line_of), tuple(lines), tuple(unique.values()))
 
 
