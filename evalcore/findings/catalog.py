@@ -1,4 +1,4 @@
-"""The product's findings R001–R012 (SPEC: stable codes), one entry each.
+"""The product's findings R001–R021 (SPEC: stable codes), one entry each.
 
 Each entry is the finding as a reviewer states it: what it looks at, when it is found, and what it
 says, numbers included. Conditions read the scope's columns (`evalcore.findings.subjects`);
@@ -363,4 +363,24 @@ register(
         ),
     ),
     reference="DOMAIN.md Real forms：0.93 按比例读作 93%；整分取整是惯例，按表识别一次",
+)
+
+register(
+    "R020",
+    "问卷：满意度背后的有效问卷不足 30 份",
+    WARNING,
+    scope="indicator",
+    when=lambda v, s: v.survey_few,
+    message="「{name}」{survey}",
+    reference="DOMAIN.md Questionnaires：有效问卷不足 30 份，满意率不足以作为佐证",
+)
+
+register(
+    "R021",
+    "问卷：自评满意率在问卷 95% 置信区间之外",
+    WARNING,
+    scope="indicator",
+    when=lambda v, s: v.survey_outside,
+    message="「{name}」实际完成值「{actual}」与问卷不符：{survey}",
+    reference="DOMAIN.md Questionnaires：满意率以 Wilson 法给出 95% 置信区间",
 )
