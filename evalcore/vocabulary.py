@@ -223,6 +223,8 @@ SURVEY_WORDS = {
     "非常不满意": "非常不满意",
     "很不满意": "非常不满意",
 }
+#: What survey tools print in a cell nobody answered (after NFKC and removing spaces): blank.
+SURVEY_UNANSWERED = frozenset(("(空)", "(跳过)", "-", "N/A"))
 SURVEY_SCORES = {"5": "非常满意", "4": "满意", "3": "一般", "2": "不满意", "1": "非常不满意"}
 #: Columns survey tools (问卷星, 腾讯问卷) add beside the answers: never questions. Duplicate
 #: submissions are told apart by the answers, not by these (a resubmission gets a new 序号 and time).

@@ -213,7 +213,10 @@ def project_workbook(project: dict) -> Workbook:
     ws.title = SHEET_PROJECT
     write_project_sheet(ws, project)
     write_table_sheet(wb.create_sheet(SHEET_BUDGET), BUDGET_FIELDS, project.get("budget") or [])
-    write_table_sheet(wb.create_sheet(SHEET_INDICATORS), INDICATOR_FIELDS, project.get("indicators") or [])
+    indicators = project.get("indicators") or []
+    surveyed = any("survey" in r for r in indicators)  # 问卷文件 / 问卷题目 only when a row names one
+    fields = (*INDICATOR_FIELDS, *SURVEY_FIELDS) if surveyed else INDICATOR_FIELDS
+    write_table_sheet(wb.create_sheet(SHEET_INDICATORS), fields, indicators)
     for sheet in wb.worksheets:
         fit_columns(sheet)
     return wb

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..model import SurveyBasis
-from ..vocabulary import SURVEY_LEVELS, SURVEY_META_COLUMNS, SURVEY_SCORES, SURVEY_WORDS
+from ..vocabulary import SURVEY_LEVELS, SURVEY_META_COLUMNS, SURVEY_SCORES, SURVEY_UNANSWERED, SURVEY_WORDS
 from .cells import CellProblem
 from .encoding import decode_bytes
 
@@ -117,12 +117,14 @@ def normalise_title(text: str) -> str:
 
 
 def _answer(value: object) -> str:
-    """A cell as an answer word: NFKC, no spaces; whole numbers as `5` (an xlsx gives 5.0)."""
+    """A cell as an answer word: NFKC, no spaces; whole numbers as `5` (an xlsx gives 5.0); the
+    markers tools print for an unanswered question (问卷星 `(空)`, `(跳过)`) as blank."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    return "" if text in SURVEY_UNANSWERED else text
 
 
 def _level(answer: str) -> str | None:
@@ -226,10 +228,20 @@ def _kind(title: str, answers: list[str]) -> str:
 
 
 def match_question(survey: Survey, name: str, wanted: str | None) -> Question:
+    """The usable question behind an indicator (`find_question`); SurveyError also when it cannot
+    give a rate (unknown answers: each word with its count)."""
+    q = find_question(survey, name, wanted)
+    if not q.usable:
+        raise SurveyError(f"问卷「{survey.path}」{q.problem()}，不予采用")
+    return q
+
+
+def find_question(survey: Survey, name: str, wanted: str | None) -> Question:
     """The question behind an indicator: the one `wanted` names (prefix numbers ignored; exact title,
     else the one title containing it), or the one whose title contains the indicator's name or its
-    key words (the name without brackets and without 满意度/满意率). SurveyError says which titles
-    it saw when none or several match, or why the matched question cannot be used."""
+    key words (the name without brackets and without 满意度/满意率). Kept simple on purpose: a
+    title that does not say what the indicator says needs 问卷题目. SurveyError says which titles it
+    saw when none or several match."""
     if not survey.questions:
         seen = "、".join(f"「{t}」" for t in survey.other_titles) or "无"
         raise SurveyError(f"问卷「{survey.path}」中没有满意度题目（看到的列：{seen}）")
@@ -248,10 +260,7 @@ def match_question(survey: Survey, name: str, wanted: str | None) -> Question:
         if found:
             raise SurveyError(f"问卷「{survey.path}」有多道题目符合{what}：{listed}；请在「问卷题目」写明")
         raise SurveyError(f"问卷「{survey.path}」没有与{what}相符的题目；看到的题目：{listed}")
-    q = found[0]
-    if not q.usable:
-        raise SurveyError(f"问卷「{survey.path}」{q.problem()}，不予采用")
-    return q
+    return found[0]
 
 
 def survey_basis(project_file: str, named: str, question: str, name: str, form_actual: bool) -> SurveyBasis:
