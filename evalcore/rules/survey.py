@@ -45,7 +45,8 @@ def wilson(satisfied: int, n: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the interval holds p exactly (at 100% its top is 1): float noise may not say otherwise
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
 def basis_text(n: int, rate: float, low: float, high: float) -> str:
