@@ -164,6 +164,13 @@ def test_a_missing_survey_file_stops_that_project_only(tmp_path: Path) -> None:
     assert "没有.csv" in str(run.errors[0]) and "问卷文件" in str(run.errors[0])
 
 
+def test_a_broken_xlsx_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "坏.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(InputError) as info:
+        _load(tmp_path, _row(survey="坏.xlsx"))
+    assert "无法读取问卷文件" in str(info.value) and "坏.xlsx" in str(info.value)
+
+
 # ------------------------------------------------------------------------------------ the seed
 
 

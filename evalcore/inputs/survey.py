@@ -23,6 +23,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,6 +137,8 @@ def _grid(path: Path) -> tuple[list[list[object]], str | None]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise SurveyError(f"不支持的问卷文件类型「{path.suffix}」，应为 CSV 或 .xlsx 导出")
+    from openpyxl.utils.exceptions import InvalidFileException  # here: most projects name no survey
+
     try:
         if suffix in (".xlsx", ".xlsm"):
             from openpyxl import load_workbook
@@ -151,7 +154,13 @@ def _grid(path: Path) -> tuple[list[list[object]], str | None]:
         raise SurveyError(f"找不到问卷文件「{path}」") from None
     except UnicodeDecodeError:
         raise SurveyError(f"问卷文件「{path}」的编码无法识别，应为 UTF-8 或 GBK") from None
-    except (OSError, ValueError, KeyError) as exc:  # a broken zip, a directory, no permission
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:  # a broken file, a directory
         raise SurveyError(f"无法读取问卷文件「{path}」（{type(exc).__name__}）") from None
     dialect = "excel-tab" if "\t" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0] else "excel"
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)], encoding
