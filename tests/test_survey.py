@@ -287,3 +287,15 @@ def test_script_regenerates_the_survey_fixtures_byte_for_byte(tmp_path: Path) ->
     for name in ("问卷/挂点社区满意度.csv", "问卷/上访群众满意度.xlsx", "nc-scjg-2019-zzxf-survey.yaml"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
     assert math.isclose(read_survey(tmp_path / "问卷/挂点社区满意度.csv").questions[0].rate, 0.9)
+
+
+def test_both_documents_show_the_survey_basis_under_the_indicator() -> None:
+    from evalcore.presentation.document_html import document_html
+    from evalcore.presentation.report import ProjectReport
+
+    report = ProjectReport.from_path(SURVEYED_SEED)
+    worksheet = str(report.indicators().html)  # 复核底稿: the explanation starts with the questionnaire
+    assert "按问卷「问卷/挂点社区满意度.csv」" in worksheet and "有效问卷 50 份，满意率 80.0%" in worksheet
+    submitted = str(document_html(report.document))  # 绩效评价报告: the paragraph's note
+    assert "（问卷调查：有效问卷 60 份，满意率 90.0%，95% 置信区间 79.9%–95.3%）" in submitted
+    assert "（问卷调查：有效问卷 50 份，满意率 80.0%，95% 置信区间 67.0%–88.8%）" in submitted
