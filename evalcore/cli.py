@@ -330,6 +330,25 @@ def synth(n_projects: int, out: Path, seed: int, fmt: str) -> None:
     click.echo(f"已生成 {n} 个合成项目：{out}")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--question", help="只看这道题目（按题目文字匹配，题号可省略）")
+@click.option("--json", "as_json", is_flag=True, help='输出 JSON：{"surveys": [...]}')
+def survey(files: tuple[Path, ...], question: str | None, as_json: bool) -> None:
+    """问卷调查：逐题列出有效问卷数、满意率及其 95% 置信区间（Wilson 法）。"""
+    import json
+
+    from .presentation.survey import survey_lines, survey_ok, survey_record
+
+    records = [survey_record(f, question) for f in files]
+    if as_json:
+        click.echo(json.dumps({"surveys": records}, ensure_ascii=False, indent=2))
+    else:
+        for r in records:
+            click.echo("\n".join(survey_lines(r)))
+    sys.exit(EXIT_OK if all(survey_ok(r) for r in records) else EXIT_INPUT)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

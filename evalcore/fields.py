@@ -207,6 +207,21 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("applicable", "是否适用", (), kind="bool", note="是 / 否，缺省 是；不适用的指标剔除后按百分制折算"),
 )
 
+#: Optional columns naming a questionnaire export behind a 满意度 row (`inputs.survey`). Readers
+#: accept them; the template and the writers leave them out (most rows have no questionnaire, and
+#: a portfolio's tables stay as they were).
+SURVEY_FIELDS: tuple[Field, ...] = (
+    Field(
+        "survey",
+        "问卷文件",
+        ("问卷", "调查问卷", "问卷调查文件"),
+        note="问卷导出文件（CSV/xlsx），相对项目文件所在文件夹",
+    ),
+    Field("survey_question", "问卷题目", ("问卷题目名称",), note="缺省时按指标名称匹配问卷题目"),
+)
+#: What a reader of indicator rows recognises: the indicator fields and the questionnaire columns.
+INDICATOR_INPUT_FIELDS: tuple[Field, ...] = (*INDICATOR_FIELDS, *SURVEY_FIELDS)
+
 #: The national 项目支出绩效自评表 (`inputs/national_form`): the label cells of its head, as printed
 #: across provinces, and the field each names (the value is the next filled cell to the right). Kept
 #: apart from PROJECT_FIELDS' aliases: on the printed form 「单位：万元」 is the amount unit, not 实施单位.

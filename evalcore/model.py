@@ -38,6 +38,25 @@ class BudgetRow:
     initial_given: bool = True  # False when 年初预算数 was blank (then it defaults to 全年预算数)
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyBasis:
+    """What a questionnaire export gave a 满意度 row (inputs.survey): kept with the row so the rule
+    can state the rate and its interval under the indicator and the review can weigh the figure
+    (R020, R021). Counts only: the interval is the rule's (rules.survey)."""
+
+    file: str  # the path as the row names it
+    question: str  # the question's title as the export prints it
+    valid: int  # valid responses (duplicates and blanks removed)
+    satisfied: int  # 非常满意 + 满意
+    duplicates: int = 0  # duplicate submissions removed
+    blanks: int = 0  # submissions that left this question blank
+    form_actual: bool = False  # the form carried its own 实际完成值 (scored; compared with the interval)
+
+    @property
+    def rate(self) -> float:
+        return self.satisfied / self.valid
+
+
 @dataclass(slots=True)
 class Indicator:
     level1: str
@@ -58,6 +77,9 @@ class Indicator:
     # from the target, a 指标性质 the target's sign overrules, `0.93` read as 93% (inputs.indicator_cells.interpret)
     readings: tuple[tuple[str, str], ...] = ()
     detail: bool = False  # a `其中：…` row without 分值: carried and shown, not scored
+    survey: str | None = None  # 问卷文件 as the row names it (a path relative to the project file)
+    survey_question: str | None = None  # 问卷题目 as the row names it
+    survey_basis: SurveyBasis | None = None  # what the questionnaire gave (read at load time)
 
     @property
     def is_quantitative(self) -> bool:
@@ -192,7 +214,7 @@ def columns_of(projects: Sequence[Project]) -> IndicatorColumns:
     cells, level1 = [], []
     for ind in rows:
         key = (ind.direction, ind.target.raw, ind.actual.raw, ind.unit, ind.target_value, ind.actual_value,
-               ind.weight, ind.reported_score, ind.readings, ind.detail)  # fmt: skip
+               ind.weight, ind.reported_score, ind.readings, ind.detail, ind.survey_basis)  # fmt: skip
         c = index.get(key)
         if c is None:
             c = index[key] = len(distinct)

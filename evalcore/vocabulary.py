@@ -203,3 +203,32 @@ BOOL_WORDS = {
     "0": False,
     "×": False,
 }
+
+# -- 问卷调查 (questionnaire exports) -----------------------------------------------------------------
+#: The five answer levels, best first, and the words survey tools export for each (after removing
+#: spaces). Numbers 1–5 are read as the level of the same score (5 = 非常满意).
+SURVEY_LEVELS = ("非常满意", "满意", "一般", "不满意", "非常不满意")
+SURVEY_WORDS = {
+    "非常满意": "非常满意",
+    "很满意": "非常满意",
+    "满意": "满意",
+    "比较满意": "满意",
+    "较满意": "满意",
+    "一般": "一般",
+    "基本满意": "一般",
+    "不满意": "不满意",
+    "不太满意": "不满意",
+    "较不满意": "不满意",
+    "比较不满意": "不满意",
+    "非常不满意": "非常不满意",
+    "很不满意": "非常不满意",
+}
+#: What survey tools print in a cell nobody answered (after NFKC and removing spaces): blank.
+SURVEY_UNANSWERED = frozenset(("(空)", "(跳过)", "-", "N/A"))
+SURVEY_SCORES = {"5": "非常满意", "4": "满意", "3": "一般", "2": "不满意", "1": "非常不满意"}
+#: Columns survey tools (问卷星, 腾讯问卷) add beside the answers: never questions. Duplicate
+#: submissions are told apart by the answers, not by these (a resubmission gets a new 序号 and time).
+SURVEY_META_COLUMNS = (
+    "序号", "编号", "提交答卷时间", "提交时间", "开始时间", "结束时间", "所用时间", "答题时长", "来源", "来源详情",
+    "来自IP", "IP", "IP地址", "用户ID", "昵称", "总分", "答卷ID",
+)  # fmt: skip

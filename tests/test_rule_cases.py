@@ -20,6 +20,8 @@ A case, as a policy analyst writes it:
         budget_explanation: 文字片段
         findings: {present: [R002], absent: [R001]}
         error: 文字片段                   # instead of scores: loading must fail with an InputError saying this
+      surveys:                           # optional: questionnaire exports written beside the project file
+        问卷.csv: [[序号, 1.满意度], [1, 满意], …]   # rows of a CSV (UTF-8), header first
 
 When `input` gives no `budget`, the budget is 年度资金总额 100 / 100 / 100 万元 (100% executed). When a
 case sets `fill: true`, the indicators of the case are completed with full-mark rows so the project
@@ -31,6 +33,7 @@ DOMAIN.md; the comment beside it shows the arithmetic.
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import json
 from pathlib import Path
@@ -46,7 +49,7 @@ from evalcore.errors import InputError
 from evalcore.pipeline import score_stream
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
-CASE_KEYS = {"name", "reference", "scheme", "input", "output", "fill"}
+CASE_KEYS = {"name", "reference", "scheme", "input", "output", "fill", "surveys"}
 OUTPUT_KEYS = {
     "scores",
     "budget_score",
@@ -112,7 +115,15 @@ def _scheme(spec: Any, tmp_path: Path) -> evalcore.schemes.Scheme | str | None:
     )
 
 
+def _write_surveys(case: dict, directory: Path) -> None:
+    """The case's questionnaire exports, as CSV files beside the project file (or table folder)."""
+    for name, rows in (case.get("surveys") or {}).items():
+        with (directory / name).open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+
+
 def _project(case: dict, tmp_path: Path) -> evalcore.model.Project:
+    _write_surveys(case, tmp_path)
     given = copy.deepcopy(case.get("input") or {})
     indicators = given.pop("indicators", [])
     assert indicators or case.get("fill"), "input.indicators: at least one row (or fill: true)"
@@ -199,7 +210,9 @@ def through_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     the cases spread over many chunks and both workers). A case's scheme travels as the project's
     `scheme` cell (a built-in id or the path of the case's scheme file)."""
     base = tmp_path_factory.mktemp("rule-cases")
-    docs, files = [], []
+    docs, files, surveyed = [], [], []  # cases naming a questionnaire: a folder of their own (row by row)
+    (base / "files").mkdir()
+    (base / "tables-surveys").mkdir()
     for n, param in enumerate(CASES):
         case = param.values[0]
         given = copy.deepcopy(case.get("input") or {})
@@ -215,17 +228,22 @@ def through_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             given["scheme"] = spec
         given["project_id"] = f"case-{n:03d}"
         doc = project_doc(indicators, given.pop("budget", None), **given)
-        docs.append(doc)
+        (surveyed if case.get("surveys") else docs).append(doc)
+        _write_surveys(case, base / "files")
+        _write_surveys(case, base / "tables-surveys")
         path = base / "files" / f"{doc['project_id']}.yaml"
-        path.parent.mkdir(exist_ok=True)
         path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         files.append(path)
     write_tables(docs, base / "tables")
+    tables = [base / "tables"]
+    if surveyed:  # kept apart: a table naming a questionnaire is read row by row, the rest by columns
+        write_tables(surveyed, base / "tables-surveys")
+        tables.append(base / "tables-surveys")
     out: dict[str, Any] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(score_stream, "CHUNK", 4)
         mp.setattr(score_stream, "PARALLEL_FROM", 8)
-        for kind, paths in (("tables", [base / "tables"]), ("files", files)):
+        for kind, paths in (("tables", tables), ("files", files)):
             buf = io.BytesIO()
             score_stream.write_scored_json(paths, buf, None, workers=2)
             document = json.loads(buf.getvalue())

@@ -40,6 +40,7 @@ from ..fields import (
     SHEET_BUDGET,
     SHEET_INDICATORS,
     SHEET_PROJECT,
+    SURVEY_FIELDS,
     TABLE_BUDGET,
     TABLE_INDICATORS,
     TABLE_PROJECTS,
@@ -53,6 +54,7 @@ _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 PROJECT_KEYS = tuple(f.key for f in PROJECT_FIELDS)
 BUDGET_KEYS = tuple(f.key for f in BUDGET_FIELDS)
 INDICATOR_KEYS = tuple(f.key for f in INDICATOR_FIELDS)
+SURVEY_KEYS = tuple(f.key for f in SURVEY_FIELDS)
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -103,7 +105,9 @@ def ordered_project(project: dict) -> dict:
 
     result = ordered(project, (*PROJECT_KEYS, *NARRATIVE_KEYS))
     result["budget"] = [ordered(r, BUDGET_KEYS) for r in project.get("budget") or []]
-    result["indicators"] = [ordered(r, INDICATOR_KEYS) for r in project.get("indicators") or []]
+    result["indicators"] = [
+        ordered(r, (*INDICATOR_KEYS, *SURVEY_KEYS)) for r in project.get("indicators") or []
+    ]
     return result
 
 
@@ -209,7 +213,10 @@ def project_workbook(project: dict) -> Workbook:
     ws.title = SHEET_PROJECT
     write_project_sheet(ws, project)
     write_table_sheet(wb.create_sheet(SHEET_BUDGET), BUDGET_FIELDS, project.get("budget") or [])
-    write_table_sheet(wb.create_sheet(SHEET_INDICATORS), INDICATOR_FIELDS, project.get("indicators") or [])
+    indicators = project.get("indicators") or []
+    surveyed = any("survey" in r for r in indicators)  # 问卷文件 / 问卷题目 only when a row names one
+    fields = (*INDICATOR_FIELDS, *SURVEY_FIELDS) if surveyed else INDICATOR_FIELDS
+    write_table_sheet(wb.create_sheet(SHEET_INDICATORS), fields, indicators)
     for sheet in wb.worksheets:
         fit_columns(sheet)
     return wb
@@ -249,6 +256,7 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
     b_rows: list[list] = []
     i_rows: list[list] = []
     told: dict[int, list] = {}  # row → narrative cells, for the projects that give any
+    surveyed: dict[int, list] = {}  # indicator row → questionnaire cells, for the rows that name one
     cv, plain, narrative = cell_value, _PLAIN, _NARRATIVE  # hot loop: text, ints and blanks pass through
     for p in projects:
         pid = p.get("project_id")
@@ -261,16 +269,24 @@ def _table_columns(projects: Iterable[dict]) -> dict[str, tuple[tuple[str, ...],
             i_rows.append(
                 [pid, *[v if (v := r.get(k)).__class__ in plain else cv(v) for k in INDICATOR_KEYS]]
             )
+            if "survey" in r:
+                surveyed[len(i_rows) - 1] = [cv(r.get(k)) for k in SURVEY_KEYS]
     project_keys = PROJECT_KEYS
     if told:  # narrative columns only when some project has a narrative: a plain export stays as it was
         project_keys = (*PROJECT_KEYS, *NARRATIVE_KEYS)
         blank = [None] * len(NARRATIVE_KEYS)
         for r, row in enumerate(p_rows):
             row.extend(told.get(r, blank))
+    indicator_keys = INDICATOR_KEYS
+    if surveyed:  # 问卷文件 / 问卷题目 only when some row names a questionnaire, as the narrative
+        indicator_keys = (*INDICATOR_KEYS, *SURVEY_KEYS)
+        blank = [None] * len(SURVEY_KEYS)
+        for r, row in enumerate(i_rows):
+            row.extend(surveyed.get(r, blank))
     return {
         TABLE_PROJECTS: (project_keys, p_rows),
         TABLE_BUDGET: (("project_id", *BUDGET_KEYS), b_rows),
-        TABLE_INDICATORS: (("project_id", *INDICATOR_KEYS), i_rows),
+        TABLE_INDICATORS: (("project_id", *indicator_keys), i_rows),
     }
 
 

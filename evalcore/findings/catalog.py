@@ -1,4 +1,4 @@
-"""The product's findings R001–R019 (SPEC: stable codes), one entry each.
+"""The product's findings R001–R021 (SPEC: stable codes), one entry each.
 
 Each entry is the finding as a reviewer states it: what it looks at, when it is found, and what it
 says, numbers included. Conditions read the scope's columns (`evalcore.findings.subjects`);
@@ -375,3 +375,23 @@ register(
 register("R017", "预算执行率连续两年低于 90%", WARNING, computed_by=HISTORY, reference=REFERENCE)
 register("R018", "同一指标连续两年未完成", WARNING, computed_by=HISTORY, reference=REFERENCE)
 register("R019", "预算增加而得分下降", WARNING, computed_by=HISTORY, reference=REFERENCE)
+
+register(
+    "R020",
+    "问卷：满意度背后的有效问卷不足 30 份",
+    WARNING,
+    scope="indicator",
+    when=lambda v, s: v.survey_few,
+    message="「{name}」{survey}",
+    reference="DOMAIN.md Questionnaires：有效问卷不足 30 份，满意率不足以作为佐证",
+)
+
+register(
+    "R021",
+    "问卷：自评满意率在问卷 95% 置信区间之外",
+    WARNING,
+    scope="indicator",
+    when=lambda v, s: v.survey_outside,
+    message="「{name}」实际完成值「{actual}」与问卷不符：{survey}",
+    reference="DOMAIN.md Questionnaires：满意率以 Wilson 法给出 95% 置信区间",
+)

@@ -18,6 +18,8 @@ from ..rules.outcome import (
     MISSING_ACTUAL,
     NEGATIVE_ACTUAL,
     PLACED,
+    SURVEY_FEW,
+    SURVEY_OUTSIDE,
     UNMEASURABLE,
     UNRECOGNISED,
 )
@@ -32,11 +34,12 @@ class IndicatorRows(View):
     has_completion, met, quantitative, upward (≥ > =), timed (时限), no_unit, has_reason, and the rule's flags
     unmeasurable, unrecognised, clamped, negative_actual, deducted, missing_actual, and how the row
     was read: inferred (指标性质), contradicted (指标性质 against the target's sign), fraction (0.93 as 93%),
-    placed (一级指标 taken from the 二级指标).
+    placed (一级指标 taken from the 二级指标); and what a questionnaire behind the row says: survey_few
+    (fewer than 30 valid responses), survey_outside (the form's rate outside its 95% interval).
     Detail rows (其中…, no 分值) are not subjects: they are carried, not scored.
     Fields: name, level1, level2, direction, target, actual, unit, weight, reported, score,
     completion, level, explanation, reason (偏差原因), unmeasurable (why the value is not a number),
-    readings (how its cells were read), over_threshold (how far above target a target counts as set too low: 30%)."""
+    readings (how its cells were read), survey (the questionnaire behind it, with its findings), over_threshold (how far above target a target counts as set too low: 30%)."""
 
     scope = "indicator"
 
@@ -146,6 +149,14 @@ class IndicatorRows(View):
     def placed(self) -> np.ndarray:
         return self._flag(PLACED)
 
+    @cached_property
+    def survey_few(self) -> np.ndarray:
+        return self._flag(SURVEY_FEW)
+
+    @cached_property
+    def survey_outside(self) -> np.ndarray:
+        return self._flag(SURVEY_OUTSIDE)
+
     def subject(self, j: int) -> str:
         return self.batch.columns.rows.indicator(int(self.rows[j])).name
 
@@ -163,12 +174,12 @@ class _RowFields(dict):
 
     def __missing__(self, key: str) -> Any:
         view, j = self.view, self.j
-        if key in ("score", "completion", "level", "explanation", "unmeasurable", "readings"):
+        if key in ("score", "completion", "level", "explanation", "unmeasurable", "readings", "survey"):
             o = view.batch.store.outcome(int(view.ids[j]))
             e = o.explanation
             self.update(
                 score=o.score, completion=o.completion, level=o.level, explanation=e.text,
-                unmeasurable=e.inputs.get("reason") or "", readings="；".join(e.inputs.get("readings") or ()),
+                unmeasurable=e.inputs.get("reason") or "", readings="；".join(e.inputs.get("readings") or ()), survey=e.inputs.get("survey") or "",
             )  # fmt: skip
         elif key == "over_threshold":
             self[key] = view.scheme.quantitative.over_achievement.threshold - 1
@@ -187,5 +198,5 @@ class _RowFields(dict):
 
 _ROW_FIELDS = frozenset(
     ("name", "level1", "level2", "direction", "target", "actual", "unit", "weight", "reported", "score", "completion",
-     "level", "explanation", "reason", "unmeasurable", "readings", "over_threshold")
+     "level", "explanation", "reason", "unmeasurable", "readings", "survey", "over_threshold")
 )  # fmt: skip

@@ -18,7 +18,7 @@ from ..errors import InputError, Where
 from ..fields import (
     BUDGET_FIELDS,
     EVALUATION_TYPES,
-    INDICATOR_FIELDS,
+    INDICATOR_INPUT_FIELDS,
     NARRATIVE_KEYS,
     PROJECT_AND_NARRATIVE_FIELDS,
     by_key,
@@ -47,11 +47,12 @@ from .cells import (
     required_text,
 )
 from .indicator_cells import applicable_cell, indicator_cells, level1_of, row_context, total_row_label
+from .survey import survey_actual, survey_basis
 
 _LABELS = {
     "project": by_key(PROJECT_AND_NARRATIVE_FIELDS),
     "budget": by_key(BUDGET_FIELDS),
-    "indicator": by_key(INDICATOR_FIELDS),
+    "indicator": by_key(INDICATOR_INPUT_FIELDS),
 }
 
 
@@ -229,6 +230,11 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
         level1, placed = level1_of(level1, level2)
         required_text(level1, "level1")
         required_text(name, "name")
+        survey = _text(row, "survey") if "survey" in v else ""  # most rows have no questionnaire
+        basis = None
+        if survey:
+            basis = survey_basis(row.file, survey, _text(row, "survey_question"), name, bool(actual_raw))
+            actual_raw = actual_raw or survey_actual(basis)
         cells = indicator_cells(
             direction_raw, target_raw, actual_raw, unit_raw, v.get("weight"), v.get("reported_score"),
             row_context(level1, level2, name),
@@ -236,11 +242,18 @@ def build_indicator(row: RawRow, pid: str | None) -> Indicator:
         applicable = applicable_cell(applicable_raw)
     except CellProblem as p:
         raise _located(row, "indicator", pid, p) from None
-    return Indicator(
+    out = Indicator(
         level1, level2, name, cells.direction, cells.target, cells.actual, cells.unit, cells.weight,
         cells.target_value, cells.actual_value, cells.reported_score, reason, applicable, row.where(None),
         cells.readings + placed, cells.detail,
     )  # fmt: skip
+    if basis is not None:
+        out.survey, out.survey_question, out.survey_basis = (
+            survey,
+            _text(row, "survey_question") or None,
+            basis,
+        )
+    return out
 
 
 @lru_cache(maxsize=256)

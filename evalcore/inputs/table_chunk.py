@@ -66,12 +66,22 @@ def eligible(portfolio: TablePortfolio) -> bool:
     read row by row, which knows how to print a float cell. Narrative columns (立项背景 …) may be
     anything: they are read cell by cell with the row-by-row reader (`_narratives`), so a Parquet
     export leaving them null costs the portfolio nothing."""
-    return all(
+    return not _names_surveys(portfolio) and all(
         pa.types.is_string(c.type) and c.null_count == 0
         for t in (portfolio.projects, portfolio.budget, portfolio.indicators)
         for key, c in zip(t.table.column_names, t.table.columns, strict=True)
         if t is not portfolio.projects or key not in _NARRATIVE
     )
+
+
+def _names_surveys(portfolio: TablePortfolio) -> bool:
+    """Whether a row names a questionnaire (问卷文件): those tables are read row by row, which reads
+    the files. The column is usually absent, and then this costs nothing."""
+    table = portfolio.indicators.table
+    if "survey" not in table.column_names:
+        return False
+    values = pc.utf8_trim_whitespace(pc.cast(pc.fill_null(table.column("survey"), ""), pa.string()))
+    return bool(pc.any(pc.not_equal(values, "")).as_py())
 
 
 def combine(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from ..errors import InputError, Where
 from ..fields import (
     BUDGET_FIELDS,
-    INDICATOR_FIELDS,
+    INDICATOR_INPUT_FIELDS,
     PROJECT_AND_NARRATIVE_FIELDS,
     PROJECT_FIELDS,
     TABLE_BUDGET,
@@ -160,7 +160,7 @@ class TablePortfolio:
                 "表头含 project_id 或「项目编号」",
             )
         self.budget = _Table(paths[TABLE_BUDGET], BUDGET_FIELDS, keyed=True)  # type: ignore[arg-type]
-        self.indicators = _Table(paths[TABLE_INDICATORS], INDICATOR_FIELDS, keyed=True)  # type: ignore[arg-type]
+        self.indicators = _Table(paths[TABLE_INDICATORS], INDICATOR_INPUT_FIELDS, keyed=True)  # type: ignore[arg-type]
         ids = self.projects.ids()
         self.errors: list[InputError] = []
         positions: dict[str, int] = {}

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..errors import InputError, Where
 from ..fields import (
     BUDGET_FIELDS,
-    INDICATOR_FIELDS,
+    INDICATOR_INPUT_FIELDS,
     PROJECT_AND_NARRATIVE_FIELDS,
     SHEET_BUDGET,
     SHEET_INDICATORS,
@@ -138,7 +138,7 @@ def _missing_sheets(file: str, names: list[str]) -> None:
 def _template_project(file: str, rows: Callable[[str], Iterator[Row]]) -> RawProject:
     facts = _facts(rows(SHEET_PROJECT), file)
     budget = _table(rows(SHEET_BUDGET), file, SHEET_BUDGET, BUDGET_FIELDS)
-    indicators = _table(rows(SHEET_INDICATORS), file, SHEET_INDICATORS, INDICATOR_FIELDS)
+    indicators = _table(rows(SHEET_INDICATORS), file, SHEET_INDICATORS, INDICATOR_INPUT_FIELDS)
     return RawProject(
         facts, budget, indicators, file, Where(file, SHEET_BUDGET), Where(file, SHEET_INDICATORS)
     )

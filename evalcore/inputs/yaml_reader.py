@@ -7,12 +7,12 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Where
-from ..fields import BUDGET_FIELDS, INDICATOR_FIELDS, PROJECT_AND_NARRATIVE_FIELDS, header_index
+from ..fields import BUDGET_FIELDS, INDICATOR_INPUT_FIELDS, PROJECT_AND_NARRATIVE_FIELDS, header_index
 from .records import RawProject, RawRow
 
 _PROJECT_KEYS = header_index(PROJECT_AND_NARRATIVE_FIELDS)
 _BUDGET_KEYS = header_index(BUDGET_FIELDS)
-_INDICATOR_KEYS = header_index(INDICATOR_FIELDS)
+_INDICATOR_KEYS = header_index(INDICATOR_INPUT_FIELDS)
 _LIST_KEYS = {"budget": "budget", "预算执行": "budget", "indicators": "indicators", "绩效指标": "indicators"}
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evaluation import Evaluation
+from ..model import SurveyBasis
 from ..quantities import format_number as fmt
 from ..rules import IndicatorScore
 from ..rules.budget import BudgetScore
+from ..rules.survey import survey_interval
 from ..scoring import CategoryScore
 from ..vocabulary import DOWNWARD, UPWARD
 from .formats import money
@@ -104,10 +106,22 @@ def indicator_paragraph(s: IndicatorScore, unit_text: str = "") -> str:
         parts.append("，达到年度目标。" if s.met else "，未达到年度目标。")
     else:
         parts.append(f"年度指标值为{target}，实际完成{actual}。")
+    explanation = s.explanation.text
+    if ind.survey_basis is not None:  # the basis once, in the report's words, not again in the explanation
+        parts.append(survey_note(ind.survey_basis))
+        said = s.explanation.inputs.get("survey")
+        if isinstance(said, str) and explanation.startswith(said):
+            explanation = explanation[len(said) :].lstrip("。")
     if ind.deviation_reason.strip():
         parts.append(f"偏差原因：{ind.deviation_reason.strip().rstrip('。')}。")
-    parts.append(f"根据评分标准，该项指标得{points(s.score)}分（{s.explanation.text}）。")
+    parts.append(f"根据评分标准，该项指标得{points(s.score)}分（{explanation}）。")
     return "".join(parts)
+
+
+def survey_note(basis: SurveyBasis) -> str:
+    """「（问卷调查：有效问卷 60 份，满意率 90.0%，95% 置信区间 79.9%–95.3%）」 under a 满意度 indicator."""
+    low, high = survey_interval(basis)
+    return f"（问卷调查：有效问卷 {basis.valid} 份，满意率 {pct(basis.rate, 1)}，95% 置信区间 {pct(low, 1)}–{pct(high, 1)}）"
 
 
 def category_heading(cat: CategoryScore) -> str:

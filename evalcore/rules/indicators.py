@@ -17,6 +17,7 @@ from .numeric import numeric
 from .outcome import IndicatorScore, Outcome, whole_points
 from .qualitative import score_qualitative
 from .reading import unscored, with_readings
+from .survey import with_survey
 
 
 def is_numeric(ind: Indicator) -> bool:
@@ -30,7 +31,8 @@ def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
     if ind.detail or ind.actual.kind == "empty":
         out = unscored(ind)
         if out is not None:
-            return with_readings(ind, out)
+            out = with_readings(ind, out)
+            return with_survey(ind, out) if ind.survey_basis is not None else out
     if (
         ind.direction != QUALITATIVE and ind.target_value is not None and ind.actual_value is not None
     ):  # is_numeric
@@ -47,7 +49,9 @@ def score_row(ind: Indicator, scheme: Scheme, year: int) -> Outcome:
         out = score_other(ind, scheme, year)
     if scheme.rounding.whole_points:
         out.score, out.explanation = whole_points(out.score, weight, out.explanation)
-    return with_readings(ind, out) if ind.readings else out
+    if ind.readings:
+        out = with_readings(ind, out)
+    return with_survey(ind, out) if ind.survey_basis is not None else out
 
 
 def score_other(ind: Indicator, scheme: Scheme, year: int) -> Outcome:

@@ -25,9 +25,12 @@ CONTRADICTED = "contradicted"  # 指标性质 against the target's own sign (R01
 FRACTION = "fraction"  # `0.93` against a percent target read as 93% (R015)
 PLACED = "placed"  # 一级指标 taken from the 二级指标 (the printed cell held only `(50分)`) (R015)
 UNWEIGHTED = "unweighted"  # 分值 blank on a row that is not a `其中` detail row (R001)
+# what a questionnaire behind the row says of its figure (rules.survey)
+SURVEY_FEW = "survey_few"  # fewer than 30 valid responses (R020)
+SURVEY_OUTSIDE = "survey_outside"  # the form's own rate outside the questionnaire's 95% interval (R021)
 FLAGS = (
     UNMEASURABLE, UNRECOGNISED, CLAMPED, NEGATIVE_ACTUAL, DEDUCTED, MISSING_ACTUAL, DETAIL, INFERRED, CONTRADICTED,
-    FRACTION, PLACED, UNWEIGHTED,
+    FRACTION, PLACED, UNWEIGHTED, SURVEY_FEW, SURVEY_OUTSIDE,
 )  # fmt: skip
 READING_FLAGS = {
     "inferred": INFERRED, "contradicted": CONTRADICTED, "fraction": FRACTION, "level1": PLACED, "unweighted": UNWEIGHTED,
