@@ -66,6 +66,16 @@ def cli() -> None:
     """绩效评价工作台：项目支出绩效评价的评分、复核与报告。"""
 
 
+#: `report` and `batch` write the 绩效评价报告 in the same formats (pipeline/outputs.py FORMATS).
+FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["html", "docx", "pdf"]),
+    multiple=True,
+    help="绩效评价报告的格式（可多次给出）：html（总是生成）、docx（Word）、pdf",
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--scheme", "scheme_spec", help="评分方案 id（self-2020、dept-2020）或方案 YAML 文件")
@@ -140,13 +150,7 @@ def score(
 @click.option(
     "--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）"
 )
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(["html", "docx", "pdf"]),
-    multiple=True,
-    help="绩效评价报告的格式（可多次给出）：html（总是生成）、docx（Word）、pdf",
-)
+@FORMAT_OPTION
 def report(
     path: Path,
     out_dir: Path,
@@ -200,13 +204,7 @@ def report(
     help="papermill 参数文件的存放文件夹",
 )
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), hidden=True)
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(["html", "docx", "pdf"]),
-    multiple=True,
-    help="绩效评价报告的格式（可多次给出）：html（总是生成）、docx（Word）、pdf",
-)
+@FORMAT_OPTION
 def batch(
     data_dirs: tuple[Path, ...],
     out_dir: Path,
