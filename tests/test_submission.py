@@ -442,3 +442,10 @@ def test_hostile_narrative_stays_inert_text_in_html_and_word(tmp_path: Path) -> 
     xml = word.element.xml
     assert "fldSimple" not in xml.split("<w:body>")[1].split("<w:sectPr")[0]  # no field in the body
     assert "instrText" not in xml.split("<w:body>")[1].split("<w:sectPr")[0]
+
+
+def test_a_single_source_that_paid_everything_is_one_line_of_the_budget_table(seed_doc) -> None:
+    """The seed's 当年财政拨款 60/60/53 万元 is its 年度资金总额: one line, labelled so (as the chart)."""
+    table = next(b for b in seed_doc.section("basic").blocks if isinstance(b, Table))
+    assert [r[0] for r in table.rows] == ["年度资金总额（全部为当年财政拨款）"]
+    assert table.rows[0][1:] == ["60.00", "60.00", "53.00", "88.33%"]

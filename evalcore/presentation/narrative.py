@@ -91,22 +91,10 @@ def category_paragraph(cat: CategoryScore, unit_weight_note: bool = True) -> str
 
 
 def conclusion(ev: Evaluation) -> list[str]:
-    c, p, b = ev.card, ev.project, ev.card.budget
-    u, money = p.amount_unit, project_money(p)
+    c, p = ev.card, ev.project
     name = p.name if str(p.year) in p.name else f"{p.name}（{p.year}年度）"
     out = [f"{project_phrase(name)}复核得分 {c.total_text} 分，评价等级为「{c.grade}」。"]
-    if b.execution_rate is not None:
-        out.append(
-            f"全年预算 {money(b.adjusted)}{u}，执行 {money(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
-            f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。"
-        )
-    n = len(c.indicators)
-    missed = unmet(c.indicators)
-    if n:
-        out.append(
-            f"共 {n} 项适用的三级指标，{n - len(missed)} 项达成目标"
-            + (f"，{_names(missed)}未达成。" if missed else "，全部达成。")
-        )
+    out += performance(ev)
     if p.reported_total is not None:
         gap = p.reported_total - c.total
         if c.scheme.review.scores_differ(p.reported_total, c.total):
@@ -120,6 +108,27 @@ def conclusion(ev: Evaluation) -> list[str]:
     out.append(
         f"复核发现 {len(ev.findings)} 项问题（其中错误 {errors} 项）。" if ev.findings else "复核未发现问题。"
     )
+    return out
+
+
+def performance(ev: Evaluation) -> list[str]:
+    """What the project achieved, in both documents' conclusions: its budget execution and its
+    indicators (the reviewer's lines — the self-score gap, the findings tally — are `conclusion`'s)."""
+    c, p, b = ev.card, ev.project, ev.card.budget
+    u, money = p.amount_unit, project_money(p)
+    out: list[str] = []
+    if b.execution_rate is not None:
+        out.append(
+            f"全年预算 {money(b.adjusted)}{u}，执行 {money(b.executed)}{u}，预算执行率 {_pct(b.execution_rate, 2)}"
+            f"，得 {b.score:.2f} 分（分值 {fmt(b.weight)}）。"
+        )
+    n = len(c.indicators)
+    missed = unmet(c.indicators)
+    if n:
+        out.append(
+            f"共 {n} 项适用的三级指标，{n - len(missed)} 项达成目标"
+            + (f"，{_names(missed)}未达成。" if missed else "，全部达成。")
+        )
     return out
 
 

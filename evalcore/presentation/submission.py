@@ -98,7 +98,7 @@ class Submission:
         )
         purpose = [f"项目年度总体目标：{p.goal_planned}" if p.goal_planned else "（请填写立项目的。）"]
         s.add(*_given_or_draft(ev, "purpose", "2.立项目的。", purpose))
-        outputs = [i for i in self._scored_indicators() if i.indicator.level1.startswith("产出")]
+        outputs = [i for i in self.card.indicators if i.indicator.level1.startswith("产出")]
         content = (
             "项目主要内容包括："
             + "；".join(f"{i.indicator.name}（{i.indicator.target.raw}）" for i in outputs[:8])
@@ -125,7 +125,7 @@ class Submission:
         s.add(Paragraph(p.goal_planned or "（自评表未填写年度总体目标。）", label="1.总目标。"))
         targets = "；".join(
             f"{i.indicator.name}{i.indicator.target.raw}"
-            for i in self._scored_indicators()
+            for i in self.card.indicators
             if i.indicator.target.raw
         )
         s.add(
@@ -147,7 +147,8 @@ class Submission:
         b, u = self.card.budget, self.project.amount_unit
         money = formats.project_money(self.project)
         rows = []
-        lines = ([b.total_row] if b.total_row else []) + b.funding + b.items
+        sole = b.sole_source  # one source paid everything: one line, as the chart draws it
+        lines = ([b.total_row] if b.total_row else []) + ([] if sole else b.funding) + b.items
         if b.total_row is None:
             rows.append(
                 [
@@ -158,14 +159,11 @@ class Submission:
                     rate(b.execution_rate),
                 ]
             )
-        seen: set[tuple] = set()
         for r in lines:
-            key = (r.source, r.initial, r.adjusted, r.executed)
-            if key in seen:  # a single source that repeats the total is one line, not two
-                continue
-            seen.add(key)
             ratio = r.executed / r.adjusted if r.adjusted > 0 else None
             rows.append([r.source, money(r.initial), money(r.adjusted), money(r.executed), rate(ratio)])
+        if sole is not None:
+            rows[0][0] += f"（全部为{sole.source}）"
         return Table(
             f"表1　项目资金使用情况（{u}）",
             [["资金来源", "年初预算数", "全年预算数", "全年执行数", "执行率"]],
@@ -173,9 +171,6 @@ class Submission:
             align=["left", "right", "right", "right", "right"],
             widths=[3, 2, 2, 2, 1.5],
         )
-
-    def _scored_indicators(self) -> list[IndicatorScore]:
-        return list(self.card.indicators)
 
     # -- 二、绩效评价工作情况 -------------------------------------------------------------------
     def work(self) -> Section:
@@ -313,9 +308,7 @@ class Submission:
             else:
                 s.add(Paragraph(f"单位自评得分 {fmt(p.reported_total)} 分，与按评分标准计算的结果一致。"))
         s.add(Heading(2, "（二）主要结论"))
-        for line in conclusions.conclusion(self.ev)[1:]:
-            if "复核发现" in line or "复核未发现" in line:
-                continue  # the reviewer's tally belongs to the 复核底稿
+        for line in conclusions.performance(self.ev):  # the reviewer's lines stay in the 复核底稿
             s.add(Paragraph(line))
         return s
 
@@ -371,8 +364,6 @@ class Submission:
         drafts = [f"{n}.{x.problem}" for n, x in enumerate(found, 1)] or ["评价中未发现需要列出的问题。"]
         s.add(*_given_or_draft(ev, "problems", "", drafts))
         s.add(Heading(2, "（三）改进措施"))
-        if _narrative(ev, "problems") and not _narrative(ev, "measures") and found:
-            pass  # the unit wrote its own problems: measures drafted from ours would answer other questions
         measures = [f"{n}.{x.measure}" for n, x in enumerate(found, 1)] or ["（请填写改进措施。）"]
         s.add(*_given_or_draft(ev, "measures", "", measures))
         return s

@@ -27,7 +27,6 @@ from ..vocabulary import DOWNWARD, UPWARD
 from .formats import money
 
 LOW_EXECUTION = 0.9  # DOMAIN: execution under 90% is the line reviewers draw
-FULL = 1 - 1e-9
 
 
 def pct(x: float, d: int = 2) -> str:

@@ -67,6 +67,16 @@ class BudgetScore:
         """Two amounts of this budget that are the same at the scheme's tolerance."""
         return abs(a - b) <= self.tolerance
 
+    @property
+    def sole_source(self) -> BudgetRow | None:
+        """The one funding source that paid everything (its 全年预算数 and 全年执行数 are the total's):
+        the total and it are one line, not two, wherever the budget is drawn or tabled."""
+        if len(self.funding) != 1:
+            return None
+        f = self.funding[0]
+        same = self.same_amount(f.adjusted, self.adjusted) and self.same_amount(f.executed, self.executed)
+        return f if same else None
+
     def overspent(self, row: BudgetRow) -> bool:
         """A row that spent more than its 全年预算数 (beyond the tolerance): R010 for a line item."""
         return row.executed > row.adjusted + self.tolerance

@@ -265,20 +265,13 @@ def _budget_rows(card: Scorecard) -> list[tuple[int, str, float, float]]:
     if (b.funding or b.items) and b.basis != "年度资金总额":
         rows.append((0, f"合计（{b.basis}）", b.adjusted, b.executed))
     funding = [(1, clean(r.source), r.adjusted, r.executed) for r in b.funding]
-    if len(funding) == 1 and rows and _same_amounts(rows[-1], funding[0], b.tolerance):
+    if rows and b.sole_source is not None:
         group, label, adjusted, executed = rows[-1]
         rows[-1] = (group, f"{label}（全部为{funding[0][1]}）", adjusted, executed)
         funding = []
     rows += funding
     rows += [(2, clean(r.source), r.adjusted, r.executed) for r in b.items]
     return rows
-
-
-def _same_amounts(
-    a: tuple[int, str, float, float], b: tuple[int, str, float, float], tolerance: float
-) -> bool:
-    """Two rows with the same 全年预算数 and 全年执行数, as the budget rule compares amounts."""
-    return abs(a[2] - b[2]) <= tolerance and abs(a[3] - b[3]) <= tolerance
 
 
 def _draw_budget(card: Scorecard, rows: list[tuple[int, str, float, float]]) -> Figure:
