@@ -250,6 +250,12 @@ def batch(
         sys.exit(130)
     for n in result.skipped:
         click.echo(f"提示：{n['path']}：{n['reason']}", err=True)
+    for a in result.unmatched:  # never guessed: listed, so a 项目对照 file can settle them
+        click.echo(
+            f"提示：{a['year']}年度「{a['name']}」（{a['project_id']}，{a['unit']}）未跨年度匹配：{a['reason']}"
+            "；可在数据文件夹中用「项目对照.csv」（from,to）指明",
+            err=True,
+        )
     for m in result.manifest:
         if m["status"] in (FAILED, INVALID):
             who = f"{m.get('project_id') or m.get('name') or ''} ".lstrip()

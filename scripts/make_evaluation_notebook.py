@@ -26,9 +26,10 @@ SECTIONS = [
     ("二、评分总览", "report.overview()"),
     ("三、指标分析", "report.indicators()"),
     ("四、预算执行与偏差", "report.budget()"),
-    ("五、复核发现", "report.findings()"),
-    ("六、综合评价结论", "report.conclusion()"),
-    ("七、结果应用建议", "report.suggestions()"),
+    ("五、历史比较与横向比较", "report.comparison_section()"),
+    ("六、复核发现", "report.findings()"),
+    ("七、综合评价结论", "report.conclusion()"),
+    ("八、结果应用建议", "report.suggestions()"),
     ("附表　项目支出绩效自评表", "report.standard_form()"),
     ("来源与版本", "report.provenance()"),
 ]
@@ -50,11 +51,12 @@ def build() -> nbformat.NotebookNode:
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
             'project_path = "data/seed/nc-scjg-2019-zzxf.yaml"  # 项目文件（.yaml/.xlsx）或台账文件夹\n'
             "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定\n"
-            "project_id = None  # 台账文件夹时指定其中一个项目"
+            "project_id = None  # 台账文件夹时指定其中一个项目\n"
+            "context_path = None  # evalcore batch 写出的比较数据（历史比较、横向比较）；None 表示不比较"
         ),
         opening=(
             "from evalcore.presentation.notebook import open_report\n\n"
-            "report = open_report(project_path, scheme, project_id)"
+            "report = open_report(project_path, scheme, project_id, context_path)"
         ),
         header="report.header()",
         sections=SECTIONS,

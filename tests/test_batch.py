@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
 import json
 import os
@@ -436,10 +437,13 @@ def test_unchanged_rerun_skips_everything_and_is_fast(rendered: dict, copied: di
     assert len(list(copied["params"].rglob("*.yaml"))) == 3
 
 
-def _edit(path: Path) -> None:
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("actual: 146人次", "actual: 150人次"), encoding="utf-8"
-    )
+def _edit(
+    path: Path, old: str = "实现了项目对应阶段目标。", new: str = "实现了项目对应阶段目标（已复核）。"
+) -> None:
+    """A change of words only: no figure of the project moves, so no other report's 横向比较 does."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_changed_input_reruns_exactly_that_project_cli(copied: dict) -> None:
@@ -448,7 +452,19 @@ def test_changed_input_reruns_exactly_that_project_cli(copied: dict) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert statuses(copied["out"]) == {"inc-a": "skipped", "inc-b": "done", "inc-c": "skipped"}
     assert _changed(copied) == {"甲局/inc-b.html"}
-    assert "150人次" in (copied["out"] / "甲局" / "inc-b.html").read_text(encoding="utf-8")
+    assert "（已复核）" in (copied["out"] / "甲局" / "inc-b.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_score_reruns_the_projects_compared_with_it(copied: dict) -> None:
+    """inc-b's 接待信访群众 146 → 150人次 raises its total from 80.13 to 80.33 (10 × 150 ÷ 200 = 7.5
+    instead of 7.3): inc-a (its department, 甲局) now ranks 2nd of 2 by 得分 instead of sharing 1st,
+    and inc-c (乙局, the same 二级指标, so the same kind) sees a new median: their reports re-run
+    too, or they would show ranks that are no longer true."""
+    _edit(copied["data"] / "甲局" / "inc-b.yaml", "actual: 146人次", "actual: 150人次")
+    _run(copied)
+    assert statuses(copied["out"]) == dict.fromkeys(("inc-a", "inc-b", "inc-c"), "done")
+    page = html.unescape((copied["out"] / "甲局" / "inc-a-绩效评价报告.html").read_text(encoding="utf-8"))
+    assert "得分 80.13 分 排第 2 位" in page
 
 
 def test_changed_input_reruns_exactly_that_project_in_one_process(copied: dict) -> None:
@@ -459,7 +475,7 @@ def test_changed_input_reruns_exactly_that_project_in_one_process(copied: dict) 
     _edit(copied["data"] / "甲局" / "inc-b.yaml")
     _run(copied)
     assert statuses(copied["out"]) == {"inc-a": "skipped", "inc-b": "done", "inc-c": "skipped"}
-    assert "150人次" in (copied["out"] / "甲局" / "inc-b.html").read_text(encoding="utf-8")
+    assert "（已复核）" in (copied["out"] / "甲局" / "inc-b.html").read_text(encoding="utf-8")
 
 
 def test_force_reruns_everything(copied: dict) -> None:

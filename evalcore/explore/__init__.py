@@ -38,7 +38,7 @@ from ..evaluation import evaluate_paths
 from ..schemes import Scheme
 from .columns import UNDER_EXECUTED, VARIANCE_COLUMNS
 from .history import history_findings
-from .lineage import LineageError, base_name, match_years, read_mapping
+from .lineage import LineageError, base_name, match_years, read_lineage, read_mapping
 from .portfolio import Portfolio, describe_filters
 from .tables import build_tables
 
@@ -67,10 +67,11 @@ def load_portfolio(
     an input error naming both files). Projects are matched across years (`lineage.match_years`)
     by id, by the optional `lineage` mapping (a YAML or CSV file, or a dict, of `from id → to id`
     for renamed projects) and by unit and name without the year; then R016–R019 are added to the
-    later year's findings. Raises LineageError for a mapping that cannot be used."""
+    later year's findings. Without `lineage`, a 项目对照.csv/.yaml under the data folders is that
+    mapping (`read_lineage`). Raises LineageError for a mapping that cannot be used."""
     paths = [path] if isinstance(path, str | os.PathLike) else list(path)
     run = evaluate_paths(paths, scheme, per_year=True)
-    mapping = read_mapping(lineage) if isinstance(lineage, str | os.PathLike) else lineage
+    mapping = read_lineage(paths, lineage, run.skipped)
     evs = run.evaluations
     projs = [ev.project for ev in evs]
     lines = match_years(

@@ -35,6 +35,28 @@ _EDGE = " \t-_—–·、()（）[]【】"
 AMBIGUOUS_COLUMNS = ("year", "project_id", "unit", "name", "reason")
 
 
+def read_lineage(
+    paths: Sequence[str | os.PathLike[str]],
+    given: str | os.PathLike[str] | Mapping[str, str] | None,
+    notices: list | None = None,
+) -> dict[str, str] | None:
+    """The mapping of renamed projects for a portfolio read from `paths`: the one given (a file or
+    a dict), else every 项目对照 file under the data folders (`inputs.lineage_files`), merged; the
+    files read are taken off `notices` (the loader lists them as not read until they are)."""
+    from ..inputs import lineage_files
+
+    if isinstance(given, Mapping):
+        return dict(given)
+    files = [Path(given)] if given is not None else lineage_files(paths)
+    if notices is not None and files:
+        read = {f.resolve() for f in files}
+        notices[:] = [n for n in notices if Path(n.path).resolve() not in read]
+    mapping: dict[str, str] = {}
+    for f in files:
+        mapping.update(read_mapping(f))
+    return mapping or None
+
+
 class LineageError(ValueError):
     """A mapping file that cannot be used (unreadable, unknown ids, or two projects of one year on
     one line); the message is in Chinese and names the file or the ids."""

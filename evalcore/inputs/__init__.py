@@ -54,6 +54,10 @@ WPS_SUFFIXES = (".et", ".ett", ".wps")
 WPS_MESSAGE = "WPS 格式，请另存为 .xlsx"
 NOT_A_PROJECT = "不是项目文件，未读取"
 TABLE_FOLDER_EXTRA = "表格文件夹中 projects/budget/indicators 以外的文件，未读取"
+#: A mapping of renamed projects across years (`from,to` project ids, explore/lineage.py): found by
+#: its name anywhere under a data folder and read by what compares years (`lineage_files`).
+LINEAGE_NAMES = ("项目对照.csv", "项目对照.yaml", "项目对照.yml")
+LINEAGE_NOTICE = "项目对照文件：跨年度比较（batch、explore）时读取，评分时未读取"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +120,38 @@ def discover(path: Path, notices: list[Skipped] | None = None) -> list[Path]:
         for name in sorted(files):
             if _ignored(name):
                 continue
+            if name in LINEAGE_NAMES:  # read by what compares years, which drops this notice
+                if notices is not None:
+                    notices.append(Skipped(str(here / name), LINEAGE_NOTICE))
+                continue
             suffix = Path(name).suffix.lower()
             if suffix in READERS or suffix in WPS_SUFFIXES:
                 found.append(here / name)
             elif notices is not None:
                 notices.append(Skipped(str(here / name), NOT_A_PROJECT))
     return found
+
+
+def lineage_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The 项目对照 files (LINEAGE_NAMES) under the given data folders, in a stable order."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir() and not is_table_folder(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / name for name in sorted(files) if name in LINEAGE_NAMES]
+    return found
+
+
+def _questionnaires(projects: Iterable[Project]) -> set[Path]:
+    """The questionnaire exports the projects' 满意度 rows read (问卷文件, relative to the project file)."""
+    return {
+        (Path(p.origin).parent / i.survey).resolve()
+        for p in projects
+        for i in p.indicators
+        if i.survey and not Path(p.origin).is_dir()
+    }
 
 
 SUPPORTED = ".yaml、.yml、.xlsx、.xlsm、.xls、.ods，或含 projects/budget/indicators 表格的文件夹"
@@ -203,6 +233,7 @@ def iter_projects(
 ) -> Iterator[Project | InputError | ProjectError]:
     """Every project under paths, or the error that stopped it; ids unique (per year: `DuplicateGuard`)."""
     guard = DuplicateGuard(per_year)
+    read: list[Project] = []  # whose questionnaires are read, not files passed over
     for raw in iter_raw(paths, notices):
         if isinstance(raw, InputError):
             yield raw
@@ -218,7 +249,12 @@ def iter_projects(
             )
             continue
         dup = guard.check(project.project_id, project.origin, project.where, project.year)
+        if not dup and any(i.survey for i in project.indicators):
+            read.append(project)
         yield dup if dup else project
+    if notices and read:  # a questionnaire a project read is not a file left unread
+        used = _questionnaires(read)
+        notices[:] = [n for n in notices if Path(n.path).resolve() not in used]
 
 
 def load_paths(paths: Iterable[str | os.PathLike[str]], per_year: bool = False) -> LoadResult:
@@ -253,6 +289,7 @@ __all__ = [
     "iter_projects",
     "iter_raw",
     "iter_sources",
+    "lineage_files",
     "load_paths",
     "load_project",
     "open_source",

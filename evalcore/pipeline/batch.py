@@ -63,6 +63,7 @@ def run_job(job: dict, out_dir: str, timeout: int, notebook: str | None = None) 
                 html_path=Path(out_dir) / job["html"],
                 key=job["key"],
                 warm_charts=True,
+                context=job.get("context"),
             )
             return {
                 "status": DONE,
@@ -231,6 +232,7 @@ class BatchResult:
     seconds: float = 0.0
     out_dir: Path = Path("reports")
     skipped: list[dict] = field(default_factory=list)  # files under the data folders not read: path, reason
+    unmatched: list[dict] = field(default_factory=list)  # not matched across years: a match would be a guess
 
     def count(self, status: str) -> int:
         """Projects (not the index) with this status."""
@@ -245,9 +247,13 @@ class BatchResult:
         return not any(m["status"] in (FAILED, INVALID) for m in self.manifest)
 
 
-def write_manifest(out_dir: Path, entries: list[dict], skipped: list[dict] | None = None) -> None:
-    """`{"projects": [...], "skipped": [{"path", "reason"}]}`: what ran, and the files not read."""
-    doc = {"projects": entries, "skipped": skipped or []}
+def write_manifest(
+    out_dir: Path, entries: list[dict], skipped: list[dict] | None = None, unmatched: list[dict] | None = None
+) -> None:
+    """`{"projects": [...], "skipped": [{"path", "reason"}], "unmatched": [...]}`: what ran, the
+    files not read, and the projects not matched across years because a match would be a guess
+    (year, project_id, unit, name, reason: explore/lineage.py)."""
+    doc = {"projects": entries, "skipped": skipped or [], "unmatched": unmatched or []}
     atomic_write(out_dir / "manifest.json", orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
@@ -350,10 +356,10 @@ def run_batch(
         if on_result:
             on_result(job, res)
         if time.perf_counter() - last_write > 2:  # a killed batch still leaves a useful manifest
-            write_manifest(out, list(entries.values()), not_read)
+            write_manifest(out, list(entries.values()), not_read, plan.ambiguous)
             last_write = time.perf_counter()
     manifest = list(entries.values())
-    write_manifest(out, manifest, not_read)
+    write_manifest(out, manifest, not_read, plan.ambiguous)
     status = {j.html: entries[j.html]["status"] for j in plan.jobs}
     rows = [
         {
@@ -365,7 +371,7 @@ def run_batch(
         for j in plan.jobs
     ]
     write_summary(out, rows)
-    result = BatchResult(manifest, time.perf_counter() - start, out, not_read)
+    result = BatchResult(manifest, time.perf_counter() - start, out, not_read, plan.ambiguous)
     if index:
         from .portfolio import SUBJECT, index_key, render_index
 
@@ -383,7 +389,7 @@ def run_batch(
                     "error": exc.cause,
                 }
             )
-            write_manifest(out, result.manifest, not_read)
+            write_manifest(out, result.manifest, not_read, plan.ambiguous)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
+import orjson
 import yaml
 
-from ..errors import EvalcoreError, ProjectError
+from ..errors import EvalcoreError, InputError, ProjectError, Where
 from ..evaluation import Evaluation, evaluate
 from ..inputs import Skipped, iter_projects
 from ..model import Project
@@ -42,6 +43,7 @@ class Job:
     parameters: str  # the papermill parameter file
     summary: dict[str, object] = field(default_factory=dict)  # the figures the portfolio shows
     formats: tuple[str, ...] = ("html",)  # what the run writes (html always; docx, pdf on request)
+    context: str | None = None  # its 历史比较/横向比较 context (explore/context.py), for the notebook
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -196,6 +198,31 @@ class Plan:
     jobs: list[Job]
     errors: list[EvalcoreError]
     skipped: list[Skipped] = field(default_factory=list)  # files under the data folders not read
+    #: projects not matched across years because a match by name would be a guess (lineage.py)
+    ambiguous: list[dict[str, object]] = field(default_factory=list)
+
+
+def _compare(
+    paths: list, evs: list[Evaluation], skipped: list[Skipped], errors: list[EvalcoreError]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Each evaluation's context for 历史比较 and 横向比较 (explore/context.py), after the lines of
+    the batch's years are matched and R016–R019 added to the later years' evaluations (so the
+    summary counts them). A mapping file that cannot be used is an error of the batch; the years
+    are then matched without it."""
+    from ..explore.context import contexts
+    from ..explore.history import history_findings
+    from ..explore.lineage import LineageError, match_years, read_lineage
+
+    projs = [ev.project for ev in evs]
+    columns = ([p.project_id for p in projs], [p.unit for p in projs], [p.name for p in projs])
+    try:
+        mapping = read_lineage(paths, None, skipped)
+        lines = match_years(*columns, [p.year for p in projs], mapping)
+    except LineageError as exc:
+        errors.append(InputError(Where("项目对照"), str(exc), "有效的项目对照文件（from,to 两列项目编号）"))
+        lines = match_years(*columns, [p.year for p in projs], None)
+    history_findings(evs, lines)
+    return contexts(evs, lines), list(lines.ambiguous)
 
 
 def plan_batch(
@@ -224,20 +251,27 @@ def plan_batch(
     seen: set[str] = set()
     skipped: list[Skipped] = []
     params_root = parameters_folder(params_dir, out_dir)
-    for item in iter_projects(data_dir if isinstance(data_dir, list | tuple) else [data_dir], skipped):
+    paths = list(data_dir) if isinstance(data_dir, list | tuple) else [data_dir]
+    evs: list[Evaluation] = []
+    for item in iter_projects(paths, skipped, per_year=True):
         if isinstance(item, EvalcoreError):
             errors.append(item)
             continue
         try:
-            ev = evaluate(item, scheme_obj)  # validation includes scoring (e.g. an unknown 一级指标)
+            evs.append(evaluate(item, scheme_obj))  # validation includes scoring (an unknown 一级指标)
         except EvalcoreError as exc:
             errors.append(exc)
-            continue
         except Exception as exc:
             errors.append(ProjectError(item.project_id, item.where, exc))
-            continue
-        p = item
+    comparisons, ambiguous = _compare(paths, evs, skipped, errors)
+    years_of: dict[str, set[int]] = {}
+    for ev in evs:
+        years_of.setdefault(ev.project.project_id, set()).add(ev.project.year)
+    for ev, context in zip(evs, comparisons, strict=True):
+        p = ev.project
         dept, stem = safe_component(p.department), safe_component(p.project_id)
+        if len(years_of[p.project_id]) > 1:  # one id in several years: each year's files apart
+            stem = f"{stem}-{p.year}"
         while f"{dept}/{stem}" in seen:  # two ids that clean to the same file name
             stem += "_"
         seen.add(f"{dept}/{stem}")
@@ -257,7 +291,13 @@ def plan_batch(
         h.update(_file_digest(ev.scheme.source).encode() if ev.scheme.source else ev.scheme.id.encode())
         params = params_root / dept / f"{stem}.yaml"
         params.parent.mkdir(parents=True, exist_ok=True)
+        context_file = params.with_name(f"{stem}.context.json")
+        context_bytes = orjson.dumps(context, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        h.update(hashlib.sha256(context_bytes).hexdigest().encode())  # its peers and years changed: re-run
+        if not context_file.exists() or context_file.read_bytes() != context_bytes:
+            context_file.write_bytes(context_bytes)
         body = {"project_path": str(source), "scheme": spec, "project_id": None}
+        body["context_path"] = str(context_file.resolve())
         text = _parameters_text(body, Path(os.path.abspath(out_dir)) / dept / f"{stem}.html")
         if not params.exists() or params.read_text(encoding="utf-8") != text:
             params.write_text(text, encoding="utf-8")
@@ -273,6 +313,7 @@ def plan_batch(
                 f"{dept}/{stem}.html",
                 str(params),
                 summary_row(ev),
+                context=str(context_file.resolve()),
             )
         )
-    return Plan(jobs, errors, skipped)
+    return Plan(jobs, errors, skipped, ambiguous)

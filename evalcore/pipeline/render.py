@@ -282,6 +282,8 @@ def _chart_cache(report, warm: bool):  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory(prefix="evalcore-charts-") as folder:
         try:
             chart_cache.warm(report.ev, folder)
+            if report.comparison is not None and report.comparison.has_history:
+                chart_cache.warm_history(report.comparison.history, folder)
             env: dict[str, str] | None = {chart_cache.ENV: folder}
         except Exception:
             env = None
@@ -303,6 +305,7 @@ def render_project(
     warm_charts: bool = False,
     formats: tuple[str, ...] | list[str] = ("html",),
     report_exporter=None,
+    context: str | os.PathLike[str] | None = None,
 ) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
@@ -312,13 +315,15 @@ def render_project(
     writes the 绩效评价报告 beside it (`<id>-绩效评价报告.html`, and `.docx`/`.pdf` when `formats`
     asks: the Word file from the same `Document`, the PDF printed from that HTML). With
     `warm_charts`, the charts are drawn here (in a process that keeps matplotlib imported) and
-    handed to the kernel through a temporary chart cache (presentation/chart_cache.py)."""
+    handed to the kernel through a temporary chart cache (presentation/chart_cache.py). `context`
+    is the batch's comparison file for this project (历史比较, 横向比较: presentation/comparison.py)."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
     formats = check_formats(formats)
     src = Path(project_path).resolve()
-    report = ProjectReport.from_path(src, scheme, project_id)  # validate before paying for a kernel
+    context = str(Path(context).resolve()) if context else None
+    report = ProjectReport.from_path(src, scheme, project_id, context)  # validate before paying for a kernel
     p = report.project
     scheme_arg = scheme.source if isinstance(scheme, Scheme) else scheme
     if scheme_arg and Path(scheme_arg).is_file():
@@ -342,6 +347,8 @@ def render_project(
         try:
             t1 = time.perf_counter()
             params = {"project_path": str(src), "scheme": scheme_arg, "project_id": project_id}
+            if context:
+                params["context_path"] = context
             nb = execute(
                 notebook or find_notebook(),
                 tmp,

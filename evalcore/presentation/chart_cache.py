@@ -27,7 +27,7 @@ KINDS = ("category", "completion", "budget")
 _NONE = b"none"  # a chart that has nothing to show (completion/budget may be None)
 #: The modules of the `charts` package that draw the report's charts: the report's own chart
 #: module and the shared base it is built on (tests/test_charts.py checks the list is complete).
-CHART_SOURCES = ("__init__.py", "fonts.py", "text.py", "base.py", "report.py")
+CHART_SOURCES = ("__init__.py", "fonts.py", "text.py", "base.py", "report.py", "history.py")
 #: Modules of the presentation package the report's charts use (the money rule of their labels).
 SHARED_SOURCES = ("formats.py", "cjk_font.py")
 
@@ -94,3 +94,38 @@ def warm(ev, folder: str | os.PathLike[str]) -> None:  # type: ignore[no-untyped
         path = Path(folder) / f"{chart_key(kind, ev)}.png"
         if not path.exists():
             _store(path, _draw(kind, ev))
+
+
+def _history_key(history: list[dict]) -> str:
+    data = orjson.dumps(history, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(b"history" + _code_digest().encode() + data).hexdigest()
+
+
+def _draw_history(history: list[dict]) -> bytes | None:
+    from .charts.history import history_chart
+
+    return history_chart(history)
+
+
+def history_chart(history: list[dict]) -> bytes | None:
+    """The 历史比较 chart of a project's years (charts/history.py), cached like the others: keyed
+    on the records it draws, not on one evaluation."""
+    folder = os.environ.get(ENV)
+    if not folder:
+        return _draw_history(history)
+    path = Path(folder) / f"{_history_key(history)}.png"
+    try:
+        data = path.read_bytes()
+        return None if data == _NONE else data
+    except OSError:
+        pass
+    png = _draw_history(history)
+    _store(path, png)
+    return png
+
+
+def warm_history(history: list[dict], folder: str | os.PathLike[str]) -> None:
+    """Draw the 历史比较 chart into the cache folder (in a warm process)."""
+    path = Path(folder) / f"{_history_key(history)}.png"
+    if not path.exists():
+        _store(path, _draw_history(history))

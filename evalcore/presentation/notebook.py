@@ -35,6 +35,11 @@ def resolve_input(project_path: str | os.PathLike[str]) -> Path:
 
 
 def open_report(
-    project_path: str | os.PathLike[str], scheme: Scheme | str | None = None, project_id: str | None = None
+    project_path: str | os.PathLike[str],
+    scheme: Scheme | str | None = None,
+    project_id: str | None = None,
+    context_path: str | os.PathLike[str] | None = None,
 ) -> ProjectReport:
-    return ProjectReport.from_path(resolve_input(project_path), scheme or None, project_id or None)
+    """The report of one project; `context_path` the comparison file a batch wrote for it."""
+    context = resolve_input(context_path) if context_path else None
+    return ProjectReport.from_path(resolve_input(project_path), scheme or None, project_id or None, context)

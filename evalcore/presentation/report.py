@@ -19,7 +19,8 @@ from ..quantities import format_number as fmt
 from ..rules.totals import FULL_MARKS
 from ..schemes import Scheme
 from . import document_html, narrative, report_form, submission
-from .chart_cache import chart
+from .chart_cache import chart, history_chart
+from .comparison import Comparison
 from .document import Document
 from .formats import project_money, rate, report_title
 from .html import Cell, Fragment, Markup, esc, img_png, join, table, tag
@@ -39,8 +40,12 @@ def _ul(items: list[str], cls: str | None = None) -> Markup:
 class ProjectReport:
     """One project's report. Build it with `ProjectReport.from_path(project_path, scheme)`."""
 
-    def __init__(self, evaluation: Evaluation, source: str) -> None:
+    def __init__(self, evaluation: Evaluation, source: str, comparison: Comparison | None = None) -> None:
         self.ev = evaluation
+        #: 历史比较/横向比较 from a batch's context (None: a report made alone, with nothing to compare)
+        self.comparison = comparison
+        if comparison is not None:  # R016–R019: only the batch, seeing every year, could find them
+            evaluation.findings.extend(comparison.finding_objects())
         self.card = evaluation.card
         self.project = evaluation.project
         self.source = source
@@ -54,8 +59,10 @@ class ProjectReport:
         project_path: str | os.PathLike[str],
         scheme: Scheme | str | None = None,
         project_id: str | None = None,
+        context: str | os.PathLike[str] | None = None,
     ) -> ProjectReport:
-        """Exactly one project: a project file, or one `project_id` of a portfolio. Raises InputError."""
+        """Exactly one project: a project file, or one `project_id` of a portfolio; `context` the
+        batch's comparison file for it (presentation/comparison.py). Raises InputError."""
         result = load_paths([project_path])
         if result.errors:
             raise result.errors[0]
@@ -68,7 +75,8 @@ class ProjectReport:
                 f"包含 {len(projects)} 个项目",
                 "恰好一个项目（或用 project_id 指定其中一个）",
             )
-        return cls(evaluate(projects[0], scheme), str(project_path))
+        comparison = Comparison.read(context) if context else None
+        return cls(evaluate(projects[0], scheme), str(project_path), comparison)
 
     # -- title --------------------------------------------------------------------------------
     @property
@@ -83,7 +91,9 @@ class ProjectReport:
         """The submitted report as a format-free document, with this project's charts."""
         if self._document is None:
             charts = {kind: chart(kind, self.ev) for kind in ("category", "budget")}
-            self._document = submission.submission(self.ev, charts)
+            if self.comparison is not None and self.comparison.has_history:
+                charts["history"] = history_chart(self.comparison.history)
+            self._document = submission.submission(self.ev, charts, self.comparison)
         return self._document
 
     def part(self, key: str) -> Fragment:
@@ -412,7 +422,29 @@ class ProjectReport:
             rate(r.executed / r.adjusted if r.adjusted > 0 else None),
         ]
 
-    # -- 五、复核发现 ---------------------------------------------------------------------------
+    # -- 五、历史比较与横向比较 ------------------------------------------------------------------------
+    def comparison_section(self) -> Fragment:
+        """The blocks the 绩效评价报告 shows (the same tables, chart and sentences)."""
+        c = self.comparison
+        if c is None:
+            return Fragment(
+                _p(
+                    "本报告单独生成，未与其他年度或其他项目比较；用 evalcore batch 处理整个数据文件夹时，"
+                    "本节列出历史比较与横向比较。",
+                    "callout",
+                ),
+                "未比较",
+            )
+        png = history_chart(c.history) if c.has_history else None
+        blocks = [
+            tag("h3", "历史比较"),
+            *(document_html.block_html(b) for b in c.history_blocks(1, png, "图　历年预算执行与得分")),
+            tag("h3", "横向比较"),
+            *(document_html.block_html(b) for b in c.peer_blocks(3 if c.has_history else 1)),
+        ]
+        return Fragment(join(blocks), "历史比较与横向比较")
+
+    # -- 六、复核发现 ---------------------------------------------------------------------------
     def findings(self) -> Fragment:
         if not self.ev.findings:
             return Fragment(
@@ -431,7 +463,7 @@ class ProjectReport:
             table(["代码", "级别", "类别", "说明"], rows, cls="data findings"), f"{len(rows)} 项发现"
         )
 
-    # -- 六、综合评价结论 / 七、结果应用建议 ------------------------------------------------------------
+    # -- 七、综合评价结论 / 八、结果应用建议 ------------------------------------------------------------
     def conclusion(self) -> Fragment:
         return Fragment(join(_p(s) for s in narrative.conclusion(self.ev)), "综合评价结论")
 

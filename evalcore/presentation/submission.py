@@ -20,6 +20,7 @@ from . import formats
 from . import narrative as conclusions
 from . import submission_annex as annex
 from . import submission_text as st
+from .comparison import Comparison
 from .document import Document, Figure, Heading, PageBreak, Paragraph, Section, Table
 from .formats import rate
 
@@ -55,9 +56,15 @@ def _given_or_draft(ev: Evaluation, key: str, label: str, draft: list[str]) -> l
 class Submission:
     """Builds the document section by section; `charts` are PNG bytes by kind (optional)."""
 
-    def __init__(self, ev: Evaluation, charts: dict[str, bytes | None] | None = None) -> None:
+    def __init__(
+        self,
+        ev: Evaluation,
+        charts: dict[str, bytes | None] | None = None,
+        comparison: Comparison | None = None,
+    ) -> None:
         self.ev, self.card, self.project = ev, ev.card, ev.project
         self.charts = charts or {}
+        self.comparison = comparison  # None: made alone, nothing to compare (no such subsections)
         self._figures = 0
 
     def figure(self, kind: str, caption: str) -> list[Figure]:
@@ -310,6 +317,16 @@ class Submission:
         s.add(Heading(2, "（二）主要结论"))
         for line in conclusions.performance(self.ev):  # the reviewer's lines stay in the 复核底稿
             s.add(Paragraph(line))
+        c = self.comparison
+        if c is not None:  # 历史比较法、横向比较法 (tables 表3 on: 表1 and 表2 come before)
+            s.add(Heading(2, "（三）历史比较"))
+            caption = "历年预算执行与得分"
+            figure = self.figure("history", caption)
+            s.add(
+                *c.history_blocks(3, figure[0].png if figure else None, figure[0].caption if figure else None)
+            )
+            s.add(Heading(2, "（四）横向比较"))
+            s.add(*c.peer_blocks(5 if c.has_history else 3))
         return s
 
     def _why_totals_differ(self) -> str:
@@ -377,6 +394,8 @@ class Submission:
         return s
 
 
-def submission(ev: Evaluation, charts: dict[str, bytes | None] | None = None) -> Document:
-    """The 绩效评价报告 of one evaluation."""
-    return Submission(ev, charts).document()
+def submission(
+    ev: Evaluation, charts: dict[str, bytes | None] | None = None, comparison: Comparison | None = None
+) -> Document:
+    """The 绩效评价报告 of one evaluation (with 历史比较 and 横向比较 when a batch gave a comparison)."""
+    return Submission(ev, charts, comparison).document()

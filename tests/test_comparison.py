@@ -1,0 +1,164 @@
+"""历史比较 and 横向比较 in the reports a batch publishes, on the three-year portfolio of
+tests/test_history.py (its docstring works every figure out by hand; the ones used here):
+
+- jt-road (交通局, same id 2022–2024): 全年预算/执行 100/80, 100/85, 120/118; totals 98, 98.5,
+  95.83 (优 each year); 2023 carries R016 (target 180 below 2022's actual 210) and R017 (80% and
+  85%); 2024 carries R019 (budget 100 → 120 万元 while the score fell 98.5 → 95.83).
+- mz-old (2022) continues as mz-meal-2023 only through the mapping: R018 on 2023 (培训人次 unmet
+  both years) only when the data folder holds its 项目对照 file.
+- 横向比较 of jt-road 2024, by hand:
+  交通局 2024 holds jt-road (98.33%, 95.83), jt-bus-2024 (90%; it lacks the 10-point 可持续影响
+  indicator, so it scores below 95.83) and jt-light-2024 (100%, 100): 执行率 rank 2 of 3,
+  percentile 2/3 = 67%, median 98.33%; 得分 rank 2 of 3, median 95.83.
+  Its kind (every 二级指标 of CLEAN) in 2024: jt-road, mz-meal-2024 (95%, 70 + 9.5 + 20 = 99.5),
+  wj-2024 (100%, 90), jt-light-2024 (100%, 100): 执行率 rank 3 of 4 (two 100% above), percentile
+  2/4 = 50%, median (98.33% + 100%) / 2 = 99.17%; 得分 rank 3 of 4, 50%, median (95.83 + 99.5) / 2
+  = 97.665.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from test_history import DOCS
+
+from evalcore.pipeline.batch import run_batch
+from evalcore.pipeline.plan import plan_batch
+
+
+def _write(folder: Path, docs: list[dict], mapping: bool = True) -> Path:
+    folder.mkdir(parents=True)
+    for n, doc in enumerate(docs):
+        (folder / f"{n:02d}-{doc['project_id']}-{doc['year']}.yaml").write_text(
+            yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8"
+        )
+    if mapping:
+        (folder / "项目对照.yaml").write_text("mz-old: mz-meal-2023\n", encoding="utf-8")
+    return folder
+
+
+def _contexts(tmp_path: Path, mapping: bool = True) -> dict[str, dict]:
+    data = _write(tmp_path / "data", DOCS, mapping)
+    plan = plan_batch(data, tmp_path / "out", tmp_path / "params")
+    assert not plan.errors
+    return {j.html: json.loads(Path(j.context).read_text(encoding="utf-8")) for j in plan.jobs}
+
+
+def _text(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_one_id_in_three_years_gets_three_reports_named_by_year(tmp_path: Path) -> None:
+    contexts = _contexts(tmp_path)
+    assert {"交通局/jt-road-2022.html", "交通局/jt-road-2023.html", "交通局/jt-road-2024.html"} <= set(
+        contexts
+    )
+    assert "民政局/mz-meal-2023.html" in contexts  # an id of one year keeps its plain name
+
+
+def test_each_year_sees_only_its_own_and_earlier_years_and_its_findings(tmp_path: Path) -> None:
+    c = _contexts(tmp_path)
+    assert c["交通局/jt-road-2022.html"]["history"] == []  # nothing before it
+    y2023 = c["交通局/jt-road-2023.html"]
+    assert [h["year"] for h in y2023["history"]] == [2022, 2023]
+    assert sorted(f["code"] for f in y2023["findings"]) == ["R016", "R017"]
+    y2024 = c["交通局/jt-road-2024.html"]
+    assert [(h["year"], h["adjusted"], h["executed"]) for h in y2024["history"]] == [
+        (2022, 100, 80),
+        (2023, 100, 85),
+        (2024, 120, 118),
+    ]
+    assert [h["total"] for h in y2024["history"]] == pytest.approx([98, 98.5, 95.83])
+    assert [f["code"] for f in y2024["findings"]] == ["R019"]
+    assert "98.50" in y2024["findings"][0]["message"] and "95.83" in y2024["findings"][0]["message"]
+
+
+def test_a_renamed_project_is_compared_only_through_the_mapping_file(tmp_path: Path) -> None:
+    with_map = _contexts(tmp_path / "a")
+    assert [f["code"] for f in with_map["民政局/mz-meal-2023.html"]["findings"]] == ["R018"]
+    assert [h["project_id"] for h in with_map["民政局/mz-meal-2023.html"]["history"]] == [
+        "mz-old",
+        "mz-meal-2023",
+    ]
+    without = _contexts(tmp_path / "b", mapping=False)
+    assert without["民政局/mz-meal-2023.html"]["findings"] == []
+    assert [h["project_id"] for h in without["民政局/mz-meal-2023.html"]["history"]] == []
+
+
+def test_peers_rank_and_percentile_worked_by_hand(tmp_path: Path) -> None:
+    peers = {(r["scope"], r["measure"]): r for r in _contexts(tmp_path)["交通局/jt-road-2024.html"]["peers"]}
+    dept_rate, dept_score = peers[("主管部门", "执行率")], peers[("主管部门", "得分")]
+    assert (dept_rate["count"], dept_rate["rank"]) == (3, 2)
+    assert dept_rate["percentile"] == pytest.approx(200 / 3) and dept_rate["median"] == pytest.approx(
+        118 / 120
+    )
+    assert (dept_score["count"], dept_score["rank"]) == (3, 2) and dept_score["median"] == pytest.approx(
+        95.83
+    )
+    kind_rate, kind_score = peers[("同类项目", "执行率")], peers[("同类项目", "得分")]
+    assert (kind_rate["count"], kind_rate["rank"], kind_rate["percentile"]) == (4, 3, 50.0)
+    assert kind_rate["median"] == pytest.approx((118 / 120 + 1) / 2)
+    assert (kind_score["count"], kind_score["rank"], kind_score["percentile"]) == (4, 3, 50.0)
+    assert kind_score["median"] == pytest.approx(97.665)
+
+
+def test_the_lineage_file_is_read_not_listed_as_skipped_and_ambiguous_matches_are_listed(
+    tmp_path: Path,
+) -> None:
+    data = _write(tmp_path / "data", DOCS)
+    plan = plan_batch(data, tmp_path / "out", tmp_path / "params")
+    assert plan.skipped == []
+    assert {a["project_id"] for a in plan.ambiguous} == {"wj-a-2023", "wj-b-2023", "wj-2024", "jt-bridge-b"}
+
+
+def test_a_batch_over_three_years_publishes_both_comparisons_in_every_document(tmp_path: Path) -> None:
+    """A real batch (papermill, nbconvert, python-docx) over jt-road's three years and 交通局's
+    jt-light-2024: the 2024 report compares with 2022–2023 and with jt-light."""
+    docs = [d for d in DOCS if d["project_id"] in ("jt-road", "jt-light-2024")]
+    data = _write(tmp_path / "data", docs, mapping=False)
+    out = tmp_path / "out"
+    result = run_batch(data, out, params_dir=tmp_path / "params", workers=2, formats=("html", "docx"))
+    assert result.ok, result.manifest
+    report = _text(out / "交通局" / "jt-road-2024-绩效评价报告.html")
+    assert "（三）历史比较" in report and "（四）横向比较" in report
+    assert "本项目有 2022、2023、2024 年度共 3 年的评价数据" in report
+    assert "全年预算由 100.00 万元增至 120.00 万元" in report
+    assert "得分由 98.50 分（优）降至 95.83 分（优）" in report
+    assert "表3 历年评价结果（万元）" in report and "表5 横向比较（同年度）" in report
+    assert "在交通局的 2 个项目中，本项目执行率 98.33% 排第 2 位" in report
+    assert "R019" not in report  # the submitted report carries no review codes
+    assert "图" in report and "历年预算执行与得分" in report
+    page = (out / "交通局" / "jt-road-2024-绩效评价报告.html").read_text(encoding="utf-8")
+    section = page[page.index("（三）历史比较") : page.index("（四）横向比较")]
+    assert "data:image/png;base64," in section  # the history chart is in the section
+    worksheet = _text(out / "交通局" / "jt-road-2024.html")
+    assert "五、历史比较与横向比较" in worksheet and "R019" in worksheet
+    first = _text(out / "交通局" / "jt-road-2022.html")
+    assert "数据中没有本项目以前年度的评价，未作历史比较" in first
+    summary = {
+        (r["project_id"], r["year"]): r for r in json.loads((out / "summary.json").read_text())["projects"]
+    }
+    assert summary[("jt-road", 2024)]["finding_codes"] == "R019"
+    assert summary[("jt-road", 2023)]["finding_codes"] == "R016 R017"
+    words = "\n".join(
+        p.text for p in docx.Document(str(out / "交通局" / "jt-road-2024-绩效评价报告.docx")).paragraphs
+    )
+    assert "（三）历史比较" in words and "得分由 98.50 分（优）降至 95.83 分（优）" in words
+
+
+def test_a_report_made_alone_says_it_compared_nothing(tmp_path: Path) -> None:
+    from evalcore.pipeline.render import render_project
+
+    doc = next(d for d in DOCS if d["project_id"] == "jt-light-2024")
+    data = _write(tmp_path / "data", [doc], mapping=False)
+    done = render_project(next(data.glob("*.yaml")), tmp_path / "out")
+    assert "本报告单独生成，未与其他年度或其他项目比较" in _text(done.html)
+    assert "历史比较" not in _text(done.report)
