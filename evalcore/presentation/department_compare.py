@@ -87,9 +87,14 @@ def _rate_key(x: float | None) -> float | None:
     return _printed(None if x is None else min(x, 1.0), 100)
 
 
+def _below(x: float | None, line: float | None) -> bool:
+    """x is under the line (both as printed); a missing figure is under nothing."""
+    return x is not None and line is not None and x < line
+
+
 def compare_departments(index: PortfolioIndex) -> list[YearComparison]:
     """Each year's departments with their totals, ranks and markers (see the module docstring)."""
-    under_line = _printed(UNDER_EXECUTED, 100)
+    under_line = _printed(UNDER_EXECUTED, 100)  # 90.0, not 0.9 × 100 = 90.00000000000001
     out = []
     for city in index.by_year():
         rows = [r for r in index.rows if year_of(r) == city.year]
@@ -108,11 +113,8 @@ def compare_departments(index: PortfolioIndex) -> list[YearComparison]:
                         totals=t,
                         rate_rank=rr,
                         score_rank=sr,
-                        under_executed=t.execution_rate is not None
-                        and _printed(t.execution_rate, 100) < under_line,  # type: ignore[operator]
-                        below_city_mean=t.mean_score is not None
-                        and city_mean is not None
-                        and _printed(t.mean_score) < city_mean,  # type: ignore[operator]
+                        under_executed=_below(_printed(t.execution_rate, 100), under_line),
+                        below_city_mean=_below(_printed(t.mean_score), city_mean),
                     )
                     for d, t, rr, sr in zip(names, totals, rate_ranks, score_ranks, strict=True)
                 ),
