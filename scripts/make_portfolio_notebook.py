@@ -18,6 +18,7 @@ OUT = Path(__file__).resolve().parents[1] / "notebooks" / "portfolio.ipynb"
 
 SECTIONS = [
     ("总体情况", "index.headline()"),
+    ("部门横向比较", "index.comparison()"),
     ("项目一览", "index.table()"),
     ("分布与排名", "index.charts()"),
     ("未生成报告的项目", "index.failures()"),

@@ -38,6 +38,8 @@ __all__ = [
     "one_line",
     "to_wan",
     "where_file",
+    "year_label",
+    "year_of",
 ]
 
 FAILED, INVALID = "failed", "invalid"
@@ -96,6 +98,11 @@ def year_of(row: dict) -> int | None:
     return None if y is None else int(y)
 
 
+def year_label(year: int | None) -> str:
+    """A year as a heading reads it; the index and its department comparison say it alike."""
+    return "年度未填写" if year is None else f"{year}年度"
+
+
 def where_file(entry: dict) -> str:
     """The input file a manifest entry names, or ""."""
     where = entry.get("where")
@@ -116,6 +123,8 @@ class Totals:
     mean_score: float | None
     grades: dict[str, int]  # in the order of the grade bands
     with_findings: int
+    median_score: float | None = None  # beside the mean: one very low score moves the mean only
+    findings: int = 0  # Σ review findings of the projects
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,7 @@ class PortfolioIndex:
         adjusted = sum(to_wan(r.get("adjusted"), r.get("amount_unit")) or 0.0 for r in rows)
         executed = sum(to_wan(r.get("executed"), r.get("amount_unit")) or 0.0 for r in rows)
         scores = [s for s in (number(r.get("total")) for r in rows) if s is not None]
+        findings = [number(r.get("findings")) or 0 for r in rows]
         counts = Counter(str(r.get("grade")) for r in rows if r.get("grade") not in (None, ""))
         return Totals(
             projects=len(rows),
@@ -217,7 +227,9 @@ class PortfolioIndex:
             execution_rate=executed / adjusted if adjusted > 0 else None,
             mean_score=statistics.fmean(scores) if scores else None,
             grades={g: counts.get(g, 0) for g in self.grade_order},
-            with_findings=sum(1 for r in rows if (number(r.get("findings")) or 0) > 0),
+            with_findings=sum(1 for n in findings if n > 0),
+            median_score=statistics.median(scores) if scores else None,
+            findings=int(sum(findings)),
         )
 
     def years(self) -> list[int | None]:

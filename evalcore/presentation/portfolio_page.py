@@ -1,5 +1,6 @@
-"""The portfolio index page (项目总览) of a batch: every project, the headline figures,
-distributions by department, and the projects whose report could not be made.
+"""The portfolio index page (项目总览) of a batch: every project, the headline figures, each
+year's departments compared, distributions by department, and the projects whose report could not
+be made.
 
 `notebooks/portfolio.ipynb` only calls `open_index(reports_dir)` and the sections of the
 `IndexPage` it returns; `evalcore batch` exports that notebook to `<out>/index.html`
@@ -30,6 +31,7 @@ from .charts.portfolio import (
     grades_by_department,
     score_histogram,
 )
+from .department_compare import comparison_section
 from .formats import local_time, money, rate, score
 from .html import Fragment, Markup, img_png, join, tag
 from .portfolio_index import (
@@ -41,6 +43,7 @@ from .portfolio_index import (
     one_line,
     to_wan,
     where_file,
+    year_label,
     year_of,
 )
 from .provenance import report_time
@@ -93,7 +96,7 @@ class IndexPage:
         failed = _stat("failed", "未生成报告", failed_total, failed_note, cls="bad" if failed_total else "ok")
         html = join([*blocks, tag("div", failed, class_="stats batch")])
         text = "；".join(
-            f"{_year_label(y.year)}：{y.projects} 个项目，全年预算 {money(y.adjusted)} 万元，"
+            f"{year_label(y.year)}：{y.projects} 个项目，全年预算 {money(y.adjusted)} 万元，"
             f"执行 {money(y.executed)} 万元，执行率 {rate(y.execution_rate)}，平均得分 {score(y.mean_score)}"
             for y in h.by_year
         )
@@ -121,10 +124,14 @@ class IndexPage:
         ]
         return tag(
             "section",
-            join([tag("h3", _year_label(y.year)), tag("div", join(stats), class_="stats")]),
+            join([tag("h3", year_label(y.year)), tag("div", join(stats), class_="stats")]),
             class_="year",
             data_year="" if y.year is None else y.year,
         )
+
+    def comparison(self) -> Fragment:
+        """部门横向比较: each year's departments side by side (`department_compare`)."""
+        return comparison_section(self.index)
 
     #: (header, sort as, right-aligned): "num" cells sort by their `data-v` as numbers (the grade by
     #: its rank in the bands), "text" cells by `data-v` or their text, in Chinese collation order.
@@ -201,7 +208,7 @@ class IndexPage:
                                     "select",
                                     join(
                                         [tag("option", "全部", value="")]
-                                        + [tag("option", _year_label(y), value=_year_value(y)) for y in years]
+                                        + [tag("option", year_label(y), value=_year_value(y)) for y in years]
                                     ),
                                     id="pf-year",
                                 ),
@@ -441,10 +448,6 @@ def _stat(key: str, label: str, value: object, note: object = "", cls: str = "")
         class_=f"stat {cls}".strip(),
         data_stat=key,
     )
-
-
-def _year_label(year: int | None) -> str:
-    return "年度未填写" if year is None else f"{year}年度"
 
 
 def _year_value(year: int | None) -> str:
