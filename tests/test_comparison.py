@@ -141,6 +141,12 @@ def test_a_batch_over_three_years_publishes_both_comparisons_in_every_document(t
     assert "data:image/png;base64," in section  # the history chart is in the section
     worksheet = _text(out / "交通局" / "jt-road-2024.html")
     assert "五、历史比较与横向比较" in worksheet and "R019" in worksheet
+    advice = _text(out / "交通局" / "jt-road-2023-绩效评价报告.html")  # R016 and R017 in words, no codes
+    advice = advice[advice.index("五、结果应用建议") : advice.index("六、主要经验")]
+    assert "「培训人次」本年目标不高于上年实际完成值（目标设定偏低）" in advice
+    assert "预算执行率连续两年低于 90%：建议核减下年度预算" in advice
+    assert "R016" not in advice and "R017" not in advice
+    assert "全年预算较上年增加而得分下降" in _text(out / "交通局" / "jt-road-2024-绩效评价报告.html")
     first = _text(out / "交通局" / "jt-road-2022.html")
     assert "数据中没有本项目以前年度的评价，未作历史比较" in first
     summary = {

@@ -180,8 +180,34 @@ def suggestions(ev: Evaluation) -> list[str]:
         out.append("预算执行表中年度资金总额与分项资金不一致：建议核对预算执行数据。")
     if "R011" in codes:
         out.append("部分指标缺少度量单位或无法计量：建议补充单位、细化量化指标，使目标可衡量。")
+    out += _history_advice(ev)
     out.append(_budget_advice(ev))
     return out
+
+
+def _history_advice(ev: Evaluation) -> list[str]:
+    """What the 历史比较 (R016–R019, found by a batch or the explorer over several years) asks of
+    next year: the indicators named, no codes (the submitted report carries none)."""
+    by_code: dict[str, list[str]] = {}
+    for f in ev.findings:
+        by_code.setdefault(f.code, []).append(f.subject)
+    out: list[str] = []
+    if "R016" in by_code:
+        out.append(
+            f"{_quoted(by_code['R016'])}本年目标不高于上年实际完成值（目标设定偏低）：建议以上年实际水平为基础设定下年度目标。"
+        )
+    if "R017" in by_code:
+        out.append("预算执行率连续两年低于 90%：建议核减下年度预算，核查资金闲置原因。")
+    if "R018" in by_code:
+        out.append(f"{_quoted(by_code['R018'])}连续两年未完成：建议重新论证指标和实施方式，落实整改。")
+    if "R019" in by_code:
+        out.append("全年预算较上年增加而得分下降：建议评估新增资金的使用绩效，下年度预算安排与绩效挂钩。")
+    return out
+
+
+def _quoted(names: list[str], limit: int = 3) -> str:
+    shown = "、".join(f"「{n}」" for n in names[:limit] if n)
+    return shown + (f"等 {len(names)} 项" if len(names) > limit else "")
 
 
 def _budget_advice(ev: Evaluation) -> str:
