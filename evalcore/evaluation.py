@@ -163,10 +163,10 @@ def evaluate_projects(projects: Iterable[Project], scheme: Scheme | str | None =
 
 
 def evaluate_paths(
-    paths: Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None, per_year: bool = False
+    paths: Iterable[str | os.PathLike[str]], scheme: Scheme | str | None = None, per_year: bool = True
 ) -> EvaluationRun:
     """Load, score and review everything under paths; bad inputs become errors, the rest is scored.
-    `per_year`: a project id may come once per year (a portfolio of several years, the explorer)."""
+    `per_year` (the default): a project id may come once per year (a portfolio of several years)."""
     loaded = load_paths(paths, per_year)
     run = evaluate_projects(loaded.projects, scheme)
     run.errors = [*loaded.errors, *run.errors]

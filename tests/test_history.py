@@ -252,8 +252,29 @@ def test_the_same_id_twice_in_one_year_is_an_error_naming_both_files(tmp_path: P
     (message,) = [str(e) for e in evaluate_paths([root], per_year=True).errors]
     assert "jt-road.yaml" in message and "copy-of-road.yaml" in message and "2024 年度重复" in message
     assert len(pf.errors) == 1 and "2024 年度重复" in pf.errors["message"].iat[0]
-    # the command line and batch still want one id per run (their outputs are named by the id)
-    assert len(evaluate_paths([root]).errors) == 3
+    # every command reads several years alike: one id once per year (only the 2024 copy is an error)
+    assert [str(e) for e in evaluate_paths([root]).errors] == [message]
+    assert len(evaluate_paths([root], per_year=False).errors) == 3  # one id once, whatever the year
+
+
+def test_score_json_reads_one_id_in_three_years_as_three_projects(tmp_path: Path) -> None:
+    """`evalcore score --json` over the three years: every project, jt-road once per year, with
+    each year's own total (98, 98.5, 95.83 by hand: module docstring), and no duplicate error."""
+    import json
+    import subprocess
+    import sys
+
+    root = _write(tmp_path / "years", DOCS)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("evalcore")), "score", str(root), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == [] and len(doc["projects"]) == len(DOCS)
+    road = sorted((p["year"], p["total"]) for p in doc["projects"] if p["project_id"] == "jt-road")
+    assert road == [(2022, 98.0), (2023, 98.5), (2024, 95.83)]
 
 
 def test_a_single_year_portfolio_has_no_history_findings_and_one_row_histories(tmp_path: Path) -> None:

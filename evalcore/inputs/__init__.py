@@ -203,19 +203,26 @@ def iter_raw(
 
 
 class DuplicateGuard:
-    """Project ids must be unique across everything read in one run: a report, a batch output file
-    and a `score --json` record are named by the id. A portfolio of several years read by the
-    explorer (`per_year=True`) matches a project across years by its id, so there the same id may
-    come once per year; twice in one year is still the error, naming both files."""
+    """A project id comes once per year in everything read in one run: a portfolio of several
+    years matches a project across years by its id, and every record carries its year (a batch
+    names the files of an id found in several years `<id>-<year>`). Twice in one year is the
+    error, naming both files. `per_year=False` (one id once, whatever the year) is for a caller
+    that names things by the id alone."""
 
-    def __init__(self, per_year: bool = False) -> None:
+    def __init__(self, per_year: bool = True) -> None:
         self.per_year = per_year
         self.seen: dict[object, str] = {}
+
+    def key(self, project_id: str, year: int | None) -> object:
+        return (project_id, year) if self.per_year else project_id
+
+    def seen_before(self, project_id: str, year: int | None = None) -> bool:
+        return self.key(project_id, year) in self.seen
 
     def check(
         self, project_id: str, origin: str, where: Where | None, year: int | None = None
     ) -> InputError | None:
-        key: object = (project_id, year) if self.per_year else project_id
+        key = self.key(project_id, year)
         if key in self.seen:
             within = f"在 {year} 年度" if self.per_year else ""
             return InputError(
@@ -229,7 +236,7 @@ class DuplicateGuard:
 
 
 def iter_projects(
-    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None, per_year: bool = False
+    paths: Iterable[str | os.PathLike[str]], notices: list[Skipped] | None = None, per_year: bool = True
 ) -> Iterator[Project | InputError | ProjectError]:
     """Every project under paths, or the error that stopped it; ids unique (per year: `DuplicateGuard`)."""
     guard = DuplicateGuard(per_year)
@@ -257,7 +264,7 @@ def iter_projects(
         notices[:] = [n for n in notices if Path(n.path).resolve() not in used]
 
 
-def load_paths(paths: Iterable[str | os.PathLike[str]], per_year: bool = False) -> LoadResult:
+def load_paths(paths: Iterable[str | os.PathLike[str]], per_year: bool = True) -> LoadResult:
     """Everything under paths; `per_year` lets one project id come once in each year (several years)."""
     result = LoadResult()
     for item in iter_projects(paths, result.skipped, per_year):

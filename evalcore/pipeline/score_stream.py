@@ -41,9 +41,9 @@ from .table_scoring import eligible, score_table_chunk
 CHUNK = 1000  # projects per task
 PARALLEL_FROM = 3000  # projects in one table folder before a pool pays off
 
-# (project_id or None, origin, where of the project (or its position in a table portfolio) or None,
-#  JSON bytes or an error dict)
-Item = tuple[str | None, str | None, object, bytes | dict]
+# (project_id or None, its year or None, origin, where of the project (or its position in a table
+#  portfolio) or None, JSON bytes or an error dict): one id may come once per year (DuplicateGuard)
+Item = tuple[str | None, int | None, str | None, object, bytes | dict]
 
 
 _STATE: dict[str, object] = {}  # set in the parent (inherited by forked workers) or by _worker_start
@@ -56,17 +56,17 @@ def _score_raws(raws: Iterable[RawProject | InputError], scheme: Scheme | None) 
     built: list[tuple[int, Project]] = []
     for raw in raws:
         if isinstance(raw, InputError):  # a sheet of a workbook that could not be read
-            items.append((None, None, None, raw.as_dict()))
+            items.append((None, None, None, None, raw.as_dict()))
             continue
         try:
             project = build_project(raw)
         except InputError as exc:
-            items.extend((None, None, None, e.as_dict()) for e in exc.each())
+            items.extend((None, None, None, None, e.as_dict()) for e in exc.each())
             continue
         except Exception as exc:  # a bug must not cost the other projects their scores
             pid = str(raw.facts.values.get("project_id") or "") or None
             items.append(
-                (None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict())
+                (None, None, None, None, ProjectError(pid, raw.facts.where(None, "project"), exc).as_dict())
             )
             continue
         built.append((len(items), project))
@@ -81,7 +81,7 @@ def _score_raws(raws: Iterable[RawProject | InputError], scheme: Scheme | None) 
                 payload = ProjectError(project.project_id, project.where, exc).as_dict()
         else:
             payload = result.as_dict()  # type: ignore[attr-defined]
-        items[n] = (project.project_id, project.origin, project.where, payload)
+        items[n] = (project.project_id, project.year, project.origin, project.where, payload)
     return items  # type: ignore[return-value]  # every place was filled
 
 
@@ -127,7 +127,8 @@ def _score_chunk_spooled(bounds: tuple[int, int]) -> tuple[str, list[Item]]:
     finally:
         os.close(fd)
     return path, [
-        (pid, origin, where, len(p) if isinstance(p, bytes) else p) for pid, origin, where, p in items
+        (pid, year, origin, where, len(p) if isinstance(p, bytes) else p)
+        for pid, year, origin, where, p in items
     ]
 
 
@@ -309,12 +310,12 @@ def _payloads(path: str, meta: list[Item]) -> list[Item]:
     with open(path, "rb") as fh:
         view = memoryview(fh.read())
     items, offset = [], 0
-    for pid, origin, where, p in meta:
+    for pid, year, origin, where, p in meta:
         if isinstance(p, int):
-            items.append((pid, origin, where, bytes(view[offset : offset + p])))
+            items.append((pid, year, origin, where, bytes(view[offset : offset + p])))
             offset += p + 1
         else:
-            items.append((pid, origin, where, p))
+            items.append((pid, year, origin, where, p))
     return items
 
 
@@ -352,11 +353,13 @@ def write_scored_json(
         for batch in batches:
             path, items = batch if isinstance(batch, tuple) else (None, batch)
             kept: list[int] = []  # positions in items of the payloads that are written
-            for n, (pid, origin, where, payload) in enumerate(items):
+            for n, (pid, year, origin, where, payload) in enumerate(items):
                 if pid is not None:
-                    if isinstance(where, int) and pid in guard.seen:  # a table's project, by position
+                    if isinstance(where, int) and guard.seen_before(
+                        pid, year
+                    ):  # a table's project, by position
                         where = source.project_where(where)  # type: ignore[union-attr]
-                    dup = guard.check(pid, origin or "", where)  # type: ignore[arg-type]
+                    dup = guard.check(pid, origin or "", where, year)  # type: ignore[arg-type]
                     if dup:
                         errors.append(dup.as_dict())
                         continue
@@ -378,7 +381,7 @@ def write_scored_json(
             for n in kept:
                 if not first:
                     out.write(b",")
-                out.write(items[n][3])  # type: ignore[arg-type]
+                out.write(items[n][4])  # type: ignore[arg-type]
                 first = False
         _STATE.clear()
     out.write(b'],"errors":' + orjson.dumps(errors))

@@ -28,7 +28,7 @@ from ..review import review_batch
 from ..schemes import Scheme
 from ..scoring import ScoredBatch, score_batch
 
-Item = tuple[str | None, str | None, object, bytes | dict]
+Item = tuple[str | None, int | None, str | None, object, bytes | dict]  # score_stream.Item
 Reference = Callable[[Iterable[RawProject]], list[Item]]
 
 __all__ = ["eligible", "score_table_chunk"]
@@ -177,4 +177,4 @@ class _Writer:
                 b"}",
             )
         )
-        return project.project_id, project.origin, self.chunk.start + k, payload
+        return project.project_id, project.year, project.origin, self.chunk.start + k, payload
