@@ -14,14 +14,15 @@ cg-park 「{year}年公园养护」 城管局, the same id each year:
           R018 (人次 unmet in 2023 and 2024); no R019 (budget up, score up too)
 jy-x 「<script>x</script>」 教育局, 2023: 100 / 100, 人次 100 → 100 → 100.00;
     2024: 150 / 120 (80%) → 98.00, R019 (budget 100 → 150, score 100 → 98)
-jy-old 「学生营养餐」 (2022, 100 / 90) → by the mapping file → jy-meal-2023 「2023年学生营养改善计划」
+jy-old 「学生营养餐」 (2022, 300 / 270) → by the mapping file → jy-meal-2023 「2023年学生营养改善计划」
     (100 / 90): the names differ, so only `lineage_path` joins them
 cg-light-a and cg-light-b, both 「2023年路灯维护」 of 城管局 (50 / 50 and 50 / 45), and cg-light-2024
     「2024年路灯维护」 (100 / 100, total 100): ambiguous, listed and not matched
 
 Per year (never added across years): 2024 全年 250 + 150 + 100 = 500, 执行 245 + 120 + 100 = 465
 (93.00%); 2023 全年 200 + 100 + 100 + 50 + 50 = 500, 执行 170 + 100 + 90 + 50 + 45 = 455 (91.00%);
-2022 全年 300, 执行 240 (80.00%). The three years together would be 1,300.00: shown nowhere.
+2022 全年 200 + 300 = 500, 执行 150 + 270 = 420 (84.00%). The three years together would be
+1,500.00: shown nowhere.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from evalcore.presentation.explore_history import (
     history_chart,
     history_view,
 )
+from evalcore.presentation.explore_history_panel import default_project, lines_of_several_years
 from evalcore.presentation.explore_views import SECTIONS
 from evalcore.presentation.explore_widgets import Explorer
 
@@ -88,7 +90,7 @@ DOCS = [
     _doc("cg-park", "2024年公园养护", "城管局", 2024, (250, 245), (130, 117)),
     _doc("jy-x", HOSTILE, "教育局", 2023, (100, 100), (100, 100)),
     _doc("jy-x", HOSTILE, "教育局", 2024, (150, 120), (100, 100)),
-    _doc("jy-old", "学生营养餐", "教育局", 2022, (100, 90), (100, 100)),
+    _doc("jy-old", "学生营养餐", "教育局", 2022, (300, 270), (100, 100)),
     _doc("jy-meal-2023", "2023年学生营养改善计划", "教育局", 2023, (100, 90), (100, 100)),
     _doc("cg-light-a", "2023年路灯维护", "城管局", 2023, (50, 50), (100, 100)),
     _doc("cg-light-b", "2023年路灯维护", "城管局", 2023, (50, 45), (100, 100)),
@@ -209,7 +211,7 @@ def test_the_mapping_joins_a_renamed_project_and_the_ambiguous_are_listed(
 ) -> None:
     meal = _rows(_section(_html(history_view(pf, "jy-meal-2023", 2023)), "history"))[1:]
     assert [(r[0], r[1], r[3], r[4]) for r in meal] == [
-        ("2022", "jy-old", "100.00", "90.00"),
+        ("2022", "jy-old", "300.00", "270.00"),
         ("2023", "jy-meal-2023", "100.00", "90.00"),
     ]
     bare = load_portfolio(folder)  # without the mapping the names differ: one year only
@@ -286,7 +288,7 @@ def test_the_year_selector_defaults_to_the_latest_year_and_every_view_follows_it
     assert "2024 年度：3 个项目，全年预算 500.00 万元，执行率 93.00%" in ex.status.value
     assert "3 个项目" in overview._repr_mimebundle_()["text/plain"]
     card = overview._repr_mimebundle_()["text/html"]
-    assert "500.00" in card and "465.00" in card and "1,300.00" not in card
+    assert "500.00" in card and "465.00" in card and "1,500.00" not in card
     # the history panel opens on the 2024 project with a finding only two years show and the
     # largest 全年预算 (cg-park: R018, 250; jy-x: R019, 150)
     panel = ex._history
@@ -320,6 +322,18 @@ def test_the_year_selector_defaults_to_the_latest_year_and_every_view_follows_it
     assert panel.project.value == "jy-meal-2023"
     ex.reset()  # filters go, the year stays
     assert ex.year.value == 2023 and "2023 年度" in ex.status.value
+
+
+def test_the_panel_opens_on_a_project_with_a_history(pf: Portfolio) -> None:
+    lines = lines_of_several_years(pf.projects)
+    assert lines == {("城管局", "公园养护"), ("城管局", "路灯维护"), ("教育局", HOSTILE)}
+    # 2024: cg-park (R018, 250) before jy-x (R019, 150)
+    assert default_project(pf.filter(year=2024).projects, lines) == "cg-park"
+    # 2022 holds no R016–R019 (they go to the later year): cg-park has other years by its name, the
+    # larger jy-old (300) only through the mapping file, which the hint does not read
+    assert default_project(pf.filter(year=2022).projects, lines) == "cg-park"
+    assert default_project(pf.filter(year=2022).projects) == "jy-old"
+    assert default_project(pf.filter(year=2022, department="没有的部门").projects, lines) is None
 
 
 def test_one_year_shows_no_selector_and_no_year_filter(folder: Path) -> None:
@@ -382,7 +396,7 @@ def test_the_notebook_runs_headless_and_shows_the_latest_year_and_the_history(
         assert "warning" not in text.lower() and "missing from" not in text.lower(), text[:500]
     html = _cell_html(executed)
     assert "筛选：2024 年度" in html and "本组合含 2022、2023、2024 年度；以下为 2024 年度" in html
-    assert "1,300.00" not in html  # three years' amounts are never added
+    assert "1,500.00" not in html  # three years' amounts are never added
     assert [r[:3] for r in _rows(_section(html, "departments-table"))[1:]] == [
         ["城管局", "2", "350.00"],
         ["教育局", "1", "150.00"],

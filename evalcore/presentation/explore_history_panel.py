@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from ..explore import Portfolio
+from ..explore import Portfolio, base_name
 from .explore_history import HISTORY_CODES, ambiguous_view, history_view
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_views import Content, empty_view
@@ -22,21 +22,39 @@ from .explore_views import Content, empty_view
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HistoryPanel", "default_project"]
+__all__ = ["HistoryPanel", "default_project", "lines_of_several_years"]
 
 RENDERED_KEPT = 48  # projects' history views kept (a table, a chart, three small tables each)
 
 
-def default_project(projects: pd.DataFrame) -> str | None:
-    """The project a panel opens on: of these projects (one year's), the one with the largest
-    全年预算 among those carrying a finding only two years show (R016–R019), else among all
-    (ties by id). None when there is none."""
+def default_project(projects: pd.DataFrame, lines: set[tuple[str, str]] | None = None) -> str | None:
+    """The project a panel opens on: of these projects (one year's), the largest 全年预算 (ties by
+    id) among those carrying a finding only two years show (R016–R019), else among those `lines`
+    says have another year (their (unit, name without the year) key), else among all. None when
+    there is none. A default that has a history to show, found without computing every history."""
     if not len(projects):
         return None
     marked = projects["finding_codes"].map(lambda c: bool(set(str(c).split()) & set(HISTORY_CODES)))
-    pool = projects[marked.to_numpy()] if marked.any() else projects
+    pool = projects[marked.to_numpy()]
+    if not len(pool) and lines:
+        keys = [
+            (str(u), base_name(str(n))) in lines
+            for u, n in zip(projects["unit"], projects["name"], strict=True)
+        ]
+        pool = projects[keys]
+    pool = pool if len(pool) else projects
     pool = pool.sort_values(["adjusted", "project_id"], ascending=[False, True], kind="stable")
     return str(pool["project_id"].iat[0])
+
+
+def lines_of_several_years(projects: pd.DataFrame) -> set[tuple[str, str]]:
+    """(unit, name without the year) keys that come in more than one year: likely lines (a cheap
+    hint for the default project; the lines themselves are `lineage`'s)."""
+    keys = [(str(u), base_name(str(n))) for u, n in zip(projects["unit"], projects["name"], strict=True)]
+    years: dict[tuple[str, str], set[int]] = {}
+    for key, year in zip(keys, projects["year"].tolist(), strict=True):
+        years.setdefault(key, set()).add(int(year))
+    return {k for k, ys in years.items() if len(ys) > 1}
 
 
 class HistoryPanel:
@@ -48,6 +66,7 @@ class HistoryPanel:
         self._rendered: OrderedDict[tuple[str, int | None], Content] = OrderedDict()
         self._quiet = False
         self._view: Portfolio = portfolio
+        self._lines = lines_of_several_years(portfolio.projects)
         w = widgets()
         style = {"description_width": "5em"}
         self.department = w.Dropdown(description="主管部门", style=style, layout=w.Layout(width="24em"))
@@ -86,7 +105,7 @@ class HistoryPanel:
         p = view.projects
         ids = set(p["project_id"])
         keep = previous if previous in ids else self._same_line(previous, ids)
-        keep = keep or default_project(p)
+        keep = keep or default_project(p, self._lines)
         depts = view.departments()
         dept = str(p.loc[p["project_id"] == keep, "department"].iat[0]) if keep else None
         self._quiet = True
@@ -113,7 +132,7 @@ class HistoryPanel:
         self._quiet = True
         try:
             self.project.options = options
-            self.project.value = keep if keep in ids else default_project(p)
+            self.project.value = keep if keep in ids else default_project(p, self._lines)
         finally:
             self._quiet = False
         self._show()
