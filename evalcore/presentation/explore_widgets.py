@@ -114,7 +114,7 @@ class Explorer:
 
     def view(self) -> Portfolio:
         """The current selection: the chosen year (the latest by default) and the filters."""
-        return self.select(*self.filters())
+        return self.select(*self.filters(), year=self.chosen_year())
 
     def content(self, name: str, view: Portfolio | None = None) -> Content:
         """A section of a view (default: the current selection), cached."""
@@ -203,19 +203,21 @@ class Explorer:
         self._controls = box
         return box
 
-    def filters(self) -> FilterKey:
-        """The controls' values as `select` arguments (the slider's ends mean no bound); before the
-        controls are built, no filter and the default year."""
+    def filters(self) -> tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]:
+        """The filter controls' values as `select` arguments (the slider's ends mean no bound)."""
         if self._controls is None:
-            return None, None, None, self.default_year
+            return None, None, None
         lo, hi = self.rate.value
         bounds = (None if lo <= 1e-9 else float(lo), None if hi >= RATE_CAP - 1e-9 else float(hi))
         return (
             self.department.value or None,
             tuple(self.grade.value) or None,
             bounds if bounds != (None, None) else None,
-            self.default_year if self.year is None else int(self.year.value),
         )
+
+    def chosen_year(self) -> int | None:
+        """The year every view shows: the selector's, else the default (None: one year only)."""
+        return self.default_year if self.year is None else int(self.year.value)
 
     def _status(self, view: Portfolio, seconds: float | None = None) -> str:
         s = view.summary()
@@ -253,7 +255,7 @@ class Explorer:
     def overview(self):  # type: ignore[no-untyped-def]
         """The selected year's portfolio card, redrawn when the year changes."""
         if self._overview is None:
-            year = self.filters()[3]
+            year = self.chosen_year()
             self._overview = pane("总览")
             show(self._overview, self.overview_content(year), repr(self.select(year=year)))
         return self._overview
@@ -302,7 +304,7 @@ class Explorer:
         for name, out in self._panes.items():
             show(out, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
         if self._overview is not None:
-            year = self.filters()[3]
+            year = self.chosen_year()
             show(self._overview, self.overview_content(year), repr(self.select(year=year)))
         if self._drill is not None:
             self._drill_update(view)
