@@ -45,7 +45,7 @@ from conftest import CLEAN
 from matplotlib import font_manager
 from matplotlib.text import Text
 
-from evalcore.explore import Portfolio, load_portfolio
+from evalcore.explore import Portfolio, describe_filters, load_portfolio
 from evalcore.presentation.charts.base import STYLE
 from evalcore.presentation.charts.fonts import font_path
 from evalcore.presentation.explore_history import (
@@ -170,6 +170,17 @@ def _peers(html: str) -> list[list[str]]:
 
 
 # ------------------------------------------------------------------------------------------ the views
+
+
+def test_a_year_view_holds_that_year_only(pf: Portfolio) -> None:
+    view = pf.filter(year=2023)
+    assert len(view) == 5 and set(view.projects["year"]) == {2023}
+    s = view.summary()
+    assert (s["adjusted"], s["executed"]) == (500, 455) and s["years"] == [2023]
+    assert view.project("cg-park").project.year == 2023  # the view's year, not the id's latest
+    assert describe_filters(view.filters) == "2023 年度"
+    assert describe_filters(pf.filter(year=2024, department="城管局").filters) == "2024 年度；主管部门 城管局"
+    assert pf.project("cg-park").project.year == 2024  # the whole portfolio: the latest, as before
 
 
 def test_history_view_shows_the_line_by_hand(pf: Portfolio) -> None:
