@@ -37,6 +37,13 @@ SECTIONS = [
         "先选部门（只列当前筛选条件下的部门），再选项目，下方是该部门的项目和所选项目的评分卡与指标。",
         "explorer.drilldown()",
     ),
+    (
+        "六、历史比较与横向比较",
+        "先选部门、再选所选年度的项目：该项目历年的全年预算、执行数、执行率、得分与等级（表和图），"
+        "历年各项指标，跨年度复核发现（R016–R019），以及所选年度在本部门和同类项目中的排名与百分位。"
+        "未能跨年度匹配的项目（同名不猜测）列在最后。",
+        "explorer.history()",
+    ),
 ]
 
 
@@ -45,28 +52,33 @@ def build() -> nbformat.NotebookNode:
         new_markdown_cell(
             "# 预算执行探索（项目支出绩效评价）\n\n"
             "把整个项目组合读进 `evalcore`（评分、复核与 `evalcore score` 完全一致），按主管部门、项目和支出明细"
-            "查看预算执行偏差：年初、全年、执行、差额、执行率，超支与执行率偏低。本笔记本只负责展示，"
-            "所有数字都来自 `evalcore`。\n\n"
-            "- 在 JupyterLab 中打开：`make lab`；改变下面的筛选条件，各部分的表和图会在原处重绘。\n"
+            "查看预算执行偏差：年初、全年、执行、差额、执行率，超支与执行率偏低；组合含多个年度时，"
+            "按所选评价年度显示（不同年度的金额不相加），并可查看项目的历年比较与横向比较。"
+            "本笔记本只负责展示，所有数字都来自 `evalcore`。\n\n"
+            "- 在 JupyterLab 中打开：`make lab`；改变下面的评价年度和筛选条件，各部分的表和图会在原处重绘。\n"
             "- 无界面运行：`papermill notebooks/explore.ipynb out.ipynb -p data_path /path/to/data`"
-            "（显示默认视图：全部项目）。\n"
+            "（显示默认视图：最近一个年度的全部项目）。\n"
             "- 在代码里用：`evalcore.load_portfolio(path)` 返回的对象带有 `projects`、`indicators`、`budget`、"
             "`findings`、`errors` 五张 DataFrame，以及 `variance(by=...)`、`filter(...)`、`project(id)`。"
         ),
         new_code_cell(
             "# 参数：papermill 会在其后插入 injected-parameters 单元格覆盖这些默认值\n"
-            'data_path = "data/portfolio"  # 项目文件、部门文件夹或台账文件夹（相对路径按仓库根目录解析）\n'
-            "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定",
+            'data_path = "data"  # 项目文件、部门文件夹或台账文件夹，可含多个年度（相对路径按仓库根目录解析）\n'
+            "scheme = None  # 评分方案 id（self-2020、dept-2020）或方案文件；None 表示按项目自身设定\n"
+            "lineage_path = None  # 更名项目对照文件（CSV 列 from,to 或 YAML）；None 表示不用",
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(
             "from evalcore.presentation.explore_widgets import open_explorer\n\n"
-            "explorer = open_explorer(data_path, scheme)\n"
+            "explorer = open_explorer(data_path, scheme, lineage_path)\n"
             "portfolio = explorer.portfolio"
         ),
-        new_markdown_cell("## 总览"),
-        new_code_cell("portfolio"),
-        new_markdown_cell("## 筛选\n\n主管部门、等级、执行率区间：以下各部分都按这里的条件重绘。"),
+        new_markdown_cell("## 总览\n\n所选评价年度的全部项目。"),
+        new_code_cell("explorer.overview()"),
+        new_markdown_cell(
+            "## 筛选\n\n评价年度（组合只有一个年度时不显示）、主管部门、等级、执行率区间："
+            "以下各部分都按这里的条件重绘。"
+        ),
         new_code_cell("explorer.controls()"),
     ]
     for title, note, call in SECTIONS:
@@ -75,10 +87,11 @@ def build() -> nbformat.NotebookNode:
     cells += [
         new_markdown_cell(
             "## 自己动手\n\n"
-            "`portfolio` 的表都是 pandas DataFrame（金额单位：万元）。例如：按支出明细的偏差，未执行金额最大的十条："
+            "`portfolio` 的表都是 pandas DataFrame（金额单位：万元），含全部年度；`explorer.view()` 是当前所选年度"
+            "和筛选条件下的视图。例如：按支出明细的偏差，未执行金额最大的十条："
         ),
         new_code_cell(
-            'portfolio.variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'
+            'explorer.view().variance("item").nlargest(10, "差额")[["department", "name", "item", "全年", "执行", "差额", "执行率"]]'
         ),
     ]
     return notebook(cells, "explore")

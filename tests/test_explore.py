@@ -464,7 +464,8 @@ def test_notebook_is_written_by_its_script(monkeypatch: pytest.MonkeyPatch) -> N
     assert script["build"]() == nbformat.read(NOTEBOOK, as_version=4)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and 'data_path = "data/portfolio"' in params[0].source
+    assert len(params) == 1 and 'data_path = "data"' in params[0].source
+    assert "lineage_path = None" in params[0].source
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
@@ -524,16 +525,20 @@ def _check_clean_and_complete(nb: nbformat.NotebookNode, projects: int) -> None:
         "scatter",
         "drill-department",
         "drill-indicators",
+        "history",
+        "history-indicators",
+        "history-findings",
+        "peers",
     ):
         assert f'data-section="{section}"' in html, section  # the default view, readable without widgets
         assert any(f'data-section="{section}"' in o.get("data", {}).get("text/html", "") for o in widgets), (
             section
         )
-    assert html.count('<img src="data:image/png;base64,') == 3
-    assert sum("image/png" in o.get("data", {}) for o in widgets) == 3
+    assert html.count('<img src="data:image/png;base64,') == 4  # three sections and the history chart
+    assert sum("image/png" in o.get("data", {}) for o in widgets) == 4
     assert "ec-evaluation" in html and "筛选：全部项目" in html
     widget_views = [o for o in cells if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(widget_views) == 6  # the controls, four sections, the drill-down
+    assert len(widget_views) == 8  # the overview, the controls, four sections, the drill-down, 历史比较
 
 
 def test_notebook_headless_over_the_sample(tmp_path: Path, sample: Portfolio) -> None:

@@ -105,7 +105,7 @@ def lab_inputs(tmp_path_factory: pytest.TempPathFactory) -> LabInputs:
     params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(params) == 1, "explore.ipynb has one cell tagged parameters"
     source = "".join(params[0]["source"])
-    default = 'data_path = "data/portfolio"'
+    default = 'data_path = "data"'
     assert default in source, f"the parameters cell no longer sets {default}: {source!r}"
     params[0]["source"] = source.replace(default, f"data_path = {json.dumps(str(data))}")
     (root / "explore.ipynb").write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -102,6 +102,7 @@ class Portfolio:
         """The row of a project of this view (its latest year unless `year` says which); a KeyError
         in Chinese, with the nearest ids, for one it does not hold."""
         base = self._base
+        year = self.filters.get("year") if year is None else year  # a year's view: that year's row
         n = base.positions.get(project_id)
         if n is not None and year is not None and int(base.projects["year"].iat[n]) != year:
             n = year_positions(base).get((project_id, int(year)))
@@ -168,10 +169,12 @@ class Portfolio:
         department: str | Iterable[str] | None = None,
         grade: str | Iterable[str] | None = None,
         rate: tuple[float | None, float | None] | None = None,
+        year: int | None = None,
     ) -> Portfolio:
         """The projects of these departments, with these grades, whose 执行率 lies in [lo, hi]
-        (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0). Masks on
-        the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
+        (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0), of this
+        evaluation year (amounts of different years are never added: the explorer shows one year).
+        Masks on the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
         import numpy as np
 
         projects = self._base.projects
@@ -198,6 +201,9 @@ class Portfolio:
                     ok &= r <= hi + 1e-12
                 keep &= ok
                 filters["rate"] = (lo, hi)
+        if year is not None:
+            keep &= (projects["year"] == int(year)).to_numpy()
+            filters["year"] = int(year)
         return Portfolio(self._base, keep, filters)
 
     # -- variance ------------------------------------------------------------------------------------
@@ -267,8 +273,8 @@ class Portfolio:
 
 
 def describe_filters(filters: dict[str, object]) -> str:
-    """A view's filters in words, e.g. 主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
-    bits = []
+    """A view's filters in words, e.g. 2024 年度；主管部门 江城市教育局；等级 优、良；执行率 50%–100%."""
+    bits = [f"{filters['year']} 年度"] if filters.get("year") else []
     if filters.get("department"):
         bits.append("主管部门 " + "、".join(map(str, filters["department"])))  # type: ignore[call-overload]
     if filters.get("grade"):

@@ -451,10 +451,10 @@ def department_projects_view(view: Portfolio, department: str) -> Content:
     return (_html("drill-department", parts, head),)
 
 
-def project_view(view: Portfolio, project_id: str) -> Content:
+def project_view(view: Portfolio, project_id: str, year: int | None = None) -> Content:
     """The drill-down's last level: one project's evaluation card and its indicators."""
-    ev = view.project(project_id)
-    inds = view.indicators_of(project_id)
+    ev = view.project(project_id, year)
+    inds = view.indicators_of(project_id, year)
     met_text = {True: "是", False: "否"}
     rows = [
         [

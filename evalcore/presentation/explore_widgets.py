@@ -1,8 +1,10 @@
 """The explorer's widgets: filters that redraw every section of `notebooks/explore.ipynb` in place.
 
 The notebook only calls `open_explorer(data_path)` and displays what `Explorer` returns. Interactivity
-(ipywidgets): a department Dropdown, a grade SelectMultiple and an execution-rate FloatRangeSlider.
-A change calls `Explorer.refresh`, which selects the view by boolean masks (`Portfolio.filter`:
+(ipywidgets): an evaluation-year Dropdown (only when the portfolio holds several years: amounts of
+different years are never added, so every section shows one year, the latest by default), a
+department Dropdown, a grade SelectMultiple and an execution-rate FloatRangeSlider. A change calls
+`Explorer.refresh`, which selects the view by boolean masks (`Portfolio.filter`:
 nothing is re-scored), renders each section through the pure views of `explore_views` (cached per
 filter, so going back to an earlier filter is instant) and swaps each pane's outputs in one
 assignment of the Output widget's `outputs` (what `clear_output(wait=True)` + `display` achieves,
@@ -11,7 +13,8 @@ without the flicker and without relying on output capture inside a comm callback
 Run headless (papermill), the widgets have no front end: each pane also carries its current view as
 `text/html` beside the widget view in its display bundle, so the executed notebook shows the
 default view in any renderer (nbconvert, an untrusted notebook in JupyterLab); a live JupyterLab
-prefers the widget view. ipywidgets is imported when the first widget is built.
+prefers the widget view. ipywidgets is imported when the first widget is built. The panes and their
+static fallback are `explore_panes`'; the 历史比较 panel is `explore_history_panel.HistoryPanel`.
 """
 
 from __future__ import annotations
@@ -24,10 +27,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..explore import Portfolio, describe_filters, load_portfolio
+from .cards import portfolio_card
 from .charts.explore import RATE_CAP
-from .explore_views import RENDERERS, SECTIONS, Content, department_projects_view, empty_view, project_view
+from .explore_history_panel import HistoryPanel
+from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
+from .explore_views import (
+    RENDERERS,
+    SECTIONS,
+    Content,
+    Part,
+    department_projects_view,
+    empty_view,
+    project_view,
+)
 from .formats import money, rate
-from .html import join, tag
+from .html import Markup, tag
 
 __all__ = ["Explorer", "open_explorer"]
 
@@ -35,67 +49,25 @@ VIEWS_KEPT = 32  # filtered views kept (their tables are cut lazily, so a view i
 RENDERED_KEPT = 160  # rendered sections kept: the last ~30 filters' sections and drill-downs (~25 MB of PNG)
 
 
-def _widgets():  # type: ignore[no-untyped-def]
-    import ipywidgets
-
-    return ipywidgets
-
-
-def _fallback_class(base):  # type: ignore[no-untyped-def]
-    """A widget class whose display bundle also carries its current view as text/html (and a short
-    text/plain): what a renderer without a live widget front end shows."""
-
-    class Fallback(base):  # type: ignore[misc, valid-type]
-        _fallback_html = ""
-        _fallback_text = ""
-
-        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            data = super()._repr_mimebundle_(**kwargs) or {}
-            data["text/plain"] = self._fallback_text or data.get("text/plain", "")
-            if self._fallback_html:
-                data["text/html"] = self._fallback_html
-            return data
-
-    Fallback.__name__ = f"Explorer{base.__name__}"
-    return Fallback
-
-
-_CLASSES: dict[str, type] = {}
-
-
-def _cls(name: str) -> type:
-    if name not in _CLASSES:
-        _CLASSES[name] = _fallback_class(getattr(_widgets(), name))
-    return _CLASSES[name]
-
-
-def _pane(text: str):  # type: ignore[no-untyped-def]
-    pane = _cls("Output")()
-    pane._fallback_text = text
-    return pane
-
-
-def _show(pane, content: Content, text: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Swap a pane's outputs in one assignment; keep the same view as its static fallback."""
-    pane.outputs = tuple(p.output() for p in content)
-    pane._fallback_html = str(join(p.html() for p in content))
-    if text is not None:
-        pane._fallback_text = text
-
-
 def _view_key(view: Portfolio) -> tuple:
     """A view's filters as a hashable key (the cache of rendered sections is keyed by it)."""
     return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in view.filters.items()))
 
 
-FilterKey = tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]
+FilterKey = tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None, int | None]
 
 
 class Explorer:
-    """A portfolio with filters, sections and a drill-down for one notebook."""
+    """A portfolio with a year, filters, sections, a drill-down and 历史比较 for one notebook."""
 
     def __init__(self, portfolio: Portfolio) -> None:
         self.portfolio = portfolio
+        self.years = sorted(int(y) for y in portfolio.projects["year"].unique())
+        # several years: the latest is shown first; one year: no selector, no year filter at all
+        self.default_year: int | None = self.years[-1] if len(self.years) > 1 else None
+        self.year: Any = None  # the year Dropdown, when there are several years and controls are built
+        self._overview: Any = None
+        self._history: HistoryPanel | None = None
         self.bands = self._bands()
         self._views: OrderedDict[FilterKey, Portfolio] = OrderedDict()
         self._rendered: OrderedDict[tuple[str, object], Content] = OrderedDict()
@@ -121,24 +93,32 @@ class Explorer:
         department: str | None = None,
         grades: Sequence[str] | None = None,
         rate: tuple[float | None, float | None] | None = None,
+        year: int | None = None,
     ) -> Portfolio:
+        """The view of these filters and this evaluation year (None: every year — only for a
+        portfolio of one year, or a caller of its own: the widgets always pass the chosen year)."""
         key: FilterKey = (
             department or None,
             tuple(grades) if grades else None,
             rate if rate and (rate[0] is not None or rate[1] is not None) else None,
+            None if year is None else int(year),
         )
         if key in self._views:
             self._views.move_to_end(key)
             return self._views[key]
-        view = self.portfolio if key == (None, None, None) else self.portfolio.filter(*key)
+        view = self.portfolio if key == (None, None, None, None) else self.portfolio.filter(*key)
         self._views[key] = view
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
         return view
 
+    def view(self) -> Portfolio:
+        """The current selection: the chosen year (the latest by default) and the filters."""
+        return self.select(*self.filters(), year=self.chosen_year())
+
     def content(self, name: str, view: Portfolio | None = None) -> Content:
-        """A section of a view (default: the whole portfolio), cached."""
-        view = self.portfolio if view is None else view
+        """A section of a view (default: the current selection), cached."""
+        view = self.view() if view is None else view
         key = (name, _view_key(view))
         if key not in self._rendered:
             render = RENDERERS[name]
@@ -150,21 +130,26 @@ class Explorer:
         return self._rendered[key]
 
     def _drill_content(self, kind: str, view: Portfolio, what: str) -> Content:
-        # a department's project list depends on the filter; a project's card and indicators do not
-        key = (kind, (_view_key(view), what) if kind == "dept" else what)
+        # a department's project list depends on the filter; a project's card and indicators only on
+        # the year
+        year = view.filters.get("year")
+        key = (kind, (_view_key(view), what) if kind == "dept" else (what, year))
         if key not in self._rendered:
-            fn = department_projects_view if kind == "dept" else project_view
-            self._rendered[key] = fn(view, what)
+            if kind == "dept":
+                self._rendered[key] = department_projects_view(view, what)
+            else:
+                self._rendered[key] = project_view(view, what, year)  # type: ignore[arg-type]
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
         return self._rendered[key]
 
     # -- widgets -------------------------------------------------------------------------------------
     def controls(self):  # type: ignore[no-untyped-def]
-        """Department, grade and execution-rate filters (displayed once, drive every section)."""
+        """Year, department, grade and execution-rate filters (displayed once, drive every section).
+        With one year only there is no year Dropdown: a choice of one says nothing."""
         if self._controls is not None:
             return self._controls
-        w = _widgets()
+        w = widgets()
         depts = sorted(self.portfolio.projects["department"].unique())
         present = set(self.portfolio.projects["grade"].unique())
         grades = [g for g in self.portfolio.grade_order if g in present]
@@ -196,23 +181,30 @@ class Explorer:
             layout=w.Layout(width="30em"),
         )
         reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
-        self.status = w.Label(value=self._status(self.portfolio))
-        hint = w.Label(
-            value=f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
-        )
-        for control in (self.department, self.grade, self.rate):
+        self.status = w.Label(value=self._status(self.select(year=self.default_year)))
+        hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
+        controls = [self.department, self.grade, self.rate]
+        if self.default_year is not None:
+            self.year = w.Dropdown(
+                options=[(f"{y} 年度", y) for y in reversed(self.years)],
+                value=self.default_year,
+                description="评价年度",
+                style=style,
+                layout=w.Layout(width="14em"),
+            )
+            controls.insert(0, self.year)
+            hint = "各部分只显示所选年度（不同年度的金额不相加）；" + hint
+        for control in controls:
             control.observe(self._on_change, names="value")
         reset.on_click(lambda _b: self.reset())
-        box = _cls("VBox")(
-            [w.HBox([self.department, self.grade, self.rate]), w.HBox([reset, self.status]), hint]
-        )
-        box._fallback_text = f"筛选：{describe_filters({})}（在 JupyterLab 中运行可交互）"
-        box._fallback_html = str(tag("p", box._fallback_text, class_="ec-note"))
+        box = widget_class("VBox")([w.HBox(controls), w.HBox([reset, self.status]), w.Label(value=hint)])
+        text = f"筛选：{describe_filters(self.view().filters)}（在 JupyterLab 中运行可交互）"
+        set_fallback(box, text, str(tag("p", text, class_="ec-note")))
         self._controls = box
         return box
 
     def filters(self) -> tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]:
-        """The controls' values as `select` arguments (the slider's ends mean no bound)."""
+        """The filter controls' values as `select` arguments (the slider's ends mean no bound)."""
         if self._controls is None:
             return None, None, None
         lo, hi = self.rate.value
@@ -222,6 +214,10 @@ class Explorer:
             tuple(self.grade.value) or None,
             bounds if bounds != (None, None) else None,
         )
+
+    def chosen_year(self) -> int | None:
+        """The year every view shows: the selector's, else the default (None: one year only)."""
+        return self.default_year if self.year is None else int(self.year.value)
 
     def _status(self, view: Portfolio, seconds: float | None = None) -> str:
         s = view.summary()
@@ -236,34 +232,63 @@ class Explorer:
         if name not in SECTIONS:
             raise ValueError(f"section must be one of {', '.join(SECTIONS)}, not {name!r}")
         if name not in self._panes:
-            pane = _pane(SECTIONS[name])
-            view = self.select(*self.filters())
-            _show(pane, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
-            self._panes[name] = pane
+            out = pane(SECTIONS[name])
+            view = self.view()
+            show(out, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
+            self._panes[name] = out
         return self._panes[name]
+
+    def overview_content(self, year: int | None) -> Content:
+        """The portfolio card of one year (all its projects; the other filters do not apply)."""
+        key = ("overview", year)
+        if key not in self._rendered:
+            view = self.select(year=year)
+            parts = []
+            if year is not None:
+                years = "、".join(map(str, self.years))
+                note = f"本组合含 {years} 年度；以下为 {year} 年度（在「筛选」中切换评价年度）。"
+                parts.append(Part("html", tag("p", note, class_="ec-note"), note))
+            parts.append(Part("html", Markup(portfolio_card(view)), repr(view)))
+            self._rendered[key] = tuple(parts)
+        return self._rendered[key]
+
+    def overview(self):  # type: ignore[no-untyped-def]
+        """The selected year's portfolio card, redrawn when the year changes."""
+        if self._overview is None:
+            year = self.chosen_year()
+            self._overview = pane("总览")
+            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
+        return self._overview
+
+    def history(self):  # type: ignore[no-untyped-def]
+        """历史比较 and 横向比较: department → project of the selected year → its years and peers."""
+        if self._history is None:
+            self._history = HistoryPanel(self.portfolio)
+            self._history.update(self.view())
+        return self._history.widget()
 
     def drilldown(self):  # type: ignore[no-untyped-def]
         """Department → its projects → one project's card and indicators."""
         if self._drill is not None:
             return self._drill
-        w = _widgets()
+        w = widgets()
         style = {"description_width": "5em"}
         self.drill_department = w.Dropdown(description="主管部门", style=style, layout=w.Layout(width="24em"))
         self.drill_project = w.Dropdown(description="项目", style=style, layout=w.Layout(width="42em"))
-        self._drill_dept_pane = _pane("部门的项目")
-        self._drill_project_pane = _pane("项目")
-        box = _cls("VBox")(
+        self._drill_dept_pane = pane("部门的项目")
+        self._drill_project_pane = pane("项目")
+        box = widget_class("VBox")(
             [
                 w.HBox([self.drill_department, self.drill_project]),
                 self._drill_dept_pane,
                 self._drill_project_pane,
             ]
         )
-        box._fallback_text = "逐级查看：主管部门 → 项目 → 指标"
+        set_fallback(box, "逐级查看：主管部门 → 项目 → 指标")
         self._drill = box
         self.drill_department.observe(self._on_drill_department, names="value")
         self.drill_project.observe(self._on_drill_project, names="value")
-        self._drill_update(self.select(*self.filters()))
+        self._drill_update(self.view())
         return box
 
     # -- callbacks -----------------------------------------------------------------------------------
@@ -275,17 +300,23 @@ class Explorer:
         """What a filter change calls: select the view, redraw every displayed section and the
         drill-down in place. Returns the view; `last_redraw` holds the seconds it took."""
         start = time.perf_counter()
-        view = self.select(*self.filters())
-        for name, pane in self._panes.items():
-            _show(pane, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
+        view = self.view()
+        for name, out in self._panes.items():
+            show(out, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
+        if self._overview is not None:
+            year = self.chosen_year()
+            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
         if self._drill is not None:
             self._drill_update(view)
+        if self._history is not None:
+            self._history.update(view)
         self.last_redraw = time.perf_counter() - start
         if self._controls is not None:
             self.status.value = self._status(view, self.last_redraw)
         return view
 
     def reset(self) -> Portfolio:
+        """Department, grade and rate back to no filter; the year stays (it is a choice, not a filter)."""
         self._quiet = True
         try:
             self.department.value = ""
@@ -300,12 +331,16 @@ class Explorer:
         department: str | None = None,
         grades: Sequence[str] | None = (),
         rate: tuple[float | None, float | None] | None = None,
+        year: int | None = None,
     ) -> Portfolio:
-        """Set all three controls and redraw once (a rate bound of None is the slider's end)."""
+        """Set the controls and redraw once (a rate bound of None is the slider's end; a year of
+        None keeps the chosen year)."""
         self.controls()
         lo, hi = rate or (None, None)
         self._quiet = True
         try:
+            if year is not None and self.year is not None:
+                self.year.value = int(year)
             self.department.value = department or ""
             self.grade.value = tuple(grades or ())
             self.rate.value = (0.0 if lo is None else lo, RATE_CAP if hi is None else hi)
@@ -328,11 +363,11 @@ class Explorer:
     def _drill_show_department(self) -> None:
         view, dept = self._drill_view, self.drill_department.value
         if dept is None:
-            _show(self._drill_dept_pane, empty_view("drill-department", view))
-            _show(self._drill_project_pane, ())
+            show(self._drill_dept_pane, empty_view("drill-department", view))
+            show(self._drill_project_pane, ())
             self._drill_refresh_fallback()
             return
-        _show(self._drill_dept_pane, self._drill_content("dept", view, dept), f"{dept}的项目")
+        show(self._drill_dept_pane, self._drill_content("dept", view, dept), f"{dept}的项目")
         pv = view.variance("project")
         pv = pv[pv["department"] == dept].sort_values(
             ["全年", "project_id"], ascending=[False, True], kind="stable"
@@ -351,13 +386,12 @@ class Explorer:
     def _drill_show_project(self) -> None:
         pid = self.drill_project.value
         content = self._drill_content("project", self._drill_view, pid) if pid else ()
-        _show(self._drill_project_pane, content, f"项目 {pid}" if pid else "项目")
+        show(self._drill_project_pane, content, f"项目 {pid}" if pid else "项目")
         self._drill_refresh_fallback()
 
     def _drill_refresh_fallback(self) -> None:
-        self._drill._fallback_html = (
-            self._drill_dept_pane._fallback_html + self._drill_project_pane._fallback_html
-        )
+        html = fallback_html(self._drill_dept_pane) + fallback_html(self._drill_project_pane)
+        set_fallback(self._drill, "逐级查看：主管部门 → 项目 → 指标", html)
 
     def _on_drill_department(self, _change: object) -> None:
         if not self._quiet:
@@ -369,11 +403,14 @@ class Explorer:
 
 
 def open_explorer(
-    data_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], scheme: object = None
+    data_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    scheme: object = None,
+    lineage: str | os.PathLike[str] | None = None,
 ) -> Explorer:
     """What `notebooks/explore.ipynb` calls first: the data (as given, else relative to the
     repository root, for JupyterLab's working directory notebooks/) loaded as a portfolio, and
-    Chinese charts set up.
+    Chinese charts set up. `lineage` is an optional mapping file of renamed projects (CSV `from,to`
+    or YAML, resolved the same way): without it a renamed project's years are not joined.
 
     The scored portfolio then lives as long as the kernel, so it is moved out of the cyclic garbage
     collector's way (`gc.freeze()` after one full collection): otherwise a full collection that
@@ -384,7 +421,9 @@ def open_explorer(
 
     setup_fonts()
     paths = [data_path] if isinstance(data_path, str | os.PathLike) else list(data_path)
-    explorer = Explorer(load_portfolio([resolve_input(p) for p in paths], scheme or None))  # type: ignore[arg-type]
+    mapping = resolve_input(lineage) if lineage else None
+    portfolio = load_portfolio([resolve_input(p) for p in paths], scheme or None, mapping)  # type: ignore[arg-type]
+    explorer = Explorer(portfolio)
     gc.collect()
     gc.freeze()
     return explorer
