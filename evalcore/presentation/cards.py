@@ -294,10 +294,11 @@ def portfolio_card(portfolio: Portfolio) -> str:
         else "—"
     )  # type: ignore[attr-defined]
     years = s["years"]
+    filters = {k: v for k, v in portfolio.filters.items() if k != "year"}  # the year is said first
     sub = [
         f"{'、'.join(map(str, years))}年度" if years else "",
         "来源 " + "、".join(portfolio.sources),
-        describe_filters(portfolio.filters),
+        describe_filters(filters),
     ]
     stats = [
         _stat("项目数", s["projects"], f"{s['departments']} 个主管部门"),
