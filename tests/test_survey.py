@@ -299,3 +299,32 @@ def test_both_documents_show_the_survey_basis_under_the_indicator() -> None:
     submitted = str(document_html(report.document))  # 绩效评价报告: the paragraph's note
     assert "（问卷调查：有效问卷 60 份，满意率 90.0%，95% 置信区间 79.9%–95.3%）" in submitted
     assert "（问卷调查：有效问卷 50 份，满意率 80.0%，95% 置信区间 67.0%–88.8%）" in submitted
+
+
+def test_score_json_carries_the_questionnaire_behind_a_satisfaction_row() -> None:
+    """`score --json` names the questionnaire of each 满意度 row that reads one, with its counts and
+    interval. 挂点社区: 54 of 60 valid (one duplicate, one blank removed): p = 0.9; Wilson with
+    z = 1.96: centre (0.9 + 1.96²/120) / (1 + 1.96²/60) = 0.87592, half-width
+    1.96 × √(0.9 × 0.1 / 60 + 1.96² / 14400) / 1.06403 = 0.07743 → 79.85%–95.34%. Rows without a
+    questionnaire carry no "survey" key."""
+    exe = Path(sys.executable).with_name("evalcore")
+    proc = subprocess.run(
+        [str(exe), "score", str(Path(__file__).parent / "data" / "nc-scjg-2019-zzxf-survey.yaml"), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["projects"][0]["indicators"]
+    surveyed = {r["name"]: r["survey"] for r in rows if "survey" in r}
+    assert len(surveyed) == 2 and len(rows) > 2
+    community = surveyed["挂点社区满意度（培训人员）"]
+    assert (community["valid"], community["satisfied"], community["duplicates"], community["blanks"]) == (
+        60,
+        54,
+        1,
+        1,
+    )
+    assert community["file"] == "问卷/挂点社区满意度.csv" and community["rate"] == pytest.approx(0.9)
+    assert community["low"] == pytest.approx(0.79850, abs=5e-5) and community["high"] == pytest.approx(
+        0.95336, abs=5e-5
+    )

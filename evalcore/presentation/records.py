@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..evaluation import Evaluation
-from ..model import BudgetRow, Indicator, Project
+from ..model import BudgetRow, Indicator, Project, SurveyBasis
 from ..rules import BudgetScore, IndicatorScore
+from ..rules.survey import survey_interval
 
 
 def budget_row_record(r: BudgetRow) -> dict[str, object]:
@@ -85,6 +86,25 @@ def indicator_record(s: IndicatorScore) -> dict[str, object]:
         ),
         "deviation_reason": i.deviation_reason,
         "applicable": True,
+        **({"survey": survey_basis_record(i.survey_basis)} if i.survey_basis is not None else {}),
+    }
+
+
+def survey_basis_record(b: SurveyBasis) -> dict[str, object]:
+    """What a questionnaire gave a 满意度 row (问卷文件): counts, the rate and its 95% Wilson
+    interval, as `evalcore survey` prints them. Only rows that name a questionnaire carry it."""
+    low, high = survey_interval(b)
+    return {
+        "file": b.file,
+        "question": b.question,
+        "valid": b.valid,
+        "satisfied": b.satisfied,
+        "rate": b.rate,
+        "low": low,
+        "high": high,
+        "duplicates": b.duplicates,
+        "blanks": b.blanks,
+        "form_actual": b.form_actual,
     }
 
 
