@@ -58,6 +58,7 @@ SURVEYS = tuple(
     tuple(s.split(":"))
     for s in "问卷星:plain 问卷星:two 腾讯问卷:plain 问卷星:plain 腾讯问卷:typed 问卷星:few 腾讯问卷:outside".split()
 )
+SURVEY_CODES = {"few": ("R020",), "outside": ("R021",)}
 FACTS = ("department", "unit", "evaluation_type", "scheme", "amount_unit")
 FUNDING = ("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金")
 SHORT_RATE = 0.05  # a row met the next year falls short with its reason
@@ -84,11 +85,12 @@ class Questionnaire:
 @dataclass(frozen=True, slots=True)
 class History:
     """The earlier years: {year: project dicts (YAML shape), by id}, the mapping file's pairs
-    (2022 id → 2023 id, the renamed department), the planted codes by project id, and the
-    questionnaires by project id (the year is 2023)."""
+    (2022 id → 2023 id, the renamed department), each earlier id's base-year id (None: the line
+    ended), the planted codes by project id, and the questionnaires by project id (2023)."""
 
     years: dict[int, list[dict]]
     mapping: dict[str, str]
+    links: dict[str, str | None]
     labels: dict[str, tuple[str, ...]]
     surveys: dict[str, Questionnaire]
 
@@ -480,13 +482,13 @@ def synthesize_history(projects: int = 130, seed: int = 2024, *, scheme: str = S
         if x.template["department"] == RENAMED[0] and {old, old + 1} <= x.years
     }
     labels = {x.projects[y]["project_id"]: tuple(sorted(c)) for x in lines for y, c in x.plan.items()}
-    codes = {"few": ("R020",), "outside": ("R021",)}
-    labels |= {
-        x.projects[YEARS[0]]["project_id"]: codes[x.survey[1]]
-        for x in lines
-        if x.survey and x.survey[1] in codes
-    }
-    return History(years, mapping, dict(sorted(labels.items())), dict(sorted(surveys.items())))
+    links: dict[str, str | None] = {}
+    for x in lines:  # the questionnaires' codes; each earlier project → its line's base-year project
+        if x.survey and x.survey[1] in SURVEY_CODES:
+            labels[x.projects[YEARS[0]]["project_id"]] = SURVEY_CODES[x.survey[1]]
+        top = x.projects.get(year, {}).get("project_id")
+        links |= {p["project_id"]: top for y, p in x.projects.items() if y != year}
+    return History(years, mapping, links, dict(sorted(labels.items())), dict(sorted(surveys.items())))
 
 
 def history_labels(projects: int = 130, seed: int = 2024) -> dict[str, tuple[str, ...]]:
