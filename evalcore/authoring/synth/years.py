@@ -2,13 +2,11 @@
 years, the findings only two years together show (R016–R019), a renamed department, questionnaires.
 
 Cross-year review needs years that differ as real ones do while a clean project stays clean, so
-each earlier project is derived from its next year and scored by the engine like any synth draft
-(its 自评得分 are the engine's; a clean project has no finding in its own year). The drift: about
-85% of the 2024 projects ran in 2023 and 75% in 2022, a few earlier ones ended (a district's edition
-of a kind still run elsewhere); ids carry the year, so lines are found by 实施单位 and the name
-without the year (「2023年…」「2023年度…」 or none); an earlier target is a few percent lower, its
-actual between it and the next year's target; budgets, execution and a few shortfalls vary. In
-2022 江城市政务服务和数据管理局 was 江城市政务服务管理局 (another id code): only the mapping
+each earlier project is derived from its next year and scored by the engine like any synth draft.
+The drift: ~85% of the 2024 projects ran in 2023, ~75% in 2022, a few earlier ones ended; ids carry
+the year, so lines are found by 实施单位 and the name without the year; an earlier target is a few
+percent lower, its actual between it and the next year's target; budgets, execution and a few
+shortfalls vary. In 2022 江城市政务服务和数据管理局 was 江城市政务服务管理局: only the mapping
 (`History.mapping`, 2022 id → 2023 id) links those lines.
 
 Planted on purpose (`History.labels`, not in the files): R016–R019 on a few lines each, in
@@ -46,8 +44,8 @@ from .score import finish_draft, score_drafts
 YEARS = (2023, 2022)
 #: The department renamed once: (its name from 2023, its name in 2022, its 2022 id code).
 RENAMED = ("江城市政务服务和数据管理局", "江城市政务服务管理局", "zwfwj")
-NEW_IN_BASE = 20  # base-year projects that did not run the year before (~85% did)
-NEW_IN_2023 = 12  # of those that ran in 2023, started then (~75% of the base year ran in 2022)
+NEW_SHARE = 0.154  # of the base year's projects, those that did not run the year before (~85% did)
+STARTED_SHARE = 0.092  # those that started in 2023 (so ~75% of the base year ran in 2022)
 #: Lines that ended before the base year: the years each ran, and how many.
 ENDED = (((2022, 2023), 3), ((2023,), 2), ((2022,), 2))
 #: Cases planted on the later year's project of a pair: year → codes (one line each).
@@ -119,12 +117,9 @@ def cards_of(projects: list[dict], form: Form) -> list[Scorecard]:
 
 def _kind(row: dict) -> str:
     """The synth kind of a row (`Ind.kind`), read back from the row."""
-    d = row["direction"]
-    named = {"定性": "qualitative", "时限": "deadline"}.get(d) or (
-        "cost" if row["level2"] == "成本指标" else ""
-    )
-    if named or d in DOWNWARD:
-        return named or "reverse"
+    d, cost = row["direction"], row["level2"] == "成本指标"
+    if d in ("定性", "时限") or cost or d in DOWNWARD:
+        return {"定性": "qualitative", "时限": "deadline"}.get(d, "cost" if cost else "reverse")
     return "zero" if d == "=" and _target(row)[1] == 0 else "rate" if row.get("unit") == "%" else "count"
 
 
@@ -136,9 +131,13 @@ def _target(row: dict) -> tuple[str, float, str]:
 
 
 def _unit_of(name: str) -> str:
-    """A quantity's unit from the catalogue (restores one a base-year defect left out)."""
+    """A row's unit from the catalogue (restores one a base-year defect left out): a quantity's
+    `名称|单位|…`, a benefit's `类别|名称|≥50公斤`."""
     specs = [*EXTRA_QUANTITY, *(q for d in catalog.DEPARTMENTS for k in d.kinds for q in k.quantities)]
-    return next((s.split("|")[1] for s in specs if s.split("|")[0] == name), "")
+    units = {s.split("|")[0]: s.split("|")[1] for s in specs}
+    for _, named, target in (b.split("|") for d in catalog.DEPARTMENTS for b in d.benefits):
+        units[named] = units.get(named) or (m.group(3) if (m := _NUMBER.match(target)) else "")
+    return units.get(name, "")
 
 
 def _upward_rows(card: Scorecard, met: bool | None = None, counts: bool = False) -> list[str]:
@@ -196,8 +195,9 @@ def _plan(rng: random.Random, base: list[dict], cards: list[Scorecard], defects:
     spare = [x for x in lines if not x.plan and x.survey is None and x.template["department"] != RENAMED[0]]
     # a weighted draw without replacement: district editions are more often the new ones
     spare.sort(key=lambda x: rng.random() ** (1 / (3 if x.base.startswith(catalog.DISTRICTS) else 1)))
-    for n, x in enumerate(spare[: NEW_IN_BASE + NEW_IN_2023]):
-        x.years = {year} if n < NEW_IN_BASE else {year, later}
+    new, started = round(NEW_SHARE * len(base)), round(STARTED_SHARE * len(base))
+    for n, x in enumerate(spare[: new + started]):
+        x.years = {year} if n < new else {year, later}
     taken = {(x.template["unit"], x.base) for x in lines}
     sources = [x for x in lines if clean(x)]
     renamed = [x for x in lines if x.template["department"] == RENAMED[0]]
