@@ -5,21 +5,22 @@ planted R016–R021 found exactly where `history_labels()` says, and each checke
 Hand-worked facts (read from the files named; they are what scripts/make_history_data.py writes):
 
 R016  jc-tsw-2024-0002 「扶持青年创业项目」 2024 target ≥180个 (actual 215个); its 2023 self
-      jc-tsw-2023-0002 had target ≥170个, actual 197个 → 180 < 197: target below last year's actual.
-R017  jc-jtj-2024-0005 全年预算 49.8, 执行 42.5292 万元 → 85.40%; its 2023 self jc-jtj-2023-0004
-      42.6 and 35.2302 → 82.70%: both under 90%.
+      jc-tsw-2023-0002 had target ≥160个, actual 190个 → 180 < 190: target below last year's actual.
+R017  jc-jtj-2024-0005 全年预算 49.8, 执行 42.5292 万元 → 85.40%; its 2023 self jc-jtj-2023-0005
+      55.1 and 47.1656 → 85.60%: both under 90%.
 R018  jc-sthjj-2024-0002 「开展污染源执法检查」 2024 ≥1600家次 → 1488家次 (unmet); 2023
-      jc-sthjj-2023-0001 ≥1500家次 → 1395家次 (unmet).
+      jc-sthjj-2023-0002 ≥1500家次 → 1425家次 (unmet).
 R019  jc-fl-2024-0005 全年预算 127 万元, total 98.49 (the sum of its printed 自评得分); 2023
-      jc-fl-2023-0005 99.5 万元, total 100: budget up 27.5 万元, score down 1.51.
-R020  jc-swj-2023-0004 「消费者满意度」 names 问卷/jc-swj-2023-0004-消费者满意度.csv (问卷星, GBK): 26
-      submissions, one a second submission of respondent 3 (same IP, same answers), one blank →
-      24 valid, 21 非常满意/满意 → 87.5%; Wilson 95% (z = 1.96): centre (0.875 + 3.8416/48) ÷
-      1.16007 = 0.82326, half-width 1.96 × √(0.875 × 0.125/24 + 3.8416/2304) ÷ 1.16007 = 0.13330 →
-      69.0%–95.7%; 24 < 30 responses. The row's 实际完成值 is blank: it scores 87.5% ≥ 85%, full 5 points.
+      jc-fl-2023-0005 114 万元, total 100: budget up 13 万元, score down 1.51.
+R020  jc-swj-2023-0003 「消费者满意度」 (≥90%, 5 points) names 问卷/jc-swj-2023-0003-消费者满意度.csv
+      (问卷星, GBK): 22 submissions, one a second submission of respondent 3 (same IP, same answers),
+      one blank → 20 valid, 18 非常满意/满意 → 90.0%; Wilson 95% (z = 1.96): denominator 1 + 3.8416/20
+      = 1.19208, centre (0.9 + 3.8416/40) ÷ 1.19208 = 0.83555, half-width 1.96 × √(0.9 × 0.1/20 +
+      3.8416/1600) ÷ 1.19208 = 0.13659 → 69.9%–97.2%; 20 < 30 responses. The row's 实际完成值 is blank:
+      it scores 90.0% ≥ 90%, full 5 points.
 R021  jc-wglj-2023-0001 「群众满意度」 typed 85%, names 问卷/jc-wglj-2023-0001-群众满意度.csv (腾讯问卷,
-      answers 1–5): 173 valid, 137 of them 4 or 5 → 79.2%; Wilson: denominator 1 + 3.8416/173 =
-      1.022206, centre 0.78556, half-width 0.060167 → 72.5%–84.6%; 85% lies above it.
+      answers 1–5): 313 valid, 253 of them 4 or 5 → 80.8%; Wilson: denominator 1 + 3.8416/313 =
+      1.012273, centre 0.80457, half-width 0.04351 → 76.1%–84.8%; 85% lies above it.
 """
 
 from __future__ import annotations
@@ -172,55 +173,41 @@ def test_earlier_years_are_clean_in_their_own_year(pf: Portfolio) -> None:
 # ------------------------------------------------------------------ one case per code, by hand
 
 
+def _row(path: Path, name: str) -> dict[str, object]:
+    (row,) = [r for r in _sheet(path, "绩效指标") if r["三级指标"] == name]
+    return row
+
+
 def test_r016_by_hand(pf: Portfolio) -> None:
-    name = "扶持青年创业项目"
-    (cur,) = [
-        r
-        for r in _sheet(_file(2024, "共青团江城市委员会", "jc-tsw-2024-0002"), "绩效指标")
-        if r["三级指标"] == name
-    ]
-    (prev,) = [
-        r
-        for r in _sheet(_file(2023, "共青团江城市委员会", "jc-tsw-2023-0002"), "绩效指标")
-        if r["三级指标"] == name
-    ]
-    assert (cur["年度指标值"], prev["实际完成值"]) == ("≥180个", "197个")
+    dept, name = "共青团江城市委员会", "扶持青年创业项目"
+    cur = _row(_file(2024, dept, "jc-tsw-2024-0002"), name)
+    prev = _row(_file(2023, dept, "jc-tsw-2023-0002"), name)
+    assert (cur["年度指标值"], prev["年度指标值"], prev["实际完成值"]) == ("≥180个", "≥160个", "190个")
     assert _message(pf, "jc-tsw-2024-0002", "R016") == (
-        "「扶持青年创业项目」2024年目标 180个，低于2023年实际完成 197个（目标设定偏低）"
+        "「扶持青年创业项目」2024年目标 180个，低于2023年实际完成 190个（目标设定偏低）"
     )
 
 
 def test_r017_by_hand(pf: Portfolio) -> None:
     cur = _sheet(_file(2024, "江城市交通运输局", "jc-jtj-2024-0005"), "预算执行")[0]
-    prev = _sheet(_file(2023, "江城市交通运输局", "jc-jtj-2023-0004"), "预算执行")[0]
+    prev = _sheet(_file(2023, "江城市交通运输局", "jc-jtj-2023-0005"), "预算执行")[0]
     assert (cur["全年预算数"], cur["全年执行数"]) == (49.8, 42.5292)
-    assert (prev["全年预算数"], prev["全年执行数"]) == (42.6, 35.2302)
-    assert round(42.5292 / 49.8, 4) == 0.854 and round(35.2302 / 42.6, 4) == 0.827  # both under 0.9
+    assert (prev["全年预算数"], prev["全年执行数"]) == (55.1, 47.1656)
+    assert round(42.5292 / 49.8, 4) == 0.854 and round(47.1656 / 55.1, 4) == 0.856  # both under 0.9
     assert _message(pf, "jc-jtj-2024-0005", "R017") == (
-        "预算执行率 2023年 82.70%、2024年 85.40%，连续两年低于 90%（结果应用：核减预算）"
+        "预算执行率 2023年 85.60%、2024年 85.40%，连续两年低于 90%（结果应用：核减预算）"
     )
 
 
 def test_r018_by_hand(pf: Portfolio) -> None:
-    name = "开展污染源执法检查"
-    (cur,) = [
-        r
-        for r in _sheet(_file(2024, "江城市生态环境局", "jc-sthjj-2024-0002"), "绩效指标")
-        if r["三级指标"] == name
-    ]
-    (prev,) = [
-        r
-        for r in _sheet(_file(2023, "江城市生态环境局", "jc-sthjj-2023-0001"), "绩效指标")
-        if r["三级指标"] == name
-    ]
-    assert (prev["年度指标值"], prev["实际完成值"], cur["年度指标值"], cur["实际完成值"]) == (
-        "≥1500家次",
-        "1395家次",
-        "≥1600家次",
-        "1488家次",
-    )
+    dept, name = "江城市生态环境局", "开展污染源执法检查"
+    cur = _row(_file(2024, dept, "jc-sthjj-2024-0002"), name)
+    prev = _row(_file(2023, dept, "jc-sthjj-2023-0002"), name)
+    pairs = [(r["年度指标值"], r["实际完成值"]) for r in (prev, cur)]
+    assert pairs == [("≥1500家次", "1425家次"), ("≥1600家次", "1488家次")]
     assert _message(pf, "jc-sthjj-2024-0002", "R018") == (
-        "「开展污染源执法检查」连续两年未完成：2023年目标 ≥1500家次、实际 1395家次；2024年目标 ≥1600家次、实际 1488家次"
+        "「开展污染源执法检查」连续两年未完成：2023年目标 ≥1500家次、实际 1425家次；"
+        "2024年目标 ≥1600家次、实际 1488家次"
     )
 
 
@@ -228,14 +215,12 @@ def test_r019_by_hand(pf: Portfolio) -> None:
     dept = "江城市妇女联合会"
     totals = []
     for year, pid in ((2023, "jc-fl-2023-0005"), (2024, "jc-fl-2024-0005")):
-        budget = _sheet(_file(year, dept, pid), "预算执行")
-        rows = _sheet(_file(year, dept, pid), "绩效指标")
-        totals.append(
-            (budget[0]["全年预算数"], round(budget[0]["自评得分"] + sum(r["自评得分"] for r in rows), 2))
-        )
-    assert totals == [(99.5, 100.0), (127.0, 98.49)]
+        budget = _sheet(_file(year, dept, pid), "预算执行")[0]
+        scores = [r["自评得分"] for r in _sheet(_file(year, dept, pid), "绩效指标")]
+        totals.append((budget["全年预算数"], round(budget["自评得分"] + sum(scores), 2)))
+    assert totals == [(114.0, 100.0), (127.0, 98.49)]
     assert _message(pf, "jc-fl-2024-0005", "R019") == (
-        "全年预算由2023年 99.50 万元增至2024年 127.00 万元，得分由 100.00 分降至 98.49 分"
+        "全年预算由2023年 114.00 万元增至2024年 127.00 万元，得分由 100.00 分降至 98.49 分"
     )
 
 
@@ -248,45 +233,42 @@ def _wilson(satisfied: int, n: int) -> tuple[float, float]:
 
 def test_r020_by_hand_a_blank_actual_scores_from_its_questionnaire(pf: Portfolio) -> None:
     folder = HISTORY / "2023" / "江城市商务局"
-    (row,) = [
-        r for r in _sheet(folder / "jc-swj-2023-0004.xlsx", "绩效指标") if r["三级指标"] == "消费者满意度"
-    ]
-    assert row["问卷文件"] == "问卷/jc-swj-2023-0004-消费者满意度.csv" and row["实际完成值"] is None
+    row = _row(folder / "jc-swj-2023-0003.xlsx", "消费者满意度")
+    assert row["问卷文件"] == "问卷/jc-swj-2023-0003-消费者满意度.csv" and row["实际完成值"] is None
+    assert (row["年度指标值"], row["分值"]) == ("≥90%", 5)
     rows = list(csv.reader((folder / row["问卷文件"]).read_bytes().decode("gbk").splitlines()))
-    assert len(rows) == 1 + 26
+    assert len(rows) == 1 + 22
     seen, answers = set(), []
     for r in rows[1:]:
         key = (r[5], *r[6:])  # IP and answers: 序号, time and 所用时间 differ between two submissions
         if r[6] and key not in seen:
             seen.add(key)
             answers.append(r[6])
-    assert len(answers) == 24 and sum(a in ("非常满意", "满意") for a in answers) == 21
-    low, high = _wilson(21, 24)
-    assert (round(low * 100, 1), round(high * 100, 1)) == (69.0, 95.7)
-    ind = pf.indicators_of("jc-swj-2023-0004")
+    assert len(answers) == 20 and sum(a in ("非常满意", "满意") for a in answers) == 18
+    low, high = _wilson(18, 20)
+    assert (round(low * 100, 1), round(high * 100, 1)) == (69.9, 97.2)
+    ind = pf.indicators_of("jc-swj-2023-0003")
     (sat,) = ind.loc[ind["name"] == "消费者满意度"].to_dict("records")
-    assert (sat["actual"], sat["score"], sat["met"]) == ("87.5%", 5.0, True)
-    message = _message(pf, "jc-swj-2023-0004", "R020")
+    assert (sat["actual"], sat["score"], sat["met"]) == ("90.0%", 5.0, True)
+    message = _message(pf, "jc-swj-2023-0003", "R020")
     assert (
-        "有效问卷 24 份，满意率 87.5%（95% 置信区间 69.0%–95.7%）（剔除重复提交 1 份，未作答 1 份不计）"
+        "有效问卷 20 份，满意率 90.0%（95% 置信区间 69.9%–97.2%）（剔除重复提交 1 份，未作答 1 份不计）"
         in message
     )
-    assert message.endswith("有效问卷仅 24 份，不足 30 份，满意率不足以作为佐证")
+    assert message.endswith("有效问卷仅 20 份，不足 30 份，满意率不足以作为佐证")
 
 
 def test_r021_by_hand_a_typed_actual_outside_the_interval(pf: Portfolio) -> None:
     folder = HISTORY / "2023" / "江城市文化广电旅游局"
-    (row,) = [
-        r for r in _sheet(folder / "jc-wglj-2023-0001.xlsx", "绩效指标") if r["三级指标"] == "群众满意度"
-    ]
+    row = _row(folder / "jc-wglj-2023-0001.xlsx", "群众满意度")
     assert (row["实际完成值"], row["问卷文件"]) == ("85%", "问卷/jc-wglj-2023-0001-群众满意度.csv")
     rows = list(csv.reader((folder / row["问卷文件"]).read_text(encoding="utf-8-sig").splitlines()))
     scores = Counter(r[5] for r in rows[1:])
-    assert sum(scores.values()) == 173 and scores["5"] + scores["4"] == 137
-    low, high = _wilson(137, 173)
-    assert (round(low * 100, 1), round(high * 100, 1)) == (72.5, 84.6)
+    assert sum(scores.values()) == 313 and scores["5"] + scores["4"] == 253
+    low, high = _wilson(253, 313)
+    assert (round(low * 100, 1), round(high * 100, 1)) == (76.1, 84.8)
     assert _message(pf, "jc-wglj-2023-0001", "R021").endswith(
-        "自评满意率 85% 在问卷 95% 置信区间 72.5%–84.6% 之外"
+        "自评满意率 85% 在问卷 95% 置信区间 76.1%–84.8% 之外"
     )
 
 

@@ -193,8 +193,8 @@ def _plan(rng: random.Random, base: list[dict], cards: list[Scorecard], defects:
     for kind in SURVEYS:
         pick(clean, {year, later}).survey = kind
     spare = [x for x in lines if not x.plan and x.survey is None and x.template["department"] != RENAMED[0]]
-    # a weighted draw without replacement: district editions are more often the new ones
-    spare.sort(key=lambda x: rng.random() ** (1 / (3 if x.base.startswith(catalog.DISTRICTS) else 1)))
+    # a weighted draw without replacement (largest u^(1/w) first): district editions are more often new
+    spare.sort(key=lambda x: -(rng.random() ** (1 / (3 if x.base.startswith(catalog.DISTRICTS) else 1))))
     new, started = round(NEW_SHARE * len(base)), round(STARTED_SHARE * len(base))
     for n, x in enumerate(spare[: new + started]):
         x.years = {year} if n < new else {year, later}
