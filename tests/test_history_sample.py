@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from evalcore.authoring.synth import History, synthesize_history
+from evalcore.authoring.synth import History, history_labels, synthesize_history
 from evalcore.explore import Portfolio, load_portfolio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,6 +152,7 @@ def test_the_renamed_department_is_linked_only_by_the_mapping_file() -> None:
 
 def test_planted_cross_year_cases_fire_exactly_where_labelled(pf: Portfolio, history: History) -> None:
     found = _found(pf, PLANTED)
+    assert history_labels() == history.labels  # the function tests use: same seed, same labels
     assert found == {pid: set(codes) for pid, codes in history.labels.items()}
     per_code = Counter(code for codes in history.labels.values() for code in codes)
     assert all(per_code[c] >= 2 for c in ("R016", "R017", "R018", "R019")), per_code

@@ -95,6 +95,8 @@ class History:
 
 @dataclass(slots=True)
 class _Line:
+    """One project across the years (a line): its plan, and its projects and cards as derived."""
+
     base: str  # the name without the year
     order: str  # sorts lines within a department
     template: dict  # the base-year project it derives from (its own, or a sibling for an ended line)
