@@ -24,7 +24,8 @@ get it from `synthesize(..., with_labels=True)` or `defect_labels`. Same seed, s
 One module per step of a draft: `form` (what the scheme gives a form), `maker` (the random draws and
 the indicator rows), `budget` (the budget block), `goals` (年度总体目标 from the indicators),
 `project` (the clean draft of one project), `defects` (structural and reporting), `score` (the
-engine's scores, the total and grade), `portfolio` (the entry points); `draft` and `numbers` are
+engine's scores, the total and grade), `portfolio` (the entry points), `years` (the earlier years
+of a portfolio, for 历史比较: `synthesize_history`, `history_labels`); `draft` and `numbers` are
 what they share. Importers use this package: the names below are its public face.
 """
 
@@ -34,6 +35,7 @@ from .defects import DEFECT_RATE, DEFECTS, STRUCTURAL
 from .form import SCHEME
 from .numbers import fmt
 from .portfolio import FORMATS, Labels, defect_labels, synthesize, write_synthetic
+from .years import History, history_labels, synthesize_history
 
 __all__ = [
     "DEFECTS",
@@ -41,9 +43,12 @@ __all__ = [
     "FORMATS",
     "SCHEME",
     "STRUCTURAL",
+    "History",
     "Labels",
     "defect_labels",
     "fmt",
+    "history_labels",
     "synthesize",
+    "synthesize_history",
     "write_synthetic",
 ]
