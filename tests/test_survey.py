@@ -328,3 +328,22 @@ def test_score_json_carries_the_questionnaire_behind_a_satisfaction_row() -> Non
     assert community["low"] == pytest.approx(0.79850, abs=5e-5) and community["high"] == pytest.approx(
         0.95336, abs=5e-5
     )
+
+
+def test_a_questionnaire_folder_beside_the_projects_is_read_through_them_only(tmp_path: Path) -> None:
+    """A data folder as a department keeps it: the project, and its exports under 问卷/ (one .xlsx
+    of 腾讯问卷, which is no project workbook, and one .csv). Both are read by the project's 问卷文件
+    rows, so nothing is an error or a file left unread; an export no row names is listed."""
+    from evalcore.inputs import SURVEY_NOTICE, load_paths
+
+    data = Path(__file__).parent / "data"
+    shutil.copy(data / "nc-scjg-2019-zzxf-survey.yaml", tmp_path / "project.yaml")
+    shutil.copytree(data / "问卷", tmp_path / "问卷")
+    loaded = load_paths([tmp_path])
+    assert [p.project_id for p in loaded.projects] == ["nc-scjg-2019-zzxf"]
+    assert loaded.errors == [] and loaded.skipped == []
+    (tmp_path / "问卷" / "旧问卷.xlsx").write_bytes((tmp_path / "问卷" / "上访群众满意度.xlsx").read_bytes())
+    again = load_paths([tmp_path])
+    assert again.errors == [] and [(Path(n.path).name, n.reason) for n in again.skipped] == [
+        ("旧问卷.xlsx", SURVEY_NOTICE)
+    ]

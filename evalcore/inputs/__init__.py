@@ -58,6 +58,11 @@ TABLE_FOLDER_EXTRA = "表格文件夹中 projects/budget/indicators 以外的文
 #: its name anywhere under a data folder and read by what compares years (`lineage_files`).
 LINEAGE_NAMES = ("项目对照.csv", "项目对照.yaml", "项目对照.yml")
 LINEAGE_NOTICE = "项目对照文件：跨年度比较（batch、explore）时读取，评分时未读取"
+#: A folder of questionnaire exports (问卷星, 腾讯问卷: .csv or .xlsx) beside the projects that read
+#: them: its files are never read as projects (an .xlsx export is no project workbook). Each is
+#: listed as not read until a project's 问卷文件 names it (`iter_projects` then drops the notice).
+SURVEY_FOLDER = "问卷"
+SURVEY_NOTICE = "问卷文件夹中的文件，没有项目的「问卷文件」指向它，未读取"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,10 @@ def discover(path: Path, notices: list[Skipped] | None = None) -> list[Path]:
             continue
         for name in sorted(files):
             if _ignored(name):
+                continue
+            if SURVEY_FOLDER in here.relative_to(path).parts:  # questionnaires, read by their projects
+                if notices is not None:
+                    notices.append(Skipped(str(here / name), SURVEY_NOTICE))
                 continue
             if name in LINEAGE_NAMES:  # read by what compares years, which drops this notice
                 if notices is not None:
