@@ -168,3 +168,43 @@ def test_a_report_made_alone_says_it_compared_nothing(tmp_path: Path) -> None:
     done = render_project(next(data.glob("*.yaml")), tmp_path / "out")
     assert "本报告单独生成，未与其他年度或其他项目比较" in _text(done.html)
     assert "历史比较" not in _text(done.report)
+
+
+def test_an_overspent_rate_ranks_as_a_full_one_in_the_reports_and_the_explorer(tmp_path: Path) -> None:
+    """交通局 2024: A spent 105 of 100 (105%), B 100 of 100, C 90 of 100. Spending more than the
+    budget is no better than spending it all: A and B share rank 1 by 执行率 (both at least 100%),
+    B's percentile is 100 (3 of 3 at most 100% once capped), C ranks 3rd at 33%; the median shown
+    is of the rates as they are: 100%. The report's context and `Portfolio.peers` agree."""
+    from test_history import _doc
+
+    from evalcore.explore import load_portfolio
+
+    docs = [
+        _doc("a", "甲项目", "交通局", 2024, (100, 105), (200, 200)),
+        _doc("b", "乙项目", "交通局", 2024, (100, 100), (200, 200)),
+        _doc("c", "丙项目", "交通局", 2024, (100, 90), (200, 200)),
+    ]
+    data = _write(tmp_path / "data", docs, mapping=False)
+    plan = plan_batch(data, tmp_path / "out", tmp_path / "params")
+    rows = {
+        j.project_id: next(
+            r
+            for r in json.loads(Path(j.context).read_text(encoding="utf-8"))["peers"]
+            if (r["scope"], r["measure"]) == ("主管部门", "执行率")
+        )
+        for j in plan.jobs
+    }
+    assert {k: (r["rank"], round(r["percentile"])) for k, r in rows.items()} == {
+        "a": (1, 100),
+        "b": (1, 100),
+        "c": (3, 33),
+    }
+    assert rows["b"]["median"] == pytest.approx(1.0)
+    pf = load_portfolio(data)
+    for pid in ("a", "b", "c"):
+        t = pf.peers(pid)
+        dept = t[(t["比较范围"] == "主管部门") & (t["指标"] == "执行率")].iloc[0]
+        assert (int(dept["排名"]), round(dept["百分位"])) == (
+            rows[pid]["rank"],
+            round(rows[pid]["percentile"]),
+        )

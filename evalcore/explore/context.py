@@ -10,8 +10,8 @@ computes, once for the whole batch, each project's
 - `findings`: the R016–R019 findings `history.history_findings` added to its evaluation (the
   kernel re-evaluates the project alone and would not find them);
 - `peers`: its execution rate and score against the other projects of its year in its department
-  and of its kind (the same 二级指标 set): count, rank, percentile, median (the rules of
-  `peers.py`, in pure Python over one batch) — the report's 横向比较.
+  and of its kind (the same 二级指标 set): count, rank, percentile (`ranking.position`, the rule
+  `Portfolio.peers` uses), median — the report's 横向比较.
 
 The context is plain JSON (`context_record`): the batch writes it beside the project's parameter
 file and the notebook reads it (`presentation/comparison.py`). Amounts are in 万元, rates unit-free.
@@ -23,14 +23,16 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from ..evaluation import Evaluation
 from .lineage import Lineage
+from .ranking import position
 
 HISTORY_CODES = ("R016", "R017", "R018", "R019")
 #: The 比较范围 of a peer row, in the order a report lists them.
 DEPARTMENT_SCOPE, KIND_SCOPE = "主管部门", "同类项目"
 MEASURES = (("执行率", "execution_rate"), ("得分", "total"))
-EPS = 1e-12
 
 
 def _wan(ev: Evaluation) -> float:
@@ -70,12 +72,6 @@ def kind_of(ev: Evaluation) -> str:
     return "、".join(sorted({s.indicator.level2 for s in ev.card.indicators}))
 
 
-def _position(values: list[float], own: float) -> tuple[int, float]:
-    """Rank (1 = highest; ties share the better rank) and percentile (share at most own, in %)."""
-    rank = sum(1 for v in values if v > own + EPS) + 1
-    return rank, 100.0 * sum(1 for v in values if v <= own + EPS) / len(values)
-
-
 def _peer_rows(
     evs: Sequence[Evaluation], n: int, members: dict[str, list[int]], labels: dict[str, str]
 ) -> list[dict[str, object]]:
@@ -96,7 +92,7 @@ def _peer_rows(
                 "median": statistics.median(values) if values else None,
             }
             if own is not None and values:
-                row["rank"], row["percentile"] = _position(values, own)
+                row["rank"], row["percentile"] = position(measure, np.asarray(values, dtype="float64"), own)
             rows.append(row)
     return rows
 

@@ -8,16 +8,17 @@ no 功能分类, so that is the only kind (when the inputs gain one, it belongs 
 The groups are built once per loaded portfolio (`PeerGroups`, kept in the tables' memo), so each
 `peers()` call is a few NumPy operations over one department and one kind.
 
-Rank 1 is the highest value (the best 得分, the fullest 执行率; ties share the better rank);
-百分位 is the share of the group's projects (itself included) whose value is at most the project's,
-in percent (the best is 100). A project without a value (no 全年预算, so no 执行率) is left out of
-its groups for that measure.
+Rank and 百分位 follow the one rule of `ranking.py` (1 = best, ties share the better rank; a rate
+above 100% ranks as 100%). A project without a value (no 全年预算, so no 执行率) is left out of its
+groups for that measure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .ranking import position as ranked_at
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,9 @@ def peer_table(groups: PeerGroups, position: int, year: int, department: str) ->
             values = groups.values[col][members]
             values = values[~np.isnan(values)]
             own = float(groups.values[col][position])
-            has = own == own and len(values) > 0
+            rank, percentile = (
+                ranked_at(measure, values, own) if own == own and len(values) else (None, float("nan"))
+            )
             rows.append(
                 {
                     "年度": year,
@@ -85,10 +88,8 @@ def peer_table(groups: PeerGroups, position: int, year: int, department: str) ->
                     "指标": measure,
                     "本项目": own,
                     "项目数": len(values),
-                    "排名": int((values > own + 1e-12).sum()) + 1 if has else None,
-                    "百分位": 100.0 * float((values <= own + 1e-12).sum()) / len(values)
-                    if has
-                    else float("nan"),
+                    "排名": rank,
+                    "百分位": percentile,
                     "中位数": float(np.median(values)) if len(values) else float("nan"),
                 }
             )

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..explore.columns import UNDER_EXECUTED
-from .formats import money, rate, score
+from .formats import amount_decimals, money, rate, score
 from .html import Fragment, Markup, join, tag
 from .portfolio_index import PortfolioIndex, Totals, YearFigures, year_label, year_of
 
@@ -160,6 +160,10 @@ def comparison_section(index: PortfolioIndex) -> Fragment:
 
 
 def _table(y: YearComparison, grades: list[str]) -> Markup:
+    places = amount_decimals(
+        x for t in [y.city, *(d.totals for d in y.departments)] for x in (t.adjusted, t.executed)
+    )
+
     def th(label: str, **attrs: object) -> Markup:
         return tag("th", label, scope="col", **attrs)
 
@@ -186,7 +190,7 @@ def _table(y: YearComparison, grades: list[str]) -> Markup:
             join(
                 [
                     tag("td", d.department or NO_DEPARTMENT, class_="dept"),
-                    *_figures(d.totals, grades),
+                    *_figures(d.totals, grades, places),
                     _num(_rank(d.rate_rank)),
                     _num(_rank(d.score_rank)),
                     tag("td", join(_markers(d), " ")),
@@ -201,7 +205,7 @@ def _table(y: YearComparison, grades: list[str]) -> Markup:
         join(
             [
                 tag("th", CITY, scope="row"),
-                *_figures(y.city, grades),
+                *_figures(y.city, grades, places),
                 _num("—"),
                 _num("—"),
                 tag("td", "比较基准"),
@@ -220,12 +224,13 @@ def _table(y: YearComparison, grades: list[str]) -> Markup:
     )
 
 
-def _figures(t: Totals, grades: list[str]) -> list[Markup]:
-    """The cells a department row and the city-wide row share, in header order."""
+def _figures(t: Totals, grades: list[str], places: int) -> list[Markup]:
+    """The cells a department row and the city-wide row share, in header order; amounts with the
+    decimals of the year's table (`places`), so a column lines up."""
     return [
         _num(t.projects),
-        _num(money(t.adjusted)),
-        _num(money(t.executed)),
+        _num(money(t.adjusted, decimals=places)),
+        _num(money(t.executed, decimals=places)),
         _num(rate(t.execution_rate)),
         _num(score(t.mean_score)),
         _num(score(t.median_score)),
