@@ -66,6 +66,12 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     ),
     Field("reported_grade", "自评等级", ("评价等级", "等级")),
     Field("budget_note", "预算执行说明", ("预算执行偏差原因", "执行率说明"), note="执行率偏低或超支的原因"),
+    Field(
+        "function_class",
+        "功能分类",
+        ("支出功能分类", "支出功能分类科目", "功能科目", "功能分类科目"),
+        note="可选：支出功能分类科目，如「2050202 小学教育」；横向比较按它归类，未填时按二级指标构成归类",
+    ),
 )
 
 #: What the 绩效评价报告 says in words and no score can say (立项背景 … 改进措施): optional, one per
@@ -253,6 +259,10 @@ FORM_FACT_LABELS: dict[str, str] = {
     "自评等级": "reported_grade",
     "评价等级": "reported_grade",
     "预算执行说明": "budget_note",
+    "功能分类": "function_class",
+    "支出功能分类": "function_class",
+    "支出功能分类科目": "function_class",
+    "功能科目": "function_class",
 }
 #: Budget-block headers that are columns but not cells the model keeps (the form prints them).
 FORM_BUDGET_EXTRA_HEADERS = ("分值", "执行率", "执行率(b/a)", "执行率(%)", "权重")

@@ -149,6 +149,7 @@ class Project:
     reported_total: float | None = None
     reported_grade: str | None = None
     budget_note: str = ""
+    function_class: str = ""  # 支出功能分类 as given: the kind of project for 横向比较, when known
     # immutable and shared when empty: a plain default, not a factory (no object per project)
     narrative: Narrative = NO_NARRATIVE
     budget: list[BudgetRow] = field(default_factory=list)

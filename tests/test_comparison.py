@@ -208,3 +208,57 @@ def test_an_overspent_rate_ranks_as_a_full_one_in_the_reports_and_the_explorer(t
             rows[pid]["rank"],
             round(rows[pid]["percentile"]),
         )
+
+
+def test_projects_of_one_function_class_are_compared_with_each_other(tmp_path: Path) -> None:
+    """When the input gives a 功能分类, projects are compared with those of the same class, not of
+    the same 二级指标: here every project has CLEAN's 二级指标, a and b are 「2050202 小学教育」
+    (a 90%, b 100%), c is 「2050203 初中教育」 (95%) and d gives none (80%). a ranks 2nd of 2 in its
+    class, c is alone in its class (no comparison shown), d is compared with no other (the others
+    carry a class). The class is read from YAML, from a CSV 功能分类 column, and printed in
+    `score --json`."""
+    import csv
+    import subprocess
+    import sys
+
+    from test_history import _doc
+
+    from evalcore.explore import load_portfolio
+
+    docs = [
+        _doc("a", "甲项目", "教育局", 2024, (100, 90), (200, 200)) | {"function_class": "2050202 小学教育"},
+        _doc("b", "乙项目", "教育局", 2024, (100, 100), (200, 200)) | {"function_class": "2050202 小学教育"},
+        _doc("c", "丙项目", "教育局", 2024, (100, 95), (200, 200)) | {"function_class": "2050203 初中教育"},
+        _doc("d", "丁项目", "教育局", 2024, (100, 80), (200, 200)),
+    ]
+    data = _write(tmp_path / "data", docs, mapping=False)
+    plan = plan_batch(data, tmp_path / "out", tmp_path / "params")
+    ctx = {j.project_id: json.loads(Path(j.context).read_text(encoding="utf-8")) for j in plan.jobs}
+    kind_rows = {
+        pid: next(r for r in c["peers"] if (r["scope"], r["measure"]) == ("同类项目", "执行率"))
+        for pid, c in ctx.items()
+    }
+    assert ctx["a"]["kind"] == "功能分类：2050202 小学教育"
+    assert (kind_rows["a"]["count"], kind_rows["a"]["rank"], kind_rows["b"]["rank"]) == (2, 2, 1)
+    assert kind_rows["c"]["count"] == 1 and kind_rows["d"]["count"] == 1
+    assert ctx["d"]["kind"].startswith("二级指标：")
+    pf = load_portfolio(data)
+    t = pf.peers("a")
+    row = t[(t["比较范围"] == "同类项目") & (t["指标"] == "执行率")].iloc[0]
+    assert (row["范围"], int(row["项目数"]), int(row["排名"])) == ("功能分类：2050202 小学教育", 2, 2)
+
+    tables = tmp_path / "tables"  # the same four as portfolio tables, 功能分类 as a Chinese header
+    from evalcore.authoring.writers import write_tables
+
+    write_tables(docs, tables)
+    with (tables / "projects.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert "function_class" in rows[0]
+    rows[0] = ["功能分类" if h == "function_class" else h for h in rows[0]]
+    with (tables / "projects.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    exe = Path(sys.executable).with_name("evalcore")
+    proc = subprocess.run([str(exe), "score", str(tables), "--json"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    classes = {p["project_id"]: p.get("function_class") for p in json.loads(proc.stdout)["projects"]}
+    assert classes == {"a": "2050202 小学教育", "b": "2050202 小学教育", "c": "2050203 初中教育", "d": None}

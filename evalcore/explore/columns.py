@@ -20,6 +20,7 @@ PROJECT_COLUMNS = (
     "evaluation_type",
     "scheme",
     "amount_unit",
+    "function_class",
     "initial",
     "adjusted",
     "executed",

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..evaluation import Evaluation
 from .lineage import Lineage
-from .ranking import position
+from .ranking import kind, position
 
 HISTORY_CODES = ("R016", "R017", "R018", "R019")
 #: The 比较范围 of a peer row, in the order a report lists them.
@@ -68,8 +68,8 @@ def year_record(ev: Evaluation) -> dict[str, object]:
 
 
 def kind_of(ev: Evaluation) -> str:
-    """A project's kind for 横向比较: the set of 二级指标 it is evaluated on (peers.py)."""
-    return "、".join(sorted({s.indicator.level2 for s in ev.card.indicators}))
+    """A project's kind for 横向比较 (`ranking.kind`: its 功能分类, else its set of 二级指标)."""
+    return kind(ev.project.function_class, (s.indicator.level2 for s in ev.card.indicators))
 
 
 def _peer_rows(
@@ -117,7 +117,7 @@ def contexts(evs: Sequence[Evaluation], lineage: Lineage) -> list[dict[str, obje
             DEPARTMENT_SCOPE: by_department[(year, ev.project.department)],
             KIND_SCOPE: by_kind[(year, kinds[n])],
         }
-        labels = {DEPARTMENT_SCOPE: ev.project.department, KIND_SCOPE: "二级指标构成相同的项目"}
+        labels = {DEPARTMENT_SCOPE: ev.project.department, KIND_SCOPE: kinds[n]}
         out.append(
             {
                 "project_id": ev.project.project_id,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .ranking import kind as kind_of
 from .ranking import position as ranked_at
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def peer_groups(projects: pd.DataFrame, level2: np.ndarray, indicator_pos: np.nd
     sets: list[set[str]] = [set() for _ in range(n)]
     for label, k in zip(level2.tolist(), indicator_pos.tolist(), strict=True):
         sets[k].add(label)
-    kinds = ["、".join(sorted(s)) for s in sets]
+    classes = projects["function_class"].tolist() if "function_class" in projects else [""] * n
+    kinds = [kind_of(c, s) for c, s in zip(classes, sets, strict=True)]
     keyed = projects.assign(_kind=kinds)
     by_department = {
         (int(y), str(d)): np.asarray(v)
@@ -69,7 +71,7 @@ def peer_table(groups: PeerGroups, position: int, year: int, department: str) ->
     kind = groups.kinds[position]
     scopes = (
         ("主管部门", department, groups.by_department[(year, department)]),
-        ("同类项目", f"二级指标：{kind or '（无）'}", groups.by_kind[(year, kind)]),
+        ("同类项目", kind, groups.by_kind[(year, kind)]),
     )
     rows = []
     for scope, label, members in scopes:

@@ -9,6 +9,7 @@ scores it so). The median shown beside them is of the values as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,6 +17,17 @@ if TYPE_CHECKING:
 
 EPS = 1e-12
 RATE = "执行率"
+FUNCTION_PREFIX, LEVEL2_PREFIX = "功能分类：", "二级指标："
+
+
+def kind(function_class: str, level2: Iterable[str]) -> str:
+    """A project's kind for 横向比较, which is its group's name too: its 功能分类 when the input
+    gives one (「功能分类：2050202 小学教育」), else the set of 二级指标 it is evaluated on
+    (「二级指标：数量指标、质量指标…」) — projects built on the same frame of indicators."""
+    given = (function_class or "").strip()
+    if given:
+        return FUNCTION_PREFIX + given
+    return LEVEL2_PREFIX + ("、".join(sorted(set(level2))) or "（无）")
 
 
 def comparable(measure: str, values: np.ndarray) -> np.ndarray:

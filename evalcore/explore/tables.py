@@ -128,6 +128,7 @@ def build_tables(
             "evaluation_type": [p.evaluation_type for p in projs],
             "scheme": [c.scheme.id for c in cards],
             "amount_unit": [p.amount_unit for p in projs],
+            "function_class": [p.function_class for p in projs],
             "initial": floats(b.initial * k for b, k in zip(buds, ks, strict=True)),
             "adjusted": floats(b.adjusted * k for b, k in zip(buds, ks, strict=True)),
             "executed": floats(b.executed * k for b, k in zip(buds, ks, strict=True)),

@@ -298,7 +298,7 @@ def read_amount_unit(text: str) -> str:
 
 _FACT_TEXTS = (
     "project_id", "name", "department", "year", "evaluation_type", "amount_unit", "unit", "scheme", "goal_planned",
-    "goal_actual", "reported_grade", "budget_note",
+    "goal_actual", "reported_grade", "budget_note", "function_class",
 )  # fmt: skip
 
 
@@ -332,6 +332,7 @@ def project_facts(get: Callable[[str], object]) -> Project:
     project = Project(  # positional: this runs once per project of a province's tables
         pid, name, department, t["unit"] or department, year, etype, t["scheme"] or None, amount_unit,
         t["goal_planned"], t["goal_actual"], reported_total, t["reported_grade"] or None, t["budget_note"],
+        t["function_class"],
     )  # fmt: skip
     if readings:
         project.readings = readings

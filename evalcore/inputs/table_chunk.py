@@ -32,7 +32,7 @@ from .tables_reader import TablePortfolio
 READ, REFERENCE, SKIPPED = 0, 1, 2
 _FACTS = (
     "project_id", "name", "department", "unit", "year", "evaluation_type", "scheme", "amount_unit", "goal_planned",
-    "goal_actual", "reported_total", "reported_grade", "budget_note",
+    "goal_actual", "reported_total", "reported_grade", "budget_note", "function_class",
 )  # fmt: skip
 _BUDGET = ("source", "initial", "adjusted", "executed", "reported_score")
 _SCORED = ("direction", "target", "actual", "unit", "weight", "reported_score")

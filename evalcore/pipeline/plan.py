@@ -110,6 +110,7 @@ def project_doc(p: Project) -> dict[str, object]:
         "reported_total": num(p.reported_total),
         "reported_grade": p.reported_grade,
         "budget_note": p.budget_note,
+        "function_class": p.function_class,
     }
     doc = {k: v for k, v in doc.items() if v not in (None, "")}
     doc.update(p.narrative.items())

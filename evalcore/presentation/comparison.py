@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import InputError, Where
+from ..explore.ranking import FUNCTION_PREFIX, LEVEL2_PREFIX
 from ..findings import Finding
 from .document import Block, Figure, Paragraph, Table
 from .formats import rate
@@ -48,7 +49,7 @@ class Comparison:
     history: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     peers: list[dict] = field(default_factory=list)
-    kind: str = ""  # the 二级指标 a project of the same kind is evaluated on
+    kind: str = ""  # its kind (`explore.ranking.kind`): 「功能分类：…」 or 「二级指标：…」
 
     @classmethod
     def read(cls, path: str | os.PathLike[str] | None) -> Comparison:
@@ -174,7 +175,7 @@ class Comparison:
             where = (
                 f"{rows[0]['label']}的 {rows[0]['count']} 个项目"
                 if scope == "主管部门"
-                else f"同年度二级指标构成相同的 {rows[0]['count']} 个项目"
+                else f"同年度{self._kind_phrase()}的 {rows[0]['count']} 个项目"
             )
             bits = [
                 f"{r['measure']} {_measure_text(r['measure'], r['value'])} 排第 {r['rank']} 位（百分位 {r['percentile']:.0f}%，中位数 {_measure_text(r['measure'], r['median'])}）"
@@ -183,11 +184,24 @@ class Comparison:
             out.append(f"在{where}中，本项目" + "，".join(bits) + "。")
         return out
 
+    def _kind_phrase(self) -> str:
+        """How the kind reads in a sentence: 功能分类为「…」 or 二级指标构成相同."""
+        if self.kind.startswith(FUNCTION_PREFIX):
+            return f"功能分类为「{self.kind.removeprefix(FUNCTION_PREFIX)}」"
+        return "二级指标构成相同"
+
+    def _kind_note(self) -> str:
+        if self.kind.startswith(FUNCTION_PREFIX):
+            return "同类项目指同年度支出功能分类相同的项目。"
+        if self.kind.startswith(LEVEL2_PREFIX):
+            return f"同类项目指同年度二级指标同为{self.kind.removeprefix(LEVEL2_PREFIX)}的项目。"
+        return ""
+
     def peer_table(self, number: int) -> Table:
         rows = [
             [
                 r["scope"],
-                r["label"],
+                r["label"] if r["scope"] == "主管部门" else self._kind_phrase(),
                 r["measure"],
                 _measure_text(r["measure"], r["value"]),
                 f"{r['count']}",
@@ -204,7 +218,7 @@ class Comparison:
             align=["left", "left", "left", "right", "right", "right", "right", "right"],
             widths=[1.6, 4, 1, 1.6, 1.1, 1.1, 1.1, 1.6],
             note="注：排名按由高到低，并列取较前名次；百分位为不高于本项目的项目所占比例（含本项目）。"
-            + (f"同类项目指同年度二级指标同为{self.kind}的项目。" if self.kind else ""),
+            + self._kind_note(),
         )
 
     def peer_blocks(self, number: int) -> list[Block]:

@@ -179,6 +179,7 @@ def project_record(
             {"name": n, "weight": w, "itemised_weight": iw, "score": s} for n, w, iw, s in categories
         ],
         "narrative": p.narrative.as_dict(),  # 立项背景 … 改进措施 as given: only the fields filled in
+        **({"function_class": p.function_class} if p.function_class else {}),
     }
 
 
