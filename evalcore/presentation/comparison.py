@@ -117,7 +117,7 @@ class Comparison:
             [["年度", "项目编号", "全年预算数", "全年执行数", "执行率", "得分", "等级"]],
             rows,
             align=["center", "left", "right", "right", "right", "right", "center"],
-            widths=[1.2, 3, 2, 2, 1.5, 1.3, 1],
+            widths=[1.1, 2.8, 2, 2, 1.9, 1.4, 1],
         )
 
     def indicator_table(self, number: int) -> Table:
