@@ -303,3 +303,45 @@ def test_the_tables_are_visible_and_fit_a_laptop_screen_in_chromium(rendered: Pa
         finally:
             browser.close()
     assert errors == []
+
+
+def test_a_comparison_table_sorts_by_a_column_in_chromium(rendered: Path) -> None:
+    """2024 by 预算执行率 (by hand from EXPECTED): ascending 文旅局 80%, 教育局 100%, 财政局 110%, then
+    科技局 with no rate (empty cells last either way); descending 财政局, 教育局, 文旅局, 科技局. The
+    全市合计 row stays last (tfoot). The project table still sorts (its own buttons)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium) as root")
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(rendered.resolve().as_uri(), wait_until="load")
+            table = page.locator("section.dept-compare[data-year='2024'] table")
+            button = table.locator("thead button", has_text="预算执行率")
+            button.click()
+            assert table.locator("tbody td.dept").all_inner_texts() == [
+                "文旅局",
+                "教育局",
+                "财政局",
+                "科技局",
+            ]
+            assert button.locator("xpath=..").get_attribute("aria-sort") == "ascending"
+            button.click()
+            assert table.locator("tbody td.dept").all_inner_texts() == [
+                "财政局",
+                "教育局",
+                "文旅局",
+                "科技局",
+            ]
+            assert table.locator("tfoot th").first.inner_text() == "全市合计"
+            other = page.locator(
+                "section.dept-compare[data-year='2023'] table tbody td.dept"
+            ).all_inner_texts()
+            assert other == [row[0] for row in EXPECTED["2023"][:-1]]  # another year's table is untouched
+        finally:
+            browser.close()
+    assert errors == []

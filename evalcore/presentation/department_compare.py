@@ -164,25 +164,29 @@ def _table(y: YearComparison, grades: list[str]) -> Markup:
         x for t in [y.city, *(d.totals for d in y.departments)] for x in (t.adjusted, t.executed)
     )
 
-    def th(label: str, **attrs: object) -> Markup:
-        return tag("th", label, scope="col", **attrs)
+    g = len(grades)
+
+    def th(label: str, col: int, kind: str = "num", **attrs: object) -> Markup:
+        """A header that sorts its column (the page's script: `data-col` is the body cell's index)."""
+        button = tag("button", label, type="button", class_="sort", data_col=col, data_type=kind)
+        return tag("th", button, scope="col", aria_sort="none", **attrs)
 
     span = {"rowspan": 2}
     first = [
-        th("主管部门", **span),
-        th("项目数", class_="num", **span),
-        th("全年预算（万元）", class_="num", **span),
-        th("执行数（万元）", class_="num", **span),
-        th("预算执行率", class_="num", **span),
-        th("平均得分", class_="num", **span),
-        th("得分中位数", class_="num", **span),
-        tag("th", "等级分布", scope="colgroup", colspan=len(grades)),
-        th("复核发现数", class_="num", **span),
-        th("执行率排名", class_="num", **span),
-        th("平均得分排名", class_="num", **span),
-        th("提示", **span),
+        th("主管部门", 0, "text", **span),
+        th("项目数", 1, class_="num", **span),
+        th("全年预算（万元）", 2, class_="num", **span),
+        th("执行数（万元）", 3, class_="num", **span),
+        th("预算执行率", 4, class_="num", **span),
+        th("平均得分", 5, class_="num", **span),
+        th("得分中位数", 6, class_="num", **span),
+        tag("th", "等级分布", scope="colgroup", colspan=g),
+        th("复核发现数", 7 + g, class_="num", **span),
+        th("执行率排名", 8 + g, class_="num", **span),
+        th("平均得分排名", 9 + g, class_="num", **span),
+        tag("th", "提示", scope="col", **span),
     ]
-    second = [th(g, class_="num") for g in grades]
+    second = [th(name, 7 + k, class_="num") for k, name in enumerate(grades)]
     head = Markup("<thead><tr>") + join(first) + Markup("</tr><tr>") + join(second) + Markup("</tr></thead>")
     body = join(
         tag(
@@ -191,8 +195,8 @@ def _table(y: YearComparison, grades: list[str]) -> Markup:
                 [
                     tag("td", d.department or NO_DEPARTMENT, class_="dept"),
                     *_figures(d.totals, grades, places),
-                    _num(_rank(d.rate_rank)),
-                    _num(_rank(d.score_rank)),
+                    _num(_rank(d.rate_rank), d.rate_rank),
+                    _num(_rank(d.score_rank), d.score_rank),
                     tag("td", join(_markers(d), " ")),
                 ]
             ),
@@ -228,14 +232,14 @@ def _figures(t: Totals, grades: list[str], places: int) -> list[Markup]:
     """The cells a department row and the city-wide row share, in header order; amounts with the
     decimals of the year's table (`places`), so a column lines up."""
     return [
-        _num(t.projects),
-        _num(money(t.adjusted, decimals=places)),
-        _num(money(t.executed, decimals=places)),
-        _num(rate(t.execution_rate)),
-        _num(score(t.mean_score)),
-        _num(score(t.median_score)),
-        *[_num(t.grades.get(g, 0)) for g in grades],
-        _num(t.findings),
+        _num(t.projects, t.projects),
+        _num(money(t.adjusted, decimals=places), t.adjusted),
+        _num(money(t.executed, decimals=places), t.executed),
+        _num(rate(t.execution_rate), t.execution_rate),
+        _num(score(t.mean_score), t.mean_score),
+        _num(score(t.median_score), t.median_score),
+        *[_num(t.grades.get(g, 0), t.grades.get(g, 0)) for g in grades],
+        _num(t.findings, t.findings),
     ]
 
 
@@ -244,8 +248,9 @@ def _markers(d: DepartmentFigures) -> list[Markup]:
     return [tag("span", label, class_="badge bad") for on, label in marks if on]
 
 
-def _num(value: object) -> Markup:
-    return tag("td", value, class_="num")
+def _num(value: object, sort: float | None = None) -> Markup:
+    """A number cell: its text as printed, its raw value in `data-v` for the sort ("" sorts last)."""
+    return tag("td", value, class_="num", data_v="" if sort is None else repr(float(sort)))
 
 
 def _rank(r: int | None) -> str:
