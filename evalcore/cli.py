@@ -151,6 +151,13 @@ def score(
     "--timeout", type=click.IntRange(min=1), default=120, show_default=True, help="笔记本的执行时限（秒）"
 )
 @FORMAT_OPTION
+@click.option(
+    "--compare",
+    "compare",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="与这些数据文件夹中的项目比较（可多次给出）：本项目的以前年度（历史比较）、同年度同部门与同类项目（横向比较）",
+)
 def report(
     path: Path,
     out_dir: Path,
@@ -158,6 +165,7 @@ def report(
     project_id: str | None,
     timeout: int,
     formats: tuple[str, ...],
+    compare: tuple[Path, ...],
 ) -> None:
     """一个项目：经 notebooks/evaluation.ipynb（papermill）生成绩效评价报告（HTML，可加 Word、PDF）与复核底稿（HTML）。"""
     from .pipeline.render import render_project
@@ -165,7 +173,13 @@ def report(
     if scheme_spec:
         _scheme_option(scheme_spec)  # a bad --scheme is a usage error (exit 2), before any kernel starts
     result = render_project(
-        path, out_dir, scheme=scheme_spec, project_id=project_id, timeout=timeout, formats=formats
+        path,
+        out_dir,
+        scheme=scheme_spec,
+        project_id=project_id,
+        timeout=timeout,
+        formats=formats,
+        compare=compare,
     )
     click.echo(f"已生成绩效评价报告：{result.report}")
     for extra in (result.docx, result.pdf):

@@ -262,3 +262,51 @@ def test_projects_of_one_function_class_are_compared_with_each_other(tmp_path: P
     assert proc.returncode == 0, proc.stderr
     classes = {p["project_id"]: p.get("function_class") for p in json.loads(proc.stdout)["projects"]}
     assert classes == {"a": "2050202 小学教育", "b": "2050202 小学教育", "c": "2050203 初中教育", "d": None}
+
+
+def test_one_report_compared_with_a_data_folder_on_the_command_line(tmp_path: Path) -> None:
+    """`evalcore report FILE --compare DIR`: the 2024 jt-road report compares with its own earlier
+    years and 交通局's other projects, with the batch's figures (module docstring); the context
+    is kept beside the report, and the executed notebook names it (a papermill run by hand repeats
+    it). A folder that does not exist is an input error (exit 1) naming it."""
+    import subprocess
+    import sys
+
+    import nbformat
+
+    data = _write(tmp_path / "data", DOCS)
+    exe = str(Path(sys.executable).with_name("evalcore"))
+    target = next(data.glob("02-jt-road-2024.yaml"))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [exe, "report", str(target), "--out", str(out), "--compare", str(data)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = _text(out / "交通局" / "jt-road-绩效评价报告.html")
+    assert "本项目有 2022、2023、2024 年度共 3 年的评价数据" in report
+    assert "得分由 98.50 分（优）降至 95.83 分（优）" in report
+    assert "在交通局的 3 个项目中，本项目执行率 98.33% 排第 2 位" in report
+    context = out / "交通局" / "jt-road.context.json"
+    assert [f["code"] for f in json.loads(context.read_text(encoding="utf-8"))["findings"]] == ["R019"]
+    nb = nbformat.read(str(out / "交通局" / "jt-road.ipynb"), as_version=4)
+    injected = "".join(c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    params: dict = {}
+    exec(injected, params)  # the parameters papermill injected, as the kernel read them
+    assert Path(params["context_path"]) == context.resolve()
+    missing = subprocess.run(
+        [
+            exe,
+            "report",
+            str(target),
+            "--out",
+            str(tmp_path / "o2"),
+            "--compare",
+            str(tmp_path / "无此文件夹"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and "无此文件夹" in missing.stderr and "不存在" in missing.stderr
+    assert not (tmp_path / "o2").exists() or not list((tmp_path / "o2").rglob("*.html"))

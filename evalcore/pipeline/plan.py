@@ -21,12 +21,13 @@ from pathlib import Path
 import orjson
 import yaml
 
-from ..errors import EvalcoreError, InputError, ProjectError, Where
+from ..errors import EvalcoreError, ProjectError
 from ..evaluation import Evaluation, evaluate
 from ..inputs import Skipped, iter_projects
 from ..model import Project
 from ..schemes import Scheme, get_scheme
 from ..version import __version__
+from .compare import compare_years
 from .render import TEMPLATES, find_notebook, safe_component
 
 
@@ -203,29 +204,6 @@ class Plan:
     ambiguous: list[dict[str, object]] = field(default_factory=list)
 
 
-def _compare(
-    paths: list, evs: list[Evaluation], skipped: list[Skipped], errors: list[EvalcoreError]
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """Each evaluation's context for 历史比较 and 横向比较 (explore/context.py), after the lines of
-    the batch's years are matched and R016–R019 added to the later years' evaluations (so the
-    summary counts them). A mapping file that cannot be used is an error of the batch; the years
-    are then matched without it."""
-    from ..explore.context import contexts
-    from ..explore.history import history_findings
-    from ..explore.lineage import LineageError, match_years, read_lineage
-
-    projs = [ev.project for ev in evs]
-    columns = ([p.project_id for p in projs], [p.unit for p in projs], [p.name for p in projs])
-    try:
-        mapping = read_lineage(paths, None, skipped)
-        lines = match_years(*columns, [p.year for p in projs], mapping)
-    except LineageError as exc:
-        errors.append(InputError(Where("项目对照"), str(exc), "有效的项目对照文件（from,to 两列项目编号）"))
-        lines = match_years(*columns, [p.year for p in projs], None)
-    history_findings(evs, lines)
-    return contexts(evs, lines), list(lines.ambiguous)
-
-
 def plan_batch(
     data_dir: str | os.PathLike[str] | list,
     out_dir: Path,
@@ -264,7 +242,7 @@ def plan_batch(
             errors.append(exc)
         except Exception as exc:
             errors.append(ProjectError(item.project_id, item.where, exc))
-    comparisons, ambiguous = _compare(paths, evs, skipped, errors)
+    comparisons, ambiguous = compare_years(paths, evs, skipped, errors)
     years_of: dict[str, set[int]] = {}
     for ev in evs:
         years_of.setdefault(ev.project.project_id, set()).add(ev.project.year)

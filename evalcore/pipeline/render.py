@@ -19,9 +19,12 @@ import re
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import orjson
 
 from ..errors import InputError, ReportError
 from ..presentation.webfont import page_characters, with_webfont
@@ -306,6 +309,7 @@ def render_project(
     formats: tuple[str, ...] | list[str] = ("html",),
     report_exporter=None,
     context: str | os.PathLike[str] | None = None,
+    compare: Sequence[str | os.PathLike[str]] = (),
 ) -> Rendered:
     """Execute and export one project; raise InputError (bad input) or ReportError (run failed).
 
@@ -316,7 +320,10 @@ def render_project(
     asks: the Word file from the same `Document`, the PDF printed from that HTML). With
     `warm_charts`, the charts are drawn here (in a process that keeps matplotlib imported) and
     handed to the kernel through a temporary chart cache (presentation/chart_cache.py). `context`
-    is the batch's comparison file for this project (历史比较, 横向比较: presentation/comparison.py)."""
+    is the batch's comparison file for this project (历史比较, 横向比较: presentation/comparison.py);
+    without one, `compare` names data folders to compare the project with (`compare.context_for`),
+    and the context is written beside the report (`<stem>.context.json`), so the run can be
+    repeated by hand with papermill."""
     from ..presentation.report import ProjectReport
 
     t0 = time.perf_counter()
@@ -325,6 +332,20 @@ def render_project(
     context = str(Path(context).resolve()) if context else None
     report = ProjectReport.from_path(src, scheme, project_id, context)  # validate before paying for a kernel
     p = report.project
+    if compare and context is None:
+        from .compare import context_for
+
+        found = context_for(p, compare, scheme)
+        if html_path is None:
+            where = (
+                Path(out_dir) / safe_component(p.department) / f"{safe_component(p.project_id)}.context.json"
+            )
+        else:
+            where = html_path.with_name(html_path.name.removesuffix(".html") + ".context.json")
+        where.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(where, orjson.dumps(found, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        context = str(where.resolve())
+        report = ProjectReport.from_path(src, scheme, project_id, context)
     scheme_arg = scheme.source if isinstance(scheme, Scheme) else scheme
     if scheme_arg and Path(scheme_arg).is_file():
         scheme_arg = str(Path(scheme_arg).resolve())  # the kernel may run elsewhere
