@@ -26,7 +26,8 @@ report kernels never pay for it.
 One job per module: `tables` builds the tables from the evaluations, `portfolio` is the view
 (filter, summary, an evaluation), `variance` computes the budget variance, `columns` names the
 columns and the lines; for a portfolio of several years `lineage` matches projects across years,
-`history` adds R016–R019 and lays out `Portfolio.history`, `peers` the groups of `Portfolio.peers`. `load_portfolio` ties them together here; the names below are the API.
+`history` adds R016–R019 and lays out `Portfolio.history`, `peers` the groups of `Portfolio.peers`,
+`filters` checks `Portfolio.filter`'s values and warns (`FilterWarning`) when one selects nothing. `load_portfolio` ties them together here; the names below are the API.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from ..evaluation import evaluate_paths
 from ..schemes import Scheme
 from .columns import UNDER_EXECUTED, VARIANCE_COLUMNS
+from .filters import FilterWarning
 from .history import history_findings
 from .lineage import LineageError, base_name, match_years, read_lineage, read_mapping
 from .portfolio import Portfolio, describe_filters
@@ -45,6 +47,7 @@ from .tables import build_tables
 __all__ = [
     "UNDER_EXECUTED",
     "VARIANCE_COLUMNS",
+    "FilterWarning",
     "LineageError",
     "Portfolio",
     "base_name",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
 from .columns import BY, UNDER_EXECUTED
+from .filters import check_names, check_rate, check_year, warn_empty, warn_unknown
 from .history import history_table
 from .lineage import AMBIGUOUS_COLUMNS
 from .peers import peer_groups, peer_table
@@ -21,14 +22,6 @@ from .variance import department_variance, item_variance, project_variance
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-
-def _as_set(value: object) -> set[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {value}
-    return {str(v) for v in value}  # type: ignore[attr-defined]
 
 
 class Portfolio:
@@ -170,28 +163,44 @@ class Portfolio:
         grade: str | Iterable[str] | None = None,
         rate: tuple[float | None, float | None] | None = None,
         year: int | None = None,
+        *,
+        warn: bool = True,
     ) -> Portfolio:
         """The projects of these departments, with these grades, whose 执行率 lies in [lo, hi]
         (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0), of this
         evaluation year (amounts of different years are never added: the explorer shows one year).
-        Masks on the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
+        Masks on the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`.
+
+        A value that no project of the portfolio has gives a `FilterWarning` naming it with the
+        nearest names (「人社局」 → 江城市人力资源和社会保障局); a view left empty by values that all
+        exist gives one naming the filters. The view is returned all the same (`warn=False`: no
+        warning, for callers such as widgets that show an empty view themselves). A value of the wrong type raises TypeError/ValueError
+        (`filters.check_*`), in Chinese, saying what is expected."""
         import numpy as np
 
+        depts = check_names(department, "主管部门", 'department="江城市教育局"')
+        grades = check_names(grade, "等级", 'grade=["优", "良"]')
+        bounds = check_rate(rate)
+        year = check_year(year)
         projects = self._base.projects
         keep = np.ones(len(projects), dtype=bool) if self._keep is None else self._keep.copy()
+        before = int(keep.sum())
         filters = dict(self.filters)
-        depts = _as_set(department)
+        unknown: list[tuple[str, set[object], list[object]]] = []
         if depts is not None:
             keep &= projects["department"].isin(depts).to_numpy()
             filters["department"] = sorted(depts)
-        grades = _as_set(grade)
+            known = list(dict.fromkeys(projects["department"]))
+            unknown.append(("主管部门", depts - set(known), known))
         if grades is not None:
             keep &= projects["grade"].isin(grades).to_numpy()
             filters["grade"] = [g for g in self.grade_order if g in grades] + sorted(
                 grades - set(self.grade_order)
             )
-        if rate is not None:
-            lo, hi = rate
+            known = list(dict.fromkeys([*self.grade_order, *projects["grade"]]))
+            unknown.append(("等级", grades - set(known), known))
+        if bounds is not None:
+            lo, hi = bounds
             if lo is not None or hi is not None:
                 r = projects["execution_rate"].to_numpy()
                 ok = ~np.isnan(r)
@@ -202,9 +211,18 @@ class Portfolio:
                 keep &= ok
                 filters["rate"] = (lo, hi)
         if year is not None:
-            keep &= (projects["year"] == int(year)).to_numpy()
-            filters["year"] = int(year)
-        return Portfolio(self._base, keep, filters)
+            keep &= (projects["year"] == year).to_numpy()
+            filters["year"] = year
+            known = sorted({int(y) for y in projects["year"]})
+            unknown.append(("评价年度", {year} - set(known), known))  # type: ignore[arg-type]
+        view = Portfolio(self._base, keep, filters)
+        if warn:
+            missing = [(label, values, known) for label, values, known in unknown if values]
+            for label, values, known in missing:
+                warn_unknown(label, values, known, empty=len(view) == 0)
+            if not missing and len(view) == 0:
+                warn_empty(describe_filters(filters), before)
+        return view
 
     # -- variance ------------------------------------------------------------------------------------
     def variance(self, by: str = "department", threshold: float = UNDER_EXECUTED) -> pd.DataFrame:
