@@ -1,15 +1,21 @@
 """The Portfolio API as an analyst meets it in a notebook (issue #16): filters that select nothing
-say so and suggest names, wrong types are refused in Chinese."""
+say so and suggest names, wrong types are refused in Chinese; tables keep raw numbers and show
+with Chinese headers, rates as %, amounts in 万元."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
 from evalcore.explore import FilterWarning, Portfolio, load_portfolio
+from evalcore.explore.columns import tag_frame
 from evalcore.explore.filters import nearest
+from evalcore.presentation.display import register
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "portfolio"
@@ -107,3 +113,94 @@ def test_valid_bounds_still_filter(sample: Portfolio) -> None:
     r = sample.projects["execution_rate"]
     assert len(sample.filter(rate=[0.5, None])) == (r >= 0.5 - 1e-12).sum()
     assert len(sample.filter(year=2024)) == len(sample)
+
+
+# ------------------------------------------------------------------------------------------ display
+
+
+def _html(value: object) -> str:
+    """What a notebook shows: IPython's own formatter, with evalcore's registrations."""
+    formatter = DisplayFormatter()
+    register(formatter)
+    return formatter.format(value)[0].get("text/html", "")
+
+
+def _head(html: str) -> list[str]:
+    return re.findall(r"<th[^>]*>([^<]*)</th>", html[html.index("<thead>") : html.index("</thead>")])
+
+
+def test_a_variance_table_shows_for_people_and_keeps_raw_numbers() -> None:
+    df = tag_frame(
+        pd.DataFrame(
+            {
+                "department": ["甲局", "<b>乙局</b>"],
+                "projects": [3, 12],
+                "年初": [2078.5201, 0.0],
+                "全年": [12345.6, 1.0],
+                "执行": [9880.0, 1.004],
+                "差额": [2465.6, -0.004],
+                "执行率": [0.800323, float("nan")],
+                "overspent": [False, True],
+                "under_executed": [True, False],
+            }
+        ),
+        "variance_department",
+    )
+    html = _html(df)
+    assert _head(html) == [
+        "",
+        "主管部门",
+        "项目数",
+        "年初预算（万元）",
+        "全年预算（万元）",
+        "全年执行（万元）",
+        "未执行差额（万元）",
+        "执行率",
+        "超支",
+        "执行率偏低",
+    ]
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", html.split("<tr>")[2])
+    assert first == ["甲局", "3", "2,078.52", "12,345.60", "9,880.00", "2,465.60", "80.03%", "否", "是"]
+    second = re.findall(r"<td[^>]*>(.*?)</td>", html.split("<tr>")[3])
+    assert second == [
+        "&lt;b&gt;乙局&lt;/b&gt;",
+        "12",
+        "0.00",
+        "1.00",
+        "1.00",
+        "0.00",
+        "—",
+        "是",
+        "否",
+    ]  # no -0.00
+    assert "overflow-x:auto" in html and "共 2 行 × 9 列" in html
+    assert df["执行率"].iat[0] == 0.800323 and df["年初"].iat[0] == 2078.5201  # the numbers stay raw
+
+
+def test_the_portfolio_tables_are_tagged_and_shown_with_chinese_headers(sample: Portfolio) -> None:
+    dv = sample.variance("department")
+    assert dv.attrs == {"evalcore": "variance_department"}
+    assert dv["执行率"].iat[0] == pytest.approx(dv["执行"].iat[0] / dv["全年"].iat[0])  # raw ratio
+    html = _html(dv)
+    assert len(_head(html)) == len(dv.columns) + 1  # every column, none hidden behind 「...」
+    assert "overspent" not in _head(html) and "执行率偏低项目数" in _head(html)
+    assert f"{dv['执行率'].iat[0] * 100:.2f}%" in html
+    assert "项目名称" in _head(_html(sample.projects)) and "全年预算（万元）" in _head(_html(sample.projects))
+    assert "指标名称" in _head(_html(sample.indicators))  # an indicator's name is not a project's
+    assert "类别" in _head(_html(sample.budget)) and "代码" in _head(_html(sample.findings))
+    assert "合计" in _html(sample.budget)  # role total
+    head = sample.projects.head(3)[["name", "execution_rate"]]  # pandas carries the tag
+    assert _head(_html(head)) == ["", "项目名称", "执行率"]
+
+
+def test_a_long_table_shows_its_first_and_last_rows() -> None:
+    df = tag_frame(pd.DataFrame({"execution_rate": [i / 100 for i in range(100)]}), "projects")
+    html = _html(df)
+    assert html.count("<tr>") == 1 + 10 + 1  # header, 5 + 5 rows, the 「…」 row
+    assert "0.00%" in html and "99.00%" in html and "50.00%" not in html
+    assert "共 100 行 × 1 列，显示前后各 5 行" in html
+
+
+def test_a_dataframe_of_ones_own_shows_as_pandas_shows_it() -> None:
+    df = pd.DataFrame({"执行率": [0.8]})
+    assert _html(df) == df._repr_html_()

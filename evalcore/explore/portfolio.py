@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
-from .columns import BY, UNDER_EXECUTED
+from .columns import BY, UNDER_EXECUTED, tag_frame
 from .filters import check_names, check_rate, check_year, warn_empty, warn_unknown
 from .history import history_table
 from .lineage import AMBIGUOUS_COLUMNS
@@ -53,26 +53,28 @@ class Portfolio:
 
     # Each property returns a shallow copy: with pandas' copy-on-write, changing it (a new column,
     # an edited value) copies what it touches and never alters the portfolio or its other views.
+    # Every table returned is tagged (`columns.tag_frame`): numbers stay raw for programs, and a
+    # notebook shows it with Chinese headers, rates as %, amounts in 万元 (presentation.frames).
     @property
     def projects(self) -> pd.DataFrame:
-        return self._cut("projects").copy(deep=False)
+        return tag_frame(self._cut("projects").copy(deep=False), "projects")
 
     @property
     def indicators(self) -> pd.DataFrame:
-        return self._cut("indicators").copy(deep=False)
+        return tag_frame(self._cut("indicators").copy(deep=False), "indicators")
 
     @property
     def budget(self) -> pd.DataFrame:
-        return self._cut("budget").copy(deep=False)
+        return tag_frame(self._cut("budget").copy(deep=False), "budget")
 
     @property
     def findings(self) -> pd.DataFrame:
-        return self._cut("findings").copy(deep=False)
+        return tag_frame(self._cut("findings").copy(deep=False), "findings")
 
     @property
     def errors(self) -> pd.DataFrame:
         """Inputs that could not be read or scored (they belong to no department: never filtered)."""
-        return self._base.errors.copy(deep=False)
+        return tag_frame(self._base.errors.copy(deep=False), "errors")
 
     @property
     def grade_order(self) -> tuple[str, ...]:
@@ -116,7 +118,9 @@ class Portfolio:
         """One project's rows of `indicators` (a slice: its rows are contiguous), in `score --json` order."""
         n = self._position(project_id, year)
         start = self._base.indicator_start
-        return self._base.indicators.iloc[int(start[n]) : int(start[n + 1])]
+        return tag_frame(
+            self._base.indicators.iloc[int(start[n]) : int(start[n + 1])].copy(deep=False), "indicators"
+        )
 
     @property
     def evaluations(self) -> list[Evaluation]:
@@ -133,7 +137,7 @@ class Portfolio:
         and name without the year. Every year of the portfolio is shown, whatever the filter."""
         base = self._base
         line = line_positions(base, self._position(project_id))
-        return history_table([base.evaluations[k] for k in line])
+        return tag_frame(history_table([base.evaluations[k] for k in line]), "history")
 
     def peers(self, project_id: str, year: int | None = None) -> pd.DataFrame:
         """The project's 执行率 and 得分 against its department's projects of that year and the
@@ -146,7 +150,8 @@ class Portfolio:
                 base.projects, base.indicators["level2"].to_numpy(), base.indicator_pos
             )
         p = base.projects
-        return peer_table(base.memo["peers"], n, int(p["year"].iat[n]), str(p["department"].iat[n]))  # type: ignore[arg-type]
+        table = peer_table(base.memo["peers"], n, int(p["year"].iat[n]), str(p["department"].iat[n]))  # type: ignore[arg-type]
+        return tag_frame(table, "peers")
 
     @property
     def ambiguous(self) -> pd.DataFrame:
@@ -154,7 +159,7 @@ class Portfolio:
         import pandas as pd
 
         rows = [] if self._base.lineage is None else list(self._base.lineage.ambiguous)
-        return pd.DataFrame(rows, columns=list(AMBIGUOUS_COLUMNS))
+        return tag_frame(pd.DataFrame(rows, columns=list(AMBIGUOUS_COLUMNS)), "ambiguous")
 
     # -- filter --------------------------------------------------------------------------------------
     def filter(
@@ -243,7 +248,7 @@ class Portfolio:
                 self._cache[key] = item_variance(self._base, self._keep, threshold)
             else:
                 raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
-        return self._cache[key].copy(deep=False)  # type: ignore[attr-defined]
+        return tag_frame(self._cache[key].copy(deep=False), f"variance_{by}")  # type: ignore[attr-defined]
 
     # -- figures -------------------------------------------------------------------------------------
     def summary(self) -> dict[str, object]:
