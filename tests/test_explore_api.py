@@ -15,6 +15,7 @@ from IPython.core.formatters import DisplayFormatter
 from evalcore.explore import FilterWarning, Portfolio, load_portfolio
 from evalcore.explore.columns import tag_frame
 from evalcore.explore.filters import nearest
+from evalcore.presentation.cards import evaluation_card
 from evalcore.presentation.display import register
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,3 +205,28 @@ def test_a_long_table_shows_its_first_and_last_rows() -> None:
 def test_a_dataframe_of_ones_own_shows_as_pandas_shows_it() -> None:
     df = pd.DataFrame({"执行率": [0.8]})
     assert _html(df) == df._repr_html_()
+
+
+# ------------------------------------------------------------------------------------------ the card
+
+
+def _cells(html: str) -> list[str]:
+    return re.findall(r"<td[^>]*>([^<]*)</td>", html)
+
+
+def test_the_card_lists_each_indicator_once(sample: Portfolio) -> None:
+    for ev in sample.evaluations:
+        names = [s.indicator.name for s in ev.card.indicators] + [i.name for i in ev.card.not_applicable]
+        assert len(names) == len(ev.project.indicators)
+        cells = _cells(_html(ev))  # as pf.project(pid) shows in a notebook
+        for name in set(names):
+            assert cells.count(name) == names.count(name), (ev.project.project_id, name)
+
+
+def test_a_page_with_its_own_indicator_table_gets_a_card_without_them(sample: Portfolio) -> None:
+    ev = sample.project("jc-tsw-2024-0001")
+    names = [s.indicator.name for s in ev.card.indicators]
+    assert names and all(n in _cells(evaluation_card(ev)) for n in names)
+    bare = evaluation_card(ev, indicators=False)
+    assert not any(n in _cells(bare) for n in names) and "绩效指标" not in bare
+    assert "复核得分" in bare and "预算执行" in bare  # the rest of the card is there
