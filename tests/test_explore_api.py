@@ -1,6 +1,7 @@
 """The Portfolio API as an analyst meets it in a notebook (issue #16): filters that select nothing
 say so and suggest names, wrong types are refused in Chinese; tables keep raw numbers and show
-with Chinese headers, rates as %, amounts in 万元."""
+with Chinese headers, rates as %, amounts in 万元; the card lists each indicator once; a filtered
+view writes the standard Excel export."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
+from openpyxl import load_workbook
 
+import evalcore
 from evalcore.explore import FilterWarning, Portfolio, load_portfolio
 from evalcore.explore.columns import tag_frame
 from evalcore.explore.filters import nearest
 from evalcore.presentation.cards import evaluation_card
 from evalcore.presentation.display import register
+from evalcore.presentation.workbook import ExcelPortfolio
+from evalcore.presentation.xlsx_export import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "portfolio"
@@ -230,3 +235,36 @@ def test_a_page_with_its_own_indicator_table_gets_a_card_without_them(sample: Po
     bare = evaluation_card(ev, indicators=False)
     assert not any(n in _cells(bare) for n in names) and "绩效指标" not in bare
     assert "复核得分" in bare and "预算执行" in bare  # the rest of the card is there
+
+
+# ------------------------------------------------------------------------------------------ to_excel
+
+EDU_IDS = [f"jc-jyj-2024-000{n}" for n in range(1, 7)]  # 江城市教育局's six projects in the sample
+
+
+def test_a_filtered_view_exports_the_standard_form(tmp_path: Path) -> None:
+    pf = evalcore.load_portfolio(SAMPLE)
+    view = pf.filter(department=EDU)
+    assert isinstance(view, ExcelPortfolio) and len(pf) == 130
+    out = view.to_excel(tmp_path / "教育局.xlsx")
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["汇总", *EDU_IDS]  # no sheet of another department's project
+    summary = wb["汇总"]
+    assert [c.value for c in summary[1]][:3] == ["项目编号", "项目名称", "主管部门"]
+    rows = [[c.value for c in r] for r in summary.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == EDU_IDS and {r[2] for r in rows} == {EDU}
+    # the same figures as `evalcore export` of those projects: read back through its reader
+    back = read_export(out)
+    for pid in EDU_IDS:
+        ev = pf.project(pid)
+        assert back[pid]["total"] == ev.card.total and back[pid]["sheet"] == pid
+
+
+def test_to_excel_refuses_an_empty_view_and_a_wrong_suffix(tmp_path: Path) -> None:
+    pf = evalcore.load_portfolio(SAMPLE)
+    empty = pf.filter(department=EDU, grade="差", warn=False)
+    with pytest.raises(ValueError, match="当前筛选结果没有项目"):
+        empty.to_excel(tmp_path / "空.xlsx")
+    with pytest.raises(ValueError, match=r"须以 \.xlsx 结尾"):
+        pf.filter(department=EDU).to_excel(tmp_path / "教育局.csv")
+    assert list(tmp_path.iterdir()) == []

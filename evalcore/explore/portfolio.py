@@ -220,7 +220,7 @@ class Portfolio:
             filters["year"] = year
             known = sorted({int(y) for y in projects["year"]})
             unknown.append(("评价年度", {year} - set(known), known))  # type: ignore[arg-type]
-        view = Portfolio(self._base, keep, filters)
+        view = type(self)(self._base, keep, filters)  # a subclass (presentation.workbook) stays one
         if warn:
             missing = [(label, values, known) for label, values, known in unknown if values]
             for label, values, known in missing:
