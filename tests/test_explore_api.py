@@ -268,3 +268,19 @@ def test_to_excel_refuses_an_empty_view_and_a_wrong_suffix(tmp_path: Path) -> No
     with pytest.raises(ValueError, match=r"须以 \.xlsx 结尾"):
         pf.filter(department=EDU).to_excel(tmp_path / "教育局.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------------------ README
+
+
+def test_the_readme_examples_return_what_they_say(tmp_path: Path) -> None:
+    pf = evalcore.load_portfolio(SAMPLE)
+    view = pf.filter(department="江城市交通运输局", rate=(0, 0.9))
+    assert len(view) == 4 and (view.projects["execution_rate"] < 0.9).all()
+    assert f"{view.summary()['execution_rate'] * 100:.2f}%" == "79.27%"  # type: ignore[operator]
+    with pytest.warns(FilterWarning, match="相近的主管部门：江城市交通运输局"):
+        assert len(pf.filter(department="交通局")) == 0
+    assert len(pf.filter(department=EDU)) == 6
+    assert pf.project("jc-jtj-2024-0001").project.department == "江城市交通运输局"
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'pf.filter(department="江城市交通运输局", rate=(0, 0.9))  # its 4 projects below 90%' in text
