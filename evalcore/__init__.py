@@ -10,6 +10,10 @@ pay for all of it up front.
 Inside IPython (a Jupyter kernel, the IPython terminal) importing the package also registers the
 HTML cards of projects, evaluations and portfolios (`evalcore.presentation.display`); elsewhere it
 registers nothing and imports nothing for it.
+
+`load_portfolio` is the Portfolio API (`evalcore.explore`) whose views also write the standard
+Excel export, `view.to_excel(path)` (`evalcore.presentation.workbook`: the API itself may not depend
+on the presentation).
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation, evaluate, evaluate_paths
-    from .explore import load_portfolio
     from .inputs import load_paths, load_project
+    from .presentation.workbook import load_portfolio
     from .schemes import get_scheme, load_scheme
 
 
@@ -32,7 +36,7 @@ _LAZY = {
     "Evaluation": "evaluation",
     "evaluate": "evaluation",
     "evaluate_paths": "evaluation",
-    "load_portfolio": "explore",
+    "load_portfolio": "presentation.workbook",  # explore.load_portfolio, views with to_excel
     "load_paths": "inputs",
     "load_project": "inputs",
     "get_scheme": "schemes",

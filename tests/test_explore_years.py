@@ -45,7 +45,7 @@ from conftest import CLEAN
 from matplotlib import font_manager
 from matplotlib.text import Text
 
-from evalcore.explore import Portfolio, describe_filters, load_portfolio
+from evalcore.explore import FilterWarning, Portfolio, describe_filters, load_portfolio
 from evalcore.presentation.charts.base import STYLE
 from evalcore.presentation.charts.fonts import font_path
 from evalcore.presentation.explore_history import (
@@ -344,7 +344,9 @@ def test_the_panel_opens_on_a_project_with_a_history(pf: Portfolio) -> None:
     # larger jy-old (300) only through the mapping file, which the hint does not read
     assert default_project(pf.filter(year=2022).projects, lines) == "cg-park"
     assert default_project(pf.filter(year=2022).projects) == "jy-old"
-    assert default_project(pf.filter(year=2022, department="没有的部门").projects, lines) is None
+    with pytest.warns(FilterWarning, match="没有的部门"):
+        nobody = pf.filter(year=2022, department="没有的部门")
+    assert default_project(nobody.projects, lines) is None
 
 
 def test_one_year_shows_no_selector_and_no_year_filter(folder: Path) -> None:

@@ -26,25 +26,31 @@ report kernels never pay for it.
 One job per module: `tables` builds the tables from the evaluations, `portfolio` is the view
 (filter, summary, an evaluation), `variance` computes the budget variance, `columns` names the
 columns and the lines; for a portfolio of several years `lineage` matches projects across years,
-`history` adds R016–R019 and lays out `Portfolio.history`, `peers` the groups of `Portfolio.peers`. `load_portfolio` ties them together here; the names below are the API.
+`history` adds R016–R019 and lays out `Portfolio.history`, `peers` the groups of `Portfolio.peers`,
+`filters` checks `Portfolio.filter`'s values and warns (`FilterWarning`) when one selects nothing. `load_portfolio` ties them together here; the names below are the API.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from ..evaluation import evaluate_paths
 from ..schemes import Scheme
 from .columns import UNDER_EXECUTED, VARIANCE_COLUMNS
+from .filters import FilterWarning
 from .history import history_findings
 from .lineage import LineageError, base_name, match_years, read_lineage, read_mapping
 from .portfolio import Portfolio, describe_filters
 from .tables import build_tables
 
+P = TypeVar("P", bound=Portfolio)
+
 __all__ = [
     "UNDER_EXECUTED",
     "VARIANCE_COLUMNS",
+    "FilterWarning",
     "LineageError",
     "Portfolio",
     "base_name",
@@ -59,7 +65,9 @@ def load_portfolio(
     path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     scheme: Scheme | str | None = None,
     lineage: str | os.PathLike[str] | Mapping[str, str] | None = None,
-) -> Portfolio:
+    *,
+    portfolio_class: type[P] = Portfolio,  # type: ignore[assignment]
+) -> P:
     """Read, score and review every project under `path` (a file, a folder, a table folder, or a
     list of them) through `evaluate_paths`. Inputs that cannot be used are kept in `errors`.
 
@@ -68,7 +76,10 @@ def load_portfolio(
     by id, by the optional `lineage` mapping (a YAML or CSV file, or a dict, of `from id → to id`
     for renamed projects) and by unit and name without the year; then R016–R019 are added to the
     later year's findings. Without `lineage`, a 项目对照.csv/.yaml under the data folders is that
-    mapping (`read_lineage`). Raises LineageError for a mapping that cannot be used."""
+    mapping (`read_lineage`). Raises LineageError for a mapping that cannot be used.
+
+    `portfolio_class` is the class of the portfolio and of its views: a subclass adds what this
+    package may not (the presentation's `evalcore.load_portfolio` gives views a `to_excel`)."""
     paths = [path] if isinstance(path, str | os.PathLike) else list(path)
     run = evaluate_paths(paths, scheme, per_year=True)
     mapping = read_lineage(paths, lineage, run.skipped)
@@ -82,4 +93,4 @@ def load_portfolio(
         mapping,
     )
     history_findings(evs, lines)
-    return Portfolio(build_tables(evs, run.errors, tuple(str(p) for p in paths), lines))
+    return portfolio_class(build_tables(evs, run.errors, tuple(str(p) for p in paths), lines))

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..evaluation import Evaluation
-from .columns import BY, UNDER_EXECUTED
+from .columns import BY, UNDER_EXECUTED, tag_frame
+from .filters import check_names, check_rate, check_year, warn_empty, warn_unknown
 from .history import history_table
 from .lineage import AMBIGUOUS_COLUMNS
 from .peers import peer_groups, peer_table
@@ -21,14 +22,6 @@ from .variance import department_variance, item_variance, project_variance
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-
-def _as_set(value: object) -> set[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {value}
-    return {str(v) for v in value}  # type: ignore[attr-defined]
 
 
 class Portfolio:
@@ -60,26 +53,28 @@ class Portfolio:
 
     # Each property returns a shallow copy: with pandas' copy-on-write, changing it (a new column,
     # an edited value) copies what it touches and never alters the portfolio or its other views.
+    # Every table returned is tagged (`columns.tag_frame`): numbers stay raw for programs, and a
+    # notebook shows it with Chinese headers, rates as %, amounts in 万元 (presentation.frames).
     @property
     def projects(self) -> pd.DataFrame:
-        return self._cut("projects").copy(deep=False)
+        return tag_frame(self._cut("projects").copy(deep=False), "projects")
 
     @property
     def indicators(self) -> pd.DataFrame:
-        return self._cut("indicators").copy(deep=False)
+        return tag_frame(self._cut("indicators").copy(deep=False), "indicators")
 
     @property
     def budget(self) -> pd.DataFrame:
-        return self._cut("budget").copy(deep=False)
+        return tag_frame(self._cut("budget").copy(deep=False), "budget")
 
     @property
     def findings(self) -> pd.DataFrame:
-        return self._cut("findings").copy(deep=False)
+        return tag_frame(self._cut("findings").copy(deep=False), "findings")
 
     @property
     def errors(self) -> pd.DataFrame:
         """Inputs that could not be read or scored (they belong to no department: never filtered)."""
-        return self._base.errors.copy(deep=False)
+        return tag_frame(self._base.errors.copy(deep=False), "errors")
 
     @property
     def grade_order(self) -> tuple[str, ...]:
@@ -123,7 +118,9 @@ class Portfolio:
         """One project's rows of `indicators` (a slice: its rows are contiguous), in `score --json` order."""
         n = self._position(project_id, year)
         start = self._base.indicator_start
-        return self._base.indicators.iloc[int(start[n]) : int(start[n + 1])]
+        return tag_frame(
+            self._base.indicators.iloc[int(start[n]) : int(start[n + 1])].copy(deep=False), "indicators"
+        )
 
     @property
     def evaluations(self) -> list[Evaluation]:
@@ -140,7 +137,7 @@ class Portfolio:
         and name without the year. Every year of the portfolio is shown, whatever the filter."""
         base = self._base
         line = line_positions(base, self._position(project_id))
-        return history_table([base.evaluations[k] for k in line])
+        return tag_frame(history_table([base.evaluations[k] for k in line]), "history")
 
     def peers(self, project_id: str, year: int | None = None) -> pd.DataFrame:
         """The project's 执行率 and 得分 against its department's projects of that year and the
@@ -153,7 +150,8 @@ class Portfolio:
                 base.projects, base.indicators["level2"].to_numpy(), base.indicator_pos
             )
         p = base.projects
-        return peer_table(base.memo["peers"], n, int(p["year"].iat[n]), str(p["department"].iat[n]))  # type: ignore[arg-type]
+        table = peer_table(base.memo["peers"], n, int(p["year"].iat[n]), str(p["department"].iat[n]))  # type: ignore[arg-type]
+        return tag_frame(table, "peers")
 
     @property
     def ambiguous(self) -> pd.DataFrame:
@@ -161,7 +159,7 @@ class Portfolio:
         import pandas as pd
 
         rows = [] if self._base.lineage is None else list(self._base.lineage.ambiguous)
-        return pd.DataFrame(rows, columns=list(AMBIGUOUS_COLUMNS))
+        return tag_frame(pd.DataFrame(rows, columns=list(AMBIGUOUS_COLUMNS)), "ambiguous")
 
     # -- filter --------------------------------------------------------------------------------------
     def filter(
@@ -170,28 +168,44 @@ class Portfolio:
         grade: str | Iterable[str] | None = None,
         rate: tuple[float | None, float | None] | None = None,
         year: int | None = None,
+        *,
+        warn: bool = True,
     ) -> Portfolio:
         """The projects of these departments, with these grades, whose 执行率 lies in [lo, hi]
         (None: no bound; a rate bound leaves out projects without a rate, i.e. 全年预算 0), of this
         evaluation year (amounts of different years are never added: the explorer shows one year).
-        Masks on the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`."""
+        Masks on the tables already built: nothing is re-scored. Views compose: `p.filter(...).filter(...)`.
+
+        A value that no project of the portfolio has gives a `FilterWarning` naming it with the
+        nearest names (「人社局」 → 江城市人力资源和社会保障局); a view left empty by values that all
+        exist gives one naming the filters. The view is returned all the same (`warn=False`: no
+        warning, for callers such as widgets that show an empty view themselves). A value of the wrong type raises TypeError/ValueError
+        (`filters.check_*`), in Chinese, saying what is expected."""
         import numpy as np
 
+        depts = check_names(department, "主管部门", 'department="江城市教育局"')
+        grades = check_names(grade, "等级", 'grade=["优", "良"]')
+        bounds = check_rate(rate)
+        year = check_year(year)
         projects = self._base.projects
         keep = np.ones(len(projects), dtype=bool) if self._keep is None else self._keep.copy()
+        before = int(keep.sum())
         filters = dict(self.filters)
-        depts = _as_set(department)
+        unknown: list[tuple[str, set[object], list[object]]] = []
         if depts is not None:
             keep &= projects["department"].isin(depts).to_numpy()
             filters["department"] = sorted(depts)
-        grades = _as_set(grade)
+            known = list(dict.fromkeys(projects["department"]))
+            unknown.append(("主管部门", depts - set(known), known))
         if grades is not None:
             keep &= projects["grade"].isin(grades).to_numpy()
             filters["grade"] = [g for g in self.grade_order if g in grades] + sorted(
                 grades - set(self.grade_order)
             )
-        if rate is not None:
-            lo, hi = rate
+            known = list(dict.fromkeys([*self.grade_order, *projects["grade"]]))
+            unknown.append(("等级", grades - set(known), known))
+        if bounds is not None:
+            lo, hi = bounds
             if lo is not None or hi is not None:
                 r = projects["execution_rate"].to_numpy()
                 ok = ~np.isnan(r)
@@ -202,9 +216,18 @@ class Portfolio:
                 keep &= ok
                 filters["rate"] = (lo, hi)
         if year is not None:
-            keep &= (projects["year"] == int(year)).to_numpy()
-            filters["year"] = int(year)
-        return Portfolio(self._base, keep, filters)
+            keep &= (projects["year"] == year).to_numpy()
+            filters["year"] = year
+            known = sorted({int(y) for y in projects["year"]})
+            unknown.append(("评价年度", {year} - set(known), known))  # type: ignore[arg-type]
+        view = type(self)(self._base, keep, filters)  # a subclass (presentation.workbook) stays one
+        if warn:
+            missing = [(label, values, known) for label, values, known in unknown if values]
+            for label, values, known in missing:
+                warn_unknown(label, values, known, empty=len(view) == 0)
+            if not missing and len(view) == 0:
+                warn_empty(describe_filters(filters), before)
+        return view
 
     # -- variance ------------------------------------------------------------------------------------
     def variance(self, by: str = "department", threshold: float = UNDER_EXECUTED) -> pd.DataFrame:
@@ -225,7 +248,7 @@ class Portfolio:
                 self._cache[key] = item_variance(self._base, self._keep, threshold)
             else:
                 raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
-        return self._cache[key].copy(deep=False)  # type: ignore[attr-defined]
+        return tag_frame(self._cache[key].copy(deep=False), f"variance_{by}")  # type: ignore[attr-defined]
 
     # -- figures -------------------------------------------------------------------------------------
     def summary(self) -> dict[str, object]:

@@ -167,8 +167,12 @@ def project_card(project: Project) -> str:
 # ------------------------------------------------------------------------------------- evaluation
 
 
-def evaluation_card(ev: Evaluation) -> str:
-    """A scored project: total and grade, budget execution, categories, findings, indicators."""
+def evaluation_card(ev: Evaluation, indicators: bool = True) -> str:
+    """A scored project: total and grade, budget execution, categories, findings, indicators.
+
+    `indicators=False` leaves the indicators out, for a page that lays them out itself right
+    below the card (the explorer's drill-down, `explore_views.project_view`, shows them as an open
+    table): the card then does not list every indicator a second time, collapsed, above them."""
     c, p, b = ev.card, ev.card.project, ev.card.budget
     amount = project_money(p)
     reported = "—" if p.reported_total is None else format_number(p.reported_total)
@@ -225,22 +229,25 @@ def evaluation_card(ev: Evaluation) -> str:
         table(["代码", "级别", "含义", "说明"], findings, cls="ec-t")
         if findings
         else tag("p", "复核未发现问题。", class_="ec-note"),
-        tag(
-            "details",
-            join(
-                [
-                    tag("summary", f"绩效指标（{len(inds)} 项）"),
-                    table(
-                        header_cells(
-                            ["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4
-                        ),
-                        inds,
-                        cls="ec-t",
-                    ),
-                ]
-            ),
-        ),
     ]
+    if indicators:
+        parts.append(
+            tag(
+                "details",
+                join(
+                    [
+                        tag("summary", f"绩效指标（{len(inds)} 项）"),
+                        table(
+                            header_cells(
+                                ["一级指标", "指标", "目标值", "实际值", "分值", "得分", "完成率", "计算"], 4
+                            ),
+                            inds,
+                            cls="ec-t",
+                        ),
+                    ]
+                ),
+            )
+        )
     return _card(parts, "evaluation")
 
 

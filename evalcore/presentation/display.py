@@ -13,6 +13,10 @@ terminal. Every import of anything in evalcore runs the facade first, so both
 facade registers nothing and imports nothing from here. A shell started after evalcore was
 imported (an embedded IPython) loads this module as an extension:
 `%load_ext evalcore.presentation.display`.
+
+The DataFrames the Portfolio API returns are registered here too (`FRAMES`): a DataFrame tagged by
+the API (`explore.columns.tag_frame`) shows with Chinese headers, rates as %, amounts in 万元
+(`evalcore.presentation.frames`); any other DataFrame shows as pandas shows it.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ if TYPE_CHECKING:
     from ..explore import Portfolio
     from ..model import Project
 
-__all__ = ["CARDS", "load_ipython_extension", "register"]
+__all__ = ["CARDS", "FRAMES", "load_ipython_extension", "register"]
 
 
 def _project(project: Project) -> str:
@@ -48,6 +52,12 @@ def _portfolio(portfolio: Portfolio) -> str:
     return portfolio_card(portfolio)
 
 
+def _frame(df: object) -> str | None:
+    from .frames import frame_html
+
+    return frame_html(df)  # type: ignore[arg-type]
+
+
 #: (module, class name, what renders its card): the classes a notebook shows as cards.
 CARDS = (
     ("evalcore.model", "Project", _project),
@@ -56,11 +66,16 @@ CARDS = (
 )
 
 
+#: (module, class name, what renders it): pandas' DataFrame, by name, so pandas is not imported
+#: (pandas 3 names its module `pandas`, pandas 2 `pandas.core.frame`).
+FRAMES = (("pandas", "DataFrame", _frame), ("pandas.core.frame", "DataFrame", _frame))
+
+
 def register(display_formatter: DisplayFormatter) -> None:
-    """Show projects, evaluations and portfolios as cards wherever this formatter formats
+    """Show projects, evaluations and portfolios as cards, and the API's tables for people, wherever this formatter formats
     (normally `get_ipython().display_formatter`). Registering again changes nothing."""
     html = display_formatter.formatters["text/html"]
-    for module, name, card in CARDS:
+    for module, name, card in (*CARDS, *FRAMES):
         html.for_type_by_name(module, name, card)
 
 
