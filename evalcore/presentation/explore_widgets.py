@@ -29,6 +29,7 @@ from typing import Any
 from ..explore import Portfolio, describe_filters, load_portfolio
 from .cards import portfolio_card
 from .charts.explore import RATE_CAP
+from .explore_filters import NO_PROJECTS, no_projects_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_views import (
@@ -37,7 +38,6 @@ from .explore_views import (
     Content,
     Part,
     department_projects_view,
-    empty_view,
     project_view,
 )
 from .formats import money, rate
@@ -362,8 +362,14 @@ class Explorer:
 
     def _drill_show_department(self) -> None:
         view, dept = self._drill_view, self.drill_department.value
-        if dept is None:
-            show(self._drill_dept_pane, empty_view("drill-department", view))
+        if dept is None:  # the filters leave no project: no stale list to pick from
+            self._quiet = True
+            try:
+                self.drill_project.options = []
+                self.drill_project.value = None
+            finally:
+                self._quiet = False
+            show(self._drill_dept_pane, no_projects_view("drill-department", view), NO_PROJECTS)
             show(self._drill_project_pane, ())
             self._drill_refresh_fallback()
             return
