@@ -9,12 +9,14 @@ Worked by hand from data/portfolio (one year, 2024): 江城市交通运输局 ha
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from evalcore.explore import Portfolio, load_portfolio
 from evalcore.presentation.explore_filters import NO_PROJECTS
+from evalcore.presentation.explore_views import departments_view, rates_view
 from evalcore.presentation.explore_widgets import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +80,46 @@ def test_the_stale_drilldown_case_empties_the_project_list_and_says_so(sample: P
     assert NO_PROJECTS not in _html(ex._drill_dept_pane)
     assert "ec-evaluation" in _html(ex._drill_project_pane)
     assert {pid for _label, pid in panel.project.options} == ids
+
+
+# ------------------------------------------------------------------------------------------ sentences
+
+
+def _text(content: tuple) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "".join(str(p.html()) for p in content)))
+
+
+def test_one_department_is_not_ranked_among_departments(sample: Portfolio) -> None:
+    """差额 of the seven projects: 0, 0.666, 61.256, 15.9075, 7.2708, 0, 12.5 = 97.6003 万元; the
+    largest three hold 89.6635 ÷ 97.6003 = 91.9%. Rates sorted: 75.2, 77.5, 85.4, 87.5, 99.4, 100,
+    100: median 87.5%, quartiles (77.5 + 85.4) ÷ 2 = 81.45% (shown 81.5%) and (99.4 + 100) ÷ 2 =
+    99.7%, four below 90%."""
+    view = sample.filter(department=TRANSPORT)
+    money_part = _text(departments_view(view))
+    assert "占 100.0%" not in money_part
+    assert (
+        f"{TRANSPORT}未执行的 97.6003 万元中，2024年公路安全生命防护工程项目、2024年城乡公交运营补贴项目、"
+        "2024年东湖区公路安全生命防护工程项目 占 91.9%（共 5 个项目有未执行金额）。"
+    ) in money_part
+    rates_part = _text(rates_view(view))
+    assert "中位数最低的部门" not in rates_part
+    assert f"{TRANSPORT} 7 个项目的执行率中位数 87.5%，四分位区间 81.5%–99.7%，4 个低于 90%。" in rates_part
+
+
+def test_two_departments_holding_the_whole_gap_are_each_named_with_their_amount(sample: Portfolio) -> None:
+    """江城市教育局's six projects leave 24.6638 万元 unspent (122.2641 − 97.6003)."""
+    view = sample.filter(department=[TRANSPORT, "江城市教育局"])
+    text = _text(departments_view(view))
+    assert "占 100.0%" not in text
+    assert (
+        "未执行的 122.2641 万元分布在江城市交通运输局（97.6003 万元）、江城市教育局（24.6638 万元）。" in text
+    )
+    assert "执行率中位数最低的部门：" in _text(rates_view(view))  # two rows: a ranking again
+
+
+def test_the_whole_portfolio_still_ranks_departments_by_share(sample: Portfolio) -> None:
+    text = _text(departments_view(sample))
+    assert re.search(r"未执行的 [\d,.]+ 万元中，[^。]+ 占 \d+\.\d%（共 \d+ 个部门有未执行金额）。", text), (
+        text
+    )
+    assert "执行率中位数最低的部门：" in _text(rates_view(sample))
