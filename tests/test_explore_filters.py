@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from evalcore.explore import Portfolio, load_portfolio
-from evalcore.presentation.explore_filters import NO_PROJECTS
+from evalcore.presentation.explore_filters import NO_PROJECTS, short_names
 from evalcore.presentation.explore_views import departments_view, rates_view
 from evalcore.presentation.explore_widgets import Explorer
 
@@ -123,3 +123,56 @@ def test_the_whole_portfolio_still_ranks_departments_by_share(sample: Portfolio)
         text
     )
     assert "执行率中位数最低的部门：" in _text(rates_view(sample))
+
+
+# ------------------------------------------------------------------------------------------ departments
+
+
+def test_short_names_drop_the_prefix_most_names_share() -> None:
+    # 江城市 is shared by two of three; 「江城市教育局」 would read 「教育局」, which another name is
+    assert short_names(["江城市教育局", "江城市公安局", "教育局"]) == {
+        "江城市教育局": "江城市教育局",
+        "江城市公安局": "公安局",
+        "教育局": "教育局",
+    }
+    assert short_names(["城管局", "教育局"]) == {"城管局": "城管局", "教育局": "教育局"}  # nothing shared
+    assert short_names(["江城市", "江城市教育局", "江城市公安局"])["江城市"] == "江城市"  # never empty
+
+
+def test_the_department_list_is_short_labels_by_budget_with_full_names_as_values(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    ex.controls()
+    labels, values = zip(*ex.department.options[1:], strict=True)
+    assert ex.department.options[0] == ("全部", "")
+    assert list(values) == sample.departments()  # the largest 全年预算 first, full names
+    assert len(values) == 35
+    assert ("交通运输局", TRANSPORT) in ex.department.options
+    assert ("共青团江城市委员会", "共青团江城市委员会") in ex.department.options  # no 江城市 prefix
+    assert sum(label.startswith("江城市") for label in labels) == 0
+
+
+def test_typing_narrows_the_department_list_and_one_match_is_chosen(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    ex.controls()
+    ex.department_search.value = "管理"  # five names hold it: listed, nothing chosen yet
+    assert ex.department.options == (
+        ("全部", ""),
+        ("市场监督管理局", "江城市市场监督管理局"),
+        ("应急管理局", "江城市应急管理局"),
+        ("城市管理局", "江城市城市管理局"),
+        ("政务服务和数据管理局", "江城市政务服务和数据管理局"),
+        ("机关事务管理局", "江城市机关事务管理局"),
+    )
+    assert ex.department.value == "" and ex.view() is ex.select()
+    ex.department_search.value = "交通 "  # one match: chosen, every pane follows
+    assert ex.department.options == (("全部", ""), ("交通运输局", TRANSPORT))
+    assert ex.department.value == TRANSPORT
+    assert f"主管部门 {TRANSPORT}：7 个项目" in ex.status.value
+    ex.department_search.value = "教育"  # the chosen department stays listed and chosen
+    assert ex.department.value == "江城市教育局"
+    ex.department_search.value = "没有这个部门"
+    assert ex.department.options == (("全部", ""), ("教育局", "江城市教育局"))
+    assert ex.department.value == "江城市教育局"
+    ex.reset()
+    assert ex.department_search.value == "" and ex.department.value == ""
+    assert len(ex.department.options) == 36

@@ -444,7 +444,10 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
             assert select.count() == 1, f"{select.count()} department Dropdowns offer {ALL}"
             seen.before = page.evaluate(TABLE_JS)["rows"]
 
-            select.select_option(label=seen.department)
+            # the Dropdown labels departments by their short name (the shared 江城市 dropped)
+            from evalcore.presentation.explore_filters import short_names
+
+            select.select_option(label=short_names(list(lab_inputs.projects))[seen.department])
             # `refresh` swaps every pane, then sets the status label last ("…（重绘 n 秒）"): wait for
             # both the table to differ and the status to name the department, then read what shows
             try:

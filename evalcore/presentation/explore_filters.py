@@ -8,12 +8,21 @@ own and a test can check the rules without a kernel.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from ..explore import Portfolio, describe_filters
 from .cards import STYLE
 from .explore_views import Content, Part
 from .html import join, tag
 
-__all__ = ["NO_PROJECTS", "no_projects_view"]
+__all__ = [
+    "NO_PROJECTS",
+    "department_options",
+    "matching_departments",
+    "no_projects_view",
+    "short_names",
+]
 
 NO_PROJECTS = "当前筛选下没有项目"
 
@@ -24,3 +33,43 @@ def no_projects_view(section: str, view: Portfolio) -> Content:
     text = f"{NO_PROJECTS}（{describe_filters(view.filters)}）；请放宽筛选条件。"
     body = tag("div", tag("p", text, class_="ec-note"), class_="ec-card ec-explore", data_section=section)
     return (Part("html", join([STYLE, body]), NO_PROJECTS),)
+
+
+def short_names(names: Sequence[str]) -> dict[str, str]:
+    """Each department's label without the prefix most of them share (江城市 in 「江城市教育局」):
+    the longest prefix of two characters or more that at least half the names (and two or more)
+    start with. A name that is only the prefix, or whose short form another name already is, keeps
+    its full form; so does a name without the prefix (「共青团江城市委员会」). The full name stays
+    the widget's value: only the label is shortened, so 36 entries no longer all read 江城市…"""
+    names = list(dict.fromkeys(names))
+    counts: Counter[str] = Counter(n[:k] for n in names for k in range(2, len(n)))
+    needed = max(2, (len(names) + 1) // 2)
+    common = [p for p, c in counts.items() if c >= needed]
+    prefix = max(common, key=lambda p: (len(p), counts[p]), default="")
+    shorts: dict[str, str] = {}
+    taken = set(names)
+    for n in names:
+        short = n[len(prefix) :] if prefix and n.startswith(prefix) and len(n) > len(prefix) else n
+        shorts[n] = short if short == n or short not in taken else n
+        taken.add(shorts[n])
+    return shorts
+
+
+def department_options(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(short label, full name) of these departments, in the order given (the explorer passes the
+    largest 全年预算 first, the order of section 1's table: the departments that matter most come
+    first, where a character-code order would put them anywhere)."""
+    shorts = short_names(names)
+    return [(shorts[n], n) for n in shorts]
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def matching_departments(options: Sequence[tuple[str, str]], query: str) -> list[tuple[str, str]]:
+    """The options whose full name holds the typed text (spaces ignored, any case); all of them
+    when nothing is typed."""
+    q = _norm(query)
+    return [o for o in options if q in _norm(o[1])] if q else list(options)
+

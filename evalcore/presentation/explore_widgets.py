@@ -29,7 +29,7 @@ from typing import Any
 from ..explore import Portfolio, describe_filters, load_portfolio
 from .cards import portfolio_card
 from .charts.explore import RATE_CAP
-from .explore_filters import NO_PROJECTS, no_projects_view
+from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_views import (
@@ -150,12 +150,13 @@ class Explorer:
         if self._controls is not None:
             return self._controls
         w = widgets()
-        depts = sorted(self.portfolio.projects["department"].unique())
+        # short labels, the largest 全年预算 first (the whole portfolio's order: only an order, no sum shown)
+        self.department_labels = department_options(self.portfolio.departments())
         present = set(self.portfolio.projects["grade"].unique())
         grades = [g for g in self.portfolio.grade_order if g in present]
         style = {"description_width": "5em"}
         self.department = w.Dropdown(
-            options=[("全部", "")] + [(d, d) for d in depts],
+            options=[("全部", ""), *self.department_labels],
             value="",
             description="主管部门",
             style=style,
@@ -180,6 +181,14 @@ class Explorer:
             style=style,
             layout=w.Layout(width="30em"),
         )
+        self.department_search = w.Text(
+            placeholder="输入部门名称的一部分",
+            description="查找部门",
+            continuous_update=True,
+            style=style,
+            layout=w.Layout(width="22em"),
+        )
+        self.department_search.observe(self._on_department_search, names="value")
         reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
         self.status = w.Label(value=self._status(self.select(year=self.default_year)))
         hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
@@ -197,11 +206,28 @@ class Explorer:
         for control in controls:
             control.observe(self._on_change, names="value")
         reset.on_click(lambda _b: self.reset())
-        box = widget_class("VBox")([w.HBox(controls), w.HBox([reset, self.status]), w.Label(value=hint)])
+        hint = "查找部门：输入名称的一部分即缩小主管部门列表，只剩一个时直接选中；" + hint
+        rows = [w.HBox(controls), w.HBox([self.department_search]), w.HBox([reset, self.status])]
+        box = widget_class("VBox")([*rows, w.Label(value=hint)])
         text = f"筛选：{describe_filters(self.view().filters)}（在 JupyterLab 中运行可交互）"
         set_fallback(box, text, str(tag("p", text, class_="ec-note")))
         self._controls = box
         return box
+
+    def _on_department_search(self, _change: object) -> None:
+        """Narrow the department list to the names holding the typed text (the chosen department
+        stays listed, so typing never changes the filter); one match left is chosen at once."""
+        found = matching_departments(self.department_labels, self.department_search.value)
+        current = self.department.value
+        kept = [o for o in self.department_labels if o in found or o[1] == current]
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.department.options = [("全部", ""), *kept]
+            self.department.value = current
+        finally:
+            self._quiet = quiet
+        if self.department_search.value.strip() and len(found) == 1 and found[0][1] != current:
+            self.department.value = found[0][1]  # redraws through the Dropdown's own callback
 
     def filters(self) -> tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]:
         """The filter controls' values as `select` arguments (the slider's ends mean no bound)."""
@@ -319,6 +345,7 @@ class Explorer:
         """Department, grade and rate back to no filter; the year stays (it is a choice, not a filter)."""
         self._quiet = True
         try:
+            self.department_search.value = ""  # the whole list again
             self.department.value = ""
             self.grade.value = ()
             self.rate.value = (0.0, RATE_CAP)
@@ -341,6 +368,7 @@ class Explorer:
         try:
             if year is not None and self.year is not None:
                 self.year.value = int(year)
+            self.department_search.value = ""  # every department listed, so any can be set
             self.department.value = department or ""
             self.grade.value = tuple(grades or ())
             self.rate.value = (0.0 if lo is None else lo, RATE_CAP if hi is None else hi)
