@@ -72,4 +72,3 @@ def matching_departments(options: Sequence[tuple[str, str]], query: str) -> list
     when nothing is typed."""
     q = _norm(query)
     return [o for o in options if q in _norm(o[1])] if q else list(options)
-
