@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from evalcore.explore import Portfolio, load_portfolio
-from evalcore.presentation.explore_filters import NO_PROJECTS, short_names
+from evalcore.presentation.explore_filters import NO_PROJECTS, find_projects, short_names
 from evalcore.presentation.explore_views import departments_view, rates_view
 from evalcore.presentation.explore_widgets import Explorer
 
@@ -176,3 +176,47 @@ def test_typing_narrows_the_department_list_and_one_match_is_chosen(sample: Port
     ex.reset()
     assert ex.department_search.value == "" and ex.department.value == ""
     assert len(ex.department.options) == 36
+
+
+# ------------------------------------------------------------------------------------------ project search
+
+
+def test_find_projects_by_name_or_id_in_the_filtered_view(sample: Portfolio) -> None:
+    # two 桥梁 projects, both 交通运输局: 0001 (84.2 万元, 100%) before 0005 (49.8 万元, 85.4%)
+    bridges = [
+        ("2024年危旧桥梁改造项目（jc-jtj-2024-0001）· 交通运输局", "jc-jtj-2024-0001"),
+        ("2024年东湖区危旧桥梁改造项目（jc-jtj-2024-0005）· 交通运输局", "jc-jtj-2024-0005"),
+    ]
+    assert find_projects(sample, "桥梁") == (bridges, 2)
+    assert find_projects(sample.filter(rate=(None, 0.9)), "桥梁") == (bridges[1:], 1)  # 0001 filtered out
+    assert find_projects(sample, "JTJ-2024-000 7")[0] == [
+        ("2024年东湖区公路安全生命防护工程项目（jc-jtj-2024-0007）· 交通运输局", "jc-jtj-2024-0007")
+    ]
+    assert find_projects(sample, "  ") == ([], 0) and find_projects(sample, "没有这个项目") == ([], 0)
+    listed, total = find_projects(sample, "2024", limit=5)
+    assert total == len(sample) and len(listed) == 5
+
+
+def test_choosing_a_match_opens_its_card_in_one_step(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    ex.controls()
+    ex.drilldown()
+    search = ex.search
+    assert search.results.options == () and search.note.value == ""
+    search.query.value = "桥梁"
+    assert [pid for _label, pid in search.results.options] == ["jc-jtj-2024-0001", "jc-jtj-2024-0005"]
+    assert search.note.value == "2 个匹配；点选一个查看"
+    assert ex.drill_department.value != TRANSPORT  # the drill-down opens on the largest department
+    search.results.value = "jc-jtj-2024-0005"  # one click
+    assert ex.drill_department.value == TRANSPORT and ex.drill_project.value == "jc-jtj-2024-0005"
+    card = _html(ex._drill_project_pane)
+    assert "ec-evaluation" in card and "2024年东湖区危旧桥梁改造项目" in card
+    assert "jc-jtj-2024-0005" in _html(ex._drill_dept_pane)
+    # the search follows the filters: 0001 (100%) is not under 90%
+    ex.set_filters(rate=(None, 0.9))
+    assert [pid for _label, pid in search.results.options] == ["jc-jtj-2024-0005"]
+    ex.set_filters(rate=(None, 0.5))
+    assert search.results.options == ()
+    assert search.note.value == "当前筛选下没有名称或编号含「桥梁」的项目"
+    with pytest.raises(KeyError):
+        ex.open_project("jc-jtj-2024-0005")

@@ -19,6 +19,7 @@ from .html import join, tag
 __all__ = [
     "NO_PROJECTS",
     "department_options",
+    "find_projects",
     "matching_departments",
     "no_projects_view",
     "short_names",
@@ -72,3 +73,23 @@ def matching_departments(options: Sequence[tuple[str, str]], query: str) -> list
     when nothing is typed."""
     q = _norm(query)
     return [o for o in options if q in _norm(o[1])] if q else list(options)
+
+
+def find_projects(view: Portfolio, query: str, limit: int = 20) -> tuple[list[tuple[str, str]], int]:
+    """Projects of the view whose name or id holds the typed text (spaces ignored, any case), the
+    largest 全年预算 first (ties by id), as (label, id) — the label names the department by its short
+    name, for two projects of one name — at most `limit` of them, and how many matched in all.
+    Nothing typed finds nothing: an empty box lists no project."""
+    q = _norm(query)
+    p = view.projects
+    if not q or not len(p):
+        return [], 0
+    hit = [q in _norm(str(n)) or q in _norm(str(i)) for n, i in zip(p["name"], p["project_id"], strict=True)]
+    found = p[hit].sort_values(["adjusted", "project_id"], ascending=[False, True], kind="stable")
+    shorts = short_names(list(p["department"].unique()))
+    rows = found.head(limit)
+    labels = [
+        (f"{n}（{i}）· {shorts[d]}", str(i))
+        for n, i, d in zip(rows["name"], rows["project_id"], rows["department"], strict=True)
+    ]
+    return labels, len(found)

@@ -32,6 +32,7 @@ from .charts.explore import RATE_CAP
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
+from .explore_search import ProjectSearch
 from .explore_views import (
     RENDERERS,
     SECTIONS,
@@ -303,8 +304,10 @@ class Explorer:
         self.drill_project = w.Dropdown(description="项目", style=style, layout=w.Layout(width="42em"))
         self._drill_dept_pane = pane("部门的项目")
         self._drill_project_pane = pane("项目")
+        self.search = ProjectSearch(self.view(), self.open_project)
         box = widget_class("VBox")(
             [
+                self.search.widget(),
                 w.HBox([self.drill_department, self.drill_project]),
                 self._drill_dept_pane,
                 self._drill_project_pane,
@@ -334,6 +337,7 @@ class Explorer:
             show(self._overview, self.overview_content(year), repr(self.select(year=year)))
         if self._drill is not None:
             self._drill_update(view)
+            self.search.update(view)
         if self._history is not None:
             self._history.update(view)
         self.last_redraw = time.perf_counter() - start
@@ -388,7 +392,22 @@ class Explorer:
         self._drill_view = view
         self._drill_show_department()
 
-    def _drill_show_department(self) -> None:
+    def open_project(self, project_id: str) -> None:
+        """Show one project of the current view in the drill-down (its department, its place in the
+        department's list, its card): what choosing a match of the project search does."""
+        self.drilldown()
+        p = self._drill_view.projects
+        dept = p.loc[p["project_id"] == project_id, "department"]
+        if not len(dept):
+            raise KeyError(f"当前筛选结果中没有项目 {project_id}")
+        self._quiet = True
+        try:
+            self.drill_department.value = str(dept.iat[0])
+        finally:
+            self._quiet = False
+        self._drill_show_department(project_id)
+
+    def _drill_show_department(self, keep: str | None = None) -> None:
         view, dept = self._drill_view, self.drill_department.value
         if dept is None:  # the filters leave no project: no stale list to pick from
             self._quiet = True
@@ -407,7 +426,7 @@ class Explorer:
             ["全年", "project_id"], ascending=[False, True], kind="stable"
         )
         options = [(f"{n}（{pid}）", pid) for n, pid in zip(pv["name"], pv["project_id"], strict=True)]
-        current = self.drill_project.value
+        current = keep or self.drill_project.value
         ids = [pid for _label, pid in options]
         self._quiet = True
         try:
