@@ -220,3 +220,41 @@ def test_choosing_a_match_opens_its_card_in_one_step(sample: Portfolio) -> None:
     assert search.note.value == "当前筛选下没有名称或编号含「桥梁」的项目"
     with pytest.raises(KeyError):
         ex.open_project("jc-jtj-2024-0005")
+
+
+# ------------------------------------------------------------------------------------------ rate bounds
+
+
+def test_rate_bounds_are_typed_and_follow_the_slider(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    ex.controls()
+    ex.drilldown()
+    bounds = ex.rate_bounds
+    assert (bounds.lower.value, bounds.upper.value) == (0.0, 150.0)
+    ex.department.value = TRANSPORT
+    bounds.upper.value = 87.5  # typed: 75.2%, 77.5%, 85.4% and 87.5% are left
+    assert ex.rate.value == (0.0, 0.875)
+    assert ex.view().filters["rate"] == (None, 0.875)
+    assert {pid for _label, pid in ex.drill_project.options} == UNDER_90
+    bounds.lower.value = 80  # 85.4% and 87.5%
+    assert sorted(ex.view().projects["project_id"]) == ["jc-jtj-2024-0005", "jc-jtj-2024-0007"]
+    assert "执行率 80%–88%：2 个项目" in ex.status.value  # describe_filters rounds to whole percent
+    bounds.lower.value = 95  # above the upper bound: taken as the upper, shown as the slider holds it
+    assert ex.rate.value == (0.875, 0.875) and bounds.lower.value == 87.5
+    assert list(ex.view().projects["project_id"]) == ["jc-jtj-2024-0007"]
+    ex.rate.value = (0.5, 1.2)  # dragged: the boxes follow
+    assert (bounds.lower.value, bounds.upper.value) == (50.0, 120.0)
+    ex.reset()
+    assert (bounds.lower.value, bounds.upper.value) == (0.0, 150.0)
+
+
+def test_one_click_sets_the_rate_to_under_90_percent(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    ex.controls()
+    ex.set_filters(department=TRANSPORT)
+    assert ex.rate_bounds.under.description == "执行率低于 90%"
+    ex.rate_bounds.under.click()
+    assert ex.rate.value == (0.0, 0.9) and ex.filters() == (TRANSPORT, None, (None, 0.9))
+    assert set(ex.view().projects["project_id"]) == UNDER_90
+    assert (ex.rate_bounds.lower.value, ex.rate_bounds.upper.value) == (0.0, 90.0)
+    assert f"主管部门 {TRANSPORT}" in ex.status.value and "4 个项目" in ex.status.value

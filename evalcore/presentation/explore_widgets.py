@@ -32,6 +32,7 @@ from .charts.explore import RATE_CAP
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
+from .explore_rate import RateBounds
 from .explore_search import ProjectSearch
 from .explore_views import (
     RENDERERS,
@@ -192,7 +193,7 @@ class Explorer:
         self.department_search.observe(self._on_department_search, names="value")
         reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
         self.status = w.Label(value=self._status(self.select(year=self.default_year)))
-        hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
+        hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率可拖动滑块或输入上下限（%），0% 与 {RATE_CAP:.0%} 两端表示不设限。"
         controls = [self.department, self.grade, self.rate]
         if self.default_year is not None:
             self.year = w.Dropdown(
@@ -208,7 +209,9 @@ class Explorer:
             control.observe(self._on_change, names="value")
         reset.on_click(lambda _b: self.reset())
         hint = "查找部门：输入名称的一部分即缩小主管部门列表，只剩一个时直接选中；" + hint
-        rows = [w.HBox(controls), w.HBox([self.department_search]), w.HBox([reset, self.status])]
+        self.rate_bounds = RateBounds(self.rate)
+        search_row = w.HBox([self.department_search, self.rate_bounds.widget()])
+        rows = [w.HBox(controls), search_row, w.HBox([reset, self.status])]
         box = widget_class("VBox")([*rows, w.Label(value=hint)])
         text = f"筛选：{describe_filters(self.view().filters)}（在 JupyterLab 中运行可交互）"
         set_fallback(box, text, str(tag("p", text, class_="ec-note")))
