@@ -39,6 +39,7 @@ class ProjectSearch:
             layout=w.Layout(width="30em"),
         )
         self.results = w.Select(options=[], rows=5, layout=w.Layout(width="48em", display="none"))
+        self.results.add_class("ec-project-search")  # what a page (or a browser test) finds it by
         self.note = w.Label(value="")
         self.box = w.VBox([w.HBox([self.query, self.note]), self.results])
         self.query.observe(lambda _c: self._search(), names="value")
