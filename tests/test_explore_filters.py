@@ -258,3 +258,36 @@ def test_one_click_sets_the_rate_to_under_90_percent(sample: Portfolio) -> None:
     assert set(ex.view().projects["project_id"]) == UNDER_90
     assert (ex.rate_bounds.lower.value, ex.rate_bounds.upper.value) == (0.0, 90.0)
     assert f"主管部门 {TRANSPORT}" in ex.status.value and "4 个项目" in ex.status.value
+
+
+# ------------------------------------------------------------------------------------------ every section
+
+
+def test_every_section_repeats_the_filters_with_a_reset_and_the_overview_follows(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    overview = ex.overview()
+    frames = {name: ex.panel(name) for name in ("departments", "rates")}
+    line = frames["rates"].children[0]
+    reset, label = line.children
+    assert reset.description == "重置" and label.value.startswith("〔筛选〕全部项目：130 个项目")
+    assert '<div class="ec-v">130</div>' in overview._repr_mimebundle_()["text/html"]
+    assert frames["rates"].children[1] is ex.section("rates")  # the same pane, redrawn in place
+
+    ex.set_filters(department=TRANSPORT)  # 7 projects, 821.70 万元 (worked out above)
+    assert label.value.startswith(f"〔筛选〕主管部门 {TRANSPORT}：7 个项目，全年预算 821.70 万元")
+    card = overview._repr_mimebundle_()["text/html"]
+    assert '<div class="ec-v">7</div>' in card and "821.70" in card and f"主管部门 {TRANSPORT}" in card
+    shown = frames["departments"]._repr_mimebundle_()["text/html"]  # the static fallback follows too
+    assert f"主管部门 {TRANSPORT}：7 个项目" in shown and 'data-section="departments-table"' in shown
+
+    reset.click()  # from section 2: every filter goes, every pane and the overview follow
+    assert ex.filters() == (None, None, None) and ex.department.value == ""
+    assert label.value.startswith("〔筛选〕全部项目：130 个项目")
+    assert '<div class="ec-v">130</div>' in overview._repr_mimebundle_()["text/html"]
+
+
+def test_a_reset_from_a_section_works_before_the_controls_are_shown(sample: Portfolio) -> None:
+    ex = Explorer(sample)
+    frame = ex.panel("items")
+    frame.children[0].children[0].click()
+    assert ex.filters() == (None, None, None) and ex.view() is ex.select()

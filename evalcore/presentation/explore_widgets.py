@@ -14,7 +14,9 @@ Run headless (papermill), the widgets have no front end: each pane also carries 
 `text/html` beside the widget view in its display bundle, so the executed notebook shows the
 default view in any renderer (nbconvert, an untrusted notebook in JupyterLab); a live JupyterLab
 prefers the widget view. ipywidgets is imported when the first widget is built. The panes and their
-static fallback are `explore_panes`'; the 历史比较 panel is `explore_history_panel.HistoryPanel`.
+static fallback are `explore_panes`'; the 历史比较 panel is `explore_history_panel.HistoryPanel`. Every
+list follows every filter (`explore_filters`); the project search, the typed rate bounds and the line
+above each section (`panel`) are `explore_search`', `explore_rate`' and `explore_frames`'.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..explore import Portfolio, describe_filters, load_portfolio
-from .cards import portfolio_card
 from .charts.explore import RATE_CAP
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
+from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_rate import RateBounds
@@ -38,12 +40,11 @@ from .explore_views import (
     RENDERERS,
     SECTIONS,
     Content,
-    Part,
     department_projects_view,
     project_view,
 )
 from .formats import money, rate
-from .html import Markup, tag
+from .html import tag
 
 __all__ = ["Explorer", "open_explorer"]
 
@@ -74,6 +75,7 @@ class Explorer:
         self._views: OrderedDict[FilterKey, Portfolio] = OrderedDict()
         self._rendered: OrderedDict[tuple[str, object], Content] = OrderedDict()
         self._panes: dict[str, Any] = {}
+        self._frames: dict[str, SectionFrame] = {}
         self._controls: Any = None
         self._drill: Any = None
         self._quiet = False
@@ -268,27 +270,27 @@ class Explorer:
             self._panes[name] = out
         return self._panes[name]
 
-    def overview_content(self, year: int | None) -> Content:
-        """The portfolio card of one year (all its projects; the other filters do not apply)."""
-        key = ("overview", year)
+    def overview_content(self, view: Portfolio) -> Content:
+        """The portfolio card of a view (the current selection: the year and every filter), cached."""
+        key = ("overview", _view_key(view))
         if key not in self._rendered:
-            view = self.select(year=year)
-            parts = []
-            if year is not None:
-                years = "、".join(map(str, self.years))
-                note = f"本组合含 {years} 年度；以下为 {year} 年度（在「筛选」中切换评价年度）。"
-                parts.append(Part("html", tag("p", note, class_="ec-note"), note))
-            parts.append(Part("html", Markup(portfolio_card(view)), repr(view)))
-            self._rendered[key] = tuple(parts)
+            self._rendered[key] = overview_view(view, self.years)
         return self._rendered[key]
 
     def overview(self):  # type: ignore[no-untyped-def]
-        """The selected year's portfolio card, redrawn when the year changes."""
+        """The current selection's portfolio card, redrawn when the year or a filter changes."""
         if self._overview is None:
-            year = self.chosen_year()
             self._overview = pane("总览")
-            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
+            show(self._overview, self.overview_content(self.view()), repr(self.view()))
         return self._overview
+
+    def panel(self, name: str):  # type: ignore[no-untyped-def]
+        """A section (see `section`) under a line repeating the current filters, with 「重置」: the
+        filters stay in reach, and in sight, from every section of a long notebook."""
+        if name not in self._frames:
+            # 重置 is set_filters() with no filter: it builds the controls if they are not yet shown
+            self._frames[name] = SectionFrame(self.section(name), self._status(self.view()), self.set_filters)
+        return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
         """历史比较 and 横向比较: department → project of the selected year → its years and peers."""
@@ -336,8 +338,9 @@ class Explorer:
         for name, out in self._panes.items():
             show(out, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
         if self._overview is not None:
-            year = self.chosen_year()
-            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
+            show(self._overview, self.overview_content(view), repr(view))
+        for frame in self._frames.values():
+            frame.update(self._status(view))
         if self._drill is not None:
             self._drill_update(view)
             self.search.update(view)
