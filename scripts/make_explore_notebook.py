@@ -19,22 +19,23 @@ SECTIONS = [
     (
         "一、钱花在哪里，没花出去的在哪里（按主管部门）",
         "每个部门一条：蓝色为已执行，橙色为未执行的差额，红色为超支；选定一个部门时按项目画。",
-        'explorer.section("departments")',
+        'explorer.panel("departments")',
     ),
     (
         "二、各部门预算执行率分布",
         "每个部门一行：箱体为四分位区间，竖线为中位数，点为项目；橙色虚线为 90%。",
-        'explorer.section("rates")',
+        'explorer.panel("rates")',
     ),
     (
         "三、执行不足与超支最多的支出明细",
         "执行率低于 90% 的支出明细和项目中未执行金额最大的，以及超支最多的。",
-        'explorer.section("items")',
+        'explorer.panel("items")',
     ),
-    ("四、复核得分与预算执行率", "每个点一个项目，颜色为等级。", 'explorer.section("scatter")'),
+    ("四、复核得分与预算执行率", "每个点一个项目，颜色为等级。", 'explorer.panel("scatter")'),
     (
         "五、逐级查看：主管部门 → 项目 → 指标",
-        "先选部门（只列当前筛选条件下的部门），再选项目，下方是该部门的项目和所选项目的评分卡与指标。",
+        "在「查找项目」中输入项目名称或编号的一部分，点选一个匹配即打开它的评分卡；或先选部门、再选项目"
+        "（只列当前筛选条件下的部门和项目），下方是该部门的项目和所选项目的评分卡与指标。",
         "explorer.drilldown()",
     ),
     (
@@ -73,11 +74,12 @@ def build() -> nbformat.NotebookNode:
             "explorer = open_explorer(data_path, scheme, lineage_path)\n"
             "portfolio = explorer.portfolio"
         ),
-        new_markdown_cell("## 总览\n\n所选评价年度的全部项目。"),
+        new_markdown_cell("## 总览\n\n所选评价年度、当前筛选条件下的项目（筛选在下面的「筛选」中设置）。"),
         new_code_cell("explorer.overview()"),
         new_markdown_cell(
-            "## 筛选\n\n评价年度（组合只有一个年度时不显示）、主管部门、等级、执行率区间："
-            "以下各部分都按这里的条件重绘。"
+            "## 筛选\n\n评价年度（组合只有一个年度时不显示）、主管部门（可输入名称查找）、等级、执行率区间"
+            "（拖动滑块或输入上下限，「执行率低于 90%」一键设定）：以下各部分都按这里的条件重绘，"
+            "每部分上方重复当前筛选，并可「重置」。"
         ),
         new_code_cell("explorer.controls()"),
     ]

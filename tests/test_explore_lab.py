@@ -327,6 +327,22 @@ ERRORS_JS = r"""() => ({
 
 STATUS_JS = r"""() => [...document.querySelectorAll('.jp-Notebook .widget-label')].map(e => e.innerText)"""
 
+# The drill-down (the first Dropdown labelled 项目; the second is 历史比较's): its options, the text
+# of its department pane and of its project pane (the evaluation card), from the live widgets only.
+DRILL_JS = r"""() => {
+  const dropdowns = [...document.querySelectorAll('.jp-Notebook .widget-dropdown')]
+    .filter(d => (d.querySelector('label') || {}).innerText === '项目');
+  const dept = document.querySelector('.widget-output [data-section="drill-department"]');
+  const card = document.querySelector('.widget-output .ec-evaluation');
+  return {
+    projects: dropdowns.length ? [...dropdowns[0].querySelectorAll('option')].map(o => o.innerText) : null,
+    department: dept ? dept.innerText : null,
+    card: card ? card.innerText : null,
+  };
+}"""
+
+SEARCH_JS = r"""() => [...document.querySelectorAll('.jp-Notebook .ec-project-search select option')].map(o => o.innerText)"""
+
 
 @dataclass
 class Observed:
@@ -342,6 +358,13 @@ class Observed:
     websockets: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
     pageerrors: list[str] = field(default_factory=list)
+    stale_upper: float = 0.0  # the typed upper rate bound (%) below every project of the department
+    stale: dict[str, Any] = field(default_factory=dict)  # the drill-down then (DRILL_JS)
+    widened: dict[str, Any] = field(default_factory=dict)  # … with the bound typed back to 150
+    searched: str = ""  # the project id typed into 查找项目
+    search_results: list[str] = field(default_factory=list)
+    after_search: dict[str, Any] = field(default_factory=dict)  # the drill-down after one click
+    errors_after_search: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     server_log: str = ""
 
@@ -444,7 +467,10 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
             assert select.count() == 1, f"{select.count()} department Dropdowns offer {ALL}"
             seen.before = page.evaluate(TABLE_JS)["rows"]
 
-            select.select_option(label=seen.department)
+            # the Dropdown labels departments by their short name (the shared 江城市 dropped)
+            from evalcore.presentation.explore_filters import short_names
+
+            select.select_option(label=short_names(list(lab_inputs.projects))[seen.department])
             # `refresh` swaps every pane, then sets the status label last ("…（重绘 n 秒）"): wait for
             # both the table to differ and the status to name the department, then read what shows
             try:
@@ -462,10 +488,58 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
             seen.pane_after = page.evaluate(PANE_JS)
             seen.labels_after = page.evaluate(STATUS_JS)
             seen.errors_after_change = page.evaluate(ERRORS_JS)
+            _stale_drilldown_and_search(page, seen, lab_inputs)
+            seen.errors_after_search = page.evaluate(ERRORS_JS)
         finally:
             browser.close()
     seen.server_log = lab_server.log_tail(6000)
     return seen
+
+
+def _wait(page, condition: str, arg: object = None) -> None:  # type: ignore[no-untyped-def]
+    """Wait (at most REDRAW_S) for a condition on DRILL_JS / SEARCH_JS; what shows is recorded anyway."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=REDRAW_S * 1000, polling=250)
+    except PlaywrightTimeout:
+        pass  # the tests below say what did not show
+
+
+def _stale_drilldown_and_search(page, seen: Observed, lab_inputs: LabInputs) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16 in the page: with the chosen department, type an upper 执行率 bound below all its
+    projects (the drill-down's project list must empty and say so), type it back to 150, then type
+    the id of the department's smallest project into 查找项目 and click the one match."""
+    from evalcore.explore import load_portfolio
+
+    p = load_portfolio(lab_inputs.root / "data").projects
+    mine = p[p["department"] == seen.department]
+    seen.stale_upper = float(int(mine["execution_rate"].min() * 100) - 1)
+    seen.searched = str(mine.sort_values(["adjusted", "project_id"])["project_id"].iat[0])
+    upper = page.locator(".jp-Notebook .widget-text", has=page.locator("label", has_text="≤ %")).locator(
+        "input"
+    )
+    upper.fill(f"{seen.stale_upper:g}")
+    upper.press("Enter")
+    _wait(page, f"() => {{ const d = ({DRILL_JS})(); return d.projects && d.projects.length === 0; }}")
+    seen.stale = page.evaluate(DRILL_JS)
+    upper.fill("150")
+    upper.press("Enter")
+    _wait(page, f"() => {{ const d = ({DRILL_JS})(); return d.projects && d.projects.length > 0; }}")
+    seen.widened = page.evaluate(DRILL_JS)
+    search = page.locator('.jp-Notebook input[placeholder="项目名称或编号的一部分"]')
+    search.fill(seen.searched)
+    _wait(page, f"() => ({SEARCH_JS})().length > 0")
+    seen.search_results = page.evaluate(SEARCH_JS)
+    if seen.search_results:
+        page.locator(".jp-Notebook .ec-project-search select").select_option(index=0)
+        _wait(
+            page,
+            f"(pid) => {{ const d = ({DRILL_JS})(); return d.card !== null && d.department !== null"
+            " && d.projects.some(t => t.includes(pid)) && d.card.includes(pid); }",
+            seen.searched,
+        )
+    seen.after_search = page.evaluate(DRILL_JS)
 
 
 # ----------------------------------------------------------------------------------------- tests
@@ -476,7 +550,7 @@ def test_all_cells_run_in_jupyterlab_without_error(observed: Observed, lab_input
     assert [int(p[1:-2]) for p in observed.prompts] == list(range(1, lab_inputs.code_cells + 1)), (
         observed.prompts
     )
-    for moment in (observed.errors_after_run, observed.errors_after_change):
+    for moment in (observed.errors_after_run, observed.errors_after_change, observed.errors_after_search):
         assert moment["stderr"] == [], moment["stderr"]
         assert not moment["traceback"], "an error or traceback shows in an output"
     assert observed.pageerrors == [], observed.pageerrors
@@ -520,3 +594,26 @@ def test_jupyterlab_asks_nothing_of_any_host_but_the_local_server(
         u for u in observed.requests + observed.websockets if not u.startswith((*local, "data:", "blob:"))
     ]
     assert outside == [], outside
+
+
+def test_the_drilldown_follows_a_typed_rate_bound_and_says_when_nothing_is_left(
+    observed: Observed, lab_inputs: LabInputs
+) -> None:
+    ids = lab_inputs.projects[observed.department]
+    assert observed.stale.get("projects") == [], observed.stale  # no stale list to pick from
+    assert "当前筛选下没有项目" in (observed.stale.get("department") or ""), observed.stale
+    assert observed.stale.get("card") is None, observed.stale
+    # widened again: the department's projects (and only they) are back
+    shown = observed.widened.get("projects") or []
+    assert len(shown) == len(ids) and all(any(pid in t for pid in ids) for t in shown), observed.widened
+    assert "当前筛选下没有项目" not in (observed.widened.get("department") or ""), observed.widened
+
+
+def test_a_project_search_opens_the_card_in_one_click(observed: Observed) -> None:
+    pid = observed.searched
+    assert len(observed.search_results) == 1 and f"（{pid}）" in observed.search_results[0], (
+        observed.search_results
+    )
+    card = observed.after_search.get("card") or ""
+    assert pid in card, observed.after_search
+    assert pid in (observed.after_search.get("department") or ""), observed.after_search

@@ -15,9 +15,10 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ..explore import Portfolio, base_name
+from .explore_filters import NO_PROJECTS, no_projects_view
 from .explore_history import HISTORY_CODES, ambiguous_view, history_view
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
-from .explore_views import Content, empty_view
+from .explore_views import Content
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,8 +141,8 @@ class HistoryPanel:
     def _show(self) -> None:
         pid = self.project.value
         if pid is None:
-            content = empty_view("history", self._view)
-            show(self.pane, content, "历史比较：没有符合条件的项目")
+            content = no_projects_view("history", self._view)
+            show(self.pane, content, f"历史比较：{NO_PROJECTS}")
         else:
             show(self.pane, self.content(pid, self.year), f"历史比较：项目 {pid}")
         html = fallback_html(self.pane) + fallback_html(self.ambiguous_pane)

@@ -31,6 +31,7 @@ from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
 from .cards import STYLE, VARIANCE_HEAD, evaluation_card, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
+from .explore_narrative import gap_sentence, rates_lead, rates_sentence
 from .formats import money, rate, score
 from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
@@ -130,13 +131,10 @@ def departments_view(view: Portfolio) -> Content:
         return empty_view("departments", view)
     dv = view.variance("department")
     s = view.summary()
-    gap = dv["差额"].clip(lower=0)
     parts: list[object] = [_note(_headline(view))]
-    if gap.sum() > 0:
-        top = dv.assign(g=gap).nlargest(3, "g")
-        share = top["g"].sum() / gap.sum()
-        names = "、".join(top["department"])
-        parts.append(tag("p", f"未执行的 {money(gap.sum())} 万元中，{names} 占 {rate(share, 1)}。"))
+    sentence = gap_sentence(dv, view.variance("project"))
+    if sentence:
+        parts.append(tag("p", sentence))
     if s["overspent"]:
         parts.append(
             tag(
@@ -238,7 +236,7 @@ def rates_view(view: Portfolio) -> Content:
     ) * 0.5  # fixed seed: the same view, the same dots
     n_low = int((pv["执行率"] < UNDER_EXECUTED).sum())
     clipped = int((pv["执行率"] > RATE_CAP).sum())
-    note = f"由执行率中位数最低的部门起；{len(pv)} 个项目，{n_low} 个低于 {UNDER_EXECUTED:.0%}"
+    note = f"{rates_lead(q)}；{len(pv)} 个项目，{n_low} 个低于 {UNDER_EXECUTED:.0%}"
     if clipped:
         note += f"；{clipped} 个高于 {RATE_CAP:.0%}，画在右缘"
     if rest:
@@ -248,10 +246,7 @@ def rates_view(view: Portfolio) -> Content:
         note += f"；{missing} 个项目全年预算为 0，没有执行率"
     stats = q[["q1", "med", "q3", "min", "max"]].to_numpy()
     png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note)
-    worst = q.head(3)
-    text = "执行率中位数最低的部门：" + "、".join(
-        f"{d}（{rate(m, 1)}）" for d, m in zip(worst.index, worst["med"], strict=True)
-    )
+    text = rates_sentence(q, pv["执行率"])
     return (
         _html("rates", [_note(_headline(view)), tag("p", text)], text),
         Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"),

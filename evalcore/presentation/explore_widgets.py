@@ -14,7 +14,9 @@ Run headless (papermill), the widgets have no front end: each pane also carries 
 `text/html` beside the widget view in its display bundle, so the executed notebook shows the
 default view in any renderer (nbconvert, an untrusted notebook in JupyterLab); a live JupyterLab
 prefers the widget view. ipywidgets is imported when the first widget is built. The panes and their
-static fallback are `explore_panes`'; the 历史比较 panel is `explore_history_panel.HistoryPanel`.
+static fallback are `explore_panes`'; the 历史比较 panel is `explore_history_panel.HistoryPanel`. Every
+list follows every filter (`explore_filters`); the project search, the typed rate bounds and the line
+above each section (`panel`) are `explore_search`', `explore_rate`' and `explore_frames`'.
 """
 
 from __future__ import annotations
@@ -27,21 +29,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..explore import Portfolio, describe_filters, load_portfolio
-from .cards import portfolio_card
 from .charts.explore import RATE_CAP
+from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
+from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
+from .explore_rate import RateBounds
+from .explore_search import ProjectSearch
 from .explore_views import (
     RENDERERS,
     SECTIONS,
     Content,
-    Part,
     department_projects_view,
-    empty_view,
     project_view,
 )
 from .formats import money, rate
-from .html import Markup, tag
+from .html import tag
 
 __all__ = ["Explorer", "open_explorer"]
 
@@ -72,6 +75,7 @@ class Explorer:
         self._views: OrderedDict[FilterKey, Portfolio] = OrderedDict()
         self._rendered: OrderedDict[tuple[str, object], Content] = OrderedDict()
         self._panes: dict[str, Any] = {}
+        self._frames: dict[str, SectionFrame] = {}
         self._controls: Any = None
         self._drill: Any = None
         self._quiet = False
@@ -150,12 +154,13 @@ class Explorer:
         if self._controls is not None:
             return self._controls
         w = widgets()
-        depts = sorted(self.portfolio.projects["department"].unique())
+        # short labels, the largest 全年预算 first (the whole portfolio's order: only an order, no sum shown)
+        self.department_labels = department_options(self.portfolio.departments())
         present = set(self.portfolio.projects["grade"].unique())
         grades = [g for g in self.portfolio.grade_order if g in present]
         style = {"description_width": "5em"}
         self.department = w.Dropdown(
-            options=[("全部", "")] + [(d, d) for d in depts],
+            options=[("全部", ""), *self.department_labels],
             value="",
             description="主管部门",
             style=style,
@@ -180,9 +185,17 @@ class Explorer:
             style=style,
             layout=w.Layout(width="30em"),
         )
+        self.department_search = w.Text(
+            placeholder="输入部门名称的一部分",
+            description="查找部门",
+            continuous_update=True,
+            style=style,
+            layout=w.Layout(width="22em"),
+        )
+        self.department_search.observe(self._on_department_search, names="value")
         reset = w.Button(description="重置筛选", layout=w.Layout(width="8em"))
         self.status = w.Label(value=self._status(self.select(year=self.default_year)))
-        hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率滑块在 0% 与 {RATE_CAP:.0%} 两端表示不设限。"
+        hint = f"等级不选即全部（Ctrl/⌘ 多选）；执行率可拖动滑块或输入上下限（%），0% 与 {RATE_CAP:.0%} 两端表示不设限。"
         controls = [self.department, self.grade, self.rate]
         if self.default_year is not None:
             self.year = w.Dropdown(
@@ -197,11 +210,30 @@ class Explorer:
         for control in controls:
             control.observe(self._on_change, names="value")
         reset.on_click(lambda _b: self.reset())
-        box = widget_class("VBox")([w.HBox(controls), w.HBox([reset, self.status]), w.Label(value=hint)])
+        hint = "查找部门：输入名称的一部分即缩小主管部门列表，只剩一个时直接选中；" + hint
+        self.rate_bounds = RateBounds(self.rate)
+        search_row = w.HBox([self.department_search, self.rate_bounds.widget()])
+        rows = [w.HBox(controls), search_row, w.HBox([reset, self.status])]
+        box = widget_class("VBox")([*rows, w.Label(value=hint)])
         text = f"筛选：{describe_filters(self.view().filters)}（在 JupyterLab 中运行可交互）"
         set_fallback(box, text, str(tag("p", text, class_="ec-note")))
         self._controls = box
         return box
+
+    def _on_department_search(self, _change: object) -> None:
+        """Narrow the department list to the names holding the typed text (the chosen department
+        stays listed, so typing never changes the filter); one match left is chosen at once."""
+        found = matching_departments(self.department_labels, self.department_search.value)
+        current = self.department.value
+        kept = [o for o in self.department_labels if o in found or o[1] == current]
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.department.options = [("全部", ""), *kept]
+            self.department.value = current
+        finally:
+            self._quiet = quiet
+        if self.department_search.value.strip() and len(found) == 1 and found[0][1] != current:
+            self.department.value = found[0][1]  # redraws through the Dropdown's own callback
 
     def filters(self) -> tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None]:
         """The filter controls' values as `select` arguments (the slider's ends mean no bound)."""
@@ -238,27 +270,27 @@ class Explorer:
             self._panes[name] = out
         return self._panes[name]
 
-    def overview_content(self, year: int | None) -> Content:
-        """The portfolio card of one year (all its projects; the other filters do not apply)."""
-        key = ("overview", year)
+    def overview_content(self, view: Portfolio) -> Content:
+        """The portfolio card of a view (the current selection: the year and every filter), cached."""
+        key = ("overview", _view_key(view))
         if key not in self._rendered:
-            view = self.select(year=year)
-            parts = []
-            if year is not None:
-                years = "、".join(map(str, self.years))
-                note = f"本组合含 {years} 年度；以下为 {year} 年度（在「筛选」中切换评价年度）。"
-                parts.append(Part("html", tag("p", note, class_="ec-note"), note))
-            parts.append(Part("html", Markup(portfolio_card(view)), repr(view)))
-            self._rendered[key] = tuple(parts)
+            self._rendered[key] = overview_view(view, self.years)
         return self._rendered[key]
 
     def overview(self):  # type: ignore[no-untyped-def]
-        """The selected year's portfolio card, redrawn when the year changes."""
+        """The current selection's portfolio card, redrawn when the year or a filter changes."""
         if self._overview is None:
-            year = self.chosen_year()
             self._overview = pane("总览")
-            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
+            show(self._overview, self.overview_content(self.view()), repr(self.view()))
         return self._overview
+
+    def panel(self, name: str):  # type: ignore[no-untyped-def]
+        """A section (see `section`) under a line repeating the current filters, with 「重置」: the
+        filters stay in reach, and in sight, from every section of a long notebook."""
+        if name not in self._frames:
+            # 重置 is set_filters() with no filter: it builds the controls if they are not yet shown
+            self._frames[name] = SectionFrame(self.section(name), self._status(self.view()), self.set_filters)
+        return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
         """历史比较 and 横向比较: department → project of the selected year → its years and peers."""
@@ -277,8 +309,10 @@ class Explorer:
         self.drill_project = w.Dropdown(description="项目", style=style, layout=w.Layout(width="42em"))
         self._drill_dept_pane = pane("部门的项目")
         self._drill_project_pane = pane("项目")
+        self.search = ProjectSearch(self.view(), self.open_project)
         box = widget_class("VBox")(
             [
+                self.search.widget(),
                 w.HBox([self.drill_department, self.drill_project]),
                 self._drill_dept_pane,
                 self._drill_project_pane,
@@ -304,10 +338,12 @@ class Explorer:
         for name, out in self._panes.items():
             show(out, self.content(name, view), f"{SECTIONS[name]}（{describe_filters(view.filters)}）")
         if self._overview is not None:
-            year = self.chosen_year()
-            show(self._overview, self.overview_content(year), repr(self.select(year=year)))
+            show(self._overview, self.overview_content(view), repr(view))
+        for frame in self._frames.values():
+            frame.update(self._status(view))
         if self._drill is not None:
             self._drill_update(view)
+            self.search.update(view)
         if self._history is not None:
             self._history.update(view)
         self.last_redraw = time.perf_counter() - start
@@ -319,6 +355,7 @@ class Explorer:
         """Department, grade and rate back to no filter; the year stays (it is a choice, not a filter)."""
         self._quiet = True
         try:
+            self.department_search.value = ""  # the whole list again
             self.department.value = ""
             self.grade.value = ()
             self.rate.value = (0.0, RATE_CAP)
@@ -341,6 +378,7 @@ class Explorer:
         try:
             if year is not None and self.year is not None:
                 self.year.value = int(year)
+            self.department_search.value = ""  # every department listed, so any can be set
             self.department.value = department or ""
             self.grade.value = tuple(grades or ())
             self.rate.value = (0.0 if lo is None else lo, RATE_CAP if hi is None else hi)
@@ -360,10 +398,31 @@ class Explorer:
         self._drill_view = view
         self._drill_show_department()
 
-    def _drill_show_department(self) -> None:
+    def open_project(self, project_id: str) -> None:
+        """Show one project of the current view in the drill-down (its department, its place in the
+        department's list, its card): what choosing a match of the project search does."""
+        self.drilldown()
+        p = self._drill_view.projects
+        dept = p.loc[p["project_id"] == project_id, "department"]
+        if not len(dept):
+            raise KeyError(f"当前筛选结果中没有项目 {project_id}")
+        self._quiet = True
+        try:
+            self.drill_department.value = str(dept.iat[0])
+        finally:
+            self._quiet = False
+        self._drill_show_department(project_id)
+
+    def _drill_show_department(self, keep: str | None = None) -> None:
         view, dept = self._drill_view, self.drill_department.value
-        if dept is None:
-            show(self._drill_dept_pane, empty_view("drill-department", view))
+        if dept is None:  # the filters leave no project: no stale list to pick from
+            self._quiet = True
+            try:
+                self.drill_project.options = []
+                self.drill_project.value = None
+            finally:
+                self._quiet = False
+            show(self._drill_dept_pane, no_projects_view("drill-department", view), NO_PROJECTS)
             show(self._drill_project_pane, ())
             self._drill_refresh_fallback()
             return
@@ -373,7 +432,7 @@ class Explorer:
             ["全年", "project_id"], ascending=[False, True], kind="stable"
         )
         options = [(f"{n}（{pid}）", pid) for n, pid in zip(pv["name"], pv["project_id"], strict=True)]
-        current = self.drill_project.value
+        current = keep or self.drill_project.value
         ids = [pid for _label, pid in options]
         self._quiet = True
         try:
