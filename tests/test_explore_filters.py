@@ -291,3 +291,19 @@ def test_a_reset_from_a_section_works_before_the_controls_are_shown(sample: Port
     frame = ex.panel("items")
     frame.children[0].children[0].click()
     assert ex.filters() == (None, None, None) and ex.view() is ex.select()
+
+
+def test_the_drill_down_card_lists_each_indicator_once() -> None:
+    """The drill-down's last level is the evaluation card and the indicator table beside it: each
+    indicator of the project appears once across the two (the card no longer repeats the table).
+    jc-jyj-2024-0001 (sample data) has 11 indicators (its form)."""
+    from evalcore.explore import load_portfolio
+    from evalcore.presentation.explore_views import project_view
+
+    pf = load_portfolio("data/portfolio/江城市教育局")
+    parts = project_view(pf, "jc-jyj-2024-0001")
+    page = "".join(str(p.payload) for p in parts if p.kind == "html")
+    names = [s.indicator.name for s in pf.project("jc-jyj-2024-0001").card.indicators]
+    assert len(names) == 11
+    for name in names:
+        assert page.count(f">{name}<") == 1, name

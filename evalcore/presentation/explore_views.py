@@ -485,7 +485,7 @@ def project_view(view: Portfolio, project_id: str, year: int | None = None) -> C
         rows,
         cls="ec-t",
     )
-    card = Part("html", Markup(evaluation_card(ev)), f"{ev.project.name}（{project_id}）")
+    card = Part("html", Markup(evaluation_card(ev, indicators=False)), f"{ev.project.name}（{project_id}）")
     return (
         card,
         _html(

@@ -110,7 +110,7 @@ class Explorer:
         if key in self._views:
             self._views.move_to_end(key)
             return self._views[key]
-        view = self.portfolio if key == (None, None, None, None) else self.portfolio.filter(*key)
+        view = self.portfolio if key == (None, None, None, None) else self.portfolio.filter(*key, warn=False)
         self._views[key] = view
         while len(self._views) > VIEWS_KEPT:
             self._views.popitem(last=False)
