@@ -36,6 +36,7 @@ from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_rate import RateBounds
 from .explore_search import ProjectSearch
+from .explore_sections import ExtraSections
 from .explore_views import (
     RENDERERS,
     SECTIONS,
@@ -60,7 +61,7 @@ def _view_key(view: Portfolio) -> tuple:
 FilterKey = tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None, int | None]
 
 
-class Explorer:
+class Explorer(ExtraSections):
     """A portfolio with a year, filters, sections, a drill-down and 历史比较 for one notebook."""
 
     def __init__(self, portfolio: Portfolio) -> None:
@@ -346,6 +347,7 @@ class Explorer:
             self.search.update(view)
         if self._history is not None:
             self._history.update(view)
+        self.update_sections(view)  # 复核发现 (explore_sections)
         self.last_redraw = time.perf_counter() - start
         if self._controls is not None:
             self.status.value = self._status(view, self.last_redraw)
