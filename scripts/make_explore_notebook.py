@@ -45,6 +45,18 @@ SECTIONS = [
         "未能跨年度匹配的项目（同名不猜测）列在最后。",
         "explorer.history()",
     ),
+    (
+        "七、复核发现",
+        "当前筛选下各主管部门每种复核发现的条数（代码的中文名称列在表下），其下为每条发现：项目、代码、说明。"
+        "「发现代码」只筛选下方的发现列表（不选即全部），上方的表和其他各部分不受其影响。",
+        "explorer.findings()",
+    ),
+    (
+        "八、导出当前筛选（Excel）",
+        "把当前所选年度和筛选条件下的项目写成与 `evalcore export` 相同的工作簿：「汇总」表加每个项目一张"
+        "项目支出绩效自评表。路径相对于本笔记本所在的文件夹，默认 `导出/筛选结果-<日期>.xlsx`。",
+        "explorer.export()",
+    ),
 ]
 
 
@@ -74,8 +86,12 @@ def build() -> nbformat.NotebookNode:
             "explorer = open_explorer(data_path, scheme, lineage_path)\n"
             "portfolio = explorer.portfolio"
         ),
-        new_markdown_cell("## 总览\n\n所选评价年度、当前筛选条件下的项目（筛选在下面的「筛选」中设置）。"),
+        new_markdown_cell(
+            "## 总览\n\n所选评价年度、当前筛选条件下的项目（筛选在下面的「筛选」中设置）；"
+            "其下为无法读取的输入（文件、位置、原因；它们不属于任何部门，不受筛选影响）。"
+        ),
         new_code_cell("explorer.overview()"),
+        new_code_cell("explorer.input_errors()"),
         new_markdown_cell(
             "## 筛选\n\n评价年度（组合只有一个年度时不显示）、主管部门（可输入名称查找）、等级、执行率区间"
             "（拖动滑块或输入上下限，「执行率低于 90%」一键设定）：以下各部分都按这里的条件重绘，"

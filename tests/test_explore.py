@@ -530,6 +530,7 @@ def _check_clean_and_complete(nb: nbformat.NotebookNode, projects: int) -> None:
         "history-indicators",
         "history-findings",
         "peers",
+        "findings",
     ):
         assert f'data-section="{section}"' in html, section  # the default view, readable without widgets
         assert any(f'data-section="{section}"' in o.get("data", {}).get("text/html", "") for o in widgets), (
@@ -539,7 +540,9 @@ def _check_clean_and_complete(nb: nbformat.NotebookNode, projects: int) -> None:
     assert sum("image/png" in o.get("data", {}) for o in widgets) == 4
     assert "ec-evaluation" in html and "筛选：全部项目" in html
     widget_views = [o for o in cells if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(widget_views) == 8  # the overview, the controls, four sections, the drill-down, 历史比较
+    assert len(widget_views) == 10  # the overview, the controls, four sections, the drill-down, 历史比较,
+    # 复核发现 and the export; the unreadable inputs are plain HTML (they follow no filter)
+    assert 'data-section="errors"' in html and "所有输入均已读取" in html
 
 
 def test_notebook_headless_over_the_sample(tmp_path: Path, sample: Portfolio) -> None:
