@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "portfolio"
 CIVIL = "江城市民政局"
 TRANSPORT = "江城市交通运输局"
+NAME_0001 = "2024年居家和社区养老服务项目"  # jc-mzj-2024-0001, from its scorecard
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def test_the_findings_table_counts_one_department_by_code_with_totals(sample: Po
     assert "7 条复核发现，涉及 2 个项目、1 个主管部门" in html
     # the list: every finding, project · department · code · message
     listed = [r for r in rows if r and r[0].startswith("jc-mzj-")]
-    assert [(r[0], r[2]) for r in listed] == [
+    assert listed[0][:4] == ["jc-mzj-2024-0001", NAME_0001, CIVIL, "R002"]
+    assert [(r[0], r[3]) for r in listed] == [
         ("jc-mzj-2024-0001", "R002"),
         ("jc-mzj-2024-0001", "R004"),
         ("jc-mzj-2024-0001", "R005"),
@@ -87,7 +89,7 @@ def test_the_code_filter_narrows_the_list_only_and_says_so(sample: Portfolio) ->
     rows = _rows(html)
     assert rows[1] == [CIVIL, "1", "1", "2", "3", "7"]  # the table keeps every code
     listed = [r for r in rows if r and r[0].startswith("jc-mzj-")]
-    assert [(r[0], r[2]) for r in listed] == [("jc-mzj-2024-0001", "R005")] * 2
+    assert [(r[0], r[3]) for r in listed] == [("jc-mzj-2024-0001", "R005")] * 2
     assert "所选代码（R005），2 条" in html
     assert "只作用于本部分下方的发现列表" in html
 

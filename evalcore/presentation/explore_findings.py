@@ -78,11 +78,14 @@ def findings_view(view: Portfolio, codes: Sequence[str] = ()) -> Content:
     if not len(listed):
         parts.append(_note("当前筛选下没有所选代码的复核发现。"))
     else:
+        p = view.projects
+        names = dict(zip(p["project_id"], p["name"], strict=True))
         items = [
-            [r.project_id, r.department, r.code, r.message]
+            [r.project_id, names.get(r.project_id, ""), r.department, r.code, r.message]
             for r in listed.head(MAX_LISTED).itertuples(index=False)
         ]
-        parts.append(table(header_cells(["项目", "主管部门", "代码", "说明"], 4), items, cls="ec-t"))
+        head_row = ["项目编号", "项目名称", "主管部门", "代码", "说明"]
+        parts.append(table(header_cells(head_row, 5), items, cls="ec-t"))
         if len(listed) > MAX_LISTED:
             parts.append(_note(f"只列出前 {MAX_LISTED} 条；完整的表：explorer.view().findings。"))
     return (_section("findings", parts, head),)
@@ -98,7 +101,7 @@ def errors_view(portfolio: Portfolio) -> Content:
 
     def where(r: Any) -> str:
         bits = [
-            f"{label}{v}"
+            f"{label}{_plain(v)}"
             for label, v in (("工作表 ", r.sheet), ("行 ", r.row), ("列 ", r.column))
             if _given(v)
         ]
@@ -119,6 +122,11 @@ def errors_view(portfolio: Portfolio) -> Content:
 
 def _given(value: object) -> bool:
     return value is not None and value == value and str(value) != ""  # NaN != NaN
+
+
+def _plain(value: object) -> str:
+    """A row or column number as filed (a column of numbers with gaps holds floats: 5.0 → 5)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def input_errors(portfolio: Portfolio) -> Fragment:
