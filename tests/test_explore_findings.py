@@ -147,6 +147,19 @@ def test_a_folder_with_a_broken_file_loads_the_rest_and_lists_the_broken_one(bro
     assert "无法读取的输入（1）" in fragment._repr_html_()
 
 
+def test_an_unreadable_field_is_placed_by_its_path_and_label(tmp_path: Path) -> None:
+    seed = ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml"
+    (tmp_path / "good.yaml").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    bad = seed.read_text(encoding="utf-8").replace("\nyear: 2019\n", "\nyear: 二〇一九\n")
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    pf = load_portfolio(tmp_path)
+    assert len(pf) == 1
+    rows = _rows(_html(errors_view(pf)))
+    assert len(rows) == 2 and rows[1][0].endswith("bad.yaml")
+    assert rows[1][1] == "year，年度"  # where: the field's path and its Chinese label
+    assert "「二〇一九」不是年份" in rows[1][2]
+
+
 def test_a_folder_read_whole_says_so(sample: Portfolio) -> None:
     html = _html(errors_view(sample))
     assert "所有输入均已读取" in html and "<details>" not in html
