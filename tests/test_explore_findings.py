@@ -5,6 +5,7 @@ Worked by hand from data/portfolio (one year, 2024; each project's findings read
 scorecard): 江城市民政局 has 7 findings in 2 projects — jc-mzj-2024-0001: R002 once, R004 once,
 R005 twice (an indicator's self-score 8 over its 6 points, a total 100.23 over 100);
 jc-mzj-2024-0003: R008 three times (年初预算, 全年预算, 全年执行 of 年度资金总额 0 against its parts).
+Its three projects are all 优, 执行率 96.3%, 97.2% (0002, no finding) and 62.5% (0003).
 江城市交通运输局 has 7 projects (jc-jtj-2024-0001 … 0007), its only findings R008 three times.
 """
 
@@ -114,7 +115,14 @@ def test_the_findings_section_follows_the_explorer_filters_and_its_code_filter(s
     panel.codes.value = ("R008",)  # the widget callback redraws the list
     html = "".join(o["data"].get("text/html", "") for o in panel.pane.outputs)
     assert "所选代码（R008），3 条" in html
-    ex.rate.value = (0.0, 0.5)  # no project of 民政局 below 50%: the section follows
+    ex.rate.value = (0.0, 0.7)  # only jc-mzj-2024-0003 (62.5%) is left, its R008 three times
+    html = "".join(o["data"].get("text/html", "") for o in panel.pane.outputs)
+    assert "3 条复核发现，涉及 1 个项目、1 个主管部门" in html
+    assert "jc-mzj-2024-0001" not in html
+    ex.set_filters(department=CIVIL, grades=("良",))  # its three projects are all 优
+    html = "".join(o["data"].get("text/html", "") for o in panel.pane.outputs)
+    assert "没有符合条件的项目" in html
+    ex.set_filters(department=CIVIL, rate=(0.0, 0.5))  # no project of 民政局 below 50%
     html = "".join(o["data"].get("text/html", "") for o in panel.pane.outputs)
     assert "没有符合条件的项目" in html
     # the static fallback (headless) carries the same view
