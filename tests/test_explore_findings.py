@@ -129,6 +129,34 @@ def test_the_findings_section_follows_the_explorer_filters_and_its_code_filter(s
     assert "没有符合条件的项目" in panel.box._fallback_html
 
 
+def test_the_findings_section_shows_the_chosen_year_only(tmp_path: Path) -> None:
+    """Two years: the seed case (2019; R001, its 效益 declared 30 points but itemised 20, and R004,
+    its reported 90.1 against the recomputed total) and jc-mzj-2024-0001 (R002, R004, R005 twice)."""
+    shutil.copy(ROOT / "data" / "seed" / "nc-scjg-2019-zzxf.yaml", tmp_path)
+    shutil.copy(SAMPLE / CIVIL / "jc-mzj-2024-0001.xlsx", tmp_path)
+    ex = Explorer(load_portfolio(tmp_path))
+    ex.controls()
+    ex.findings()
+    panel = ex._sections()["findings"]
+
+    def table_rows() -> list[list[str]]:
+        html = "".join(o["data"].get("text/html", "") for o in panel.pane.outputs)
+        rows = _rows(html)
+        return rows[: next(n for n, r in enumerate(rows) if r[0] == "合计") + 1]
+
+    assert table_rows() == [  # the latest year by default
+        ["主管部门", "R002", "R004", "R005", "合计"],
+        [CIVIL, "1", "1", "2", "4"],
+        ["合计", "1", "1", "2", "4"],
+    ]
+    ex.year.value = 2019  # the widget callback redraws every section
+    assert table_rows() == [
+        ["主管部门", "R001", "R004", "合计"],
+        ["南昌市市场监督管理局", "1", "1", "2"],
+        ["合计", "1", "1", "2"],
+    ]
+
+
 # -- 2. inputs that could not be read -------------------------------------------------------------
 
 
