@@ -36,6 +36,7 @@ from .explore_history_panel import HistoryPanel
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_rate import RateBounds
 from .explore_search import ProjectSearch
+from .explore_sort import SORT_COLUMNS, TableSorts
 from .explore_views import (
     RENDERERS,
     SECTIONS,
@@ -79,6 +80,7 @@ class Explorer:
         self._controls: Any = None
         self._drill: Any = None
         self._quiet = False
+        self.sorts = TableSorts(self.refresh)  # each table's 「排序」 (a sort redraws like a filter)
         self.last_redraw: float | None = None  # seconds the last filter change took
 
     def _bands(self) -> list[tuple[str, float]]:
@@ -123,10 +125,10 @@ class Explorer:
     def content(self, name: str, view: Portfolio | None = None) -> Content:
         """A section of a view (default: the current selection), cached."""
         view = self.view() if view is None else view
-        key = (name, _view_key(view))
+        key = (name, _view_key(view), self.sorts.get(name))
         if key not in self._rendered:
-            render = RENDERERS[name]
-            self._rendered[key] = render(view, self.bands) if name == "scatter" else render(view)
+            render, kw = RENDERERS[name], {"sort": self.sorts.get(name)} if name in SORT_COLUMNS else {}
+            self._rendered[key] = render(view, self.bands) if name == "scatter" else render(view, **kw)
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
         else:
@@ -137,12 +139,13 @@ class Explorer:
         # a department's project list depends on the filter; a project's card and indicators only on
         # the year
         year = view.filters.get("year")
-        key = (kind, (_view_key(view), what) if kind == "dept" else (what, year))
+        sort = self.sorts.get("drill-department" if kind == "dept" else "drill-indicators")
+        key = (kind, (_view_key(view), what, sort) if kind == "dept" else (what, year, sort))
         if key not in self._rendered:
             if kind == "dept":
-                self._rendered[key] = department_projects_view(view, what)
+                self._rendered[key] = department_projects_view(view, what, sort)
             else:
-                self._rendered[key] = project_view(view, what, year)  # type: ignore[arg-type]
+                self._rendered[key] = project_view(view, what, year, sort)  # type: ignore[arg-type]
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
         return self._rendered[key]
@@ -290,6 +293,8 @@ class Explorer:
         if name not in self._frames:
             # 重置 is set_filters() with no filter: it builds the controls if they are not yet shown
             self._frames[name] = SectionFrame(self.section(name), self._status(self.view()), self.set_filters)
+            if name in SORT_COLUMNS:  # 「排序」 between the line of filters and the section's tables
+                self.sorts.attach(self._frames[name].box, name, 1)
         return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
@@ -314,7 +319,9 @@ class Explorer:
             [
                 self.search.widget(),
                 w.HBox([self.drill_department, self.drill_project]),
+                self.sorts.bar("drill-department"),
                 self._drill_dept_pane,
+                self.sorts.bar("drill-indicators"),
                 self._drill_project_pane,
             ]
         )
