@@ -32,6 +32,7 @@ from .cards import STYLE, VARIANCE_HEAD, evaluation_card, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
 from .explore_narrative import gap_sentence, rates_lead, rates_sentence
+from .explore_outliers import RULES, marked_html, rate_marks, scatter_marks
 from .explore_sort import SortKey, sort_table
 from .formats import money, rate, score
 from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag
@@ -232,9 +233,8 @@ def rates_view(view: Portfolio) -> Content:
     order = {d: k for k, d in enumerate(q.index)}
     shown = pv[pv["department"].isin(order)]
     ys = shown["department"].map(order).to_numpy(dtype=float)
-    jitter = (
-        np.random.default_rng(0).random(len(ys)) - 0.5
-    ) * 0.5  # fixed seed: the same view, the same dots
+    # fixed seed: the same view, the same dots
+    jitter = (np.random.default_rng(0).random(len(ys)) - 0.5) * 0.5
     n_low = int((pv["执行率"] < UNDER_EXECUTED).sum())
     clipped = int((pv["执行率"] > RATE_CAP).sum())
     note = f"{rates_lead(q)}；{len(pv)} 个项目，{n_low} 个低于 {UNDER_EXECUTED:.0%}"
@@ -246,11 +246,13 @@ def rates_view(view: Portfolio) -> Content:
     if missing:
         note += f"；{missing} 个项目全年预算为 0，没有执行率"
     stats = q[["q1", "med", "q3", "min", "max"]].to_numpy()
-    png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note)
+    out, marks = rate_marks(shown, ys + jitter)  # the outliers, labelled and listed below
+    png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note, marks)
     text = rates_sentence(q, pv["执行率"])
     return (
         _html("rates", [_note(_headline(view)), tag("p", text)], text),
         Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"),
+        _html("rates-marked", [marked_html(out, RULES["rates"])], "图中标注的项目"),
     )
 
 
@@ -388,9 +390,11 @@ def scatter_view(view: Portfolio, bands: Sequence[tuple[str, float]]) -> Content
         f"执行率低于 {UNDER_EXECUTED:.0%} 的 {int(low.sum())} 个项目平均得分 {score(float(totals[low].mean())) if low.any() else '—'}，"
         f"其余 {int((~low).sum())} 个平均 {score(float(totals[~low].mean())) if (~low).any() else '—'}。"
     )
+    out, marks = scatter_marks(view)  # the notable projects, labelled and listed below
     return (
         _html("scatter", [_note(_headline(view)), tag("p", text)], text),
-        Part("png", scatter_chart(groups, bands, note), "复核得分与预算执行率散点图，按等级着色"),
+        Part("png", scatter_chart(groups, bands, note, marks), "复核得分与预算执行率散点图，按等级着色"),
+        _html("scatter-marked", [marked_html(out, RULES["scatter"])], "图中标注的项目"),
     )
 
 

@@ -33,6 +33,7 @@ from .charts.explore import RATE_CAP
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
+from .explore_outliers import RULES, MarkedProjects
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
 from .explore_rate import RateBounds
 from .explore_search import ProjectSearch
@@ -81,6 +82,7 @@ class Explorer:
         self._drill: Any = None
         self._quiet = False
         self.sorts = TableSorts(self.refresh)  # each table's 「排序」 (a sort redraws like a filter)
+        self.marked = MarkedProjects(self.open_project)  # a button per project a chart labels
         self.last_redraw: float | None = None  # seconds the last filter change took
 
     def _bands(self) -> list[tuple[str, float]]:
@@ -295,6 +297,8 @@ class Explorer:
             self._frames[name] = SectionFrame(self.section(name), self._status(self.view()), self.set_filters)
             if name in SORT_COLUMNS:  # 「排序」 between the line of filters and the section's tables
                 self.sorts.attach(self._frames[name].box, name, 1)
+            if name in RULES:  # below the chart: 「图中标注的项目」, each opening its card
+                self.marked.attach(self._frames[name].box, name, self.view(), 2)
         return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
@@ -348,6 +352,7 @@ class Explorer:
             show(self._overview, self.overview_content(view), repr(view))
         for frame in self._frames.values():
             frame.update(self._status(view))
+        self.marked.update(view)
         if self._drill is not None:
             self._drill_update(view)
             self.search.update(view)
