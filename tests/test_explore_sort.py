@@ -279,6 +279,11 @@ def test_a_labelled_projects_button_opens_its_card_in_one_click(sample: Portfoli
     first = ex.marked.buttons["rates"][0]
     first.click()
     assert ex.drill_project.value == rate_outliers(sample.variance("project"))["project_id"].iat[0]
+    # the buttons are the projects the chart's listing names, in its order
+    listing = str(rates_view(sample)[2].payload)
+    named = re.findall(r"（(jc-[a-z]+-\d{4}-\d{4})，", listing)
+    assert len(named) == len(ex.marked.buttons["rates"]) == MAX_LABELS
+    assert [b.tooltip.rsplit("（", 1)[1].rstrip("）") for b in ex.marked.buttons["rates"]] == named
 
 
 def test_the_buttons_follow_a_filter(sample: Portfolio) -> None:

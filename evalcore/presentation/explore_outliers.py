@@ -83,11 +83,19 @@ def scatter_outliers(projects: pd.DataFrame, limit: int = MAX_LABELS) -> pd.Data
     return out.sort_values(["execution_rate", "total", "project_id"], kind="stable").head(limit)
 
 
-def rate_marks(shown: pd.DataFrame, ys: np.ndarray) -> tuple[pd.DataFrame, list[tuple[float, float, str]]]:
-    """The outliers among the dots drawn (`shown`: every project of the departments drawn, at
-    heights `ys`) and their (x, y, label) marks."""
-    out = rate_outliers(shown.assign(y=ys))
-    marks = [(float(r.执行率), float(r.y), short_label(r.name, r.project_id)) for r in out.itertuples()]
+def rate_marks(
+    pv: pd.DataFrame, shown: pd.DataFrame, ys: np.ndarray
+) -> tuple[pd.DataFrame, list[tuple[float, float, str]]]:
+    """The outliers of the whole view (`pv`: what 「图中标注的项目」 and its buttons list) and the
+    (x, y, label) marks of those among the dots drawn (`shown`, at heights `ys`: a chart of more
+    than 40 departments leaves some out)."""
+    out = rate_outliers(pv)
+    y = pd.Series(ys, index=shown.index)
+    marks = [
+        (float(r.执行率), float(y[r.Index]), short_label(r.name, r.project_id))
+        for r in out.itertuples()
+        if r.Index in y.index
+    ]
     return out, marks
 
 

@@ -246,7 +246,7 @@ def rates_view(view: Portfolio) -> Content:
     if missing:
         note += f"；{missing} 个项目全年预算为 0，没有执行率"
     stats = q[["q1", "med", "q3", "min", "max"]].to_numpy()
-    out, marks = rate_marks(shown, ys + jitter)  # the outliers, labelled and listed below
+    out, marks = rate_marks(pv, shown, ys + jitter)  # the outliers, labelled and listed below
     png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note, marks)
     text = rates_sentence(q, pv["执行率"])
     return (
