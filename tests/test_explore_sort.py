@@ -290,8 +290,12 @@ def test_the_buttons_follow_a_filter(sample: Portfolio) -> None:
     ex = Explorer(sample)
     ex.controls()
     ex.panel("scatter")
-    before = len(ex.marked.buttons["scatter"])
+    before = ex.marked.buttons["scatter"]
+    ex.refresh()  # the same selection: the same buttons, none built again
+    assert ex.marked.buttons["scatter"] is before and len(before) == MAX_LABELS
+    assert all(b.comm is not None for b in before)  # open while shown
     ex.set_filters(rate=(0.9, None))  # nothing under 90% is left: nothing to label
-    assert before == MAX_LABELS and ex.marked.buttons["scatter"] == []
+    assert ex.marked.buttons["scatter"] == []
+    assert all(b.comm is None for b in before)  # the replaced buttons are closed, not left in the kernel
     ex.set_filters()
     assert len(ex.marked.buttons["scatter"]) == MAX_LABELS

@@ -144,6 +144,7 @@ class MarkedProjects:
         self._on_open = on_open
         self.boxes: dict[str, Any] = {}
         self.buttons: dict[str, list[Any]] = {}
+        self.shown: dict[str, tuple[str, ...]] = {}  # the ids each chart's buttons open
 
     def attach(self, box: Any, chart: str, view: Portfolio, at: int) -> None:
         """Put the list of `chart` into `box`'s children at `at` (below the chart) and fill it."""
@@ -162,6 +163,13 @@ class MarkedProjects:
                 out = rate_outliers(view.variance("project"))
             else:
                 out = scatter_outliers(view.projects)
+            ids = tuple(out["project_id"])
+            if self.shown.get(chart) == ids:  # the same projects: keep the same buttons
+                continue
+            # a widget lives in the kernel until it is closed: close the list it replaces
+            for old in (*self.buttons.get(chart, []), *self.boxes[chart].children):
+                old.close()
+            self.shown[chart] = ids
             buttons = []
             for r in out.itertuples():
                 b = w.Button(
