@@ -122,6 +122,7 @@ class SortBar:
             options=[("默认顺序", ""), *columns],
             value="",
             description="排序",
+            tooltip="按所选列排序；某张表没有这一列时，该表保持原顺序",
             style={"description_width": "3em"},
             layout=w.Layout(width="16em"),
         )
