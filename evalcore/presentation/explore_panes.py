@@ -13,7 +13,7 @@ from typing import Any
 from .explore_views import Content
 from .html import join
 
-__all__ = ["fallback_html", "pane", "set_fallback", "show", "widget_class", "widgets"]
+__all__ = ["fallback_html", "pane", "set_fallback", "show", "view_key", "widget_class", "widgets"]
 
 
 def widgets():  # type: ignore[no-untyped-def]
@@ -79,3 +79,9 @@ def set_fallback(widget, text: str, html: str | None = None) -> None:  # type: i
 def fallback_html(widget) -> str:  # type: ignore[no-untyped-def]
     """The text/html a widget of `widget_class` shows without a live front end."""
     return str(widget._fallback_html)
+
+
+def view_key(view: object) -> tuple:
+    """A view's filters as a hashable key (the explorer's cache of rendered sections is keyed by it)."""
+    filters: dict = view.filters  # type: ignore[attr-defined]
+    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in filters.items()))

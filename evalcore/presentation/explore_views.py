@@ -32,6 +32,8 @@ from .cards import STYLE, VARIANCE_HEAD, evaluation_card, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
 from .explore_narrative import gap_sentence, rates_lead, rates_sentence
+from .explore_outliers import RULES, marked_html, rate_marks, scatter_marks
+from .explore_sort import SortKey, sort_table
 from .formats import money, rate, score
 from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag
 from .palette import grade_colour
@@ -125,7 +127,7 @@ def empty_view(section: str, view: Portfolio) -> Content:
     )
 
 
-def departments_view(view: Portfolio) -> Content:
+def departments_view(view: Portfolio, sort: SortKey = None) -> Content:
     """Where the money went and where it did not."""
     if not len(view):
         return empty_view("departments", view)
@@ -169,7 +171,7 @@ def departments_view(view: Portfolio) -> Content:
                 num_cell(rate(r.执行率), "num ec-under" if r.under_executed else "num"),
                 r.grade,
             ]
-            for r in shown.head(TOP * 2).itertuples(index=False)
+            for r in sort_table(shown.head(TOP * 2), sort).itertuples(index=False)
         ]
         tbl = table(
             header_cells(["项目", "编号", "全年预算", "全年执行", "差额", "执行率", "等级"], 2),
@@ -188,7 +190,7 @@ def departments_view(view: Portfolio) -> Content:
             "各主管部门全年预算的执行情况",
             note,
         )
-        tbl = table(header_cells(VARIANCE_HEAD, 1), variance_rows(dv, MAX_BARS), cls="ec-t")
+        tbl = table(header_cells(VARIANCE_HEAD, 1), variance_rows(sort_table(dv, sort), MAX_BARS), cls="ec-t")
     head = _html("departments", parts, _headline(view))
     chart = Part("png", png, "各主管部门（或项目）全年预算：已执行、未执行（差额）与超支")
     tail = _html(
@@ -231,9 +233,8 @@ def rates_view(view: Portfolio) -> Content:
     order = {d: k for k, d in enumerate(q.index)}
     shown = pv[pv["department"].isin(order)]
     ys = shown["department"].map(order).to_numpy(dtype=float)
-    jitter = (
-        np.random.default_rng(0).random(len(ys)) - 0.5
-    ) * 0.5  # fixed seed: the same view, the same dots
+    # fixed seed: the same view, the same dots
+    jitter = (np.random.default_rng(0).random(len(ys)) - 0.5) * 0.5
     n_low = int((pv["执行率"] < UNDER_EXECUTED).sum())
     clipped = int((pv["执行率"] > RATE_CAP).sum())
     note = f"{rates_lead(q)}；{len(pv)} 个项目，{n_low} 个低于 {UNDER_EXECUTED:.0%}"
@@ -245,11 +246,13 @@ def rates_view(view: Portfolio) -> Content:
     if missing:
         note += f"；{missing} 个项目全年预算为 0，没有执行率"
     stats = q[["q1", "med", "q3", "min", "max"]].to_numpy()
-    png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note)
+    out, marks = rate_marks(pv, shown, ys + jitter)  # the outliers, labelled and listed below
+    png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note, marks)
     text = rates_sentence(q, pv["执行率"])
     return (
         _html("rates", [_note(_headline(view)), tag("p", text)], text),
         Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"),
+        _html("rates-marked", [marked_html(out, RULES["rates"])], "图中标注的项目"),
     )
 
 
@@ -284,7 +287,7 @@ def _project_rows(df: pd.DataFrame, amount: str) -> list[list[object]]:
     ]
 
 
-def items_view(view: Portfolio) -> Content:
+def items_view(view: Portfolio, sort: SortKey = None) -> Content:
     """The largest unspent gaps among the under-executed, and the largest overspends: line items,
     then projects."""
     if not len(view):
@@ -311,7 +314,7 @@ def items_view(view: Portfolio) -> Content:
         if not total:
             return [tag("h4", title), _note(none)]
         more = f"（共 {total} 个，列出最大的 {min(TOP, total)} 个）"
-        return [tag("h4", title + more), table(h, rows_of(df, amount), cls="ec-t")]
+        return [tag("h4", title + more), table(h, rows_of(sort_table(df, sort), amount), cls="ec-t")]
 
     n_items = int(iv.shape[0])
     parts: list[object] = [_note(_headline(view) + f"；支出明细 {n_items} 条。金额单位：万元。")]
@@ -387,9 +390,11 @@ def scatter_view(view: Portfolio, bands: Sequence[tuple[str, float]]) -> Content
         f"执行率低于 {UNDER_EXECUTED:.0%} 的 {int(low.sum())} 个项目平均得分 {score(float(totals[low].mean())) if low.any() else '—'}，"
         f"其余 {int((~low).sum())} 个平均 {score(float(totals[~low].mean())) if (~low).any() else '—'}。"
     )
+    out, marks = scatter_marks(view)  # the notable projects, labelled and listed below
     return (
         _html("scatter", [_note(_headline(view)), tag("p", text)], text),
-        Part("png", scatter_chart(groups, bands, note), "复核得分与预算执行率散点图，按等级着色"),
+        Part("png", scatter_chart(groups, bands, note, marks), "复核得分与预算执行率散点图，按等级着色"),
+        _html("scatter-marked", [marked_html(out, RULES["scatter"])], "图中标注的项目"),
     )
 
 
@@ -401,7 +406,7 @@ RENDERERS: dict[str, Callable[..., Content]] = {
 }
 
 
-def department_projects_view(view: Portfolio, department: str) -> Content:
+def department_projects_view(view: Portfolio, department: str, sort: SortKey = None) -> Content:
     """The drill-down's middle level: one department's projects."""
     pv = view.variance("project")
     pv = pv[pv["department"] == department].sort_values(
@@ -410,6 +415,7 @@ def department_projects_view(view: Portfolio, department: str) -> Content:
     if not len(pv):
         return (_html("drill-department", [_note("没有符合条件的项目。")], "没有项目"),)
     findings = view.projects.set_index("project_id")["findings"]
+    pv = sort_table(pv.assign(findings=pv["project_id"].map(findings).fillna(0)), sort)
     rows = [
         [
             r.name,
@@ -420,7 +426,7 @@ def department_projects_view(view: Portfolio, department: str) -> Content:
             num_cell(rate(r.执行率), "num ec-under" if r.under_executed else "num"),
             num_cell(score(r.total)),
             r.grade,
-            num_cell(str(int(findings.get(r.project_id, 0)))),
+            num_cell(str(int(r.findings))),
         ]
         for r in pv.head(MAX_DRILL_ROWS).itertuples(index=False)
     ]
@@ -446,10 +452,10 @@ def department_projects_view(view: Portfolio, department: str) -> Content:
     return (_html("drill-department", parts, head),)
 
 
-def project_view(view: Portfolio, project_id: str, year: int | None = None) -> Content:
+def project_view(view: Portfolio, project_id: str, year: int | None = None, sort: SortKey = None) -> Content:
     """The drill-down's last level: one project's evaluation card and its indicators."""
     ev = view.project(project_id, year)
-    inds = view.indicators_of(project_id, year)
+    inds = sort_table(view.indicators_of(project_id, year), sort)
     met_text = {True: "是", False: "否"}
     rows = [
         [

@@ -33,10 +33,12 @@ from .charts.explore import RATE_CAP
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
-from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
+from .explore_outliers import RULES, MarkedProjects
+from .explore_panes import fallback_html, pane, set_fallback, show, view_key, widget_class, widgets
 from .explore_rate import RateBounds
 from .explore_search import ProjectSearch
 from .explore_sections import ExtraSections
+from .explore_sort import SORT_COLUMNS, TableSorts
 from .explore_views import (
     RENDERERS,
     SECTIONS,
@@ -51,11 +53,6 @@ __all__ = ["Explorer", "open_explorer"]
 
 VIEWS_KEPT = 32  # filtered views kept (their tables are cut lazily, so a view is cheap)
 RENDERED_KEPT = 160  # rendered sections kept: the last ~30 filters' sections and drill-downs (~25 MB of PNG)
-
-
-def _view_key(view: Portfolio) -> tuple:
-    """A view's filters as a hashable key (the cache of rendered sections is keyed by it)."""
-    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in view.filters.items()))
 
 
 FilterKey = tuple[str | None, tuple[str, ...] | None, tuple[float | None, float | None] | None, int | None]
@@ -80,6 +77,8 @@ class Explorer(ExtraSections):
         self._controls: Any = None
         self._drill: Any = None
         self._quiet = False
+        self.sorts = TableSorts(self.refresh)  # each table's 「排序」 (a sort redraws like a filter)
+        self.marked = MarkedProjects(self.open_project)  # a button per project a chart labels
         self.last_redraw: float | None = None  # seconds the last filter change took
 
     def _bands(self) -> list[tuple[str, float]]:
@@ -124,10 +123,10 @@ class Explorer(ExtraSections):
     def content(self, name: str, view: Portfolio | None = None) -> Content:
         """A section of a view (default: the current selection), cached."""
         view = self.view() if view is None else view
-        key = (name, _view_key(view))
+        key = (name, view_key(view), self.sorts.get(name))
         if key not in self._rendered:
-            render = RENDERERS[name]
-            self._rendered[key] = render(view, self.bands) if name == "scatter" else render(view)
+            render, kw = RENDERERS[name], {"sort": self.sorts.get(name)} if name in SORT_COLUMNS else {}
+            self._rendered[key] = render(view, self.bands) if name == "scatter" else render(view, **kw)
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
         else:
@@ -138,12 +137,13 @@ class Explorer(ExtraSections):
         # a department's project list depends on the filter; a project's card and indicators only on
         # the year
         year = view.filters.get("year")
-        key = (kind, (_view_key(view), what) if kind == "dept" else (what, year))
+        sort = self.sorts.get("drill-department" if kind == "dept" else "drill-indicators")
+        key = (kind, (view_key(view), what, sort) if kind == "dept" else (what, year, sort))
         if key not in self._rendered:
             if kind == "dept":
-                self._rendered[key] = department_projects_view(view, what)
+                self._rendered[key] = department_projects_view(view, what, sort)
             else:
-                self._rendered[key] = project_view(view, what, year)  # type: ignore[arg-type]
+                self._rendered[key] = project_view(view, what, year, sort)  # type: ignore[arg-type]
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
         return self._rendered[key]
@@ -273,7 +273,7 @@ class Explorer(ExtraSections):
 
     def overview_content(self, view: Portfolio) -> Content:
         """The portfolio card of a view (the current selection: the year and every filter), cached."""
-        key = ("overview", _view_key(view))
+        key = ("overview", view_key(view))
         if key not in self._rendered:
             self._rendered[key] = overview_view(view, self.years)
         return self._rendered[key]
@@ -291,6 +291,10 @@ class Explorer(ExtraSections):
         if name not in self._frames:
             # 重置 is set_filters() with no filter: it builds the controls if they are not yet shown
             self._frames[name] = SectionFrame(self.section(name), self._status(self.view()), self.set_filters)
+            if name in SORT_COLUMNS:  # 「排序」 between the line of filters and the section's tables
+                self.sorts.attach(self._frames[name].box, name, 1)
+            if name in RULES:  # below the chart: 「图中标注的项目」, each opening its card
+                self.marked.attach(self._frames[name].box, name, self.view(), 2)
         return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
@@ -315,7 +319,9 @@ class Explorer(ExtraSections):
             [
                 self.search.widget(),
                 w.HBox([self.drill_department, self.drill_project]),
+                self.sorts.bar("drill-department"),
                 self._drill_dept_pane,
+                self.sorts.bar("drill-indicators"),
                 self._drill_project_pane,
             ]
         )
@@ -342,6 +348,7 @@ class Explorer(ExtraSections):
             show(self._overview, self.overview_content(view), repr(view))
         for frame in self._frames.values():
             frame.update(self._status(view))
+        self.marked.update(view)
         if self._drill is not None:
             self._drill_update(view)
             self.search.update(view)

@@ -190,12 +190,56 @@ def _draw_money(
     return fig
 
 
-def rates_chart(labels: Sequence[str], stats: np.ndarray, xs: np.ndarray, ys: np.ndarray, note: str) -> bytes:
-    """A box per row (stats: q1, median, q3, low whisker, high whisker) and every project a dot."""
-    return render(_draw_rates, list(labels), stats, xs, ys, note, fmt=INTERACTIVE)
+Mark = tuple[float, float, str]  # a labelled point: x, y and its label
 
 
-def _draw_rates(labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.ndarray, note: str) -> Figure:
+def _label_points(ax: Axes, marks: Sequence[Mark]) -> None:
+    """Ring each mark's point and write its label beside it, joined by a thin line. Labels are
+    stacked from the highest point down, each at least one line below the one before: points that
+    sit close together (the scatter's corner) get labels one under another instead of on top of
+    each other. A point in the right third is labelled on its left."""
+    if not marks:
+        return
+    fig = ax.get_figure()
+    to_axes = ax.transData + ax.transAxes.inverted()
+    line = 12 * fig.dpi / 72 / max(ax.get_window_extent().height, 1.0)  # one label's height
+    points = [(*to_axes.transform((min(x, RATE_CAP), y)), min(x, RATE_CAP), y, t) for x, y, t in marks]
+    slot = 2.0
+    for fx, fy, x, y, text in sorted(points, key=lambda p: (-p[1], p[0])):
+        slot = max(min(fy, slot - line), line / 2)
+        left = fx > 0.67
+        ax.scatter([x], [y], s=60, facecolors="none", edgecolors="#c05621", linewidths=1.1, zorder=5)
+        ax.annotate(
+            clean(text),
+            (x, y),
+            xytext=(fx - 0.04 if left else fx + 0.04, slot),
+            textcoords="axes fraction",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=7.5,
+            color=INK,
+            arrowprops={"arrowstyle": "-", "color": "#a0aec0", "linewidth": 0.7},
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            zorder=6,
+        )
+
+
+def rates_chart(
+    labels: Sequence[str],
+    stats: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    note: str,
+    marks: Sequence[Mark] = (),
+) -> bytes:
+    """A box per row (stats: q1, median, q3, low whisker, high whisker) and every project a dot;
+    `marks` are the outliers, labelled."""
+    return render(_draw_rates, list(labels), stats, xs, ys, note, list(marks), fmt=INTERACTIVE)
+
+
+def _draw_rates(
+    labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.ndarray, note: str, marks: list[Mark]
+) -> Figure:
     n = len(labels)
     names = [wrap(clean(s) or "（未填写）", 30, 1) for s in labels]
     fig, ax = _axes("rates", chart_height(n, 0.25, 1.9), _label_margin(names))
@@ -230,6 +274,7 @@ def _draw_rates(labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.nda
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.grid(True, color=GRID, linewidth=0.8)
     ax.set_xlabel("预算执行率（全年执行数 ÷ 全年预算数）")
+    _label_points(ax, marks)
     _bottom_legend(
         fig,
         [
@@ -245,14 +290,21 @@ def _draw_rates(labels: list[str], stats: np.ndarray, xs: np.ndarray, ys: np.nda
 
 
 def scatter_chart(
-    groups: Sequence[tuple[str, str, np.ndarray, np.ndarray]], bands: Sequence[tuple[str, float]], note: str
+    groups: Sequence[tuple[str, str, np.ndarray, np.ndarray]],
+    bands: Sequence[tuple[str, float]],
+    note: str,
+    marks: Sequence[Mark] = (),
 ) -> bytes:
-    """复核得分 against 执行率, one colour per grade (groups: grade, colour, rates, scores)."""
-    return render(_draw_scatter, list(groups), list(bands), note, fmt=INTERACTIVE)
+    """复核得分 against 执行率, one colour per grade (groups: grade, colour, rates, scores); `marks`
+    are the notable projects, labelled."""
+    return render(_draw_scatter, list(groups), list(bands), note, list(marks), fmt=INTERACTIVE)
 
 
 def _draw_scatter(
-    groups: list[tuple[str, str, np.ndarray, np.ndarray]], bands: list[tuple[str, float]], note: str
+    groups: list[tuple[str, str, np.ndarray, np.ndarray]],
+    bands: list[tuple[str, float]],
+    note: str,
+    marks: list[Mark],
 ) -> Figure:
     fig, ax = _axes("scatter", 4.6, 0.75)
     ax.set_title("复核得分与预算执行率")
@@ -298,6 +350,7 @@ def _draw_scatter(
     ax.set_xlabel("预算执行率（全年执行数 ÷ 全年预算数）")
     ax.set_ylabel("复核得分（分）")
     ax.grid(True, color=GRID, linewidth=0.8)
+    _label_points(ax, marks)
     if handles:
         _bottom_legend(fig, handles)
     return fig
