@@ -59,7 +59,7 @@ def test_the_stale_drilldown_case_empties_the_project_list_and_says_so(sample: P
     panel = ex._history
     assert panel is not None
     ex.set_filters(department=TRANSPORT)
-    assert ex.drill_department.options == (TRANSPORT,)
+    assert ex.drill_department.options == (("交通运输局", TRANSPORT),)  # value: the full name
     assert len(ex.drill_project.options) == 7
 
     ex.rate.value = (0.0, 0.7)  # the widget callback runs: no project is left

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ..explore import Portfolio, base_name
+from .explore_choices import department_choices
 from .explore_filters import NO_PROJECTS, no_projects_view
 from .explore_history import HISTORY_CODES, ambiguous_view, history_view
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
@@ -111,7 +112,7 @@ class HistoryPanel:
         dept = str(p.loc[p["project_id"] == keep, "department"].iat[0]) if keep else None
         self._quiet = True
         try:
-            self.department.options = depts
+            self.department.options = department_choices(self.portfolio.departments(), depts)
             self.department.value = dept
         finally:
             self._quiet = False

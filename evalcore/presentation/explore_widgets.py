@@ -24,12 +24,13 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from ..explore import Portfolio, describe_filters, load_portfolio
 from .charts.explore import RATE_CAP
+from .explore_choices import department_choices, grade_bands
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
@@ -69,7 +70,7 @@ class Explorer(ExtraSections):
         self.year: Any = None  # the year Dropdown, when there are several years and controls are built
         self._overview: Any = None
         self._history: HistoryPanel | None = None
-        self.bands = self._bands()
+        self.bands = grade_bands(portfolio)
         self._views: OrderedDict[FilterKey, Portfolio] = OrderedDict()
         self._rendered: OrderedDict[tuple[str, object], Content] = OrderedDict()
         self._panes: dict[str, Any] = {}
@@ -80,16 +81,6 @@ class Explorer(ExtraSections):
         self.sorts = TableSorts(self.refresh)  # each table's 「排序」 (a sort redraws like a filter)
         self.marked = MarkedProjects(self.open_project)  # a button per project a chart labels
         self.last_redraw: float | None = None  # seconds the last filter change took
-
-    def _bands(self) -> list[tuple[str, float]]:
-        """(grade, lower bound) of the scheme most projects use."""
-        p = self.portfolio.projects
-        if not len(p):
-            return []
-        used = Counter(p["scheme"])
-        scheme_id = used.most_common(1)[0][0]
-        pid = p.loc[p["scheme"] == scheme_id, "project_id"].iloc[0]
-        return [(g.name, float(g.min)) for g in self.portfolio.project(pid).scheme.grades]
 
     # -- selection and rendering (no widgets) --------------------------------------------------------
     def select(
@@ -400,7 +391,7 @@ class Explorer(ExtraSections):
         current = self.drill_department.value
         self._quiet = True
         try:
-            self.drill_department.options = depts
+            self.drill_department.options = department_choices(self.portfolio.departments(), depts)
             self.drill_department.value = current if current in depts else (depts[0] if depts else None)
         finally:
             self._quiet = False
