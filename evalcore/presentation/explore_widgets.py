@@ -34,6 +34,7 @@ from .explore_choices import department_choices, grade_bands
 from .explore_filters import NO_PROJECTS, department_options, matching_departments, no_projects_view
 from .explore_frames import SectionFrame, overview_view
 from .explore_history_panel import HistoryPanel
+from .explore_open import TableProjects
 from .explore_outliers import RULES, MarkedProjects
 from .explore_panes import fallback_html, pane, set_fallback, show, view_key, widget_class, widgets
 from .explore_rate import RateBounds
@@ -80,6 +81,7 @@ class Explorer(ExtraSections):
         self._quiet = False
         self.sorts = TableSorts(self.refresh)  # each table's 「排序」 (a sort redraws like a filter)
         self.marked = MarkedProjects(self.open_project)  # a button per project a chart labels
+        self.in_tables = TableProjects(self.open_project)  # 「表中的项目」: a button per listed project
         self.last_redraw: float | None = None  # seconds the last filter change took
 
     # -- selection and rendering (no widgets) --------------------------------------------------------
@@ -286,6 +288,7 @@ class Explorer(ExtraSections):
                 self.sorts.attach(self._frames[name].box, name, 1)
             if name in RULES:  # below the chart: 「图中标注的项目」, each opening its card
                 self.marked.attach(self._frames[name].box, name, self.view(), 2)
+            self.in_tables.attach(self._frames[name].box, name, self.view(), self.sorts.get(name))
         return self._frames[name].widget()
 
     def history(self):  # type: ignore[no-untyped-def]
@@ -312,6 +315,7 @@ class Explorer(ExtraSections):
                 w.HBox([self.drill_department, self.drill_project]),
                 self.sorts.bar("drill-department"),
                 self._drill_dept_pane,
+                self.in_tables.box("drill-department"),
                 self.sorts.bar("drill-indicators"),
                 self._drill_project_pane,
             ]
@@ -340,6 +344,7 @@ class Explorer(ExtraSections):
         for frame in self._frames.values():
             frame.update(self._status(view))
         self.marked.update(view)
+        self.in_tables.update("items", view, self.sorts.get("items"))
         if self._drill is not None:
             self._drill_update(view)
             self.search.update(view)
@@ -449,6 +454,8 @@ class Explorer(ExtraSections):
         self._drill_refresh_fallback()
 
     def _drill_refresh_fallback(self) -> None:
+        dept, sort = self.drill_department.value, self.sorts.get("drill-department")
+        self.in_tables.update("drill-department", self._drill_view, sort, dept)  # its 「表中的项目」
         html = fallback_html(self._drill_dept_pane) + fallback_html(self._drill_project_pane)
         set_fallback(self._drill, "逐级查看：主管部门 → 项目 → 指标", html)
 
