@@ -116,3 +116,17 @@ def test_the_drill_down_department_table_gets_a_button_per_project(sample: Portf
     assert ex.drill_project.value == "jc-jtj-2024-0005" and "jc-jtj-2024-0005" in _opened(ex)
     ex.set_filters(department=TRANSPORT, rate=(None, 0.7))  # none left: no button
     assert ex.in_tables.shown["drill-department"] == ()
+
+
+def test_the_buttons_name_the_projects_in_the_order_the_items_section_shows_them(sample: Portfolio) -> None:
+    """The rule restates how `items_view` picks its rows: the rendered section is the check that the
+    two agree (each project's first appearance in the HTML comes in the buttons' order)."""
+    ex = Explorer(sample)
+    ex.controls()
+    ex.panel("items")
+    for sort in (None, ("执行率", False), ("全年", True)):
+        ex.sorts.set("items", sort)
+        html = "".join(o["data"].get("text/html", "") for o in ex.section("items").outputs)
+        p = sample.projects.set_index("project_id")["name"]
+        places = [html.find(f"<td>{p[pid]}</td>") for pid in ex.in_tables.shown["items"]]
+        assert -1 not in places and places == sorted(places), sort
