@@ -114,8 +114,10 @@ def test_the_drill_down_department_table_gets_a_button_per_project(sample: Portf
     assert ex.in_tables.shown["drill-department"] == _ids("0003", "0007", "0004", "0005")
     ex.in_tables.buttons["drill-department"][-1].click()
     assert ex.drill_project.value == "jc-jtj-2024-0005" and "jc-jtj-2024-0005" in _opened(ex)
+    before = ex.in_tables.buttons["drill-department"]
     ex.set_filters(department=TRANSPORT, rate=(None, 0.7))  # none left: no button
     assert ex.in_tables.shown["drill-department"] == ()
+    assert all(b.comm is None for b in before)  # the replaced buttons are closed, not left in the kernel
 
 
 def test_the_buttons_name_the_projects_in_the_order_the_items_section_shows_them(sample: Portfolio) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .explore_outliers import short_label
+from .explore_outliers import fill_buttons
 from .explore_sort import SortKey, sort_table
 from .explore_views import MAX_DRILL_ROWS, TOP
 
@@ -102,29 +102,13 @@ class TableProjects:
         not shown)."""
         if table not in self.boxes:
             return
-        import ipywidgets as w
-
         found = (
             items_projects(view, sort) if table == "items" else department_projects(view, department, sort)
         )
         ids = tuple(pid for pid, _n in found)
         if self.shown.get(table) == ids:  # the same projects in the same order: keep the buttons
             return
-        for old in (*self.buttons.get(table, []), *self.boxes[table].children):
-            old.close()  # a widget lives in the kernel until it is closed
-        self.shown[table] = ids
-        buttons = []
-        for pid, name in found:
-            b = w.Button(
-                description=short_label(name, pid, 14),
-                tooltip=f"在「逐级查看」中打开 {name}（{pid}）",
-                layout=w.Layout(width="auto"),
-            )
-            b.on_click(lambda _b, pid=pid: self._on_open(pid))
-            buttons.append(b)
-        self.buttons[table] = buttons
-        title = "表中的项目（点击在「逐级查看」中打开）：" if buttons else "表中没有项目。"
-        self.boxes[table].children = (
-            w.Label(value=title),
-            w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+        self.buttons[table] = fill_buttons(
+            self.boxes[table], found, self._on_open, "表中的项目", "表中没有项目。"
         )
+        self.shown[table] = ids

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_LABELS",
     "MarkedProjects",
+    "fill_buttons",
     "marked_html",
     "rate_marks",
     "rate_outliers",
@@ -130,6 +131,31 @@ def marked_html(out: pd.DataFrame, rule: str) -> Markup:
     )
 
 
+def fill_buttons(
+    box: Any, found: Sequence[tuple[str, str]], on_open: Callable[[str], None], title: str, empty: str
+) -> list[Any]:
+    """Fill `box` with 「title（点击在「逐级查看」中打开）：」 and a button per (project_id, name) of
+    `found` calling `on_open(project_id)` (`empty` when there is none); returns the buttons. The
+    widgets it replaces are closed: a widget lives in the kernel until it is."""
+    import ipywidgets as w  # here, not at the top: the views (and the command line) never pay for it
+
+    for old in box.children:
+        for child in (*getattr(old, "children", ()), old):
+            child.close()
+    buttons = []
+    for pid, name in found:
+        b = w.Button(
+            description=short_label(name, pid, 14),
+            tooltip=f"在「逐级查看」中打开 {name}（{pid}）",
+            layout=w.Layout(width="auto"),
+        )
+        b.on_click(lambda _b, pid=pid: on_open(pid))
+        buttons.append(b)
+    label = f"{title}（点击在「逐级查看」中打开）：" if buttons else empty
+    box.children = (w.Label(value=label), w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")))
+    return buttons
+
+
 RULES = {
     "rates": "超出本部门箱线须（1.5 倍四分位距）的项目，离得最远的在前",
     "scatter": f"执行率低于 {UNDER_EXECUTED:.0%} 且复核得分低于中位数的项目，执行率最低的在前",
@@ -156,8 +182,6 @@ class MarkedProjects:
 
     def update(self, view: Portfolio, charts: Sequence[str] | None = None) -> None:
         """Follow a new selection: list the projects each chart now labels."""
-        import ipywidgets as w
-
         for chart in charts or list(self.boxes):
             if chart == "rates":
                 out = rate_outliers(view.variance("project"))
@@ -166,22 +190,8 @@ class MarkedProjects:
             ids = tuple(out["project_id"])
             if self.shown.get(chart) == ids:  # the same projects: keep the same buttons
                 continue
-            # a widget lives in the kernel until it is closed: close the list it replaces
-            for old in (*self.buttons.get(chart, []), *self.boxes[chart].children):
-                old.close()
-            self.shown[chart] = ids
-            buttons = []
-            for r in out.itertuples():
-                b = w.Button(
-                    description=short_label(r.name, r.project_id, 14),
-                    tooltip=f"在「逐级查看」中打开 {r.name}（{r.project_id}）",
-                    layout=w.Layout(width="auto"),
-                )
-                b.on_click(lambda _b, pid=r.project_id: self._on_open(str(pid)))
-                buttons.append(b)
-            self.buttons[chart] = buttons
-            title = "图中标注的项目（点击在「逐级查看」中打开）：" if buttons else "图中没有标注的项目。"
-            self.boxes[chart].children = (
-                w.Label(value=title),
-                w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+            found = [(str(r.project_id), str(r.name)) for r in out.itertuples()]
+            self.buttons[chart] = fill_buttons(
+                self.boxes[chart], found, self._on_open, "图中标注的项目", "图中没有标注的项目。"
             )
+            self.shown[chart] = ids
