@@ -14,7 +14,13 @@ checked by the tests below:
 - every code cell ran, no stderr or error output, no traceback, no uncaught page error;
 - the table changed: before, one row per department of the portfolio; after, exactly the projects
   of the chosen department (by 编号), and the pane's headline and the filter status name it;
-- the page asked nothing of any host but the local server (and data:/blob: URLs).
+- the page asked nothing of any host but the local server (and data:/blob: URLs);
+- back to 全部, the departments section's 「排序」 bar set to 执行率 and toggled to 降序: the table's
+  rows come by 执行率, highest first, in the order `variance("department")` gives (the API, sorted
+  in the test), so the default order (全年预算) would fail it;
+- with the department of fewest projects chosen in the filter, a path typed into 保存到 and a click
+  on 「导出当前筛选（Excel）」: the line under it says where, and openpyxl finds in that workbook a
+  汇总 listing exactly that department's projects (`filter(department=…)`), one sheet per project.
 
 Every wait is bounded, so CI never hangs; the server is shut down through its API, then its process
 group is terminated and any kernel it left is killed by pid. A server that cannot start fails the
@@ -23,6 +29,7 @@ test with its log (it is not skipped).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -365,6 +372,13 @@ class Observed:
     search_results: list[str] = field(default_factory=list)
     after_search: dict[str, Any] = field(default_factory=dict)  # the drill-down after one click
     errors_after_search: dict[str, Any] = field(default_factory=dict)
+    sort_bars: int = -1  # how many 「排序」 bars the departments section showed (one expected)
+    sorted_toggle: str = ""  # the direction toggle's text after the click
+    sorted_rows: list[list[str]] | None = None  # the departments table sorted by 执行率, 降序
+    export_department: str = ""  # the department chosen in the filter before the export
+    export_path: str = ""  # the path typed into 保存到
+    export_message: str = ""  # the line under the button after the click
+    errors_after_export: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     server_log: str = ""
 
@@ -379,7 +393,9 @@ def _fail(what: str, page, server: LabServer, extra: object = "") -> None:  # ty
 
 
 @pytest.fixture(scope="module")
-def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
+def observed(
+    lab_server: LabServer, lab_inputs: LabInputs, tmp_path_factory: pytest.TempPathFactory
+) -> Observed:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium) as root")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -490,6 +506,11 @@ def observed(lab_server: LabServer, lab_inputs: LabInputs) -> Observed:
             seen.errors_after_change = page.evaluate(ERRORS_JS)
             _stale_drilldown_and_search(page, seen, lab_inputs)
             seen.errors_after_search = page.evaluate(ERRORS_JS)
+            _sort_by_rate_descending(page, seen, select, lab_inputs)
+            seen.timings["sorted"] = time.monotonic() - start
+            _export_one_department(page, seen, select, lab_inputs, tmp_path_factory.mktemp("lab-export"))
+            seen.timings["exported"] = time.monotonic() - start
+            seen.errors_after_export = page.evaluate(ERRORS_JS)
         finally:
             browser.close()
     seen.server_log = lab_server.log_tail(6000)
@@ -542,6 +563,92 @@ def _stale_drilldown_and_search(page, seen: Observed, lab_inputs: LabInputs) -> 
     seen.after_search = page.evaluate(DRILL_JS)
 
 
+EXPORT_S = 60  # bound on the export's line saying where it wrote (scoring is cached; writing is not)
+
+# The departments section's 「排序」 bar: from the departments table up to the first ancestor with a
+# child holding a Dropdown labelled 排序 (the section's frame: filters line, bar, pane); that child is
+# marked data-ec-test="departments-sort" for Playwright. Returns how many such children it found.
+MARK_SORT_JS = r"""() => {
+  const parts = [...document.querySelectorAll('.widget-output [data-section="departments-table"]')];
+  if (parts.length !== 1) return -1;
+  const isBar = c => [...c.querySelectorAll('.widget-dropdown label')].some(l => l.innerText.trim() === '排序');
+  for (let up = parts[0].parentElement; up && !up.classList.contains('jp-Notebook'); up = up.parentElement) {
+    const bars = [...up.children].filter(isBar);
+    if (bars.length) {
+      bars.forEach(b => b.setAttribute('data-ec-test', 'departments-sort'));
+      return bars.length;
+    }
+  }
+  return 0;
+}"""
+
+EXPORT_LINE_JS = r"""() => [...document.querySelectorAll('.jp-Notebook .widget-label')]
+  .map(e => e.innerText.trim()).filter(t => /^(已导出|未导出)/.test(t))"""
+
+
+def _rate_order(root: Path) -> list[str]:
+    """The departments of the lab's portfolio by 执行率, highest first, as the API gives them
+    (`variance("department")`, sorted stably; a department without a rate last)."""
+    from evalcore import load_portfolio
+
+    dv = load_portfolio(root / "data").variance("department")
+    return list(dv.sort_values("执行率", ascending=False, kind="stable", na_position="last")["department"])
+
+
+def _sort_by_rate_descending(page, seen: Observed, select, lab_inputs: LabInputs) -> None:  # type: ignore[no-untyped-def]
+    """Back to every department (全部), then, in the departments section's 「排序」 bar, choose 执行率
+    and click the direction toggle (升序 → 降序); record the table as it then shows."""
+    select.select_option(label=ALL)
+    _wait(
+        page, f"() => {{ const t = ({TABLE_JS})(); return t.rows !== null && t.rows[0][0] === '主管部门'; }}"
+    )
+    seen.sort_bars = page.evaluate(MARK_SORT_JS)
+    if seen.sort_bars != 1:
+        return  # the test says so
+    bar = page.locator('[data-ec-test="departments-sort"]')
+    bar.locator("select").select_option(label="执行率")
+    bar.locator("button").click()
+    first = _rate_order(lab_inputs.root)[0]
+    _wait(
+        page,
+        f"""(first) => {{ const t = ({TABLE_JS})();
+              const b = document.querySelector('[data-ec-test="departments-sort"] button');
+              return b && b.innerText.includes('降序') && t.rows !== null && t.rows.length > 1
+                && t.rows[1][0] === first; }}""",
+        first,
+    )
+    seen.sorted_toggle = bar.locator("button").inner_text()
+    seen.sorted_rows = page.evaluate(TABLE_JS)["rows"]
+
+
+def _export_one_department(page, seen: Observed, select, lab_inputs: LabInputs, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Choose the department with fewest projects (ties by name) in the filter, type a path under
+    `folder` into 保存到, click 「导出当前筛选（Excel）」 and record the line that answers."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from evalcore.presentation.explore_filters import short_names
+
+    seen.export_department = min(lab_inputs.projects, key=lambda d: (len(lab_inputs.projects[d]), d))
+    select.select_option(label=short_names(list(lab_inputs.projects))[seen.export_department])
+    _wait(
+        page,
+        f"(dept) => ({STATUS_JS})().some(t => t.includes('主管部门 ' + dept) && t.includes('重绘'))",
+        seen.export_department,
+    )
+    seen.export_path = str(folder / "筛选" / "一个部门.xlsx")
+    box = page.locator(".jp-Notebook .widget-text", has=page.locator("label", has_text="保存到")).locator(
+        "input"
+    )
+    box.fill(seen.export_path)
+    box.press("Tab")
+    page.locator(".jp-Notebook button", has_text="导出当前筛选（Excel）").click()
+    try:
+        page.wait_for_function(f"() => ({EXPORT_LINE_JS})().length > 0", timeout=EXPORT_S * 1000, polling=250)
+    except PlaywrightTimeout:
+        pass  # the test says nothing answered
+    seen.export_message = "\n".join(page.evaluate(EXPORT_LINE_JS))
+
+
 # ----------------------------------------------------------------------------------------- tests
 
 
@@ -550,7 +657,12 @@ def test_all_cells_run_in_jupyterlab_without_error(observed: Observed, lab_input
     assert [int(p[1:-2]) for p in observed.prompts] == list(range(1, lab_inputs.code_cells + 1)), (
         observed.prompts
     )
-    for moment in (observed.errors_after_run, observed.errors_after_change, observed.errors_after_search):
+    for moment in (
+        observed.errors_after_run,
+        observed.errors_after_change,
+        observed.errors_after_search,
+        observed.errors_after_export,
+    ):
         assert moment["stderr"] == [], moment["stderr"]
         assert not moment["traceback"], "an error or traceback shows in an output"
     assert observed.pageerrors == [], observed.pageerrors
@@ -617,3 +729,60 @@ def test_a_project_search_opens_the_card_in_one_click(observed: Observed) -> Non
     card = observed.after_search.get("card") or ""
     assert pid in card, observed.after_search
     assert pid in (observed.after_search.get("department") or ""), observed.after_search
+
+
+def _percent(text: str) -> float | None:
+    """A rate cell's figure (「97.3%」 → 97.3); None for an empty one (「—」)."""
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*%", text.replace(",", ""))
+    return float(m.group(1)) if m else None
+
+
+def test_sorting_the_departments_table_by_rate_descending_orders_its_rows(
+    observed: Observed, lab_inputs: LabInputs
+) -> None:
+    assert observed.sort_bars == 1, f"{observed.sort_bars} 「排序」 bars beside the departments table"
+    assert "降序" in observed.sorted_toggle, observed.sorted_toggle
+    assert observed.sorted_rows is not None, "the departments table disappeared after the sort"
+    head, *rows = observed.sorted_rows
+    assert head[0] == "主管部门" and "执行率" in head, head
+    rates = [_percent(r[head.index("执行率")]) for r in rows]
+    shown = [r[0] for r in rows]
+    assert set(shown) == set(lab_inputs.projects) and len(shown) == len(lab_inputs.projects), shown
+    known = [x for x in rates if x is not None]
+    assert len(known) >= 2, rates  # an order to check
+    assert rates[: len(known)] == known, f"a department without a rate is not last: {rates}"
+    assert all(a >= b for a, b in itertools.pairwise(known)), list(zip(shown, rates, strict=True))
+    expected = _rate_order(lab_inputs.root)
+    assert shown[0] == expected[0], (shown, expected)
+    assert shown == expected, list(zip(shown, rates, strict=True))
+
+
+def test_exporting_a_filtered_view_writes_exactly_its_projects(
+    observed: Observed, lab_inputs: LabInputs
+) -> None:
+    import openpyxl
+
+    from evalcore import load_portfolio
+    from evalcore.presentation.xlsx_common import SUMMARY_SHEET
+    from evalcore.presentation.xlsx_export import sheet_names
+
+    dept = observed.export_department
+    view = load_portfolio(lab_inputs.root / "data").filter(department=dept)
+    ids = list(view.projects["project_id"])
+    assert ids and set(ids) == lab_inputs.projects[dept], (ids, lab_inputs.projects[dept])
+    path = Path(observed.export_path)
+    assert observed.export_message == f"已导出 {len(ids)} 个项目到 {path.resolve()}", observed.export_message
+    assert path.is_file(), path
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        assert wb.sheetnames[0] == SUMMARY_SHEET, wb.sheetnames
+        summary = wb[SUMMARY_SHEET]
+        header, *body = [list(r) for r in summary.iter_rows(values_only=True)]
+        listed = [r[header.index("项目编号")] for r in body if any(v is not None for v in r)]
+        assert sorted(listed) == sorted(ids), (listed, ids)
+        assert {r[header.index("主管部门")] for r in body if any(v is not None for v in r)} == {dept}
+        # one sheet per project after 汇总, and nothing else (no 输入问题: every input was read)
+        assert len(wb.sheetnames) == 1 + len(ids), wb.sheetnames
+        assert wb.sheetnames[1:] == sheet_names(listed), wb.sheetnames  # named after 汇总's ids, in order
+    finally:
+        wb.close()
