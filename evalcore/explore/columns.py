@@ -166,3 +166,8 @@ def tag_frame(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Mark a table the API returns (in place, and returned) so a notebook shows it for people."""
     df.attrs[FRAME_TAG] = kind
     return df
+
+
+def to_wan(unit: str) -> float:
+    """The factor that turns an amount filed in `unit` into 万元 (every table adds in 万元)."""
+    return 1e-4 if unit.strip() == "元" else 1.0

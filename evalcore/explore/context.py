@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..evaluation import Evaluation
+from .columns import to_wan
 from .lineage import Lineage
 from .ranking import kind, position
 
@@ -35,13 +36,9 @@ DEPARTMENT_SCOPE, KIND_SCOPE = "主管部门", "同类项目"
 MEASURES = (("执行率", "execution_rate"), ("得分", "total"))
 
 
-def _wan(ev: Evaluation) -> float:
-    return 1e-4 if ev.project.amount_unit.strip() == "元" else 1.0
-
-
 def year_record(ev: Evaluation) -> dict[str, object]:
     """One year of a line as the report's 历史比较 shows it (amounts in 万元)."""
-    c, p, k = ev.card, ev.project, _wan(ev)
+    c, p, k = ev.card, ev.project, to_wan(ev.project.amount_unit)
     return {
         "year": p.year,
         "project_id": p.project_id,

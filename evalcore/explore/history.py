@@ -24,7 +24,8 @@ from ..findings import WARNING, Finding
 from ..quantities import format_number as fmt
 from ..rules.explain import pct, pts
 from ..vocabulary import UPWARD
-from .columns import AMOUNT_EPS, UNDER_EXECUTED
+from .columns import AMOUNT_EPS, UNDER_EXECUTED, to_wan
+from .context import year_record
 from .lineage import Lineage
 
 if TYPE_CHECKING:
@@ -33,10 +34,6 @@ if TYPE_CHECKING:
 SCORE_EPS = 1e-9
 HISTORY_BASE = ("年度", "project_id", "项目名称", "全年预算", "执行数", "执行率", "得分", "等级")
 PARTS = ("目标", "实际", "得分")
-
-
-def _wan(ev: Evaluation) -> float:
-    return 1e-4 if ev.project.amount_unit.strip() == "元" else 1.0
 
 
 def history_findings(evs: Sequence[Evaluation], lineage: Lineage) -> int:
@@ -113,8 +110,8 @@ def _pair(prev: Evaluation, cur: Evaluation) -> list[Finding]:
                     {"last_year": y0},
                 )
             )
-    b0 = prev.card.budget.adjusted * _wan(prev)
-    b1 = cur.card.budget.adjusted * _wan(cur)
+    b0 = prev.card.budget.adjusted * to_wan(prev.project.amount_unit)
+    b1 = cur.card.budget.adjusted * to_wan(cur.project.amount_unit)
     if b1 > b0 + AMOUNT_EPS and cur.card.total < prev.card.total - SCORE_EPS:  # R019
         out.append(
             Finding(
@@ -139,17 +136,16 @@ def history_table(evs: Sequence[Evaluation]) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     names: dict[str, None] = {}
     for ev in sorted(evs, key=lambda e: e.project.year):
-        c, p = ev.card, ev.project
-        k = _wan(ev)
+        c, r = ev.card, year_record(ev)  # the same year's figures the reports' 历史比较 shows
         row: dict[str, object] = {
-            "年度": p.year,
-            "project_id": p.project_id,
-            "项目名称": p.name,
-            "全年预算": c.budget.adjusted * k,
-            "执行数": c.budget.executed * k,
-            "执行率": c.budget.execution_rate,
-            "得分": c.total,
-            "等级": c.grade,
+            "年度": r["year"],
+            "project_id": r["project_id"],
+            "项目名称": r["name"],
+            "全年预算": r["adjusted"],
+            "执行数": r["executed"],
+            "执行率": r["execution_rate"],
+            "得分": r["total"],
+            "等级": r["grade"],
         }
         for s in c.indicators:
             i = s.indicator

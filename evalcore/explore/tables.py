@@ -22,17 +22,13 @@ from .columns import (
     FINDING_COLUMNS,
     INDICATOR_COLUMNS,
     PROJECT_COLUMNS,
+    to_wan,
 )
 from .lineage import Lineage
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-
-def _wan(unit: str) -> float:
-    """The factor that turns an amount filed in `unit` into 万元."""
-    return 1e-4 if unit.strip() == "元" else 1.0
 
 
 def _error_row(exc: EvalcoreError) -> dict[str, object]:
@@ -87,7 +83,7 @@ def build_tables(
     cards = [ev.card for ev in evs]
     projs = [c.project for c in cards]
     buds = [c.budget for c in cards]
-    ks = [_wan(p.amount_unit) for p in projs]
+    ks = [to_wan(p.amount_unit) for p in projs]
     # flattened child rows, each with the position of its project
     scored: list = []
     scored_pos: list[int] = []

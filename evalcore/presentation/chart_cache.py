@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -64,21 +65,26 @@ def _draw(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
     }[kind](ev.card)
 
 
-def chart(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
-    """The chart's PNG (or None when it has nothing to show): from the cache when one is set and
-    holds it, else drawn here (and stored when a cache is set)."""
+def _cached(key: Callable[[], str], draw: Callable[[], bytes | None]) -> bytes | None:
+    """A chart's PNG (or None when it has nothing to show): from the cache when one is set and
+    holds it, else drawn here (and stored when a cache is set). The key is computed only then."""
     folder = os.environ.get(ENV)
     if not folder:
-        return _draw(kind, ev)
-    path = Path(folder) / f"{chart_key(kind, ev)}.png"
+        return draw()
+    path = Path(folder) / f"{key()}.png"
     try:
         data = path.read_bytes()
         return None if data == _NONE else data
     except OSError:
         pass
-    png = _draw(kind, ev)
+    png = draw()
     _store(path, png)
     return png
+
+
+def chart(kind: str, ev) -> bytes | None:  # type: ignore[no-untyped-def]
+    """One of an evaluation's report charts (KINDS), through the cache."""
+    return _cached(lambda: chart_key(kind, ev), lambda: _draw(kind, ev))
 
 
 def _store(path: Path, png: bytes | None) -> None:
@@ -110,18 +116,7 @@ def _draw_history(history: list[dict]) -> bytes | None:
 def history_chart(history: list[dict]) -> bytes | None:
     """The 历史比较 chart of a project's years (charts/history.py), cached like the others: keyed
     on the records it draws, not on one evaluation."""
-    folder = os.environ.get(ENV)
-    if not folder:
-        return _draw_history(history)
-    path = Path(folder) / f"{_history_key(history)}.png"
-    try:
-        data = path.read_bytes()
-        return None if data == _NONE else data
-    except OSError:
-        pass
-    png = _draw_history(history)
-    _store(path, png)
-    return png
+    return _cached(lambda: _history_key(history), lambda: _draw_history(history))
 
 
 def warm_history(history: list[dict], folder: str | os.PathLike[str]) -> None:
