@@ -21,25 +21,14 @@ from typing import Any
 
 from ..explore import Portfolio, describe_filters
 from ..findings import titles
-from .cards import STYLE
 from .explore_panes import fallback_html, pane, set_fallback, show, widget_class, widgets
-from .explore_views import Content, Part
-from .html import Fragment, Markup, header_cells, join, num_cell, table, tag
+from .explore_parts import Content, card_note, html_part
+from .html import Fragment, header_cells, join, num_cell, table, tag
 
 __all__ = ["MAX_LISTED", "FindingsPanel", "errors_view", "findings_view", "input_errors"]
 
 MAX_LISTED = 200  # individual findings listed under the table
 CODE_NOTE = "代码筛选只作用于本部分下方的发现列表；上方的表和其他各部分不受其影响（一个项目可有多种发现）。"
-
-
-def _section(name: str, parts: Sequence[object], text: str) -> Part:
-    return Part(
-        "html", join([STYLE, tag("div", join(parts), class_="ec-card ec-explore", data_section=name)]), text
-    )
-
-
-def _note(text: str) -> Markup:
-    return tag("p", text, class_="ec-note")
 
 
 def findings_view(view: Portfolio, codes: Sequence[str] = ()) -> Content:
@@ -49,7 +38,7 @@ def findings_view(view: Portfolio, codes: Sequence[str] = ()) -> Content:
     f = view.findings
     if not len(view) or not len(f):
         text = f"{where}：没有复核发现。" if len(view) else f"{where}：没有符合条件的项目。"
-        return (_section("findings", [_note(text)], text),)
+        return (html_part("findings", [card_note(text)], text),)
     named = titles()
     counts = f.groupby(["department", "code"]).size().unstack(fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
@@ -74,9 +63,9 @@ def findings_view(view: Portfolio, codes: Sequence[str] = ()) -> Content:
     listed = f[f["code"].isin(list(codes))] if codes else f
     picked = f"所选代码（{'、'.join(codes)}）" if codes else "全部代码"
     parts.append(tag("h4", f"发现列表：{picked}，{len(listed)} 条"))
-    parts.append(_note(CODE_NOTE))
+    parts.append(card_note(CODE_NOTE))
     if not len(listed):
-        parts.append(_note("当前筛选下没有所选代码的复核发现。"))
+        parts.append(card_note("当前筛选下没有所选代码的复核发现。"))
     else:
         p = view.projects
         names = dict(zip(p["project_id"], p["name"], strict=True))
@@ -87,8 +76,8 @@ def findings_view(view: Portfolio, codes: Sequence[str] = ()) -> Content:
         head_row = ["项目编号", "项目名称", "主管部门", "代码", "说明"]
         parts.append(table(header_cells(head_row, 5), items, cls="ec-t"))
         if len(listed) > MAX_LISTED:
-            parts.append(_note(f"只列出前 {MAX_LISTED} 条；完整的表：explorer.view().findings。"))
-    return (_section("findings", parts, head),)
+            parts.append(card_note(f"只列出前 {MAX_LISTED} 条；完整的表：explorer.view().findings。"))
+    return (html_part("findings", parts, head),)
 
 
 def errors_view(portfolio: Portfolio) -> Content:
@@ -97,7 +86,7 @@ def errors_view(portfolio: Portfolio) -> Content:
     e = portfolio.errors
     if not len(e):
         text = "所有输入均已读取。"
-        return (_section("errors", [_note(text)], text),)
+        return (html_part("errors", [card_note(text)], text),)
 
     def where(r: Any) -> str:
         bits = [
@@ -113,11 +102,11 @@ def errors_view(portfolio: Portfolio) -> Content:
     body = join(
         [
             tag("summary", summary),
-            _note("这些输入未读入组合（不属于任何主管部门，不受筛选影响）；其余项目照常评分。"),
+            card_note("这些输入未读入组合（不属于任何主管部门，不受筛选影响）；其余项目照常评分。"),
             table(header_cells(["文件", "位置", "原因"], 3), rows, cls="ec-t"),
         ]
     )
-    return (_section("errors", [tag("details", body)], summary),)
+    return (html_part("errors", [tag("details", body)], summary),)
 
 
 def _given(value: object) -> bool:

@@ -28,12 +28,11 @@ from matplotlib.patches import Patch
 from ..explore import UNDER_EXECUTED, Portfolio
 from ..findings import titles
 from ..quantities import format_number
-from .cards import STYLE
 from .charts.base import BUDGET, EXECUTED, GRID, INTERACTIVE, MUTED, NOT_MET, legend, new_figure, render
 from .charts.text import clean, wrap
-from .explore_views import Content, Part
+from .explore_parts import Content, Part, card_note, html_part
 from .formats import money, rate, score
-from .html import Markup, header_cells, join, num_cell, table, tag
+from .html import header_cells, num_cell, table, tag
 
 __all__ = [
     "HISTORY_CODES",
@@ -59,18 +58,6 @@ HISTORY_HEAD = [
 PEER_HEAD = ["比较范围", "范围", "指标", "本项目", "项目数", "排名", "百分位", "中位数"]
 INDICATOR_HEAD = ["指标", "年度", "目标值", "实际值", "得分"]
 AMBIGUOUS_HEAD = ["年度", "项目编号", "实施单位", "项目名称", "原因"]
-
-
-def _html(section: str, parts: Sequence[object], text: str) -> Part:
-    return Part(
-        "html",
-        join([STYLE, tag("div", join(parts), class_="ec-card ec-explore", data_section=section)]),
-        text,
-    )
-
-
-def _note(text: str) -> Markup:
-    return tag("p", text, class_="ec-note")
 
 
 def _wan(x: float | None) -> str:
@@ -232,14 +219,14 @@ def history_view(portfolio: Portfolio, project_id: str, year: int | None = None)
     parts: list[object] = [
         tag("h4", head),
         table(header_cells(HISTORY_HEAD, 3), rows, cls="ec-t ec-history"),
-        _note(
+        card_note(
             "历年按项目编号、项目对照文件或「实施单位 + 去掉年度的项目名称」匹配；金额单位：万元，"
             f"执行率 = 执行数 ÷ 全年预算，低于 {UNDER_EXECUTED:.0%} 标为偏低；加粗为所选年度。"
         ),
     ]
     if len(years) == 1:
-        parts.append(_note("该项目在本组合中只有一个年度，没有可比较的历年数据。"))
-    main = _html("history", parts, head)
+        parts.append(card_note("该项目在本组合中只有一个年度，没有可比较的历年数据。"))
+    main = html_part("history", parts, head)
     chart = history_chart(
         years,
         h["全年预算"].tolist(),
@@ -251,13 +238,13 @@ def history_view(portfolio: Portfolio, project_id: str, year: int | None = None)
     )
     png = Part("png", chart, f"{ev.project.name}历年全年预算、执行数、执行率与复核得分")
     ind_rows = _indicator_rows(portfolio, h)
-    indicators = _html(
+    indicators = html_part(
         "history-indicators",
         [
             tag("h4", "历年绩效指标（按指标名称对应）"),
             table(header_cells(INDICATOR_HEAD, 4), ind_rows, cls="ec-t")
             if ind_rows
-            else _note("没有绩效指标。"),
+            else card_note("没有绩效指标。"),
         ],
         f"历年绩效指标 {len(ind_rows)} 行",
     )
@@ -268,24 +255,24 @@ def history_view(portfolio: Portfolio, project_id: str, year: int | None = None)
         for f in portfolio.project(str(pid), y).findings
         if f.code in HISTORY_CODES
     ]
-    findings = _html(
+    findings = html_part(
         "history-findings",
         [
             tag("h4", f"跨年度复核发现（{HISTORY_CODES[0]}–{HISTORY_CODES[-1]}，共 {len(found)} 条）"),
             table(header_cells(["年度", "编号", "问题", "说明"], 9), found, cls="ec-t")
             if found
-            else _note(
+            else card_note(
                 "没有跨年度复核发现（目标设定偏低、连续两年执行率偏低、同一指标连续两年未完成、预算增加而得分下降）。"
             ),
         ],
         f"跨年度复核发现 {len(found)} 条",
     )
-    peers = _html(
+    peers = html_part(
         "peers",
         [
             tag("h4", f"横向比较：{year} 年度"),
             table(header_cells(PEER_HEAD, 3), _peer_rows(portfolio, project_id, year), cls="ec-t"),
-            _note(
+            card_note(
                 "同类项目：二级指标设置相同的项目（全市）。排名 1 为最高；百分位为不高于本项目的项目所占比例；"
                 "全年预算为 0 的项目没有执行率，不参与执行率的比较。"
             ),
@@ -304,12 +291,12 @@ def ambiguous_view(portfolio: Portfolio) -> Content:
     rows = [[f"{r.year}", r.project_id, r.unit, r.name, r.reason] for r in amb.itertuples(index=False)]
     head = f"未能跨年度匹配的项目（{len(rows)} 个，不作猜测）"
     return (
-        _html(
+        html_part(
             "ambiguous",
             [
                 tag("h4", head),
                 table(header_cells(AMBIGUOUS_HEAD, 9), rows, cls="ec-t"),
-                _note(
+                card_note(
                     "同一年度有多个同单位、同名称的项目时，无法判断哪一个延续上一年度；"
                     "如确为同一项目，请写入项目对照文件（CSV 列 from,to：原项目编号,现项目编号），"
                     "以参数 lineage_path 传入。"

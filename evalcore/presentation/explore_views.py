@@ -20,22 +20,21 @@ and a test or a script can call them directly.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..explore import UNDER_EXECUTED, Portfolio, describe_filters
-from .cards import STYLE, VARIANCE_HEAD, evaluation_card, variance_rows
+from .cards import VARIANCE_HEAD, evaluation_card, variance_rows
 from .charts.explore import RATE_CAP, money_chart, rates_chart, scatter_chart
 from .charts.text import clean
 from .explore_narrative import gap_sentence, rates_lead, rates_sentence
 from .explore_outliers import RULES, marked_html, rate_marks, scatter_marks
+from .explore_parts import Content, Part, card_note, html_part
 from .explore_sort import SortKey, sort_table
 from .formats import money, rate, score
-from .html import Cell, Markup, esc, header_cells, join, num_cell, table, tag
+from .html import Cell, Markup, header_cells, num_cell, table, tag
 from .palette import grade_colour
 
 if TYPE_CHECKING:
@@ -46,9 +45,11 @@ __all__ = [
     "SECTIONS",
     "Content",
     "Part",
+    "card_note",
     "department_projects_view",
     "departments_view",
     "empty_view",
+    "html_part",
     "items_view",
     "project_view",
     "rates_view",
@@ -66,47 +67,6 @@ MAX_BARS = 40  # departments (or projects) in a bar chart; the rest are counted 
 MAX_DRILL_ROWS = 60  # projects listed for one department
 
 
-# ------------------------------------------------------------------------------------------ parts
-
-
-@dataclass(frozen=True)
-class Part:
-    """One output of a view: trusted HTML built here, or a PNG chart."""
-
-    kind: str  # "html" | "png"
-    payload: Markup | bytes
-    text: str = ""  # plain-text form (the alt text of a chart)
-
-    def output(self) -> dict[str, Any]:
-        """As a notebook output (what an Output widget holds)."""
-        if self.kind == "png":
-            data = {"image/png": base64.b64encode(self.payload).decode("ascii"), "text/plain": self.text}  # type: ignore[arg-type]
-        else:
-            data = {"text/html": str(self.payload), "text/plain": self.text}
-        return {"output_type": "display_data", "data": data, "metadata": {}}
-
-    def html(self) -> Markup:
-        if self.kind == "png":
-            src = "data:image/png;base64," + base64.b64encode(self.payload).decode("ascii")  # type: ignore[arg-type]
-            return Markup(f'<img src="{src}" alt="{esc(self.text)}" style="max-width:100%">')
-        return self.payload  # type: ignore[return-value]
-
-
-Content = tuple[Part, ...]
-
-
-def _html(section: str, parts: Sequence[object], text: str) -> Part:
-    return Part(
-        "html",
-        join([STYLE, tag("div", join(parts), class_="ec-card ec-explore", data_section=section)]),
-        text,
-    )
-
-
-def _note(text: str) -> Markup:
-    return tag("p", text, class_="ec-note")
-
-
 # ------------------------------------------------------------------------------------------ views
 
 
@@ -121,8 +81,10 @@ def _headline(view: Portfolio) -> str:
 def empty_view(section: str, view: Portfolio) -> Content:
     """A section that says no project matches the view's filters."""
     return (
-        _html(
-            section, [_note(f"{describe_filters(view.filters)}：没有符合条件的项目。")], "没有符合条件的项目"
+        html_part(
+            section,
+            [card_note(f"{describe_filters(view.filters)}：没有符合条件的项目。")],
+            "没有符合条件的项目",
         ),
     )
 
@@ -133,7 +95,7 @@ def departments_view(view: Portfolio, sort: SortKey = None) -> Content:
         return empty_view("departments", view)
     dv = view.variance("department")
     s = view.summary()
-    parts: list[object] = [_note(_headline(view))]
+    parts: list[object] = [card_note(_headline(view))]
     sentence = gap_sentence(dv, view.variance("project"))
     if sentence:
         parts.append(tag("p", sentence))
@@ -191,14 +153,14 @@ def departments_view(view: Portfolio, sort: SortKey = None) -> Content:
             note,
         )
         tbl = table(header_cells(VARIANCE_HEAD, 1), variance_rows(sort_table(dv, sort), MAX_BARS), cls="ec-t")
-    head = _html("departments", parts, _headline(view))
+    head = html_part("departments", parts, _headline(view))
     chart = Part("png", png, "各主管部门（或项目）全年预算：已执行、未执行（差额）与超支")
-    tail = _html(
+    tail = html_part(
         "departments-table",
         [
             tag("h4", "预算执行偏差（万元）"),
             tbl,
-            _note(
+            card_note(
                 "差额 = 全年预算 − 全年执行（正数为未执行，负数为超支）；"
                 f"执行率低于 {rate(UNDER_EXECUTED, 0)} 标为偏低。"
             ),
@@ -250,9 +212,9 @@ def rates_view(view: Portfolio) -> Content:
     png = rates_chart(list(q.index), stats, shown["执行率"].to_numpy(), ys + jitter, note, marks)
     text = rates_sentence(q, pv["执行率"])
     return (
-        _html("rates", [_note(_headline(view)), tag("p", text)], text),
+        html_part("rates", [card_note(_headline(view)), tag("p", text)], text),
         Part("png", png, "各主管部门项目预算执行率分布：箱线与散点"),
-        _html("rates-marked", [marked_html(out, RULES["rates"])], "图中标注的项目"),
+        html_part("rates-marked", [marked_html(out, RULES["rates"])], "图中标注的项目"),
     )
 
 
@@ -312,12 +274,12 @@ def items_view(view: Portfolio, sort: SortKey = None) -> Content:
             for c in head
         ]
         if not total:
-            return [tag("h4", title), _note(none)]
+            return [tag("h4", title), card_note(none)]
         more = f"（共 {total} 个，列出最大的 {min(TOP, total)} 个）"
         return [tag("h4", title + more), table(h, rows_of(sort_table(df, sort), amount), cls="ec-t")]
 
     n_items = int(iv.shape[0])
-    parts: list[object] = [_note(_headline(view) + f"；支出明细 {n_items} 条。金额单位：万元。")]
+    parts: list[object] = [card_note(_headline(view) + f"；支出明细 {n_items} 条。金额单位：万元。")]
     parts += block(
         f"执行率低于 {UNDER_EXECUTED:.0%}、未执行金额最大的支出明细",
         under_i,
@@ -355,7 +317,7 @@ def items_view(view: Portfolio, sort: SortKey = None) -> Content:
         "没有超支的项目。",
     )
     return (
-        _html(
+        html_part(
             "items",
             parts,
             f"执行不足 {int(iv['under_executed'].sum())} 条、超支 {int(iv['overspent'].sum())} 条支出明细",
@@ -392,9 +354,9 @@ def scatter_view(view: Portfolio, bands: Sequence[tuple[str, float]]) -> Content
     )
     out, marks = scatter_marks(view)  # the notable projects, labelled and listed below
     return (
-        _html("scatter", [_note(_headline(view)), tag("p", text)], text),
+        html_part("scatter", [card_note(_headline(view)), tag("p", text)], text),
         Part("png", scatter_chart(groups, bands, note, marks), "复核得分与预算执行率散点图，按等级着色"),
-        _html("scatter-marked", [marked_html(out, RULES["scatter"])], "图中标注的项目"),
+        html_part("scatter-marked", [marked_html(out, RULES["scatter"])], "图中标注的项目"),
     )
 
 
@@ -413,7 +375,7 @@ def department_projects_view(view: Portfolio, department: str, sort: SortKey = N
         ["全年", "project_id"], ascending=[False, True], kind="stable"
     )
     if not len(pv):
-        return (_html("drill-department", [_note("没有符合条件的项目。")], "没有项目"),)
+        return (html_part("drill-department", [card_note("没有符合条件的项目。")], "没有项目"),)
     findings = view.projects.set_index("project_id")["findings"]
     pv = sort_table(pv.assign(findings=pv["project_id"].map(findings).fillna(0)), sort)
     rows = [
@@ -447,9 +409,9 @@ def department_projects_view(view: Portfolio, department: str, sort: SortKey = N
     ]
     if len(pv) > MAX_DRILL_ROWS:
         parts.append(
-            _note(f'列出全年预算最大的 {MAX_DRILL_ROWS} 个；完整的表：portfolio.variance("project")。')
+            card_note(f'列出全年预算最大的 {MAX_DRILL_ROWS} 个；完整的表：portfolio.variance("project")。')
         )
-    return (_html("drill-department", parts, head),)
+    return (html_part("drill-department", parts, head),)
 
 
 def project_view(view: Portfolio, project_id: str, year: int | None = None, sort: SortKey = None) -> Content:
@@ -494,7 +456,7 @@ def project_view(view: Portfolio, project_id: str, year: int | None = None, sort
     card = Part("html", Markup(evaluation_card(ev, indicators=False)), f"{ev.project.name}（{project_id}）")
     return (
         card,
-        _html(
+        html_part(
             "drill-indicators", [tag("h4", f"绩效指标（{len(rows)} 项）"), ind_table], f"{len(rows)} 项指标"
         ),
     )
