@@ -108,9 +108,9 @@ def _history_key(history: list[dict]) -> str:
 
 
 def _draw_history(history: list[dict]) -> bytes | None:
-    from .charts.history import history_chart
+    from .charts.history import report_history_chart
 
-    return history_chart(history)
+    return report_history_chart(history)
 
 
 def history_chart(history: list[dict]) -> bytes | None:

@@ -18,18 +18,13 @@ call them directly.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from ..explore import UNDER_EXECUTED, Portfolio
 from ..findings import titles
 from ..quantities import format_number
-from .charts.base import BUDGET, EXECUTED, GRID, INTERACTIVE, MUTED, NOT_MET, legend, new_figure, render
-from .charts.text import clean, wrap
+from .charts.history import draw_history_chart, history_chart
 from .explore_parts import Content, Part, card_note, html_part
 from .formats import money, rate, score
 from .html import header_cells, num_cell, table, tag
@@ -72,74 +67,6 @@ def _value(x: object, unit: str | None) -> str:
     if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool):
         return format_number(float(x)) + (unit or "")
     return str(x)
-
-
-# ------------------------------------------------------------------------------------------ chart
-
-
-def draw_history_chart(
-    years: Sequence[int],
-    adjusted: Sequence[float],
-    executed: Sequence[float],
-    rates: Sequence[float | None],
-    scores: Sequence[float],
-    title: str,
-    current: int | None = None,
-) -> Figure:
-    """The figure of `history_chart` (drawn under the caller's style: `render` sets the package's)."""
-    fig = new_figure(3.3)
-    left, right = fig.subplots(1, 2, width_ratios=(3, 2))
-    fig.suptitle(wrap(clean(title), 70, 1), x=0.01, ha="left", fontsize=11.5)
-    x = np.arange(len(years))
-    labels = [f"{y}年" + ("（所选）" if y == current else "") for y in years]
-    bud, exe = np.asarray(adjusted, float), np.asarray(executed, float)
-    left.bar(x - 0.19, bud, 0.36, color=BUDGET, label="全年预算")
-    left.bar(x + 0.19, exe, 0.36, color=EXECUTED, label="执行数")
-    top = float(max(bud.max(initial=0), exe.max(initial=0))) or 1.0
-    for xx, b, e, r in zip(x, bud, exe, rates, strict=True):
-        low = r is not None and r == r and r < UNDER_EXECUTED
-        text = "执行率 —" if r is None or r != r else f"执行率 {r * 100:.1f}%"
-        left.text(xx, max(b, e) + top * 0.03, text, ha="center", fontsize=8, color=NOT_MET if low else MUTED)
-    left.set_xticks(x, labels)
-    left.set_ylim(0, top * 1.22)
-    left.set_title("全年预算与执行数（万元）", fontsize=9.5, pad=6)
-    left.yaxis.grid(True, color=GRID, linewidth=0.8)
-    right.plot(x, scores, color=EXECUTED, marker="o", linewidth=1.6)
-    for xx, s in zip(x, scores, strict=True):
-        right.annotate(
-            f"{s:.2f}", (xx, s), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8
-        )
-    lo = min(scores, default=60.0)
-    right.set_ylim(max(0.0, math.floor(lo / 5) * 5 - 5), 102)
-    right.set_xlim(-0.5, len(years) - 0.5)
-    right.set_xticks(x, labels)
-    right.set_title("复核得分（分）", fontsize=9.5, pad=6)
-    right.yaxis.grid(True, color=GRID, linewidth=0.8)
-    legend(
-        fig,
-        [
-            Patch(facecolor=BUDGET, label="全年预算"),
-            Patch(facecolor=EXECUTED, label="执行数"),
-            Line2D([], [], color=EXECUTED, marker="o", label="复核得分"),
-        ],
-    )
-    return fig
-
-
-def history_chart(
-    years: Sequence[int],
-    adjusted: Sequence[float],
-    executed: Sequence[float],
-    rates: Sequence[float | None],
-    scores: Sequence[float],
-    title: str,
-    current: int | None = None,
-) -> bytes:
-    """Budget and execution (万元) with the execution rate, and the score, year by year: PNG bytes,
-    in the package's chart style and CJK font (input text drawn through `clean`, so a character
-    the fonts lack is □, never a missing-glyph warning)."""
-    args = (list(years), list(adjusted), list(executed), list(rates), list(scores), title, current)
-    return render(draw_history_chart, *args, fmt=INTERACTIVE)
 
 
 # ------------------------------------------------------------------------------------------ views
